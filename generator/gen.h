@@ -1,0 +1,35 @@
+/* gen.h: from parsed files to C. The checks (check.c) resolve names,
+ * calls and receivers; the lowering (lower.c) turns async bodies into
+ * state machines; the emitter (emit*.c) prints the header and source. */
+#ifndef AIT_GEN_H
+#define AIT_GEN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "ast.h"
+#include "util.h"
+
+typedef struct GenOptions {
+    bool line_directives;       /* #line back to the .ait source (default on) */
+    const char *header_name;    /* how the .c includes its header: "x.h" */
+    size_t large_frame;         /* --frame-report warns above this (bytes) */
+} GenOptions;
+
+/* A compilation: the file being generated and the files it imports
+ * (transitively, each once; declarations only, their code is emitted
+ * by their own aitc run). header_of(import) names the header to include. */
+typedef struct Unit {
+    File *file;
+    Vec imports;                /* File* */
+    Vec import_headers;         /* const char*: "store.h", parallel to imports */
+} Unit;
+
+/* Checks the unit and emits it. Returns false when errors were reported
+ * (then header and source are incomplete and must not be written). */
+bool generate(Unit *u, const GenOptions *opt, Buf *header, Buf *source);
+
+/* After generate(): prints every future's frame layout (size, and per
+ * await the locals that cross it) to out. */
+void frame_report(Unit *u, FILE *out);
+
+#endif

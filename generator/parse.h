@@ -1,0 +1,22 @@
+/* parse.h: the parser driver. It runs the re2c lexer (grammar/lexer.re)
+ * and feeds the lemon parser (grammar/parser.y), which builds the AST. */
+#ifndef AIT_PARSE_H
+#define AIT_PARSE_H
+
+#include "ast.h"
+
+/* Parses the source registered as src_id (util.h: src_add). Errors are
+ * reported with error_at; the parser recovers at the next top-level item
+ * or statement where it can, so one run reports several. Returns the
+ * file (possibly partial when errors were reported). */
+File *parse_file(int src_id);
+
+/* Type names known to the lexer feedback: an identifier that names a
+ * type lexes as TYPE_NAME. Standard names (size_t, uint64_t, bool, ...)
+ * are known from the start; passthrough typedefs, .ait structs, impl
+ * types and %types names are added as they are seen, across files, so an
+ * imported file's types are known to its importer. */
+void typenames_add(const char *name);
+bool typenames_has(const char *name);
+
+#endif

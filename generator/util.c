@@ -1,0 +1,237 @@
+/* util.c: arena, vectors, buffers, source table and diagnostics. */
+#include "util.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- arena ---------------------------------------------------------- */
+
+typedef struct Chunk {
+    struct Chunk *next;
+    size_t used, size;
+    max_align_t data[];
+} Chunk;
+
+static Chunk *arena;
+
+static void out_of_memory(void) {
+    fputs("aitc: error: out of memory\n", stderr);
+    exit(1);
+}
+
+void *xalloc(size_t size) {
+    size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    if (!arena || arena->size - arena->used < size) {
+        size_t cap = size > 65536 ? size : 65536;
+        Chunk *c = malloc(sizeof(Chunk) + cap);
+        if (!c)
+            out_of_memory();
+        c->next = arena;
+        c->used = 0;
+        c->size = cap;
+        arena = c;
+    }
+    void *p = (char *)arena->data + arena->used;
+    arena->used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+void arena_release(void) {
+    while (arena) {
+        Chunk *next = arena->next;
+        free(arena);
+        arena = next;
+    }
+}
+
+char *xstrndup(const char *s, size_t n) {
+    char *p = xalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+
+char *xvprintf(const char *fmt, va_list ap) {
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    char *p = xalloc((size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *xprintf(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = xvprintf(fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+/* ---- vectors -------------------------------------------------------- */
+
+void vec_push(Vec *v, void *item) {
+    if (v->len == v->cap) {
+        int cap = v->cap ? v->cap * 2 : 8;
+        void **data = xalloc(sizeof(void *) * (size_t)cap);
+        if (v->len)
+            memcpy(data, v->data, sizeof(void *) * (size_t)v->len);
+        v->data = data;
+        v->cap = cap;
+    }
+    v->data[v->len++] = item;
+}
+
+/* ---- buffers -------------------------------------------------------- */
+
+static void buf_reserve(Buf *b, size_t extra) {
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    char *p = realloc(b->data, cap);
+    if (!p)
+        out_of_memory();
+    b->data = p;
+    b->cap = cap;
+}
+
+void buf_putn(Buf *b, const char *s, size_t n) {
+    buf_reserve(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void buf_putc(Buf *b, char c) { buf_putn(b, &c, 1); }
+void buf_puts(Buf *b, const char *s) { buf_putn(b, s, strlen(s)); }
+
+void buf_printf(Buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvprintf(fmt, ap);
+    va_end(ap);
+    buf_puts(b, s);
+}
+
+void buf_free(Buf *b) {
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+/* ---- source table --------------------------------------------------- */
+
+typedef struct Source {
+    const char *name, *text;
+    size_t len;
+} Source;
+
+static Vec sources;
+
+int src_add(const char *name, const char *text, size_t len) {
+    Source *s = xalloc(sizeof *s);
+    s->name = xstrdup(name);
+    s->text = text;
+    s->len = len;
+    vec_push(&sources, s);
+    return sources.len - 1;
+}
+
+static Source *src(int id) { return sources.data[id]; }
+const char *src_name(int id) { return src(id)->name; }
+const char *src_text(int id) { return src(id)->text; }
+size_t src_len(int id) { return src(id)->len; }
+
+/* ---- diagnostics ---------------------------------------------------- */
+
+static int errors;
+static bool werror;
+static Vec disabled;
+static FILE *diag_stream;
+
+static FILE *out(void) { return diag_stream ? diag_stream : stderr; }
+void diag_set_stream(void *file) { diag_stream = file; }
+void diag_set_werror(bool on) { werror = on; }
+void diag_disable_warning(const char *name) { vec_push(&disabled, xstrdup(name)); }
+int error_count(void) { return errors; }
+
+/* Prints the source line of loc and a caret under its column. Columns
+ * count characters (UTF-8 sequences as one); tabs in the line are kept
+ * in the caret line so it lines up in any terminal. */
+static void show_line(Loc loc) {
+    if (loc.file < 0 || loc.file >= sources.len || loc.line <= 0)
+        return;
+    const char *p = src_text(loc.file), *end = p + src_len(loc.file);
+    for (int line = 1; line < loc.line && p < end; p++)
+        if (*p == '\n')
+            line++;
+    const char *eol = p;
+    while (eol < end && *eol != '\n')
+        eol++;
+    fprintf(out(), "%.*s\n", (int)(eol - p), p);
+    int col = 1;
+    for (const char *q = p; q < eol && col < loc.col; q++) {
+        if (((unsigned char)*q & 0xC0) == 0x80)
+            continue;                      /* continuation byte */
+        fputc(*q == '\t' ? '\t' : ' ', out());
+        col++;
+    }
+    fputs("^\n", out());
+}
+
+static void report(Loc loc, const char *kind, const char *fmt, va_list ap,
+                   const char *suffix) {
+    if (loc.file >= 0 && loc.file < sources.len)
+        fprintf(out(), "%s:%d:%d: %s: ", src_name(loc.file), loc.line, loc.col, kind);
+    else
+        fprintf(out(), "aitc: %s: ", kind);
+    vfprintf(out(), fmt, ap);
+    fprintf(out(), "%s\n", suffix ? suffix : "");
+    show_line(loc);
+}
+
+void error_at(Loc loc, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    report(loc, "error", fmt, ap, NULL);
+    va_end(ap);
+    errors++;
+}
+
+void note_at(Loc loc, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    report(loc, "note", fmt, ap, NULL);
+    va_end(ap);
+}
+
+void warn_at(Loc loc, const char *wname, const char *fmt, ...) {
+    for (int i = 0; i < disabled.len; i++)
+        if (!strcmp(disabled.data[i], wname))
+            return;
+    char *suffix = xprintf(" [%s%s]", werror ? "-Werror=" : "-W", wname);
+    va_list ap;
+    va_start(ap, fmt);
+    report(loc, werror ? "error" : "warning", fmt, ap, suffix);
+    va_end(ap);
+    if (werror)
+        errors++;
+}
+
+void error_plain(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("aitc: error: ", out());
+    vfprintf(out(), fmt, ap);
+    fputc('\n', out());
+    va_end(ap);
+    errors++;
+}
