@@ -120,6 +120,7 @@ typedef struct InitDecl {
     Init *init;          /* NULL when none */
     Expr *bits;          /* struct member bit-field width, or NULL */
     Loc loc;
+    void *sema;          /* the checks: the Var it declares */
 } InitDecl;
 
 /* A declaration: "static const int a = 1, *b;" or a struct member. A
@@ -221,6 +222,8 @@ typedef enum {
     S_CONTINUE,
     S_RETURN,            /* return [expr]; */
     S_DEFER,             /* defer body */
+    /* Made by the lowering only: */
+    S_AWAIT,             /* [temp =] await expr (an E_AWAIT); sema: AwaitPoint* */
 } StmtKind;
 
 struct Stmt {
@@ -235,6 +238,7 @@ struct Stmt {
     const char *name;    /* S_LABEL, S_GOTO */
     Loc loc;
     Loc end;             /* S_COMPOUND: location of the closing brace */
+    void *sema;          /* the lowering's annotations */
 };
 
 /* ---- top level ----------------------------------------------------- */

@@ -9,9 +9,12 @@
 #include "ast.h"
 #include "util.h"
 
+#define AITC_VERSION "0.1.0"
+
 typedef struct GenOptions {
     bool line_directives;       /* #line back to the .ait source (default on) */
     const char *header_name;    /* how the .c includes its header: "x.h" */
+    const char *source_name;    /* the .c's own name, for #line resets: "x.c" */
     size_t large_frame;         /* --frame-report warns above this (bytes) */
 } GenOptions;
 

@@ -66,11 +66,17 @@ typedef struct ait_waker {
     void *data;
 } ait_waker;
 
+/* All four accept a zeroed waker (vt NULL, "no waker") and do nothing
+ * with it, so a frame can hold an optional clone without a flag. */
 ait_waker ait_waker_clone(const ait_waker *w);
 void ait_waker_wake(ait_waker w);          /* consumes w */
 void ait_waker_wake_by_ref(const ait_waker *w);
 void ait_waker_drop(ait_waker w);          /* consumes w */
 ait_waker ait_waker_noop(void);
+/* True when a and b wake the same thing (same vtable and data), so a leaf
+ * future that already holds a clone of a need not replace it with b
+ * (Rust's Waker::will_wake). */
+bool ait_waker_will_wake(const ait_waker *a, const ait_waker *b);
 
 struct ait_rt;
 
@@ -117,6 +123,14 @@ typedef struct ait_alloc_stats {
     uint64_t mallocs;       /* of those, served by malloc (not recycled) */
 } ait_alloc_stats;
 ait_alloc_stats ait_alloc_stats_get(void);  /* this thread's counters */
+/* Sets this thread's counters to zero. allocs and frees count every
+ * ait_frame_alloc/free call, whichever allocator is installed; mallocs
+ * counts only the default allocator's calls to malloc. */
+void ait_alloc_stats_reset(void);
+/* Returns the blocks cached by this thread's free lists to malloc (a
+ * thread's cache is also released when the thread exits). For leak
+ * checkers and programs that want memory back after a burst. */
+void ait_alloc_trim(void);
 
 /* ---- runtimes and executors ----------------------------------------- */
 
@@ -125,8 +139,16 @@ typedef struct ait_rt ait_rt;
 typedef struct ait_rt_config {
     int workers;            /* 0: current-thread only; N: N worker threads for send tasks */
 } ait_rt_config;
+/* (workers > 0 is accepted, but until the multi-threaded executor lands
+ * every task runs on the thread of the runtime's block_on; negative:
+ * ait_rt_new fails with errno EINVAL.) */
 
 ait_rt *ait_rt_new(const ait_rt_config *cfg);   /* cfg NULL: current-thread; NULL on failure */
+/* Cancels the unfinished tasks of rt (each frame dropped once; join
+ * handles still held then report AIT_ECANCELED), detaches its timers and
+ * releases rt. Wakers, handles and sleep frames that outlive it stay safe
+ * to use (waking them does nothing, dropping them frees them); the memory
+ * goes when the last of them does. Not from inside rt's own block_on. */
 void ait_rt_free(ait_rt *rt);
 
 /* The type-erased poll and drop of a frame, as block_on and tasks see it. */
@@ -138,6 +160,101 @@ typedef void (*ait_drop_fn)(void *frame);
  * it is pending. Returns 0 when it completed (output in out), or the
  * negative errno it failed with. The frame is not dropped. */
 int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out);
+/* More on ait_block_on:
+ * - out is passed to poll as it is; it must be valid for that poll
+ *   function (F_block_on wrappers accept NULL and pass a local).
+ * - The root future's waker is a flag in the runtime (no allocation): a
+ *   wake during the poll itself is recorded and the root is polled again.
+ *   Wakes may come from any thread; they interrupt the executor's sleep.
+ * - When the root is pending, no task is ready, no timer is pending and
+ *   no hold (ait_rt_hold) is active, nothing can ever wake it: block_on
+ *   returns -EDEADLK instead of hanging. AIT_ERROR with no error set in
+ *   the context is reported as -EIO.
+ * - -EBUSY: rt is already running a block_on (nested, or on another
+ *   thread). A block_on on a different runtime may nest.
+ * - Tasks still unfinished when block_on returns stay on rt and run in
+ *   its next block_on; ait_rt_free cancels them. */
+
+
+/* The runtime whose ait_block_on is running on this thread, or NULL. */
+ait_rt *ait_rt_current(void);
+
+/* A hold tells rt that a wake may come from outside it (another thread, a
+ * signal handler, a callback of some library) while nothing inside it is
+ * ready: while any hold is active, block_on sleeps instead of reporting
+ * -EDEADLK. A leaf future that hands its waker to such a source calls
+ * ait_rt_hold(cx->rt) when it does and ait_rt_unhold once the source has
+ * woken (or dropped) the waker. Thread-safe. */
+void ait_rt_hold(ait_rt *rt);
+void ait_rt_unhold(ait_rt *rt);
+
+/* ---- tasks: spawned futures ------------------------------------------ */
+
+/* A task runs a future concurrently with the root future and other tasks.
+ * Its header, frame and output are ONE block from the allocator hook; its
+ * waker is the task itself (refcounted, no allocation per wake). The
+ * ait_task * returned by spawn is the join handle: exactly one of
+ * ait_join_init (then ait_join_poll to READY/ERROR, or ait_join_drop),
+ * ait_task_detach, or ait_join_block_on releases it. The task's memory is
+ * freed once, when the handle, its wakers and the runtime are all done
+ * with it, whatever the order. */
+typedef struct ait_task ait_task;
+
+/* Spawns a local task on rt (NULL: ait_rt_current()). init(frame, arg)
+ * initializes the frame in place (it is F_init with the arguments packed
+ * in arg; NULL: the frame is left as allocated, uninitialized); poll and
+ * drop are F_poll and F_drop, type-erased. out_size bytes of output are
+ * kept in the block (aligned to alignof(max_align_t)) for the join. The
+ * frame never moves. The task is scheduled at once and first polled by
+ * rt's block_on. drop runs exactly once: when the task completes, fails,
+ * is aborted, or rt is freed.
+ * Returns NULL and sets errno on failure: ENOMEM (the allocator returned
+ * NULL; init was not called), EINVAL (no runtime, poll NULL, frame_align
+ * not a power of two), ECANCELED (rt is being freed).
+ * Local tasks run only on the thread of rt's block_on and may hold
+ * non-thread-safe state. Call it from that thread (or, before block_on,
+ * from the thread that will run it). */
+ait_task *ait_spawn_local(ait_rt *rt, size_t frame_size, size_t frame_align,
+                          size_t out_size, void (*init)(void *frame, void *arg),
+                          void *arg, ait_poll_fn poll, ait_drop_fn drop);
+
+/* Spawns a send task: the same contract as ait_spawn_local, but callable
+ * from any thread, and the frame must be safe to poll on any thread.
+ * (Until the multi-threaded executor lands, send tasks also run on the
+ * thread of rt's block_on.) */
+ait_task *ait_spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
+                    size_t out_size, void (*init)(void *frame, void *arg),
+                    void *arg, ait_poll_fn poll, ait_drop_fn drop);
+
+/* Releases the handle; the task keeps running and its output is dropped. */
+void ait_task_detach(ait_task *t);
+/* Cancels the task: its frame is dropped (running its defers) now, or,
+ * when called from inside the task's own poll, right after that poll.
+ * The handle stays valid; joining it then reports AIT_ECANCELED (unless
+ * the task had already completed). Call it on the task's runtime thread. */
+void ait_task_abort(ait_task *t);
+/* True once the task completed, failed or was cancelled. */
+bool ait_task_is_finished(const ait_task *t);
+
+/* The join future: await a task's output. ait_join_init takes over the
+ * handle; ait_join_poll is READY once the task completed (its output_size
+ * bytes copied to out, when out is not NULL), AIT_ERROR with the task's
+ * error (or AIT_ECANCELED) when it failed or was cancelled, and PENDING
+ * otherwise (the waker in cx is woken on completion). Either way READY or
+ * ERROR releases the handle; ait_join_drop releases it if still held (the
+ * task is then detached, not cancelled). It follows the protocol, as F =
+ * ait_join with F_output a byte buffer of the spawned output size. */
+typedef struct ait_join_frame {
+    ait_task *task;
+} ait_join_frame;
+void ait_join_init(ait_join_frame *f, ait_task *t);
+ait_poll ait_join_poll(ait_join_frame *f, ait_cx *cx, void *out);
+void ait_join_drop(ait_join_frame *f);
+#define ait_join_FRAME_SIZE sizeof(ait_join_frame)
+#define ait_join_FRAME_ALIGN _Alignof(ait_join_frame)
+/* Runs rt's block_on until t finishes (rt must be t's runtime: another
+ * runtime would never run t, and reports -EDEADLK). Releases the handle. */
+int ait_join_block_on(ait_rt *rt, void *out, ait_task *t);
 
 /* ---- the prelude: leaf futures aitc always knows --------------------- */
 
@@ -149,11 +266,12 @@ typedef struct ait_yield_frame {
 void ait_yield_init(ait_yield_frame *f);
 ait_poll ait_yield_poll(ait_yield_frame *f, ait_cx *cx, ait_yield_output *out);
 void ait_yield_drop(ait_yield_frame *f);
+int ait_yield_block_on(ait_rt *rt, ait_yield_output *out);
 #define ait_yield_FRAME_SIZE sizeof(ait_yield_frame)
 #define ait_yield_FRAME_ALIGN _Alignof(ait_yield_frame)
 
 /* ait_sleep_ms(ms): ready once ms milliseconds have passed (monotonic).
- * Under a runtime the executor's timer wheel wakes it; under
+ * Under a runtime the executor's timer heap wakes it; under
  * ait_cx_noop() it only compares the clock when polled. */
 typedef ait_unit ait_sleep_ms_output;
 typedef struct ait_sleep_ms_frame {
@@ -163,9 +281,13 @@ typedef struct ait_sleep_ms_frame {
 } ait_sleep_ms_frame;
 void ait_sleep_ms_init(ait_sleep_ms_frame *f, uint64_t ms);
 ait_poll ait_sleep_ms_poll(ait_sleep_ms_frame *f, ait_cx *cx, ait_sleep_ms_output *out);
-void ait_sleep_ms_drop(ait_sleep_ms_frame *f);
+void ait_sleep_ms_drop(ait_sleep_ms_frame *f);   /* cancels the timer */
+int ait_sleep_ms_block_on(ait_rt *rt, ait_sleep_ms_output *out, uint64_t ms);
 #define ait_sleep_ms_FRAME_SIZE sizeof(ait_sleep_ms_frame)
 #define ait_sleep_ms_FRAME_ALIGN _Alignof(ait_sleep_ms_frame)
+
+/* ait_yield_block_on / ait_sleep_ms_block_on follow F_block_on: rt NULL
+ * runs a temporary runtime, out may be NULL; 0 or a negative errno. */
 
 /* Monotonic clock in nanoseconds. */
 uint64_t ait_now_ns(void);

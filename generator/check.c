@@ -1,0 +1,447 @@
+/* check.c: the unit's tables. Interfaces, impls and functions of every
+ * file are collected and matched (missing, extra and mismatched methods,
+ * duplicates), then every async function that needs a frame becomes a
+ * Fut: defaults are instantiated per impl, generics per impl type. */
+#include <string.h>
+#include "cprint.h"
+#include "sema.h"
+
+/* ---- lookups -------------------------------------------------------- */
+
+Iface *sema_iface(Sema *s, const char *name) {
+    for (int i = 0; i < s->ifaces.len; i++) {
+        Iface *x = s->ifaces.data[i];
+        if (!strcmp(x->name, name))
+            return x;
+    }
+    return NULL;
+}
+
+Fut *sema_fut(Sema *s, const char *cname) {
+    for (int i = 0; i < s->futs.len; i++) {
+        Fut *f = s->futs.data[i];
+        if (!strcmp(f->cname, cname) && f->kind != FUT_ABSTRACT)
+            return f;
+    }
+    return NULL;
+}
+
+Item *sema_struct(Sema *s, const char *name) {
+    for (int i = 0; i < s->structs.len; i++) {
+        Item *it = s->structs.data[i];
+        if (!strcmp(it->name, name))
+            return it;
+    }
+    return NULL;
+}
+
+static int method_index(Item *iface, const char *name) {
+    for (int i = 0; i < iface->methods.len; i++)
+        if (!strcmp(((Func *)iface->methods.data[i])->name, name))
+            return i;
+    return -1;
+}
+
+/* The impl of `type` that has `method`; NULL when none. Reports nothing. */
+Impl *sema_impl_for(Sema *s, const char *type, const char *method, int *index) {
+    for (int i = 0; i < s->impls.len; i++) {
+        Impl *im = s->impls.data[i];
+        if (strcmp(im->type, type))
+            continue;
+        int k = method_index(im->iface->item, method);
+        if (k >= 0) {
+            *index = k;
+            return im;
+        }
+    }
+    return NULL;
+}
+
+const char *sema_subst(Fut *f, const char *name) {
+    for (int i = 0; i < f->subst_from.len; i++)
+        if (!strcmp(f->subst_from.data[i], name))
+            return f->subst_to.data[i];
+    return name;
+}
+
+/* ---- collecting ----------------------------------------------------- */
+
+static Func *find_func(Sema *s, const char *name) {
+    for (int i = 0; i < s->funcs.len; i++) {
+        Func *fn = s->funcs.data[i];
+        if (!strcmp(fn->name, name))
+            return fn;
+    }
+    return NULL;
+}
+
+static void redefinition(Loc loc, const char *what, const char *name, Loc prev) {
+    error_at(loc, "redefinition of %s '%s'", what, name);
+    note_at(prev, "previous definition is here");
+}
+
+static void collect_interface(Sema *s, Item *it, bool local) {
+    Iface *prev = sema_iface(s, it->name);
+    if (prev) {
+        redefinition(it->loc, "interface", it->name, prev->item->loc);
+        return;
+    }
+    for (int i = 0; i < it->methods.len; i++) {
+        Func *m = it->methods.data[i];
+        int k = method_index(it, m->name);
+        if (k != i)
+            redefinition(m->loc, "method", m->name, ((Func *)it->methods.data[k])->loc);
+        m->owner = it;
+    }
+    Iface *x = xalloc(sizeof *x);
+    x->item = it;
+    x->name = it->name;
+    x->local = local;
+    vec_push(&s->ifaces, x);
+}
+
+static void collect_item(Sema *s, Item *it, bool local) {
+    switch (it->kind) {
+    case I_INTERFACE:
+        collect_interface(s, it, local);
+        break;
+    case I_STRUCT: {
+        Item *prev = sema_struct(s, it->name);
+        if (prev)
+            redefinition(it->loc, "struct", it->name, prev->loc);
+        else
+            vec_push(&s->structs, it);
+        break;
+    }
+    case I_FUNC: {
+        Func *prev = find_func(s, it->func->name);
+        if (prev)
+            redefinition(it->func->loc, "function", it->func->name, prev->loc);
+        else
+            vec_push(&s->funcs, it->func);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* ---- matching impls to interfaces ------------------------------------ */
+
+static char *type_text(DeclSpec *spec, Declarator *d) {
+    Buf b = {0};
+    cprint_typename(&b, spec, d, NULL);
+    char *t = xstrdup(b.data ? b.data : "");
+    buf_free(&b);
+    return t;
+}
+
+static char *param_type(Param *p) {
+    Buf b = {0};
+    DeclPrint how = {.name = "", .with_storage = false, .drop_top_const = true};
+    cprint_decl(&b, p->spec, p->decl, &how, NULL);
+    char *t = xstrdup(b.data ? b.data : "");
+    buf_free(&b);
+    return t;
+}
+
+/* Same async-ness, return type and parameter types (names may differ). */
+static bool same_signature(Func *a, Func *b) {
+    if (a->is_async != b->is_async || a->variadic != b->variadic ||
+        a->params.len != b->params.len)
+        return false;
+    if (strcmp(type_text(a->ret_spec, a->ret_decl), type_text(b->ret_spec, b->ret_decl)))
+        return false;
+    for (int i = 0; i < a->params.len; i++)
+        if (strcmp(param_type(a->params.data[i]), param_type(b->params.data[i])))
+            return false;
+    return true;
+}
+
+static bool impl_has(Item *it, const char *name) {
+    for (int i = 0; i < it->methods.len; i++)
+        if (!strcmp(((Func *)it->methods.data[i])->name, name))
+            return true;
+    return false;
+}
+
+static void check_impl_methods(Impl *im) {
+    Item *it = im->item, *ii = im->iface->item;
+    for (int i = 0; i < it->methods.len; i++) {
+        Func *m = it->methods.data[i];
+        m->owner = it;
+        for (int j = 0; j < i; j++)
+            if (!strcmp(((Func *)it->methods.data[j])->name, m->name))
+                redefinition(m->loc, "method", m->name, ((Func *)it->methods.data[j])->loc);
+        int k = method_index(ii, m->name);
+        if (k < 0) {
+            error_at(m->loc, "'%s' is not a method of interface '%s'", m->name, ii->name);
+            note_at(ii->loc, "interface '%s' declared here", ii->name);
+        } else if (!same_signature(m, ii->methods.data[k])) {
+            Func *want = ii->methods.data[k];
+            error_at(m->loc, "method '%s' does not match its declaration in interface '%s'",
+                     m->name, ii->name);
+            note_at(want->loc, "declared here as %s%s %s(...)", want->is_async ? "async " : "",
+                    type_text(want->ret_spec, want->ret_decl), want->name);
+        }
+        if (!m->body)
+            error_at(m->loc, "method '%s' of an impl needs a body", m->name);
+    }
+}
+
+/* Fills im->methods (own or default) and reports missing ones. */
+static void match_methods(Impl *im) {
+    Item *it = im->item, *ii = im->iface->item;
+    check_impl_methods(im);
+    for (int k = 0; k < ii->methods.len; k++) {
+        Func *want = ii->methods.data[k], *got = NULL;
+        for (int i = 0; i < it->methods.len; i++)
+            if (!strcmp(((Func *)it->methods.data[i])->name, want->name))
+                got = it->methods.data[i];
+        if (!got && !want->body) {
+            error_at(it->type_loc, "impl of '%s' for '%s' is missing method '%s'", ii->name,
+                     it->type, want->name);
+            note_at(want->loc, "'%s' declared here", want->name);
+        }
+        vec_push(&im->methods, got ? got : want);
+    }
+}
+
+static void collect_impl(Sema *s, Item *it, bool local) {
+    Iface *x = sema_iface(s, it->iface);
+    if (!x) {
+        error_at(it->loc, "unknown interface '%s'", it->iface);
+        return;
+    }
+    for (int i = 0; i < x->impls.len; i++) {
+        Impl *o = x->impls.data[i];
+        if (!strcmp(o->type, it->type)) {
+            error_at(it->type_loc, "duplicate impl of '%s' for '%s'", it->iface, it->type);
+            note_at(o->item->loc, "previous impl is here");
+            return;
+        }
+    }
+    (void)impl_has;
+    Impl *im = xalloc(sizeof *im);
+    im->item = it;
+    im->iface = x;
+    im->type = it->type;
+    im->send = it->is_send;
+    im->local = local;
+    match_methods(im);
+    vec_push(&x->impls, im);
+    vec_push(&s->impls, im);
+}
+
+/* ---- futures -------------------------------------------------------- */
+
+static Fut *new_fut(Sema *s, FutKind kind, const char *cname, Func *fn, bool emit) {
+    Fut *f = xalloc(sizeof *f);
+    f->kind = kind;
+    f->cname = cname;
+    f->func = fn;
+    f->emit = emit;
+    f->loc = fn ? fn->loc : (Loc){-1, 0, 0};
+    vec_push(&s->futs, f);
+    return f;
+}
+
+static Func *prelude_func(const char *name, const char *param_type, const char *param) {
+    Func *fn = xalloc(sizeof *fn);
+    fn->name = name;
+    fn->is_async = fn->is_extern = fn->is_send = true;
+    fn->loc = (Loc){-1, 0, 0};
+    if (param) {
+        Param *p = xalloc(sizeof *p);
+        p->spec = xalloc(sizeof *p->spec);
+        p->spec->kind = BT_NAME;
+        p->spec->name = param_type;
+        p->decl = xalloc(sizeof *p->decl);
+        p->decl->name = param;
+        vec_push(&fn->params, p);
+    }
+    return fn;
+}
+
+static void add_prelude(Sema *s) {
+    Func *y = prelude_func("ait_yield", NULL, NULL);
+    Func *z = prelude_func("ait_sleep_ms", "uint64_t", "ms");
+    new_fut(s, FUT_PRELUDE, "ait_yield", y, false)->send = true;
+    new_fut(s, FUT_PRELUDE, "ait_sleep_ms", z, false)->send = true;
+    vec_push(&s->funcs, y);
+    vec_push(&s->funcs, z);
+}
+
+static void impl_futs(Sema *s, Impl *im) {
+    Item *ii = im->iface->item;
+    for (int k = 0; k < ii->methods.len; k++) {
+        Func *m = im->methods.data[k], *decl = ii->methods.data[k];
+        Fut *f = NULL;
+        if (decl->is_async && m->is_async) {
+            f = new_fut(s, FUT_METHOD, xprintf("%s_%s", im->type, decl->name), m, im->local);
+            f->impl = im;
+            f->iface = im->iface;
+            f->method = k;
+            f->self_type = im->type;
+            f->send = im->send;
+            f->body = m == decl ? copy_stmt(m->body) : m->body;
+            if (m == decl)
+                f->loc = im->item->type_loc;
+        } else if (m->body && m->owner == im->item) {
+            Fut *p = xalloc(sizeof *p);
+            p->kind = FUT_METHOD;
+            p->cname = xprintf("%s_%s", im->type, decl->name);
+            p->func = m;
+            p->body = m->body;
+            p->impl = im;
+            p->self_type = im->type;
+            p->emit = im->local;
+            vec_push(&s->plains, p);
+        }
+        vec_push(&im->futs, f);
+    }
+}
+
+static void iface_futs(Sema *s, Iface *x) {
+    Item *ii = x->item;
+    for (int k = 0; k < ii->methods.len; k++) {
+        Func *m = ii->methods.data[k];
+        Fut *f = NULL;
+        if (m->is_async) {
+            f = new_fut(s, FUT_DYN, xprintf("%s_%s_dyn", x->name, m->name), m, x->local);
+            f->iface = x;
+            f->method = k;
+            if (m->body && x->local) {   /* check a default body once */
+                Fut *a = new_fut(s, FUT_ABSTRACT, xprintf("%s_%s", x->name, m->name), m, false);
+                a->iface = x;
+                a->method = k;
+                a->self_type = x->name;
+                a->body = copy_stmt(m->body);
+            }
+        }
+        vec_push(&x->dyn_futs, f);
+    }
+}
+
+/* name_T1_T2 for one choice of impl types; recursion over parameters. */
+static void instantiate(Sema *s, Func *fn, bool local, Vec *types, int k) {
+    if (k == fn->tparams.len) {
+        Buf b = {0};
+        buf_puts(&b, fn->name);
+        bool any_local = local;
+        for (int i = 0; i < types->len; i++) {
+            Impl *im = types->data[i];
+            buf_printf(&b, "_%s", im->type);
+            any_local |= im->local;
+        }
+        Fut *f = new_fut(s, FUT_GENERIC, xstrdup(b.data), fn, any_local);
+        buf_free(&b);
+        f->body = copy_stmt(fn->body);
+        for (int i = 0; i < types->len; i++) {
+            vec_push(&f->subst_from, (void *)((TypeParam *)fn->tparams.data[i])->name);
+            vec_push(&f->subst_to, (void *)((Impl *)types->data[i])->type);
+        }
+        return;
+    }
+    TypeParam *tp = fn->tparams.data[k];
+    Iface *x = sema_iface(s, tp->iface);
+    if (!x)
+        return;
+    for (int i = 0; i < x->impls.len; i++) {
+        vec_push(types, x->impls.data[i]);
+        instantiate(s, fn, local, types, k + 1);
+        types->len--;
+    }
+}
+
+static void generic_futs(Sema *s, Func *fn, bool local) {
+    bool ok = true;
+    for (int i = 0; i < fn->tparams.len; i++) {
+        TypeParam *tp = fn->tparams.data[i];
+        if (!sema_iface(s, tp->iface)) {
+            error_at(tp->loc, "unknown interface '%s' in the bound of '%s'", tp->iface, tp->name);
+            ok = false;
+        }
+    }
+    if (!ok)
+        return;
+    Vec types = {0};
+    instantiate(s, fn, local, &types, 0);
+    if (local) {
+        Fut *a = new_fut(s, FUT_ABSTRACT, fn->name, fn, false);
+        a->body = copy_stmt(fn->body);
+        for (int i = 0; i < fn->tparams.len; i++) {
+            TypeParam *tp = fn->tparams.data[i];
+            vec_push(&a->subst_from, (void *)tp->name);
+            vec_push(&a->subst_to, (void *)tp->iface);
+        }
+    }
+}
+
+static void func_futs(Sema *s, Item *it, bool local) {
+    Func *fn = it->func;
+    if (!fn->is_async)
+        return;
+    if (fn->is_extern) {
+        new_fut(s, FUT_EXTERN, fn->name, fn, false)->send = fn->is_send;
+    } else if (fn->tparams.len) {
+        generic_futs(s, fn, local);
+    } else {
+        Fut *f = new_fut(s, FUT_FREE, fn->name, fn, local);
+        f->body = fn->body;
+    }
+}
+
+/* ---- the pass ------------------------------------------------------- */
+
+static void each_item(Sema *s, void (*fn)(Sema *, Item *, bool)) {
+    Unit *u = s->unit;
+    for (int i = 0; i < u->imports.len; i++) {
+        File *f = u->imports.data[i];
+        for (int k = 0; k < f->items.len; k++)
+            fn(s, f->items.data[k], false);
+    }
+    for (int k = 0; k < u->file->items.len; k++)
+        fn(s, u->file->items.data[k], true);
+}
+
+static void collect_impl_item(Sema *s, Item *it, bool local) {
+    if (it->kind == I_IMPL)
+        collect_impl(s, it, local);
+}
+
+static void fut_item(Sema *s, Item *it, bool local) {
+    if (it->kind == I_FUNC)
+        func_futs(s, it, local);
+    if (it->kind == I_CDECL && it->func_def && it->func_def->body) {
+        Fut *p = xalloc(sizeof *p);
+        p->kind = FUT_FREE;
+        p->cname = it->func_def->name;
+        p->func = it->func_def;
+        p->body = it->func_def->body;
+        p->emit = local;
+        vec_push(&s->plains, p);
+    }
+}
+
+bool check_unit(Sema *s, Unit *u) {
+    s->unit = u;
+    add_prelude(s);
+    each_item(s, collect_item);
+    each_item(s, collect_impl_item);
+    for (int i = 0; i < s->ifaces.len; i++)
+        iface_futs(s, s->ifaces.data[i]);
+    for (int i = 0; i < s->impls.len; i++)
+        impl_futs(s, s->impls.data[i]);
+    each_item(s, fut_item);
+    if (error_count())
+        return false;
+    for (int i = 0; i < s->futs.len; i++) {
+        Fut *f = s->futs.data[i];
+        if (f->body)
+            resolve_fut(s, f);
+    }
+    for (int i = 0; i < s->plains.len; i++)
+        resolve_fut(s, s->plains.data[i]);
+    return error_count() == 0;
+}

@@ -1,0 +1,191 @@
+/* check_graph.c: checks over the graph of which future awaits which.
+ *
+ * Frames contain the frames of what they await. A cycle of static
+ * awaits would make a struct contain itself: an error, with the cycle
+ * and a hint. A cycle through a dyn call is fine when that dyn frame
+ * stops embedding its impls' frames inline: it is marked boxed.
+ * Then `send`: an impl declared send may await only send futures. */
+#include <string.h>
+#include "sema.h"
+
+static Fut *await_callee(Expr *await) {
+    Target *t = await->lhs->sema;
+    return t ? t->fut : NULL;
+}
+
+/* The futures f's frame embeds. */
+void sema_frame_edges(Sema *s, Fut *f, Vec *out) {
+    out->len = 0;
+    if (f->kind == FUT_DYN) {
+        if (f->boxed || !f->iface->local)
+            return;
+        for (int i = 0; i < f->iface->impls.len; i++) {
+            Fut *g = ((Impl *)f->iface->impls.data[i])->futs.data[f->method];
+            if (g)
+                vec_push(out, g);
+        }
+        return;
+    }
+    for (int i = 0; i < f->awaits.len; i++) {
+        Fut *g = await_callee(f->awaits.data[i]);
+        if (g && g->kind != FUT_PRELUDE && g->kind != FUT_EXTERN)
+            vec_push(out, g);
+    }
+    (void)s;
+}
+
+static Expr *await_of(Fut *f, Fut *callee) {
+    for (int i = 0; i < f->awaits.len; i++)
+        if (await_callee(f->awaits.data[i]) == callee)
+            return f->awaits.data[i];
+    return NULL;
+}
+
+static void report_cycle(Vec *stack, int from) {
+    Fut *first = stack->data[from];
+    Fut *next = from + 1 < stack->len ? stack->data[from + 1] : first;
+    Buf b = {0};
+    for (int i = from; i < stack->len; i++)
+        buf_printf(&b, "'%s' -> ", ((Fut *)stack->data[i])->cname);
+    buf_printf(&b, "'%s'", first->cname);
+    Expr *at = await_of(first, next);
+    error_at(at ? at->loc : first->loc,
+             "recursive await: %s; a static frame cannot contain itself", b.data);
+    note_at(at ? at->loc : first->loc,
+            "await through a 'dyn' interface value to box the recursive frame");
+    buf_free(&b);
+}
+
+/* Depth-first search; returns true when it changed the graph (boxed a
+ * dyn frame), so the caller starts over. visit: 0 new, 1 on stack, 2 done. */
+static bool dfs(Sema *s, Fut *f, Vec *stack) {
+    f->visit = 1;
+    vec_push(stack, f);
+    Vec edges = {0};
+    sema_frame_edges(s, f, &edges);
+    for (int i = 0; i < edges.len; i++) {
+        Fut *g = edges.data[i];
+        if (g->visit == 1) {
+            int from = stack->len - 1;
+            while (stack->data[from] != g)
+                from--;
+            for (int k = from; k < stack->len; k++) {
+                Fut *d = stack->data[k];
+                if (d->kind == FUT_DYN) {
+                    d->boxed = true;
+                    return true;
+                }
+            }
+            report_cycle(stack, from);
+            continue;
+        }
+        if (g->visit == 0 && dfs(s, g, stack))
+            return true;
+    }
+    f->visit = 2;
+    stack->len--;
+    return false;
+}
+
+static bool check_recursion(Sema *s) {
+    int errors = error_count();
+    for (bool again = true; again;) {
+        again = false;
+        for (int i = 0; i < s->futs.len; i++)
+            ((Fut *)s->futs.data[i])->visit = 0;
+        Vec stack = {0};
+        for (int i = 0; i < s->futs.len && !again; i++) {
+            Fut *f = s->futs.data[i];
+            if (f->visit == 0 && f->kind != FUT_ABSTRACT) {
+                stack.len = 0;
+                again = dfs(s, f, &stack);
+            }
+        }
+    }
+    return error_count() == errors;
+}
+
+/* ---- send ----------------------------------------------------------- */
+
+static bool fut_send(Fut *f);
+
+static bool await_send(Expr *await) {
+    Target *t = await->lhs->sema;
+    if (!t || !t->fut)
+        return true;
+    return t->fut->kind == FUT_DYN ? t->send_dyn : fut_send(t->fut);
+}
+
+/* Free and generic functions are send when all they await is (as Rust
+ * infers Send for async fn futures); a cycle is assumed send. */
+static bool fut_send(Fut *f) {
+    if (f->kind != FUT_FREE && f->kind != FUT_GENERIC)
+        return f->send;
+    if (f->send_state == 0) {
+        f->send_state = 1;
+        f->send = true;
+        for (int i = 0; i < f->awaits.len; i++)
+            if (!await_send(f->awaits.data[i]))
+                f->send = false;
+        f->send_state = 2;
+    }
+    return f->send;
+}
+
+static Expr *first_unsend(Fut *f) {
+    for (int i = 0; i < f->awaits.len; i++)
+        if (!await_send(f->awaits.data[i]))
+            return f->awaits.data[i];
+    return NULL;
+}
+
+/* Says why the awaited future is not send. */
+static void explain_unsend(Expr *await, int depth) {
+    Target *t = await->lhs->sema;
+    Fut *g = t->fut;
+    switch (g->kind) {
+    case FUT_DYN:
+        note_at(await->loc, "a call through 'dyn %s' is not send; use a 'send dyn %s' value",
+                g->iface->name, g->iface->name);
+        break;
+    case FUT_METHOD:
+        note_at(g->impl->item->loc, "impl of '%s' for '%s' is not declared send",
+                g->iface->name, g->impl->type);
+        break;
+    case FUT_EXTERN:
+        note_at(g->func->loc, "extern async '%s' is not declared send", g->cname);
+        break;
+    default: {
+        Expr *inner = first_unsend(g);
+        if (inner && depth < 8) {
+            note_at(inner->loc, "'%s' is not send because it awaits this", g->cname);
+            explain_unsend(inner, depth + 1);
+        }
+    }
+    }
+}
+
+static void check_send(Sema *s) {
+    for (int i = 0; i < s->futs.len; i++) {
+        Fut *f = s->futs.data[i];
+        if (f->kind != FUT_METHOD || !f->impl->send || !f->emit)
+            continue;
+        for (int k = 0; k < f->awaits.len; k++) {
+            Expr *a = f->awaits.data[k];
+            if (await_send(a))
+                continue;
+            Target *t = a->lhs->sema;
+            error_at(a->loc, "future is not send: impl of '%s' for '%s' is declared send, "
+                     "but '%s' awaits '%s', which is not send", f->iface->name,
+                     f->impl->type, f->cname, t->fut->cname);
+            explain_unsend(a, 0);
+        }
+    }
+}
+
+bool check_graph(Sema *s) {
+    int errors = error_count();
+    check_recursion(s);
+    check_send(s);
+    return error_count() == errors;
+}

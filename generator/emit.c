@@ -1,0 +1,435 @@
+/* emit.c: the generated header and source of a unit.
+ *
+ * Header: passthrough C, interface types (I_vtable, I_dyn, I_send_dyn),
+ * .ait structs and C declarations, output typedefs, frames in dependency
+ * order (a frame embeds the frames it awaits), prototypes. Source: plain
+ * methods, the futures' functions, dyn calls and the vtables. */
+#include <ctype.h>
+#include <string.h>
+#include "emit.h"
+#include "parse.h"
+
+/* ---- output helpers ---------------------------------------------------- */
+
+void indent(Buf *b, int level) {
+    for (int i = 0; i < level; i++)
+        buf_puts(b, "    ");
+}
+
+static int out_lines(Out *o) {
+    for (; o->counted < o->b->len; o->counted++)
+        if (o->b->data[o->counted] == '\n')
+            o->lines++;
+    return o->lines;
+}
+
+void out_line_directive(Emit *e, Out *o, Loc loc) {
+    if (!e->opt->line_directives || loc.file < 0 || loc.line <= 0)
+        return;
+    buf_printf(o->b, "#line %d \"%s\"\n", loc.line, src_name(loc.file));
+}
+
+void out_line_reset(Emit *e, Out *o) {
+    if (!e->opt->line_directives)
+        return;
+    buf_printf(o->b, "#line %d \"%s\"\n", out_lines(o) + 2, o->name);
+}
+
+/* ---- hooks: how user code prints ---------------------------------------- */
+
+static const char *ident_hook(void *ctx, Expr *x) {
+    (void)ctx;
+    return x->sema ? ((Var *)x->sema)->cname : NULL;
+}
+
+static const char *type_hook(void *ctx, const char *name) {
+    Emit *e = ctx;
+    return e->fut ? sema_subst(e->fut, name) : name;
+}
+
+/* Plain methods through impl types and dyn values become direct calls. */
+static bool expr_hook(void *ctx, Expr *x, Buf *b, int prec) {
+    Emit *e = ctx;
+    (void)prec;
+    if (x->kind != E_CALL || !x->sema)
+        return false;
+    Target *t = x->sema;
+    if (t->kind == CT_ASYNC)
+        return false;
+    buf_printf(b, "%s(", t->cname);
+    if (t->recv_addr)
+        buf_putc(b, '&');
+    if (t->recv_deref)
+        buf_putc(b, '*');
+    if (t->send_dyn) {
+        buf_printf(b, "%s_send_dyn_as_dyn(", strstr(t->cname, "_") ? "" : "");
+    }
+    cprint_expr(b, t->recv, t->recv_addr || t->recv_deref ? PREC_UNARY : PREC_ASSIGN, &e->hooks);
+    for (int i = 0; i < x->args.len; i++) {
+        buf_puts(b, ", ");
+        cprint_expr(b, x->args.data[i], PREC_ASSIGN, &e->hooks);
+    }
+    buf_putc(b, ')');
+    return true;
+}
+
+/* ---- type strings -------------------------------------------------------- */
+
+const char *decl_str(Emit *e, DeclSpec *spec, Declarator *d, const char *name) {
+    Buf b = {0};
+    DeclPrint how = {.name = name, .with_storage = false, .drop_top_const = true};
+    cprint_decl(&b, spec, d, &how, &e->hooks);
+    char *s = xstrdup(b.data ? b.data : "");
+    buf_free(&b);
+    return s;
+}
+
+const char *type_str(Emit *e, DeclSpec *spec, Declarator *d) {
+    Buf b = {0};
+    cprint_typename(&b, spec, d, &e->hooks);
+    char *s = xstrdup(b.data ? b.data : "");
+    buf_free(&b);
+    return s;
+}
+
+bool returns_void(Func *fn) {
+    Declarator *d = fn->ret_decl;
+    while (d && d->kind == D_PAREN)
+        d = d->inner;
+    return fn->ret_spec->kind == BT_WORDS && !strcmp(fn->ret_spec->words, "void") &&
+           (!d || d->kind == D_IDENT);
+}
+
+const char *output_str(Emit *e, Fut *f) {
+    return returns_void(f->func) ? "ait_unit" : type_str(e, f->func->ret_spec, f->func->ret_decl);
+}
+
+const char *params_str(Emit *e, Func *fn, const char *pfx) {
+    Buf b = {0};
+    for (int i = 0; i < fn->params.len; i++) {
+        Param *p = fn->params.data[i];
+        buf_printf(&b, ", %s", decl_str(e, p->spec, p->decl, xprintf("%s%d", pfx, i + 1)));
+    }
+    char *s = xstrdup(b.len ? b.data : "");
+    buf_free(&b);
+    return s;
+}
+
+const char *args_str(Func *fn, const char *pfx) {
+    Buf b = {0};
+    for (int i = 0; i < fn->params.len; i++)
+        buf_printf(&b, ", %s%d", pfx, i + 1);
+    char *s = xstrdup(b.len ? b.data : "");
+    buf_free(&b);
+    return s;
+}
+
+/* ---- which futures this unit emits, in frame dependency order ------------ */
+
+static bool emitted(Fut *f) {
+    return f->emit && (f->kind == FUT_FREE || f->kind == FUT_METHOD ||
+                       f->kind == FUT_GENERIC || f->kind == FUT_DYN);
+}
+
+static void topo_visit(Emit *e, Fut *f, Vec *order) {
+    if (f->visit)
+        return;
+    f->visit = 1;
+    Vec edges = {0};
+    sema_frame_edges(e->s, f, &edges);
+    for (int i = 0; i < edges.len; i++)
+        topo_visit(e, edges.data[i], order);
+    if (emitted(f))
+        vec_push(order, f);
+}
+
+static Vec frame_order(Emit *e) {
+    Vec order = {0};
+    for (int i = 0; i < e->s->futs.len; i++)
+        ((Fut *)e->s->futs.data[i])->visit = 0;
+    for (int i = 0; i < e->s->futs.len; i++)
+        topo_visit(e, e->s->futs.data[i], &order);
+    return order;
+}
+
+/* ---- header sections ---------------------------------------------------- */
+
+static void header_top(Emit *e) {
+    Buf *h = e->h.b;
+    Unit *u = e->s->unit;
+    char *guard = xprintf("AIT_GEN_%s", e->opt->header_name);
+    for (char *p = guard; *p; p++)
+        *p = isalnum((unsigned char)*p) ? (char)toupper((unsigned char)*p) : '_';
+    buf_printf(h, "/* %s: generated by aitc %s from %s. Do not edit. */\n", e->opt->header_name,
+               AITC_VERSION, src_name(u->file->id));
+    buf_printf(h, "#ifndef %s\n#define %s\n\n#include \"ait.h\"\n", guard, guard);
+    for (int i = 0; i < u->import_headers.len; i++)
+        buf_printf(h, "#include \"%s\"\n", (char *)u->import_headers.data[i]);
+    buf_putc(h, '\n');
+    for (int i = 0; i < u->file->items.len; i++) {
+        Item *it = u->file->items.data[i];
+        if (it->kind != I_PASSTHROUGH)
+            continue;
+        out_line_directive(e, &e->h, (Loc){it->loc.file, it->loc.line + 1, 1});
+        buf_puts(h, it->text);
+        if (it->text[0] && it->text[strlen(it->text) - 1] != '\n')
+            buf_putc(h, '\n');
+        out_line_reset(e, &e->h);
+    }
+    buf_puts(h, "\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
+}
+
+static void iface_types(Emit *e, Iface *x) {
+    Buf *h = e->h.b;
+    const char *n = x->name;
+    buf_printf(h, "/* interface %s: a fat pointer (self + vtable), and its send variant. */\n", n);
+    buf_printf(h, "typedef struct %s_vtable %s_vtable;\n", n, n);
+    buf_printf(h, "typedef struct %s_dyn {\n    void *self;\n    const %s_vtable *vt;\n} %s_dyn;\n", n, n, n);
+    buf_printf(h, "typedef struct %s_send_dyn {\n    void *self;\n    const %s_vtable *vt;\n} %s_send_dyn;\n", n, n, n);
+    buf_printf(h, "static inline %s_dyn %s_send_dyn_as_dyn(%s_send_dyn d) {\n", n, n, n);
+    buf_printf(h, "    %s_dyn r;\n    r.self = d.self;\n    r.vt = d.vt;\n    return r;\n}\n\n", n);
+}
+
+static void c_items(Emit *e) {
+    Buf *h = e->h.b;
+    File *file = e->s->unit->file;
+    e->fut = NULL;
+    for (int i = 0; i < file->items.len; i++) {
+        Item *it = file->items.data[i];
+        if (it->kind == I_STRUCT) {
+            buf_printf(h, "typedef struct %s %s;\nstruct %s {\n", it->name, it->name, it->name);
+            for (int k = 0; k < it->members.len; k++) {
+                buf_puts(h, "    ");
+                cprint_declaration(h, it->members.data[k], &e->hooks);
+                buf_putc(h, '\n');
+            }
+            buf_puts(h, "};\n\n");
+        } else if (it->kind == I_CDECL && it->decl) {
+            cprint_declaration(h, it->decl, &e->hooks);
+            buf_puts(h, "\n\n");
+        } else if (it->kind == I_CDECL && it->func_def) {
+            Func *fn = it->func_def;
+            buf_printf(h, "%s %s", type_str(e, fn->ret_spec, fn->ret_decl), fn->name);
+            cprint_params(h, &fn->params, fn->variadic, &e->hooks);
+            buf_puts(h, ";\n\n");
+        }
+    }
+}
+
+/* A method's C signature after self: ", const char *a1" */
+static const char *method_ret(Emit *e, Func *m) { return type_str(e, m->ret_spec, m->ret_decl); }
+
+static void vtable_struct(Emit *e, Iface *x) {
+    Buf *h = e->h.b;
+    buf_printf(h, "struct %s_vtable {\n", x->name);
+    for (int k = 0; k < x->item->methods.len; k++) {
+        Func *m = x->item->methods.data[k];
+        const char *ps = params_str(e, m, "a");
+        if (m->is_async) {
+            buf_printf(h, "    /* async %s %s(...) */\n", method_ret(e, m), m->name);
+            buf_printf(h, "    size_t %s_size, %s_align;\n", m->name, m->name);
+            buf_printf(h, "    void (*%s_init)(void *frame, void *self%s);\n", m->name, ps);
+            buf_printf(h, "    ait_poll (*%s_poll)(void *frame, ait_cx *cx, void *out);\n", m->name);
+            buf_printf(h, "    void (*%s_drop)(void *frame);\n", m->name);
+        } else {
+            buf_printf(h, "    %s (*%s)(void *self%s);\n", method_ret(e, m), m->name, ps);
+        }
+    }
+    buf_puts(h, "};\n\n");
+}
+
+/* Plain methods through a dyn: I_m(d, args). */
+static void dyn_plain_inlines(Emit *e, Iface *x) {
+    Buf *h = e->h.b;
+    for (int k = 0; k < x->item->methods.len; k++) {
+        Func *m = x->item->methods.data[k];
+        if (m->is_async)
+            continue;
+        buf_printf(h, "static inline %s %s_%s(%s_dyn self%s) {\n    %sself.vt->%s(self.self%s);\n}\n",
+                   method_ret(e, m), x->name, m->name, x->name, params_str(e, m, "a"),
+                   returns_void(m) ? "" : "return ", m->name, args_str(m, "a"));
+    }
+}
+
+/* union I_m_frames: every impl frame of one method that this unit sees,
+ * so that a dyn frame can hold any of them inline. */
+static void max_frame_union(Emit *e, Fut *d) {
+    Buf *h = e->h.b;
+    const char *i = d->iface->name, *m = d->func->name;
+    if (!d->iface->impls.len) {
+        buf_printf(h, "#define %s_%s_MAX_FRAME 0\n\n", i, m);
+        return;
+    }
+    buf_printf(h, "union %s_%s_frames {\n", i, m);
+    for (int k = 0; k < d->iface->impls.len; k++) {
+        Impl *im = d->iface->impls.data[k];
+        buf_printf(h, "    %s_frame %s;\n", ((Fut *)im->futs.data[d->method])->cname, im->type);
+    }
+    buf_printf(h, "};\n/* The largest frame of %s.%s among the impls aitc saw. */\n", i, m);
+    buf_printf(h, "#define %s_%s_MAX_FRAME sizeof(union %s_%s_frames)\n\n", i, m, i, m);
+}
+
+static void frames(Emit *e, Vec *order) {
+    Buf *h = e->h.b;
+    for (int i = 0; i < order->len; i++) {
+        Fut *f = order->data[i];
+        buf_printf(h, "typedef struct %s_frame %s_frame;\n", f->cname, f->cname);
+    }
+    buf_putc(h, '\n');
+    for (int i = 0; i < order->len; i++) {
+        Fut *f = order->data[i];
+        e->fut = f;
+        buf_printf(h, "typedef %s %s_output;\n", output_str(e, f), f->cname);
+    }
+    buf_putc(h, '\n');
+    for (int i = 0; i < order->len; i++) {
+        Fut *f = order->data[i];
+        if (f->kind == FUT_DYN && !f->boxed)
+            max_frame_union(e, f);
+        emit_frame_struct(e, f);
+    }
+    for (int i = 0; i < order->len; i++) {
+        Fut *f = order->data[i];
+        if (f->kind == FUT_DYN && f->boxed)
+            max_frame_union(e, f);
+    }
+}
+
+/* ---- impls ------------------------------------------------------------ */
+
+static void plain_signature(Emit *e, Buf *b, Fut *p) {
+    Func *m = p->func;
+    buf_printf(b, "%s %s(%s *self", method_ret(e, m), p->cname, p->self_type);
+    for (int i = 0; i < m->params.len; i++) {
+        Param *pr = m->params.data[i];
+        buf_printf(b, ", %s", decl_str(e, pr->spec, pr->decl, NULL));
+    }
+    if (m->variadic)
+        buf_puts(b, ", ...");
+    buf_putc(b, ')');
+}
+
+static void impl_prototypes(Emit *e) {
+    Buf *h = e->h.b;
+    for (int i = 0; i < e->s->plains.len; i++) {
+        Fut *p = e->s->plains.data[i];
+        if (!p->emit || !p->self_type)
+            continue;
+        e->fut = p;
+        plain_signature(e, h, p);
+        buf_puts(h, ";\n");
+    }
+    for (int i = 0; i < e->s->impls.len; i++) {
+        Impl *im = e->s->impls.data[i];
+        if (!im->local)
+            continue;
+        const char *n = im->iface->name, *t = im->type;
+        buf_printf(h, "%s_dyn %s_as_%s(%s *self);\n", n, t, n, t);
+        if (im->send)
+            buf_printf(h, "%s_send_dyn %s_as_%s_send(%s *self);\n", n, t, n, t);
+    }
+    buf_putc(h, '\n');
+}
+
+static void plain_bodies(Emit *e) {
+    Buf *c = e->c.b;
+    for (int i = 0; i < e->s->plains.len; i++) {
+        Fut *p = e->s->plains.data[i];
+        if (!p->emit)
+            continue;
+        e->fut = p;
+        if (p->self_type) {
+            plain_signature(e, c, p);
+        } else {
+            Func *fn = p->func;
+            buf_printf(c, "%s %s", type_str(e, fn->ret_spec, fn->ret_decl), fn->name);
+            cprint_params(c, &fn->params, fn->variadic, &e->hooks);
+        }
+        buf_putc(c, '\n');
+        out_line_directive(e, &e->c, p->body->loc);
+        cprint_stmt(c, p->body, 0, &e->hooks);
+        out_line_reset(e, &e->c);
+        buf_putc(c, '\n');
+    }
+}
+
+/* The vtable of one impl, its type-erased adapters, and T_as_I. */
+static void impl_vtable(Emit *e, Impl *im) {
+    Buf *c = e->c.b;
+    Item *ii = im->iface->item;
+    const char *n = im->iface->name, *t = im->type;
+    for (int k = 0; k < ii->methods.len; k++) {
+        Func *m = ii->methods.data[k];
+        const char *ps = params_str(e, m, "a"), *as = args_str(m, "a");
+        const char *f = xprintf("%s_%s", t, m->name);
+        if (m->is_async) {
+            buf_printf(c, "static void %s_ait_init_any(void *frame, void *self%s) {\n    %s_init(frame, self%s);\n}\n", f, ps, f, as);
+            buf_printf(c, "static ait_poll %s_ait_vpoll(void *frame, ait_cx *cx, void *out) {\n    return %s_poll(frame, cx, out);\n}\n", f, f);
+            buf_printf(c, "static void %s_ait_drop_any(void *frame) {\n    %s_drop(frame);\n}\n", f, f);
+        } else {
+            buf_printf(c, "static %s %s_ait_any(void *self%s) {\n    %s%s(self%s);\n}\n",
+                       method_ret(e, m), f, ps, returns_void(m) ? "" : "return ", f, as);
+        }
+    }
+    buf_printf(c, "\nstatic const %s_vtable %s_%s_ait_vtable = {\n", n, t, n);
+    for (int k = 0; k < ii->methods.len; k++) {
+        Func *m = ii->methods.data[k];
+        const char *f = xprintf("%s_%s", t, m->name);
+        if (m->is_async)
+            buf_printf(c, "    sizeof(%s_frame), _Alignof(%s_frame), %s_ait_init_any, %s_ait_vpoll, "
+                          "%s_ait_drop_any,\n", f, f, f, f, f);
+        else
+            buf_printf(c, "    %s_ait_any,\n", f);
+    }
+    buf_puts(c, "};\n\n");
+    buf_printf(c, "%s_dyn %s_as_%s(%s *self) {\n    %s_dyn d;\n    d.self = self;\n", n, t, n, t, n);
+    buf_printf(c, "    d.vt = &%s_%s_ait_vtable;\n    return d;\n}\n\n", t, n);
+    if (im->send) {
+        buf_printf(c, "%s_send_dyn %s_as_%s_send(%s *self) {\n    %s_send_dyn d;\n", n, t, n, t, n);
+        buf_printf(c, "    d.self = self;\n    d.vt = &%s_%s_ait_vtable;\n    return d;\n}\n\n", t, n);
+    }
+}
+
+/* ---- the unit ---------------------------------------------------------- */
+
+void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c) {
+    Emit e = {.s = s, .opt = opt};
+    const char *source_name = opt->source_name;
+    if (!source_name) {
+        size_t n = strlen(opt->header_name);
+        source_name = xprintf("%.*s.c", (int)(n > 2 ? n - 2 : n), opt->header_name);
+    }
+    e.h = (Out){.b = h, .name = opt->header_name};
+    e.c = (Out){.b = c, .name = source_name};
+    e.hooks = (PrintHooks){.ctx = &e, .ident = ident_hook, .type_name = type_hook, .expr = expr_hook};
+    header_top(&e);
+    for (int i = 0; i < s->ifaces.len; i++)
+        if (((Iface *)s->ifaces.data[i])->local)
+            iface_types(&e, s->ifaces.data[i]);
+    c_items(&e);
+    for (int i = 0; i < s->ifaces.len; i++) {
+        Iface *x = s->ifaces.data[i];
+        if (x->local) {
+            vtable_struct(&e, x);
+            dyn_plain_inlines(&e, x);
+        }
+    }
+    Vec order = frame_order(&e);
+    frames(&e, &order);
+    for (int i = 0; i < order.len; i++)
+        emit_fut_prototypes(&e, order.data[i]);
+    impl_prototypes(&e);
+    buf_printf(h, "#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
+
+    buf_printf(c, "/* %s: generated by aitc %s from %s. Do not edit. */\n", source_name,
+               AITC_VERSION, src_name(s->unit->file->id));
+    buf_printf(c, "#include \"%s\"\n\n#include <stdint.h>\n#include <string.h>\n\n", opt->header_name);
+    plain_bodies(&e);
+    for (int i = 0; i < order.len; i++)
+        emit_fut_code(&e, order.data[i]);
+    for (int i = 0; i < s->impls.len; i++) {
+        Impl *im = s->impls.data[i];
+        if (im->local)
+            impl_vtable(&e, im);
+    }
+}

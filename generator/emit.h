@@ -1,0 +1,50 @@
+/* emit.h: shared state of the C emitter (emit.c: the unit's layout,
+ * types, vtables and dyn calls; emit_fut.c: one future's frame, init,
+ * poll and drop; emit_stmt.c: lowered statements). */
+#ifndef AIT_EMIT_H
+#define AIT_EMIT_H
+
+#include "cprint.h"
+#include "lower.h"
+
+typedef struct Out {
+    Buf *b;
+    const char *name;        /* the generated file's name, for #line resets */
+    int lines;               /* newlines in b->data[0 .. counted) */
+    size_t counted;
+} Out;
+
+typedef struct Emit {
+    Sema *s;
+    const GenOptions *opt;
+    Out h, c;
+    Fut *fut;                /* the future being printed: hooks read it */
+    PrintHooks hooks;
+} Emit;
+
+void out_line_directive(Emit *e, Out *o, Loc loc);
+void out_line_reset(Emit *e, Out *o);
+void indent(Buf *b, int level);
+
+/* A type as C: "char *", with generic parameters substituted. */
+const char *type_str(Emit *e, DeclSpec *spec, Declarator *d);
+/* "T name" for a declaration with another name. */
+const char *decl_str(Emit *e, DeclSpec *spec, Declarator *d, const char *name);
+/* The output type of F: its return type, or ait_unit for void. */
+const char *output_str(Emit *e, Fut *f);
+bool returns_void(Func *fn);
+
+/* Parameters after self: ", T1 a1, T2 a2" with fixed names pfx1.. */
+const char *params_str(Emit *e, Func *fn, const char *pfx);
+/* Arguments after self: ", a1, a2" */
+const char *args_str(Func *fn, const char *pfx);
+
+/* emit_fut.c */
+void emit_frame_struct(Emit *e, Fut *f);
+void emit_fut_prototypes(Emit *e, Fut *f);
+void emit_fut_code(Emit *e, Fut *f);
+/* emit_stmt.c */
+void emit_lowered(Emit *e, Stmt *s, int level);
+void emit_defers(Emit *e, Vec *defers, int level);
+
+#endif

@@ -1,0 +1,322 @@
+/* emit_stmt.c: prints a lowered async body inside its poll function.
+ *
+ * Frame variables print as f->x (through the ident hook), declarations
+ * of frame variables become assignments, each await becomes init, a
+ * state number, a resume label and a poll, and every exit runs the
+ * defers the lowering listed for it. */
+#include <string.h>
+#include "emit.h"
+
+static void stmt(Emit *e, Stmt *s, int level);
+
+static Buf *B(Emit *e) { return e->c.b; }
+
+static void expr(Emit *e, Expr *x) { cprint_expr(B(e), x, PREC_COMMA, &e->hooks); }
+
+void emit_defers(Emit *e, Vec *defers, int level) {
+    if (!defers)
+        return;
+    for (int i = 0; i < defers->len; i++) {
+        indent(B(e), level);
+        buf_puts(B(e), "/* defer */\n");
+        cprint_stmt(B(e), defers->data[i], level, &e->hooks);
+    }
+}
+
+/* A block's own defers run at its end, last registered first. */
+static void block_defers(Emit *e, Vec *defers, int level) {
+    if (!defers || !defers->len)
+        return;
+    Vec rev = {0};
+    for (int i = defers->len - 1; i >= 0; i--)
+        vec_push(&rev, defers->data[i]);
+    emit_defers(e, &rev, level);
+}
+
+/* ---- declarations --------------------------------------------------- */
+
+static bool array_var(Var *v) {
+    Declarator *d = v->decl;
+    while (d && d->kind == D_PAREN)
+        d = d->inner;
+    return d && d->kind == D_ARRAY;
+}
+
+/* x = init; for a frame variable: arrays are copied from a compound
+ * literal of their own type, braced lists become compound literals. */
+static void assign_init(Emit *e, Var *v, Init *in, int level) {
+    indent(B(e), level);
+    if (array_var(v)) {
+        buf_printf(B(e), "memcpy(%s, (%s)", v->cname, type_str(e, v->spec, v->decl));
+        if (in->is_list) {
+            cprint_init(B(e), in, &e->hooks);
+        } else {
+            buf_putc(B(e), '{');
+            expr(e, in->expr);
+            buf_putc(B(e), '}');
+        }
+        buf_printf(B(e), ", sizeof %s);\n", v->cname);
+        return;
+    }
+    buf_printf(B(e), "%s = ", v->cname);
+    if (in->is_list) {
+        buf_printf(B(e), "(%s)", type_str(e, v->spec, v->decl));
+        cprint_init(B(e), in, &e->hooks);
+    } else {
+        cprint_expr(B(e), in->expr, PREC_ASSIGN, &e->hooks);
+    }
+    buf_puts(B(e), ";\n");
+}
+
+static void decl_stmt(Emit *e, Decl *d, int level) {
+    bool any_frame = false;
+    for (int i = 0; i < d->decls.len; i++) {
+        Var *v = ((InitDecl *)d->decls.data[i])->sema;
+        any_frame |= v && v->in_frame;
+    }
+    if (!any_frame) {
+        indent(B(e), level);
+        cprint_declaration(B(e), d, &e->hooks);
+        buf_putc(B(e), '\n');
+        return;
+    }
+    for (int i = 0; i < d->decls.len; i++) {
+        InitDecl *id = d->decls.data[i];
+        if (id->init)
+            assign_init(e, id->sema, id->init, level);
+    }
+}
+
+/* for-init of frame variables: "f->i = 0, f->j = 1" */
+static void for_init_assign(Emit *e, Decl *d) {
+    bool first = true;
+    for (int i = 0; i < d->decls.len; i++) {
+        InitDecl *id = d->decls.data[i];
+        Var *v = id->sema;
+        if (!id->init || id->init->is_list)
+            continue;
+        buf_printf(B(e), "%s%s = ", first ? "" : ", ", v->cname);
+        cprint_expr(B(e), id->init->expr, PREC_ASSIGN, &e->hooks);
+        first = false;
+    }
+}
+
+/* ---- awaits --------------------------------------------------------- */
+
+static void call_args(Emit *e, Target *t, Expr *call) {
+    if (t->recv) {
+        buf_puts(B(e), ", ");
+        if (t->recv_addr)
+            buf_putc(B(e), '&');
+        if (t->recv_deref)
+            buf_putc(B(e), '*');
+        cprint_expr(B(e), t->recv, t->recv_addr || t->recv_deref ? PREC_UNARY : PREC_ASSIGN,
+                    &e->hooks);
+    }
+    for (int i = 0; i < call->args.len; i++) {
+        buf_puts(B(e), ", ");
+        cprint_expr(B(e), call->args.data[i], PREC_ASSIGN, &e->hooks);
+    }
+}
+
+static void await_stmt(Emit *e, Stmt *s, int level) {
+    AwaitPoint *ap = s->sema;
+    Expr *call = ap->await->lhs;
+    Target *t = call->sema;
+    const char *g = t->fut->cname;
+    if (!ap->temp->in_frame) {
+        indent(B(e), level);
+        buf_printf(B(e), "%s %s;\n", ap->temp->type_text, ap->temp->cname);
+    }
+    indent(B(e), level);
+    buf_printf(B(e), "%s_init(&f->%s", g, ap->field);
+    call_args(e, t, call);
+    buf_puts(B(e), ");\n");
+    indent(B(e), level);
+    buf_printf(B(e), "f->ait_state = %d;\n", ap->state);
+    buf_printf(B(e), "ait_s%d:\n", ap->state);
+    indent(B(e), level);
+    buf_printf(B(e), "ait_r = %s_poll(&f->%s, cx, &%s);\n", g, ap->field, ap->temp->cname);
+    indent(B(e), level);
+    buf_puts(B(e), "if (ait_r == AIT_PENDING)\n");
+    indent(B(e), level + 1);
+    buf_puts(B(e), "return AIT_PENDING;\n");
+    indent(B(e), level);
+    buf_printf(B(e), "%s_drop(&f->%s);\n", g, ap->field);
+    indent(B(e), level);
+    buf_puts(B(e), "if (ait_r == AIT_ERROR)\n");
+    indent(B(e), level + 1);
+    buf_printf(B(e), "return %s_ait_fail(f);\n", e->fut->cname);
+}
+
+/* ---- control -------------------------------------------------------- */
+
+static void return_stmt(Emit *e, Stmt *s, int level) {
+    indent(B(e), level);
+    buf_puts(B(e), "{\n");
+    if (s->expr) {
+        indent(B(e), level + 1);
+        buf_puts(B(e), "*out = ");
+        cprint_expr(B(e), s->expr, PREC_ASSIGN, &e->hooks);
+        buf_puts(B(e), ";\n");
+    }
+    emit_defers(e, s->sema, level + 1);
+    indent(B(e), level + 1);
+    buf_puts(B(e), "f->ait_state = -1;\n");
+    indent(B(e), level + 1);
+    buf_puts(B(e), "return AIT_READY;\n");
+    indent(B(e), level);
+    buf_puts(B(e), "}\n");
+}
+
+static void jump_stmt(Emit *e, Stmt *s, const char *jump, int level) {
+    Vec *defers = s->sema;
+    if (!defers || !defers->len) {
+        indent(B(e), level);
+        buf_printf(B(e), "%s;\n", jump);
+        return;
+    }
+    indent(B(e), level);
+    buf_puts(B(e), "{\n");
+    emit_defers(e, defers, level + 1);
+    indent(B(e), level + 1);
+    buf_printf(B(e), "%s;\n", jump);
+    indent(B(e), level);
+    buf_puts(B(e), "}\n");
+}
+
+/* The statements of a block and, at its end, its defers. */
+static void items(Emit *e, Stmt *s, int level) {
+    for (int i = 0; i < s->items.len; i++)
+        stmt(e, s->items.data[i], level);
+    block_defers(e, s->sema, level);
+}
+
+/* A sub-statement: a compound opens on the header line's brace. */
+static void body(Emit *e, Stmt *s, int level) {
+    if (s->kind == S_COMPOUND) {
+        buf_puts(B(e), " {\n");
+        items(e, s, level + 1);
+        indent(B(e), level);
+        buf_putc(B(e), '}');
+    } else {
+        buf_puts(B(e), " {\n");
+        stmt(e, s, level + 1);
+        indent(B(e), level);
+        buf_putc(B(e), '}');
+    }
+}
+
+static void for_stmt(Emit *e, Stmt *s, int level) {
+    indent(B(e), level);
+    buf_puts(B(e), "for (");
+    if (s->decl) {
+        Var *v = ((InitDecl *)s->decl->decls.data[0])->sema;
+        if (v && v->in_frame)
+            for_init_assign(e, s->decl);
+        else
+            cprint_declaration(B(e), s->decl, &e->hooks), B(e)->len--, B(e)->data[B(e)->len] = 0;
+    } else if (s->expr) {
+        expr(e, s->expr);
+    }
+    buf_puts(B(e), ";");
+    if (s->cond) {
+        buf_putc(B(e), ' ');
+        expr(e, s->cond);
+    }
+    buf_puts(B(e), ";");
+    if (s->step) {
+        buf_putc(B(e), ' ');
+        expr(e, s->step);
+    }
+    buf_putc(B(e), ')');
+    body(e, s->body, level);
+    buf_putc(B(e), '\n');
+}
+
+static void cond_header(Emit *e, const char *kw, Expr *cond, int level) {
+    indent(B(e), level);
+    buf_printf(B(e), "%s (", kw);
+    expr(e, cond);
+    buf_putc(B(e), ')');
+}
+
+static void stmt(Emit *e, Stmt *s, int level) {
+    if (s->kind != S_COMPOUND && s->kind != S_CASE && s->kind != S_DEFAULT &&
+        s->kind != S_LABEL && s->kind != S_NULL && s->kind != S_DEFER)
+        out_line_directive(e, &e->c, s->loc);
+    switch (s->kind) {
+    case S_COMPOUND:
+        indent(B(e), level);
+        buf_puts(B(e), "{\n");
+        items(e, s, level + 1);
+        indent(B(e), level);
+        buf_puts(B(e), "}\n");
+        return;
+    case S_DECL: decl_stmt(e, s->decl, level); return;
+    case S_EXPR:
+        indent(B(e), level);
+        expr(e, s->expr);
+        buf_puts(B(e), ";\n");
+        return;
+    case S_NULL: indent(B(e), level); buf_puts(B(e), ";\n"); return;
+    case S_AWAIT: await_stmt(e, s, level); return;
+    case S_RETURN: return_stmt(e, s, level); return;
+    case S_BREAK: jump_stmt(e, s, "break", level); return;
+    case S_CONTINUE: jump_stmt(e, s, "continue", level); return;
+    case S_GOTO: jump_stmt(e, s, xprintf("goto %s", s->name), level); return;
+    case S_DEFER: return;
+    case S_IF:
+        cond_header(e, "if", s->cond, level);
+        body(e, s->body, level);
+        if (s->els) {
+            buf_puts(B(e), " else");
+            body(e, s->els, level);
+        }
+        buf_putc(B(e), '\n');
+        return;
+    case S_WHILE:
+        cond_header(e, "while", s->cond, level);
+        body(e, s->body, level);
+        buf_putc(B(e), '\n');
+        return;
+    case S_DO:
+        indent(B(e), level);
+        buf_puts(B(e), "do");
+        body(e, s->body, level);
+        buf_puts(B(e), " while (");
+        expr(e, s->cond);
+        buf_puts(B(e), ");\n");
+        return;
+    case S_FOR: for_stmt(e, s, level); return;
+    case S_SWITCH:
+        cond_header(e, "switch", s->cond, level);
+        body(e, s->body, level);
+        buf_putc(B(e), '\n');
+        return;
+    case S_CASE:
+        indent(B(e), level > 0 ? level - 1 : 0);
+        buf_puts(B(e), "case ");
+        expr(e, s->expr);
+        buf_puts(B(e), ":\n");
+        stmt(e, s->body, level);
+        return;
+    case S_DEFAULT:
+        indent(B(e), level > 0 ? level - 1 : 0);
+        buf_puts(B(e), "default:\n");
+        stmt(e, s->body, level);
+        return;
+    case S_LABEL:
+        buf_printf(B(e), "%s:\n", s->name);
+        stmt(e, s->body, level);
+        return;
+    }
+}
+
+/* The body of a poll function: the lowered block's items and its defers. */
+void emit_lowered(Emit *e, Stmt *s, int level) {
+    if (s->kind == S_COMPOUND)
+        items(e, s, level);
+    else
+        stmt(e, s, level);
+}

@@ -1,0 +1,820 @@
+/* lower.c: an async body becomes a state machine.
+ *
+ * Pass 1 (hoist) moves every await and try out of expressions into a
+ * statement of its own, keeping C's sequencing where C defines one
+ * (&&, ||, ?:, the comma operator, loop conditions and steps).
+ * Pass 2 (annotate) numbers the await points, records which defers each
+ * exit and each suspension must run, and the textual positions where
+ * variables are declared and used.
+ * Pass 3 (place) keeps in the frame only the variables live across an
+ * await, and lays out the frame: sibling blocks share storage. */
+#include <stdint.h>
+#include <string.h>
+#include "lower.h"
+
+typedef struct L {
+    Sema *s;
+    Fut *f;
+    Lowered *low;
+    int ntemps, nlabels;
+} L;
+
+/* ---- building nodes ------------------------------------------------- */
+
+static Stmt *new_stmt(StmtKind kind, Loc loc) {
+    Stmt *s = xalloc(sizeof *s);
+    s->kind = kind;
+    s->loc = loc;
+    s->end = loc;
+    return s;
+}
+
+static Expr *new_expr(ExprKind kind, Loc loc) {
+    Expr *e = xalloc(sizeof *e);
+    e->kind = kind;
+    e->loc = loc;
+    return e;
+}
+
+static Expr *var_ref(Var *v, Loc loc) {
+    Expr *e = new_expr(E_IDENT, loc);
+    e->name = v->name;
+    e->sema = v;
+    return e;
+}
+
+static Expr *binary(const char *op, Expr *a, Expr *b, ExprKind kind) {
+    Expr *e = new_expr(kind, a->loc);
+    e->op = op;
+    e->lhs = a;
+    e->rhs = b;
+    return e;
+}
+
+static Expr *int_lit(const char *text, Loc loc) {
+    Expr *e = new_expr(E_INT, loc);
+    e->text = text;
+    return e;
+}
+
+static Stmt *expr_stmt(Expr *e) {
+    Stmt *s = new_stmt(S_EXPR, e->loc);
+    s->expr = e;
+    return s;
+}
+
+static Stmt *block_of(Vec *items, Loc loc) {
+    if (items->len == 1)
+        return items->data[0];
+    Stmt *b = new_stmt(S_COMPOUND, loc);
+    b->items = *items;
+    return b;
+}
+
+static Var *new_temp(L *l, const char *type_text, const char *prefix) {
+    Var *v = xalloc(sizeof *v);
+    v->name = xprintf("ait_%s%d", prefix, ++l->ntemps);
+    v->cname = v->name;
+    v->type_text = type_text;
+    v->is_temp = true;
+    vec_push(&l->f->vars, v);
+    return v;
+}
+
+/* "int NAME = init;" for a temporary the lowering needs. */
+static Stmt *temp_decl(Var *v, Expr *init, Loc loc) {
+    DeclSpec *spec = xalloc(sizeof *spec);
+    spec->kind = BT_WORDS;
+    spec->words = v->type_text;
+    Declarator *d = xalloc(sizeof *d);
+    d->kind = D_IDENT;
+    d->name = v->name;
+    InitDecl *id = xalloc(sizeof *id);
+    id->decl = d;
+    id->sema = v;
+    if (init) {
+        id->init = xalloc(sizeof *id->init);
+        id->init->expr = init;
+    }
+    v->spec = spec;
+    v->decl = d;
+    Decl *decl = xalloc(sizeof *decl);
+    decl->spec = spec;
+    vec_push(&decl->decls, id);
+    Stmt *s = new_stmt(S_DECL, loc);
+    s->decl = decl;
+    return s;
+}
+
+/* ---- pass 1: hoisting ----------------------------------------------- */
+
+static bool has_special(Expr *e);
+
+static bool init_special(Init *in) {
+    if (!in)
+        return false;
+    if (!in->is_list)
+        return has_special(in->expr);
+    for (int i = 0; i < in->items.len; i++)
+        if (init_special(((InitItem *)in->items.data[i])->init))
+            return true;
+    return false;
+}
+
+/* Does e contain an await or a try? */
+static bool has_special(Expr *e) {
+    if (!e)
+        return false;
+    if (e->kind == E_AWAIT || e->kind == E_TRY)
+        return true;
+    if (has_special(e->lhs) || has_special(e->rhs) || has_special(e->cond))
+        return true;
+    for (int i = 0; i < e->args.len; i++)
+        if (has_special(e->args.data[i]))
+            return true;
+    for (int i = 0; i < e->assocs.len; i++)
+        if (has_special(((GenericAssoc *)e->assocs.data[i])->expr))
+            return true;
+    return init_special(e->init);
+}
+
+static Expr *hoist(L *l, Expr *e, Vec *pre);
+static void lower_into(L *l, Stmt *s, Vec *out);
+
+static const char *output_type(Fut *g) { return xprintf("%s_output", g->cname); }
+
+static Expr *hoist_await(L *l, Expr *e, Vec *pre) {
+    Expr *call = e->lhs;
+    Target *t = call->sema;
+    if (t->recv)
+        t->recv = hoist(l, t->recv, pre);
+    for (int i = 0; i < call->args.len; i++)
+        call->args.data[i] = hoist(l, call->args.data[i], pre);
+    AwaitPoint *ap = xalloc(sizeof *ap);
+    ap->await = e;
+    ap->temp = new_temp(l, output_type(t->fut), "r");
+    Stmt *s = new_stmt(S_AWAIT, e->loc);
+    s->expr = e;
+    s->sema = ap;
+    vec_push(pre, s);
+    return var_ref(ap->temp, e->loc);
+}
+
+/* try X: the value of X, returned at once when negative. */
+static Expr *hoist_try(L *l, Expr *e, Vec *pre) {
+    Expr *inner = e->lhs;
+    while (inner->kind == E_PAREN)
+        inner = inner->lhs;
+    Expr *v = hoist(l, inner, pre);
+    Var *t;
+    if (v->kind == E_IDENT && v->sema && ((Var *)v->sema)->is_temp) {
+        t = v->sema;
+    } else {
+        t = new_temp(l, "long long", "t");
+        vec_push(pre, temp_decl(t, v, e->loc));
+    }
+    Stmt *ret = new_stmt(S_RETURN, e->loc);
+    ret->expr = var_ref(t, e->loc);
+    Stmt *iff = new_stmt(S_IF, e->loc);
+    iff->cond = binary("<", var_ref(t, e->loc), int_lit("0", e->loc), E_BINARY);
+    iff->body = ret;
+    vec_push(pre, iff);
+    return var_ref(t, e->loc);
+}
+
+/* a && b, a || b with an await in b: b runs only when C would run it. */
+static Expr *hoist_logic(L *l, Expr *e, Vec *pre) {
+    bool and = !strcmp(e->op, "&&");
+    Expr *a = hoist(l, e->lhs, pre);
+    Var *t = new_temp(l, "int", "t");
+    vec_push(pre, temp_decl(t, int_lit(and ? "0" : "1", e->loc), e->loc));
+    Vec then = {0};
+    Expr *b = hoist(l, e->rhs, &then);
+    Expr *paren = new_expr(E_PAREN, b->loc);
+    paren->lhs = b;
+    Expr *ne = binary("!=", paren, int_lit("0", e->loc), E_BINARY);
+    vec_push(&then, expr_stmt(binary("=", var_ref(t, e->loc), ne, E_ASSIGN)));
+    Stmt *iff = new_stmt(S_IF, e->loc);
+    if (and) {
+        iff->cond = a;
+    } else {
+        Expr *not = new_expr(E_UNARY, a->loc);
+        not->op = "!";
+        not->lhs = a;
+        iff->cond = not;
+    }
+    Stmt *blk = new_stmt(S_COMPOUND, e->loc);
+    blk->items = then;
+    iff->body = blk;
+    vec_push(pre, iff);
+    return var_ref(t, e->loc);
+}
+
+static Expr *strip_parens(Expr *e) {
+    while (e->kind == E_PAREN)
+        e = e->lhs;
+    return e;
+}
+
+/* c ? a : b with an await in a branch: the result takes the type of an
+ * awaited branch (a limitation, documented: a branch must be the await). */
+static Expr *hoist_cond(L *l, Expr *e, Vec *pre) {
+    Expr *c = hoist(l, e->cond, pre);
+    Expr *typed = strip_parens(e->lhs)->kind == E_AWAIT ? strip_parens(e->lhs)
+                : strip_parens(e->rhs)->kind == E_AWAIT ? strip_parens(e->rhs) : NULL;
+    if (!typed) {
+        error_at(e->loc, "an 'await' inside '?:' must be a whole branch, or move it to a "
+                 "statement of its own");
+        return e;
+    }
+    Fut *g = ((Target *)typed->lhs->sema)->fut;
+    Var *t = new_temp(l, output_type(g), "t");
+    vec_push(pre, temp_decl(t, NULL, e->loc));
+    Stmt *iff = new_stmt(S_IF, e->loc);
+    iff->cond = c;
+    Expr *branch[2] = {e->lhs, e->rhs};
+    Stmt *arms[2];
+    for (int i = 0; i < 2; i++) {
+        Vec items = {0};
+        Expr *v = hoist(l, branch[i], &items);
+        vec_push(&items, expr_stmt(binary("=", var_ref(t, e->loc), v, E_ASSIGN)));
+        arms[i] = new_stmt(S_COMPOUND, e->loc);
+        arms[i]->items = items;
+    }
+    iff->body = arms[0];
+    iff->els = arms[1];
+    vec_push(pre, iff);
+    return var_ref(t, e->loc);
+}
+
+static void hoist_init(L *l, Init *in, Vec *pre) {
+    if (!in)
+        return;
+    if (!in->is_list) {
+        in->expr = hoist(l, in->expr, pre);
+        return;
+    }
+    for (int i = 0; i < in->items.len; i++)
+        hoist_init(l, ((InitItem *)in->items.data[i])->init, pre);
+}
+
+static Expr *hoist(L *l, Expr *e, Vec *pre) {
+    if (!has_special(e))
+        return e;
+    switch (e->kind) {
+    case E_AWAIT:
+        return hoist_await(l, e, pre);
+    case E_TRY:
+        return hoist_try(l, e, pre);
+    case E_BINARY:
+        if ((!strcmp(e->op, "&&") || !strcmp(e->op, "||")) && has_special(e->rhs))
+            return hoist_logic(l, e, pre);
+        break;
+    case E_COND:
+        if (has_special(e->lhs) || has_special(e->rhs))
+            return hoist_cond(l, e, pre);
+        break;
+    case E_COMMA:
+        vec_push(pre, expr_stmt(hoist(l, e->lhs, pre)));
+        return hoist(l, e->rhs, pre);
+    case E_SIZEOF_EXPR:
+    case E_GENERIC:
+        error_at(e->loc, "'await' and 'try' cannot appear in an unevaluated operand");
+        return e;
+    default:
+        break;
+    }
+    e->cond = hoist(l, e->cond, pre);
+    e->lhs = hoist(l, e->lhs, pre);
+    e->rhs = hoist(l, e->rhs, pre);
+    for (int i = 0; i < e->args.len; i++)
+        e->args.data[i] = hoist(l, e->args.data[i], pre);
+    hoist_init(l, e->init, pre);
+    return e;
+}
+
+/* An expression statement whose value is a hoisted temporary says nothing. */
+static void push_expr_stmt(Vec *out, Expr *e, Loc loc) {
+    if (e->kind == E_IDENT && e->sema && ((Var *)e->sema)->is_temp)
+        return;
+    Stmt *s = expr_stmt(e);
+    s->loc = loc;
+    vec_push(out, s);
+}
+
+static Stmt *lower_sub(L *l, Stmt *s) {
+    if (!s)
+        return NULL;
+    Vec out = {0};
+    lower_into(l, s, &out);
+    if (out.len == 0)
+        return new_stmt(S_NULL, s->loc);
+    return block_of(&out, s->loc);
+}
+
+/* "continue" of this loop (not of nested ones) becomes "goto label". */
+static int retarget_continue(Stmt *s, const char *label) {
+    if (!s)
+        return 0;
+    switch (s->kind) {
+    case S_CONTINUE:
+        s->kind = S_GOTO;
+        s->name = label;
+        return 1;
+    case S_WHILE: case S_DO: case S_FOR:
+        return 0;
+    default:
+        break;
+    }
+    int n = 0;
+    for (int i = 0; i < s->items.len; i++)
+        n += retarget_continue(s->items.data[i], label);
+    return n + retarget_continue(s->body, label) + retarget_continue(s->els, label);
+}
+
+/* if (!(cond)) break; with cond's awaits hoisted before it. */
+static void push_exit_test(L *l, Expr *cond, Vec *out) {
+    if (!cond)
+        return;
+    Expr *c = hoist(l, cond, out);
+    Expr *paren = new_expr(E_PAREN, c->loc);
+    paren->lhs = c;
+    Expr *not = new_expr(E_UNARY, c->loc);
+    not->op = "!";
+    not->lhs = paren;
+    Stmt *iff = new_stmt(S_IF, c->loc);
+    iff->cond = not;
+    iff->body = new_stmt(S_BREAK, c->loc);
+    vec_push(out, iff);
+}
+
+/* A loop whose condition or step awaits: for (;;) with explicit tests. */
+static void lower_awaiting_loop(L *l, Stmt *s, Vec *out) {
+    Stmt *loop = new_stmt(S_FOR, s->loc);
+    Vec body = {0};
+    const char *label = xprintf("ait_continue%d", ++l->nlabels);
+    if (s->kind != S_DO)
+        push_exit_test(l, s->cond, &body);
+    Stmt *b = lower_sub(l, s->body);
+    bool used = retarget_continue(b, label) > 0;
+    vec_push(&body, b);
+    if (used) {
+        Stmt *lab = new_stmt(S_LABEL, s->loc);
+        lab->name = label;
+        lab->body = new_stmt(S_NULL, s->loc);
+        vec_push(&body, lab);
+    }
+    if (s->kind == S_DO)
+        push_exit_test(l, s->cond, &body);
+    if (s->step)
+        push_expr_stmt(&body, hoist(l, s->step, &body), s->loc);
+    Stmt *blk = new_stmt(S_COMPOUND, s->loc);
+    blk->items = body;
+    loop->body = blk;
+    vec_push(out, loop);
+}
+
+static void lower_for(L *l, Stmt *s, Vec *out) {
+    bool init_awaits = s->expr && has_special(s->expr);
+    if (s->decl)
+        for (int i = 0; i < s->decl->decls.len; i++)
+            init_awaits |= init_special(((InitDecl *)s->decl->decls.data[i])->init);
+    if (!init_awaits && !has_special(s->cond) && !has_special(s->step)) {
+        s->body = lower_sub(l, s->body);
+        vec_push(out, s);
+        return;
+    }
+    /* { init; loop } keeps the init's scope */
+    Vec items = {0};
+    if (s->decl) {
+        Stmt *d = new_stmt(S_DECL, s->loc);
+        d->decl = s->decl;
+        lower_into(l, d, &items);
+    } else if (s->expr) {
+        push_expr_stmt(&items, hoist(l, s->expr, &items), s->loc);
+    }
+    s->decl = NULL;
+    s->expr = NULL;
+    if (has_special(s->cond) || has_special(s->step)) {
+        lower_awaiting_loop(l, s, &items);
+    } else {
+        s->body = lower_sub(l, s->body);
+        vec_push(&items, s);
+    }
+    Stmt *blk = new_stmt(S_COMPOUND, s->loc);
+    blk->items = items;
+    vec_push(out, blk);
+}
+
+/* One declarator per declaration, so that an await in the initializer
+ * of the second runs after the first is initialized. */
+static void lower_decl(L *l, Stmt *s, Vec *out) {
+    Decl *d = s->decl;
+    if (d->decls.len <= 1 || d->spec->has_body) {
+        for (int i = 0; i < d->decls.len; i++)
+            hoist_init(l, ((InitDecl *)d->decls.data[i])->init, out);
+        vec_push(out, s);
+        return;
+    }
+    for (int i = 0; i < d->decls.len; i++) {
+        Decl *one = xalloc(sizeof *one);
+        one->spec = d->spec;
+        one->loc = d->loc;
+        vec_push(&one->decls, d->decls.data[i]);
+        Stmt *st = new_stmt(S_DECL, s->loc);
+        st->decl = one;
+        lower_decl(l, st, out);
+    }
+}
+
+static void lower_into(L *l, Stmt *s, Vec *out) {
+    switch (s->kind) {
+    case S_COMPOUND: {
+        Vec items = {0};
+        for (int i = 0; i < s->items.len; i++)
+            lower_into(l, s->items.data[i], &items);
+        s->items = items;
+        vec_push(out, s);
+        return;
+    }
+    case S_DECL:
+        lower_decl(l, s, out);
+        return;
+    case S_EXPR:
+        push_expr_stmt(out, hoist(l, s->expr, out), s->loc);
+        return;
+    case S_RETURN:
+        if (s->expr)
+            s->expr = hoist(l, s->expr, out);
+        vec_push(out, s);
+        return;
+    case S_IF:
+        s->cond = hoist(l, s->cond, out);
+        s->body = lower_sub(l, s->body);
+        s->els = lower_sub(l, s->els);
+        vec_push(out, s);
+        return;
+    case S_SWITCH:
+        s->cond = hoist(l, s->cond, out);
+        s->body = lower_sub(l, s->body);
+        vec_push(out, s);
+        return;
+    case S_WHILE:
+    case S_DO:
+        if (has_special(s->cond)) {
+            lower_awaiting_loop(l, s, out);
+            return;
+        }
+        s->body = lower_sub(l, s->body);
+        vec_push(out, s);
+        return;
+    case S_FOR:
+        lower_for(l, s, out);
+        return;
+    case S_CASE:
+    case S_DEFAULT:
+    case S_LABEL: {
+        /* the label stays on the first statement the body lowers to */
+        Vec body = {0};
+        lower_into(l, s->body, &body);
+        s->body = body.len ? body.data[0] : new_stmt(S_NULL, s->loc);
+        vec_push(out, s);
+        for (int i = 1; i < body.len; i++)
+            vec_push(out, body.data[i]);
+        return;
+    }
+    default:
+        vec_push(out, s);
+        return;
+    }
+}
+
+/* ---- pass 2: annotating --------------------------------------------- */
+
+typedef struct Block {
+    struct Block *up;
+    Vec defers;              /* Stmt* bodies, in order */
+    Layout *layout;
+    int start;
+} Block;
+
+typedef struct Span {
+    int start, end;
+} Span;
+
+typedef struct A {
+    L *l;
+    Block *block;
+    Vec exits;               /* Block* depth of each enclosing loop/switch: break target */
+    Vec loop_blocks;         /* Block* of each enclosing loop: continue target */
+    Vec loops;               /* Span* of every loop */
+    Vec await_pos;           /* int positions of the await points */
+    int pos;
+} A;
+
+static void note_ref(A *a, Var *v) { vec_push(&v->refs, (void *)(intptr_t)a->pos); }
+
+static void refs_in_init(A *a, Init *in);
+
+static void refs_in(A *a, Expr *e) {
+    if (!e)
+        return;
+    if (e->kind == E_IDENT && e->sema)
+        note_ref(a, e->sema);
+    if (e->kind == E_CALL && e->sema && ((Target *)e->sema)->recv)
+        refs_in(a, ((Target *)e->sema)->recv);
+    refs_in(a, e->lhs);
+    refs_in(a, e->rhs);
+    refs_in(a, e->cond);
+    for (int i = 0; i < e->args.len; i++)
+        refs_in(a, e->args.data[i]);
+    for (int i = 0; i < e->assocs.len; i++)
+        refs_in(a, ((GenericAssoc *)e->assocs.data[i])->expr);
+    refs_in_init(a, e->init);
+}
+
+static void refs_in_init(A *a, Init *in) {
+    if (!in)
+        return;
+    refs_in(a, in->expr);
+    for (int i = 0; i < in->items.len; i++)
+        refs_in_init(a, ((InitItem *)in->items.data[i])->init);
+}
+
+/* The defers to run when leaving every block up to (not including) stop,
+ * innermost first, each block's in reverse order. */
+static Vec *defers_until(A *a, Block *stop) {
+    Vec *v = xalloc(sizeof *v);
+    for (Block *b = a->block; b && b != stop; b = b->up)
+        for (int i = b->defers.len - 1; i >= 0; i--)
+            vec_push(v, b->defers.data[i]);
+    return v;
+}
+
+static Layout *new_layout(A *a) {
+    Layout *ly = xalloc(sizeof *ly);
+    if (a->block)
+        vec_push(&a->block->layout->kids, ly);
+    return ly;
+}
+
+static void annotate(A *a, Stmt *s);
+
+static void declare_var(A *a, Var *v) {
+    v->pos_decl = a->pos;
+    v->scope = a->block->start;
+    vec_push(&a->block->layout->vars, v);
+}
+
+static void annotate_decl(A *a, Decl *d) {
+    for (int i = 0; i < d->decls.len; i++) {
+        InitDecl *id = d->decls.data[i];
+        refs_in_init(a, id->init);
+        if (id->sema)
+            declare_var(a, id->sema);
+    }
+}
+
+static void open_block(A *a, Block *b) {
+    b->up = a->block;
+    b->layout = new_layout(a);
+    b->start = a->pos;
+    a->block = b;
+}
+
+/* Every variable of a block ends its scope at the block's end. */
+static void close_block(A *a, Block *b) {
+    a->pos++;
+    for (int i = 0; i < b->defers.len; i++)
+        annotate(a, b->defers.data[i]);
+    for (int i = 0; i < b->layout->vars.len; i++) {
+        Var *v = b->layout->vars.data[i];
+        v->scope = a->pos;     /* reused: scope end position */
+    }
+    a->block = b->up;
+}
+
+static void annotate_loop_body(A *a, Stmt *s, Block *loop_block) {
+    Span *sp = xalloc(sizeof *sp);
+    sp->start = a->pos;
+    vec_push(&a->exits, loop_block);
+    vec_push(&a->loop_blocks, loop_block);
+    refs_in(a, s->cond);
+    annotate(a, s->body);
+    refs_in(a, s->step);
+    a->pos++;
+    refs_in(a, s->cond);   /* the condition runs again after the body */
+    a->exits.len--;
+    a->loop_blocks.len--;
+    sp->end = a->pos;
+    vec_push(&a->loops, sp);
+}
+
+static void annotate_await(A *a, Stmt *s) {
+    AwaitPoint *ap = s->sema;
+    Expr *call = ap->await->lhs;
+    refs_in(a, ((Target *)call->sema)->recv);
+    for (int i = 0; i < call->args.len; i++)
+        refs_in(a, call->args.data[i]);
+    a->pos++;
+    vec_push(&a->l->low->points, ap);
+    ap->state = a->l->low->points.len;
+    vec_push(&a->await_pos, (void *)(intptr_t)a->pos);
+    Vec *unwind = defers_until(a, NULL);
+    ap->unwind = *unwind;
+    declare_var(a, ap->temp);
+    a->pos++;
+}
+
+static void annotate(A *a, Stmt *s) {
+    if (!s)
+        return;
+    a->pos++;
+    switch (s->kind) {
+    case S_COMPOUND: {
+        Block *b = xalloc(sizeof *b);
+        open_block(a, b);
+        for (int i = 0; i < s->items.len; i++)
+            annotate(a, s->items.data[i]);
+        s->sema = &b->defers;
+        close_block(a, b);
+        return;
+    }
+    case S_DECL:
+        annotate_decl(a, s->decl);
+        return;
+    case S_DEFER:
+        vec_push(&a->block->defers, s->body);
+        return;
+    case S_AWAIT:
+        annotate_await(a, s);
+        return;
+    case S_RETURN:
+        refs_in(a, s->expr);
+        s->sema = defers_until(a, NULL);
+        return;
+    case S_BREAK:
+        if (a->exits.len)
+            s->sema = defers_until(a, vec_last(&a->exits));
+        return;
+    case S_CONTINUE:
+        if (a->loop_blocks.len)
+            s->sema = defers_until(a, vec_last(&a->loop_blocks));
+        return;
+    case S_GOTO:
+        if (!strncmp(s->name, "ait_continue", 12))
+            s->sema = defers_until(a, vec_last(&a->loop_blocks));
+        else if (defers_until(a, NULL)->len)
+            error_at(s->loc, "'goto' cannot leave a block with pending defers");
+        return;
+    case S_WHILE:
+    case S_DO:
+        annotate_loop_body(a, s, a->block);
+        return;
+    case S_FOR: {
+        Block *b = xalloc(sizeof *b);
+        open_block(a, b);
+        if (s->decl)
+            annotate_decl(a, s->decl);
+        refs_in(a, s->expr);
+        annotate_loop_body(a, s, b);
+        close_block(a, b);
+        return;
+    }
+    case S_SWITCH:
+        refs_in(a, s->cond);
+        vec_push(&a->exits, a->block);
+        annotate(a, s->body);
+        a->exits.len--;
+        return;
+    case S_IF:
+        refs_in(a, s->cond);
+        annotate(a, s->body);
+        annotate(a, s->els);
+        return;
+    default:
+        refs_in(a, s->expr);
+        annotate(a, s->body);
+        return;
+    }
+}
+
+/* ---- pass 3: placing variables -------------------------------------- */
+
+static bool in_span(int p, int start, int end) { return p > start && p <= end; }
+
+/* Is v live across the await at position p? Approximated from text:
+ * declared before p, in scope at p, and used after p or, when a loop
+ * around p lies in v's scope, used anywhere in that loop. */
+static bool crosses(A *a, Var *v, int p) {
+    if (!in_span(p, v->pos_decl, v->scope))
+        return false;
+    if (v->addr_taken || (v->decl && v->decl->kind == D_ARRAY))
+        return true;
+    for (int i = 0; i < v->refs.len; i++) {
+        int r = (int)(intptr_t)v->refs.data[i];
+        if (r > p && r <= v->scope)
+            return true;
+        for (int k = 0; k < a->loops.len; k++) {
+            Span *sp = a->loops.data[k];
+            if (sp->start > v->pos_decl && sp->end <= v->scope && in_span(p, sp->start, sp->end) &&
+                in_span(r, sp->start, sp->end))
+                return true;
+        }
+    }
+    return false;
+}
+
+static bool is_array(Var *v) {
+    Declarator *d = v->decl;
+    while (d && d->kind == D_PAREN)
+        d = d->inner;
+    return d && d->kind == D_ARRAY;
+}
+
+static const char *unique_field(Fut *f, const char *name) {
+    const char *field = name;
+    for (int n = 2;; n++) {
+        bool taken = false;
+        for (int i = 0; i < f->vars.len && !taken; i++) {
+            Var *o = f->vars.data[i];
+            taken = o->in_frame && o->field && !strcmp(o->field, field);
+        }
+        if (!taken)
+            return field;
+        field = xprintf("%s_%d", name, n);
+    }
+}
+
+static void to_frame(Fut *f, Var *v) {
+    v->in_frame = true;
+    v->field = unique_field(f, v->name);
+    v->cname = xprintf("f->%s", v->field);
+}
+
+static void place(A *a) {
+    Fut *f = a->l->f;
+    for (int i = 0; i < f->params.len; i++)
+        to_frame(f, f->params.data[i]);
+    for (int i = 0; i < f->vars.len; i++) {
+        Var *v = f->vars.data[i];
+        if (v->is_param || v->is_static || v->in_frame)
+            continue;
+        for (int k = 0; k < a->await_pos.len; k++) {
+            int p = (int)(intptr_t)a->await_pos.data[k];
+            if (crosses(a, v, p) || (is_array(v) && in_span(p, v->pos_decl, v->scope))) {
+                to_frame(f, v);
+                break;
+            }
+        }
+    }
+    /* locals that stay C locals must not hide the poll function's own names */
+    for (int i = 0; i < f->vars.len; i++) {
+        Var *v = f->vars.data[i];
+        if (!v->in_frame && (!strcmp(v->name, "f") || !strcmp(v->name, "cx") ||
+                             !strcmp(v->name, "out")))
+            v->cname = xprintf("%s_", v->name);
+    }
+    /* live lists for every point, for --frame-report */
+    for (int k = 0; k < a->await_pos.len; k++) {
+        AwaitPoint *ap = a->l->low->points.data[k];
+        ap->live.len = 0;
+        int p = (int)(intptr_t)a->await_pos.data[k];
+        for (int i = 0; i < f->vars.len; i++) {
+            Var *v = f->vars.data[i];
+            if (v->in_frame && !v->is_param && crosses(a, v, p))
+                vec_push(&ap->live, v);
+        }
+        ap->field = xprintf("ait_aw%d", ap->state);
+    }
+}
+
+/* Drops from the layout what stayed out of the frame. */
+static bool prune(Layout *ly) {
+    Vec vars = {0}, kids = {0};
+    for (int i = 0; i < ly->vars.len; i++)
+        if (((Var *)ly->vars.data[i])->in_frame)
+            vec_push(&vars, ly->vars.data[i]);
+    for (int i = 0; i < ly->kids.len; i++)
+        if (prune(ly->kids.data[i]))
+            vec_push(&kids, ly->kids.data[i]);
+    ly->vars = vars;
+    ly->kids = kids;
+    return vars.len || kids.len;
+}
+
+void lower_fut(Sema *s, Fut *f) {
+    L l = {.s = s, .f = f};
+    f->low = l.low = xalloc(sizeof *l.low);
+    Vec out = {0};
+    lower_into(&l, f->body, &out);
+    l.low->body = block_of(&out, f->body->loc);
+    A a = {.l = &l};
+    Layout *root = xalloc(sizeof *root);
+    Block top = {.layout = root};
+    a.block = &top;
+    annotate(&a, l.low->body);
+    place(&a);
+    prune(root);
+    l.low->layout = root;
+}

@@ -1,0 +1,40 @@
+/* lower.h: the state machine of one async body, as the lowering leaves
+ * it for the emitter.
+ *
+ * The lowered body is the user's tree with every await and try hoisted
+ * out of expressions into statements of their own (S_AWAIT, and an
+ * S_IF/S_RETURN for try), loops whose condition awaits rewritten to
+ * for (;;), and annotations:
+ *   S_AWAIT.sema    the AwaitPoint (state number, temp, defers to unwind)
+ *   S_RETURN/S_BREAK/S_CONTINUE.sema   Vec* of defer bodies to run, in order
+ *   S_COMPOUND.sema Vec* of its defer bodies, run at its end, in order
+ * Variables that cross an await live in the frame (Var.in_frame). */
+#ifndef AIT_LOWER_H
+#define AIT_LOWER_H
+
+#include "sema.h"
+
+typedef struct AwaitPoint {
+    int state;               /* 1..n: the state while suspended here */
+    Expr *await;             /* E_AWAIT; await->lhs is the call, with its Target */
+    Var *temp;               /* receives the output */
+    Vec unwind;              /* Stmt*: defer bodies to run if dropped here, in order */
+    const char *field;       /* the sub-future's frame field: "ait_aw3" */
+    const char *frame_type;  /* "get_frame" */
+    Vec live;                /* Var*: frame variables live across it (--frame-report) */
+} AwaitPoint;
+
+/* A node of the frame layout: a block's variables, then a union of the
+ * layouts of its child blocks (siblings never live at the same time). */
+typedef struct Layout {
+    Vec vars;                /* Var* in the frame, declared in this block */
+    Vec kids;                /* Layout* with something in them */
+} Layout;
+
+struct Lowered {
+    Stmt *body;
+    Vec points;              /* AwaitPoint*, index = state - 1 */
+    Layout *layout;
+};
+
+#endif

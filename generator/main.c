@@ -1,0 +1,404 @@
+/* main.c: aitc, the command line (DESIGN.md section 7).
+ *
+ *   aitc [options] FILE.ait...
+ *
+ * For each input, parses it and the files it imports (transitively, each
+ * once), generates its header and source in memory, and, when no error
+ * was reported for any input, writes OUT/FILE.h and OUT/FILE.c. OUT is
+ * the -o directory, or else the input's own directory. Nothing is written
+ * when an error was reported; outputs whose content is unchanged are not
+ * touched. */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "astdump.h"
+#include "gen.h"
+#include "output.h"
+#include "parse.h"
+#include "util.h"
+
+#define AITC_VERSION "0.1.0"
+
+static const char usage[] =
+    "usage: aitc [options] FILE.ait...\n"
+    "\n"
+    "Writes OUT/FILE.h and OUT/FILE.c for each input, where OUT is the -o\n"
+    "directory, by default the directory of the input file.\n"
+    "\n"
+    "options:\n"
+    "  -o DIR           write the outputs to DIR (created when missing)\n"
+    "  -I DIR           search DIR for imports, after the importing file's\n"
+    "                   own directory (repeatable)\n"
+    "  -M               print make dependencies to stdout and write nothing else\n"
+    "  -MF FILE         write make dependencies to FILE (with -M: instead of stdout)\n"
+    "  --check          generate in memory and compare with the files on disk:\n"
+    "                   exit 0 when current, 1 with a diff when stale or missing;\n"
+    "                   writes nothing\n"
+    "  --no-line        emit no #line directives\n"
+    "  --frame-report   print every future's frame size and, per await, the\n"
+    "                   locals that cross it\n"
+    "  --dump-ast       print the syntax tree of each input and stop\n"
+    "  -Werror          make warnings errors\n"
+    "  -Wno-NAME        silence warning NAME\n"
+    "  --version        print the version\n"
+    "  --help           print this help\n";
+
+static struct {
+    const char *outdir;         /* -o, or NULL: each input's directory */
+    Vec incdirs;                /* -I: const char* */
+    bool deps_only;             /* -M */
+    const char *depfile;        /* -MF */
+    bool check, frame_report, dump_ast;
+    GenOptions gen;
+} opt;
+
+/* ---- loading files and their imports ---------------------------------- */
+
+/* A file read once: key is its real path, so a file reached through two
+ * spellings is still read once. imports parallels the file's import items
+ * that were found (Loaded*). */
+typedef struct Loaded {
+    const char *key;
+    File *file;                 /* NULL while its imports are being loaded */
+    Vec imports;
+} Loaded;
+
+static Vec loaded;              /* Loaded* */
+
+/* The path of import name as seen from the file at from: the importing
+ * file's directory first, then the -I directories; NULL when not found. */
+static const char *resolve_import(const char *from, const char *name) {
+    const char *p = path_join(path_dir(from), name);
+    if (is_regular_file(p))
+        return p;
+    for (int i = 0; i < opt.incdirs.len && name[0] != '/'; i++) {
+        p = path_join(opt.incdirs.data[i], name);
+        if (is_regular_file(p))
+            return p;
+    }
+    return NULL;
+}
+
+/* Imports as written at the start of a line: import "x.ait". The parser
+ * lexes a file's body with the type names its imports declare, so
+ * imports are parsed before the file; the parsed items remain the truth
+ * (an import this misses is loaded after the parse, one it invents in a
+ * comment is parsed but not used). */
+static void preload_imports(const char *path, const char *text);
+static Loaded *load(const char *path);
+
+static Loaded *find_loaded(const char *key) {
+    for (int i = 0; i < loaded.len; i++) {
+        Loaded *l = loaded.data[i];
+        if (!strcmp(l->key, key))
+            return l;
+    }
+    return NULL;
+}
+
+/* Reads and parses path and, first, the files it imports. Returns NULL
+ * (reported) when the file cannot be read. */
+static Loaded *load(const char *path) {
+    char *real = realpath(path, NULL);
+    const char *key = real ? xstrdup(real) : path;
+    free(real);
+    Loaded *l = find_loaded(key);
+    if (l)
+        return l;
+    size_t len;
+    char *text = read_file(path, &len);
+    if (!text) {
+        error_plain("cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    l = xalloc(sizeof *l);
+    l->key = key;
+    vec_push(&loaded, l);
+    int id = src_add(path, text, len);
+    preload_imports(path, text);
+    File *f = parse_file(id);
+    if (!f->path)
+        f->path = src_name(id);
+    for (int i = 0; i < f->items.len; i++) {
+        Item *it = f->items.data[i];
+        if (it->kind != I_IMPORT)
+            continue;
+        const char *p = resolve_import(path, it->name);
+        Loaded *dep = p ? load(p) : NULL;
+        if (!p)
+            error_at(it->loc, "cannot find import '%s'", it->name);
+        else if (dep)
+            vec_push(&l->imports, dep);
+    }
+    l->file = f;
+    return l;
+}
+
+static void preload_imports(const char *path, const char *text) {
+    for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+        p += strspn(p, " \t");
+        if (strncmp(p, "import", 6) || !strchr(" \t\"", p[6]))
+            continue;
+        const char *q = p + 6 + strspn(p + 6, " \t");
+        const char *end = *q == '"' ? strpbrk(q + 1, "\"\n") : NULL;
+        if (!end || *end != '"')
+            continue;
+        const char *file = resolve_import(path, xstrndup(q + 1, (size_t)(end - q - 1)));
+        if (file)
+            load(file);
+    }
+}
+
+/* Appends l's imports, then theirs, to out, each once, dependencies
+ * first; seen holds root and what out has. */
+static void collect_imports(Loaded *l, Vec *out, Vec *seen) {
+    for (int i = 0; i < l->imports.len; i++) {
+        Loaded *dep = l->imports.data[i];
+        bool known = false;
+        for (int j = 0; j < seen->len && !known; j++)
+            known = seen->data[j] == dep;
+        if (known || !dep->file)
+            continue;
+        vec_push(seen, dep);
+        collect_imports(dep, out, seen);
+        vec_push(out, dep);
+    }
+}
+
+/* ---- one input -------------------------------------------------------- */
+
+typedef struct Input {
+    const char *path;
+    Loaded *loaded;
+    const char *hpath, *cpath;  /* where its outputs go */
+    Vec deps;                   /* Loaded*: its imports, transitively */
+    Buf h, c;
+} Input;
+
+static const char *header_of(const char *path) {
+    const char *base = path_base(path);
+    size_t n = strlen(base);
+    if (n > 4 && !strcmp(base + n - 4, ".ait"))
+        n -= 4;
+    return xprintf("%.*s.h", (int)n, base);
+}
+
+static bool prepare(Input *in) {
+    size_t n = strlen(in->path);
+    if (n < 5 || strcmp(in->path + n - 4, ".ait")) {
+        error_plain("'%s': an input must be a .ait file", in->path);
+        return false;
+    }
+    const char *dir = opt.outdir ? opt.outdir : path_dir(in->path);
+    const char *stem = xstrndup(path_base(in->path), strlen(path_base(in->path)) - 4);
+    in->hpath = path_join(dir, xprintf("%s.h", stem));
+    in->cpath = path_join(dir, xprintf("%s.c", stem));
+    in->loaded = load(in->path);
+    if (!in->loaded)
+        return false;
+    Vec seen = {0};
+    vec_push(&seen, in->loaded);
+    collect_imports(in->loaded, &in->deps, &seen);
+    return true;
+}
+
+static void run_generate(Input *in) {
+    Unit u = {.file = in->loaded->file};
+    for (int i = 0; i < in->deps.len; i++) {
+        Loaded *dep = in->deps.data[i];
+        vec_push(&u.imports, dep->file);
+        vec_push(&u.import_headers, (void *)header_of(dep->file->path));
+    }
+    GenOptions g = opt.gen;
+    g.header_name = path_base(in->hpath);
+    if (generate(&u, &g, &in->h, &in->c) && opt.frame_report)
+        frame_report(&u, stdout);
+}
+
+/* "x.c x.h: x.ait store.ait" plus an empty rule per import, so make
+ * copes with an import that was deleted. Spaces are escaped. */
+static void put_path(Buf *b, const char *p) {
+    for (; *p; p++) {
+        if (*p == ' ' || *p == '#')
+            buf_putc(b, '\\');
+        if (*p == '$')
+            buf_putc(b, '$');
+        buf_putc(b, *p);
+    }
+}
+
+static void put_deps(Buf *b, Input *in) {
+    put_path(b, in->cpath);
+    buf_putc(b, ' ');
+    put_path(b, in->hpath);
+    buf_puts(b, ": ");
+    put_path(b, in->path);
+    for (int i = 0; i < in->deps.len; i++) {
+        buf_puts(b, " \\\n  ");
+        put_path(b, ((Loaded *)in->deps.data[i])->file->path);
+    }
+    buf_putc(b, '\n');
+    for (int i = 0; i < in->deps.len; i++) {
+        buf_putc(b, '\n');
+        put_path(b, ((Loaded *)in->deps.data[i])->file->path);
+        buf_puts(b, ":\n");
+    }
+}
+
+/* --check: 0 when path holds exactly b, else 1 with a message and diff. */
+static int check_output(const char *path, const Buf *b) {
+    size_t len;
+    char *old = read_file(path, &len);
+    if (!old) {
+        fprintf(stderr, "aitc: '%s' is missing (%s)\n", path, strerror(errno));
+        return 1;
+    }
+    if (len == b->len && !memcmp(old, b->data, len))
+        return 0;
+    fprintf(stderr, "aitc: '%s' is stale: run aitc to regenerate it\n", path);
+    print_diff(stdout, path, old, len, b->data ? b->data : "", b->len);
+    return 1;
+}
+
+/* ---- the command line ------------------------------------------------- */
+
+static void die_usage(const char *fmt, const char *arg) {
+    fputs("aitc: error: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\n(aitc --help lists the options)\n", stderr);
+    arena_release();
+    exit(1);
+}
+
+/* The value of an option given as "-o DIR" or "-oDIR". */
+static const char *value(int argc, char **argv, int *i, const char *name) {
+    const char *a = argv[*i] + strlen(name);
+    if (*a)
+        return a;
+    if (*i + 1 >= argc)
+        die_usage("option '%s' needs a value", name);
+    return argv[++*i];
+}
+
+static void parse_args(int argc, char **argv, Vec *inputs) {
+    opt.gen.line_directives = true;
+    opt.gen.large_frame = 16384;
+    bool options_done = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (options_done || a[0] != '-' || !a[1]) {
+            Input *in = xalloc(sizeof *in);
+            in->path = a;
+            vec_push(inputs, in);
+        } else if (!strcmp(a, "--")) {
+            options_done = true;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage, stdout);
+            arena_release();
+            exit(0);
+        } else if (!strcmp(a, "--version")) {
+            puts("aitc " AITC_VERSION);
+            arena_release();
+            exit(0);
+        } else if (!strncmp(a, "-o", 2)) {
+            opt.outdir = value(argc, argv, &i, "-o");
+        } else if (!strncmp(a, "-I", 2)) {
+            vec_push(&opt.incdirs, (void *)value(argc, argv, &i, "-I"));
+        } else if (!strcmp(a, "-M")) {
+            opt.deps_only = true;
+        } else if (!strncmp(a, "-MF", 3)) {
+            opt.depfile = value(argc, argv, &i, "-MF");
+        } else if (!strcmp(a, "--check")) {
+            opt.check = true;
+        } else if (!strcmp(a, "--no-line")) {
+            opt.gen.line_directives = false;
+        } else if (!strcmp(a, "--frame-report")) {
+            opt.frame_report = true;
+        } else if (!strcmp(a, "--dump-ast")) {
+            opt.dump_ast = true;
+        } else if (!strcmp(a, "-Werror")) {
+            diag_set_werror(true);
+        } else if (!strncmp(a, "-Wno-", 5) && a[5]) {
+            diag_disable_warning(a + 5);
+        } else {
+            die_usage("unknown option '%s'", a);
+        }
+    }
+    if (!inputs->len)
+        die_usage("%s", "no input files");
+}
+
+/* Two inputs must not write the same output. */
+static void check_clashes(Vec *inputs) {
+    for (int i = 0; i < inputs->len; i++)
+        for (int j = 0; j < i; j++) {
+            Input *a = inputs->data[i], *b = inputs->data[j];
+            if (!strcmp(a->cpath, b->cpath))
+                error_plain("'%s' and '%s' would both write '%s'", b->path, a->path, a->cpath);
+        }
+}
+
+static int finish(int status, Vec *inputs) {
+    for (int i = 0; i < inputs->len; i++) {
+        Input *in = inputs->data[i];
+        buf_free(&in->h);
+        buf_free(&in->c);
+    }
+    arena_release();
+    return status;
+}
+
+int main(int argc, char **argv) {
+    Vec inputs = {0};
+    parse_args(argc, argv, &inputs);
+
+    for (int i = 0; i < inputs.len; i++)
+        prepare(inputs.data[i]);
+    check_clashes(&inputs);
+    if (error_count())
+        return finish(1, &inputs);
+
+    if (opt.dump_ast) {
+        for (int i = 0; i < inputs.len; i++)
+            ast_dump(((Input *)inputs.data[i])->loaded->file, stdout);
+        return finish(0, &inputs);
+    }
+
+    Buf deps = {0};
+    for (int i = 0; i < inputs.len; i++)
+        put_deps(&deps, inputs.data[i]);
+    if (opt.deps_only) {
+        if (!opt.depfile)
+            fwrite(deps.data, 1, deps.len, stdout);
+        int bad = opt.depfile && write_if_changed(opt.depfile, deps.data, deps.len) < 0;
+        buf_free(&deps);
+        return finish(bad, &inputs);
+    }
+
+    for (int i = 0; i < inputs.len; i++)
+        run_generate(inputs.data[i]);
+    int status = error_count() ? 1 : 0;
+
+    if (!status && opt.check) {
+        for (int i = 0; i < inputs.len; i++) {
+            Input *in = inputs.data[i];
+            status |= check_output(in->hpath, &in->h);
+            status |= check_output(in->cpath, &in->c);
+        }
+    } else if (!status) {
+        for (int i = 0; i < inputs.len && !status; i++) {
+            Input *in = inputs.data[i];
+            if (make_dirs(path_dir(in->hpath)) < 0 ||
+                write_if_changed(in->hpath, in->h.data ? in->h.data : "", in->h.len) < 0 ||
+                write_if_changed(in->cpath, in->c.data ? in->c.data : "", in->c.len) < 0)
+                status = 1;
+        }
+        if (!status && opt.depfile && write_if_changed(opt.depfile, deps.data, deps.len) < 0)
+            status = 1;
+    }
+    buf_free(&deps);
+    return finish(status, &inputs);
+}

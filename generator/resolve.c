@@ -1,0 +1,544 @@
+/* resolve.c: names, receivers and calls inside one body.
+ *
+ * Walks a Fut's body with C's block scopes: every declaration becomes a
+ * Var, every identifier that names one points at it (Expr.sema), and
+ * every call aitc must rewrite gets a Target: awaited async calls
+ * (static, generic, dyn, free, extern, prelude) and plain method calls
+ * through impl types or dyn values. A call it does not recognise is
+ * plain C and left alone. */
+#include <string.h>
+#include "parse.h"
+#include "sema.h"
+
+typedef struct Scope {
+    struct Scope *up;
+    Vec vars;
+} Scope;
+
+typedef struct R {
+    Sema *s;
+    Fut *f;
+    Scope *scope;
+    int in_defer;
+    bool is_async;
+} R;
+
+static void resolve_expr(R *r, Expr *e);
+static void resolve_stmt(R *r, Stmt *st);
+
+/* ---- types of declarations and expressions -------------------------- */
+
+static Ty ty_of_decl(Fut *f, DeclSpec *spec, Declarator *d) {
+    Ty t = {0};
+    switch (spec->kind) {
+    case BT_NAME: t.kind = TY_NAME; t.name = f ? sema_subst(f, spec->name) : spec->name; break;
+    case BT_STRUCT: t.kind = TY_STRUCT; t.name = spec->name; break;
+    case BT_DYN: t.kind = TY_DYN; t.name = spec->name; break;
+    case BT_SEND_DYN: t.kind = TY_SEND_DYN; t.name = spec->name; break;
+    default: t.kind = TY_OTHER; break;
+    }
+    for (; d; d = d->inner) {
+        if (d->kind == D_POINTER)
+            t.ptr++;
+        else if (d->kind == D_ARRAY)
+            t.arr++;
+        else if (d->kind == D_FUNC)
+            return (Ty){0};
+    }
+    return t;
+}
+
+static Decl *struct_member(Sema *s, Ty t, const char *name, InitDecl **out) {
+    Item *it = (t.kind == TY_NAME || t.kind == TY_STRUCT) ? sema_struct(s, t.name) : NULL;
+    if (!it)
+        return NULL;
+    for (int i = 0; i < it->members.len; i++) {
+        Decl *d = it->members.data[i];
+        for (int k = 0; k < d->decls.len; k++) {
+            InitDecl *id = d->decls.data[k];
+            Declarator *x = id->decl;
+            while (x && x->kind != D_IDENT)
+                x = x->inner;
+            if (x && x->name && !strcmp(x->name, name)) {
+                *out = id;
+                return d;
+            }
+        }
+    }
+    return NULL;
+}
+
+static Ty ty_of_expr(R *r, Expr *e) {
+    Ty t = {0};
+    switch (e->kind) {
+    case E_IDENT:
+        return e->sema ? ((Var *)e->sema)->ty : t;
+    case E_PAREN:
+        return ty_of_expr(r, e->lhs);
+    case E_CAST:
+        return ty_of_decl(r->f, e->type->spec, e->type->decl);
+    case E_INDEX:
+        t = ty_of_expr(r, e->lhs);
+        if (t.arr)
+            t.arr--;
+        else if (t.ptr)
+            t.ptr--;
+        else
+            t.kind = TY_OTHER;
+        return t;
+    case E_UNARY:
+        t = ty_of_expr(r, e->lhs);
+        if (!strcmp(e->op, "&"))
+            t.ptr++;
+        else if (!strcmp(e->op, "*") && (t.ptr || t.arr))
+            t.arr ? t.arr-- : t.ptr--;
+        else
+            t.kind = TY_OTHER;
+        return t;
+    case E_MEMBER: {
+        Ty base = ty_of_expr(r, e->lhs);
+        if (e->arrow)
+            base.ptr--;
+        InitDecl *id = NULL;
+        Decl *d = base.ptr || base.arr ? NULL : struct_member(r->s, base, e->name, &id);
+        return d ? ty_of_decl(NULL, d->spec, id->decl) : t;
+    }
+    default:
+        return t;
+    }
+}
+
+/* ---- scopes --------------------------------------------------------- */
+
+static void push_scope(R *r) {
+    Scope *sc = xalloc(sizeof *sc);
+    sc->up = r->scope;
+    r->scope = sc;
+}
+
+static void pop_scope(R *r) { r->scope = r->scope->up; }
+
+static Var *lookup(R *r, const char *name) {
+    for (Scope *sc = r->scope; sc; sc = sc->up)
+        for (int i = sc->vars.len - 1; i >= 0; i--) {
+            Var *v = sc->vars.data[i];
+            if (!strcmp(v->name, name))
+                return v;
+        }
+    return NULL;
+}
+
+static const char *declarator_name(Declarator *d) {
+    while (d && d->kind != D_IDENT)
+        d = d->inner;
+    return d ? d->name : NULL;
+}
+
+static bool is_function_declarator(Declarator *d) {
+    while (d && d->kind == D_PAREN)
+        d = d->inner;
+    return d && d->kind == D_FUNC;
+}
+
+static Var *declare(R *r, const char *name, DeclSpec *spec, Declarator *d) {
+    Var *v = xalloc(sizeof *v);
+    v->name = name;
+    v->cname = name;
+    v->spec = spec;
+    v->decl = d;
+    v->ty = ty_of_decl(r->f, spec, d);
+    vec_push(&r->scope->vars, v);
+    vec_push(&r->f->vars, v);
+    return v;
+}
+
+static void declare_params(R *r) {
+    Fut *f = r->f;
+    if (f->self_type) {
+        DeclSpec *spec = xalloc(sizeof *spec);
+        spec->kind = BT_NAME;
+        spec->name = f->self_type;
+        Declarator *id = xalloc(sizeof *id), *ptr = xalloc(sizeof *ptr);
+        id->name = "self";
+        ptr->kind = D_POINTER;
+        ptr->inner = id;
+        Var *v = declare(r, "self", spec, ptr);
+        v->is_param = true;
+        vec_push(&f->params, v);
+    }
+    for (int i = 0; i < f->func->params.len; i++) {
+        Param *p = f->func->params.data[i];
+        const char *name = declarator_name(p->decl);
+        if (!name) {
+            if (r->is_async)
+                error_at(p->loc, "parameter %d of async function '%s' needs a name", i + 1,
+                         f->func->name);
+            name = xprintf("arg%d_", i);
+        }
+        Var *v = declare(r, name, p->spec, p->decl);
+        v->is_param = true;
+        vec_push(&f->params, v);
+    }
+}
+
+/* ---- calls ---------------------------------------------------------- */
+
+static Func *fut_decl(Fut *f) { return f->func; }
+
+static void check_arity(Expr *call, Func *fn, const char *what) {
+    int want = fn->params.len, have = call->args.len;
+    if (have < want || (have > want && !fn->variadic))
+        error_at(call->loc, "%s '%s' takes %d argument%s, but %d %s given",
+                 have < want ? "too few arguments: " : "too many arguments:", what, want,
+                 want == 1 ? "" : "s", have, have == 1 ? "was" : "were");
+}
+
+static Target *new_target(CallKind kind) {
+    Target *t = xalloc(sizeof *t);
+    t->kind = kind;
+    return t;
+}
+
+static Target *interface_call(R *r, Iface *x, Expr *m, bool send_dyn) {
+    int k = -1;
+    for (int i = 0; i < x->item->methods.len; i++)
+        if (!strcmp(((Func *)x->item->methods.data[i])->name, m->name))
+            k = i;
+    if (k < 0) {
+        error_at(m->loc, "interface '%s' has no method '%s'", x->name, m->name);
+        return NULL;
+    }
+    Func *fn = x->item->methods.data[k];
+    Target *t;
+    if (fn->is_async) {
+        t = new_target(CT_ASYNC);
+        t->fut = x->dyn_futs.data[k];
+    } else {
+        t = new_target(CT_PLAIN_DYN);
+        t->cname = xprintf("%s_%s", x->name, fn->name);
+    }
+    t->send_dyn = send_dyn;
+    (void)r;
+    return t;
+}
+
+/* recv.m(...) or recv->m(...): a method of an impl type, a generic
+ * parameter or a dyn interface; NULL for a C call through a member. */
+static Target *method_call(R *r, Expr *call) {
+    Expr *m = call->lhs;
+    Ty t = ty_of_expr(r, m->lhs);
+    if (m->arrow && !t.ptr && !t.arr)
+        return NULL;
+    if (m->arrow)
+        t.ptr ? t.ptr-- : t.arr--;
+    if (t.ptr || t.arr)
+        return NULL;
+    Target *tg = NULL;
+    if (t.kind == TY_DYN || t.kind == TY_SEND_DYN) {
+        Iface *x = sema_iface(r->s, t.name);
+        if (!x) {
+            error_at(m->lhs->loc, "unknown interface '%s'", t.name);
+            return NULL;
+        }
+        tg = interface_call(r, x, m, t.kind == TY_SEND_DYN);
+        if (tg)
+            tg->recv_deref = m->arrow;
+    } else if (t.kind == TY_NAME) {
+        Iface *x = sema_iface(r->s, t.name);
+        if (x) /* a generic parameter or self, checked against its interface */
+            return interface_call(r, x, m, false);
+        int k;
+        Impl *im = sema_impl_for(r->s, t.name, m->name, &k);
+        if (!im) {
+            for (int i = 0; i < r->s->impls.len; i++)
+                if (!strcmp(((Impl *)r->s->impls.data[i])->type, t.name)) {
+                    error_at(m->loc, "type '%s' has no method '%s'", t.name, m->name);
+                    break;
+                }
+            return NULL;
+        }
+        Func *fn = im->iface->item->methods.data[k];
+        if (fn->is_async) {
+            tg = new_target(CT_ASYNC);
+            tg->fut = im->futs.data[k];
+        } else {
+            tg = new_target(CT_PLAIN_METHOD);
+            tg->cname = xprintf("%s_%s", im->type, fn->name);
+        }
+        tg->recv_addr = !m->arrow;
+    }
+    if (tg) {
+        tg->recv = m->lhs;
+        Func *fn = tg->fut ? fut_decl(tg->fut) : NULL;
+        if (fn)
+            check_arity(call, fn, m->name);
+    }
+    return tg;
+}
+
+/* The impl type an argument gives generic parameter tp, or NULL. */
+static const char *infer_param(R *r, Func *fn, TypeParam *tp, Expr *call) {
+    for (int i = 0; i < fn->params.len && i < call->args.len; i++) {
+        Param *p = fn->params.data[i];
+        Ty want = ty_of_decl(NULL, p->spec, p->decl);
+        if (want.kind != TY_NAME || strcmp(want.name, tp->name))
+            continue;
+        Ty have = ty_of_expr(r, call->args.data[i]);
+        if (have.kind == TY_NAME && have.ptr == want.ptr && have.arr == want.arr)
+            return have.name;
+        error_at(((Expr *)call->args.data[i])->loc,
+                 "cannot infer '%s' for '%s': argument %d is not a pointer to a type "
+                 "that implements '%s'", tp->name, fn->name, i + 1, tp->iface);
+        return NULL;
+    }
+    error_at(call->loc, "cannot infer '%s' for '%s'", tp->name, fn->name);
+    return NULL;
+}
+
+static Target *generic_call(R *r, Func *fn, Expr *call) {
+    Buf b = {0};
+    buf_puts(&b, fn->name);
+    bool abstract = false;
+    for (int i = 0; i < fn->tparams.len; i++) {
+        TypeParam *tp = fn->tparams.data[i];
+        const char *type = infer_param(r, fn, tp, call);
+        if (!type) {
+            buf_free(&b);
+            return NULL;
+        }
+        abstract |= sema_iface(r->s, type) != NULL;
+        buf_printf(&b, "_%s", type);
+    }
+    Fut *f = abstract ? NULL : sema_fut(r->s, b.data);
+    if (!f && !abstract)
+        error_at(call->loc, "no instance '%s' of generic '%s': the type does not implement "
+                 "the bound", b.data, fn->name);
+    buf_free(&b);
+    if (!f && !abstract)
+        return NULL;
+    Target *t = new_target(CT_ASYNC);
+    t->fut = f;
+    return t;
+}
+
+static Target *free_call(R *r, Expr *call) {
+    const char *name = call->lhs->name;
+    if (lookup(r, name))
+        return NULL;
+    for (int i = 0; i < r->s->funcs.len; i++) {
+        Func *fn = r->s->funcs.data[i];
+        if (strcmp(fn->name, name) || !fn->is_async)
+            continue;
+        check_arity(call, fn, name);
+        if (fn->tparams.len)
+            return generic_call(r, fn, call);
+        Target *t = new_target(CT_ASYNC);
+        t->fut = sema_fut(r->s, name);
+        return t;
+    }
+    return NULL;
+}
+
+static Target *resolve_call(R *r, Expr *call) {
+    for (int i = 0; i < call->args.len; i++)
+        resolve_expr(r, call->args.data[i]);
+    if (call->lhs->kind == E_IDENT) {
+        call->lhs->sema = lookup(r, call->lhs->name);
+        return free_call(r, call);
+    }
+    resolve_expr(r, call->lhs->kind == E_MEMBER ? call->lhs->lhs : call->lhs);
+    return call->lhs->kind == E_MEMBER ? method_call(r, call) : NULL;
+}
+
+static const char *callee_name(Expr *call) {
+    Expr *fn = call->lhs;
+    return fn->kind == E_IDENT || fn->kind == E_MEMBER ? fn->name : "call";
+}
+
+/* ---- expressions ---------------------------------------------------- */
+
+static void resolve_await(R *r, Expr *e) {
+    if (!r->is_async)
+        error_at(e->loc, "'await' outside an async function");
+    else if (r->in_defer)
+        error_at(e->loc, "'await' inside a defer statement is not supported");
+    Expr *call = e->lhs;
+    while (call->kind == E_PAREN)
+        call = call->lhs;
+    if (call->kind != E_CALL) {
+        error_at(e->lhs->loc, "'await' needs a call of an async function");
+        resolve_expr(r, e->lhs);
+        return;
+    }
+    e->lhs = call;
+    Target *t = resolve_call(r, call);
+    if (!t && call->lhs->kind == E_MEMBER && !error_count())
+        error_at(call->lhs->loc, "cannot resolve the receiver of '%s': declare it as a pointer "
+                 "to an impl type, a generic parameter, or a dyn interface", call->lhs->name);
+    else if (!t && call->lhs->kind != E_MEMBER)
+        error_at(call->lhs->loc, "'%s' is not an async function; it cannot be awaited",
+                 callee_name(call));
+    else if (t && t->kind != CT_ASYNC)
+        error_at(call->lhs->loc, "method '%s' is not async; it cannot be awaited",
+                 callee_name(call));
+    call->sema = t;
+    if (t && t->kind == CT_ASYNC)
+        vec_push(&r->f->awaits, e);
+}
+
+static bool integer_return(Func *fn) {
+    static const char *names[] = {"ssize_t", "int8_t", "int16_t", "int32_t", "int64_t",
+                                  "intptr_t", "intmax_t", "ptrdiff_t", "off_t", NULL};
+    Declarator *d = fn->ret_decl;
+    while (d && d->kind == D_PAREN)
+        d = d->inner;
+    if (d && d->kind != D_IDENT)
+        return false;
+    DeclSpec *sp = fn->ret_spec;
+    if (sp->kind == BT_WORDS)
+        return !strstr(sp->words, "void") && !strstr(sp->words, "float") &&
+               !strstr(sp->words, "double") && !strstr(sp->words, "_Bool");
+    if (sp->kind == BT_NAME)
+        for (int i = 0; names[i]; i++)
+            if (!strcmp(sp->name, names[i]))
+                return true;
+    return false;
+}
+
+static void resolve_expr(R *r, Expr *e) {
+    if (!e)
+        return;
+    switch (e->kind) {
+    case E_IDENT:
+        e->sema = lookup(r, e->name);
+        return;
+    case E_AWAIT:
+        resolve_await(r, e);
+        return;
+    case E_TRY:
+        if (!r->is_async)
+            error_at(e->loc, "'try' outside an async function");
+        else if (!integer_return(r->f->func))
+            error_at(e->loc, "'try' needs a function that returns an integer type");
+        resolve_expr(r, e->lhs);
+        return;
+    case E_SPAWN:
+        error_at(e->loc, "'spawn' is not supported yet (see docs/language.md)");
+        return;
+    case E_CALL: {
+        Target *t = resolve_call(r, e);
+        if (t && t->kind == CT_ASYNC) {
+            error_at(e->loc, "call of async function '%s' must be awaited", callee_name(e));
+            t = NULL;
+        }
+        e->sema = t;
+        return;
+    }
+    case E_UNARY:
+        resolve_expr(r, e->lhs);
+        if (!strcmp(e->op, "&") && e->lhs->kind == E_IDENT && e->lhs->sema)
+            ((Var *)e->lhs->sema)->addr_taken = true;
+        return;
+    default:
+        break;
+    }
+    resolve_expr(r, e->lhs);
+    resolve_expr(r, e->rhs);
+    resolve_expr(r, e->cond);
+    for (int i = 0; i < e->args.len; i++)
+        resolve_expr(r, e->args.data[i]);
+    if (e->init) {
+        Init *in = e->init;
+        if (!in->is_list)
+            resolve_expr(r, in->expr);
+        for (int i = 0; i < in->items.len; i++) {
+            InitItem *it = in->items.data[i];
+            Expr tmp = {.kind = E_COMPOUND, .init = it->init};
+            resolve_expr(r, &tmp);
+        }
+    }
+    for (int i = 0; i < e->assocs.len; i++)
+        resolve_expr(r, ((GenericAssoc *)e->assocs.data[i])->expr);
+}
+
+/* ---- statements ----------------------------------------------------- */
+
+static void resolve_init(R *r, Init *in) {
+    if (!in)
+        return;
+    Expr tmp = {.kind = E_COMPOUND, .init = in};
+    resolve_expr(r, &tmp);
+}
+
+static void resolve_decl(R *r, Decl *d) {
+    for (int i = 0; i < d->decls.len; i++) {
+        InitDecl *id = d->decls.data[i];
+        resolve_init(r, id->init);
+        const char *name = declarator_name(id->decl);
+        if (!name || (d->spec->storage & SC_TYPEDEF) || is_function_declarator(id->decl))
+            continue;
+        Var *v = declare(r, name, d->spec, id->decl);
+        v->is_static = (d->spec->storage & (SC_STATIC | SC_EXTERN | SC_THREAD_LOCAL)) != 0;
+        id->sema = v;
+    }
+}
+
+static void resolve_items(R *r, Stmt *st) {
+    push_scope(r);
+    for (int i = 0; i < st->items.len; i++)
+        resolve_stmt(r, st->items.data[i]);
+    pop_scope(r);
+}
+
+static void jump_in_defer(R *r, Stmt *st, const char *what) {
+    if (r->in_defer)
+        error_at(st->loc, "'%s' inside a defer statement is not allowed", what);
+}
+
+static void resolve_stmt(R *r, Stmt *st) {
+    if (!st)
+        return;
+    switch (st->kind) {
+    case S_COMPOUND:
+        resolve_items(r, st);
+        return;
+    case S_DECL:
+        resolve_decl(r, st->decl);
+        return;
+    case S_FOR:
+        push_scope(r);
+        if (st->decl)
+            resolve_decl(r, st->decl);
+        resolve_expr(r, st->expr);
+        resolve_expr(r, st->cond);
+        resolve_expr(r, st->step);
+        resolve_stmt(r, st->body);
+        pop_scope(r);
+        return;
+    case S_DEFER:
+        if (!r->is_async)
+            error_at(st->loc, "'defer' outside an async function");
+        r->in_defer++;
+        resolve_stmt(r, st->body);
+        r->in_defer--;
+        return;
+    case S_RETURN: jump_in_defer(r, st, "return"); break;
+    case S_BREAK: jump_in_defer(r, st, "break"); break;
+    case S_CONTINUE: jump_in_defer(r, st, "continue"); break;
+    case S_GOTO: jump_in_defer(r, st, "goto"); break;
+    default:
+        break;
+    }
+    resolve_expr(r, st->expr);
+    resolve_expr(r, st->cond);
+    resolve_stmt(r, st->body);
+    resolve_stmt(r, st->els);
+}
+
+void resolve_fut(Sema *s, Fut *f) {
+    R r = {.s = s, .f = f, .is_async = f->func->is_async};
+    push_scope(&r);
+    declare_params(&r);
+    resolve_stmt(&r, f->body);
+    pop_scope(&r);
+}

@@ -1,0 +1,153 @@
+/* sema.h: what the checks learn about a unit, shared by the checks
+ * (check*.c), the lowering (lower.c) and the emitter (emit*.c).
+ *
+ * Every async function that gets a frame is a Fut: a free function, an
+ * impl's method, a default method instantiated for an impl, a generic
+ * function instantiated for impl types, or a dyn call of an interface
+ * method. Generic and default bodies are copied per instance, so each
+ * Fut owns its tree and the checks can annotate it (Expr.sema). */
+#ifndef AIT_SEMA_H
+#define AIT_SEMA_H
+
+#include "gen.h"
+
+typedef struct Iface Iface;
+typedef struct Impl Impl;
+typedef struct Fut Fut;
+typedef struct Var Var;
+typedef struct Lowered Lowered;
+
+struct Iface {
+    Item *item;
+    const char *name;
+    bool local;              /* declared in the file being generated */
+    Vec impls;               /* Impl* from every file of the unit */
+    Vec dyn_futs;            /* Fut* (FUT_DYN), parallel to item->methods; NULL for plain */
+};
+
+struct Impl {
+    Item *item;
+    Iface *iface;
+    const char *type;
+    bool send;
+    bool local;
+    Vec methods;             /* Func*, parallel to iface->item->methods: own or default */
+    Vec futs;                /* Fut*, parallel too; NULL for plain methods */
+};
+
+typedef enum {
+    FUT_FREE,                /* async R name(...) */
+    FUT_METHOD,              /* impl method, or default method for an impl */
+    FUT_GENERIC,             /* name<C: I> instantiated: name_T */
+    FUT_EXTERN,              /* extern async: hand-written */
+    FUT_PRELUDE,             /* the runtime's leaves: ait_yield, ait_sleep_ms */
+    FUT_DYN,                 /* I_m_dyn: a call through the vtable */
+    FUT_ABSTRACT,            /* a default or generic body checked once against
+                                its interfaces, never emitted */
+} FutKind;
+
+struct Fut {
+    FutKind kind;
+    const char *cname;       /* the F of F_frame, F_poll ... */
+    Func *func;              /* the declaration (NULL for the prelude) */
+    Stmt *body;              /* this instance's own copy */
+    Impl *impl;              /* FUT_METHOD */
+    Iface *iface;            /* FUT_DYN, FUT_ABSTRACT of a default */
+    int method;              /* index in iface methods (FUT_METHOD, FUT_DYN) */
+    const char *self_type;   /* type of self: impl type, or NULL */
+    Vec subst_from, subst_to;/* generic parameter -> impl type */
+    bool emit;               /* its code is emitted by this unit */
+    bool send;               /* may run on the multi-threaded executor */
+    int send_state;          /* 0 unknown, 1 being computed, 2 known */
+    Vec awaits;              /* Expr* (E_AWAIT) in this body, in order */
+    Vec params;              /* Var*: self first for methods, then the parameters */
+    Vec vars;                /* Var*: every variable of the body, params included */
+    bool boxed;              /* FUT_DYN: frame boxed (its inline storage would recurse) */
+    int visit;               /* graph walks */
+    Lowered *low;            /* lowering result */
+    Loc loc;
+};
+
+/* Receiver typing: just enough to resolve method calls. */
+typedef enum {
+    TY_OTHER,                /* a C type aitc need not understand */
+    TY_NAME,                 /* a typedef name: impl type, .ait struct, generic parameter */
+    TY_STRUCT,               /* struct TAG */
+    TY_DYN,                  /* dyn I */
+    TY_SEND_DYN,             /* send dyn I */
+} TyKind;
+
+typedef struct Ty {
+    TyKind kind;
+    const char *name;        /* type, tag or interface name */
+    int ptr;                 /* levels of pointer */
+    int arr;                 /* levels of array */
+} Ty;
+
+struct Var {
+    const char *name;        /* as written */
+    const char *cname;       /* as emitted: "f->x_2" in the frame, "x" otherwise */
+    const char *field;       /* frame field name */
+    DeclSpec *spec;          /* declared type (NULL for temporaries) */
+    Declarator *decl;
+    const char *type_text;   /* temporaries: their C type, e.g. "get_output" */
+    Ty ty;
+    bool is_param, is_temp, is_static, addr_taken;
+    bool in_frame;
+    int scope;               /* the block that declares it (lower.c numbering) */
+    int pos_decl;            /* textual positions (lower.c) */
+    Vec refs;                /* int positions, as intptr_t */
+};
+
+/* A resolved call, on E_CALL nodes (Expr.sema). */
+typedef enum {
+    CT_ASYNC,                /* a Fut: static call, generic instance, free, extern, prelude, dyn */
+    CT_PLAIN_METHOD,         /* T_m(self, args) */
+    CT_PLAIN_DYN,            /* I_m(d, args) */
+} CallKind;
+
+typedef struct Target {
+    CallKind kind;
+    Fut *fut;                /* CT_ASYNC */
+    const char *cname;       /* the C function (plain) */
+    Expr *recv;              /* receiver expression, or NULL */
+    bool recv_addr;          /* pass &recv (a T value for a T * self) */
+    bool recv_deref;         /* pass *recv (a dyn I * for a dyn I) */
+    bool send_dyn;           /* receiver is a send dyn I */
+} Target;
+
+/* The unit's tables (check.c). */
+typedef struct Sema {
+    Unit *unit;
+    Vec ifaces;              /* Iface* */
+    Vec impls;               /* Impl* */
+    Vec futs;                /* Fut*, in emission order of declaration */
+    Vec structs;             /* Item* (I_STRUCT) of every file */
+    Vec funcs;               /* Func* free/extern/generic of every file */
+    Vec plains;              /* Fut* records of plain (sync) bodies: impl methods,
+                                C function definitions; kind FUT_METHOD or FUT_FREE */
+} Sema;
+
+Iface *sema_iface(Sema *s, const char *name);
+Impl *sema_impl_for(Sema *s, const char *type, const char *method, int *index);
+Fut *sema_fut(Sema *s, const char *cname);
+Item *sema_struct(Sema *s, const char *name);
+const char *sema_subst(Fut *f, const char *name);
+
+/* check.c: tables, instances, resolution; false on errors. */
+bool check_unit(Sema *s, Unit *u);
+/* check_graph.c: recursion through static frames, send. */
+bool check_graph(Sema *s);
+/* The futures whose frames f's frame embeds (check_graph.c). */
+void sema_frame_edges(Sema *s, Fut *f, Vec *out);
+/* resolve.c: names, receivers and calls of one body. */
+void resolve_fut(Sema *s, Fut *f);
+/* copy.c: deep copies of bodies for instances. */
+Stmt *copy_stmt(Stmt *s);
+Expr *copy_expr(Expr *e);
+/* lower.c */
+void lower_fut(Sema *s, Fut *f);
+/* emit.c */
+void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c);
+
+#endif

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# demo.sh: for each samples/NAME/ (sorted), runs aitc on its .ait files
+# into build/samples/NAME/, compiles the generated code with its main.c and
+# libait, and runs it. Called by `make demo` after the build.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+CC=${CC:-cc}
+CFLAGS="-std=c11 -Wall -Wextra -Wpedantic -Werror -O2"
+status=0
+ran=0
+for dir in samples/*/; do
+    name=$(basename "$dir")
+    ls "$dir"*.ait >/dev/null 2>&1 && [ -f "$dir/main.c" ] || continue
+    out=build/samples/$name
+    ran=$((ran + 1))
+    echo "=== sample $name ==="
+    mkdir -p "$out"
+    if ! build/aitc -o "$out" "$dir"*.ait; then
+        echo "(aitc failed on $name)"; status=1; continue
+    fi
+    srcs=()
+    for f in "$dir"*.ait; do srcs+=("$out/$(basename "$f" .ait).c"); done
+    extra=$(cat "$dir/link.txt" 2>/dev/null || true)
+    # shellcheck disable=SC2086
+    if ! $CC $CFLAGS -Iruntime/include -I"$out" "${srcs[@]}" "$dir/main.c" \
+            build/libait.a -lpthread $extra -o "$out/$name"; then
+        echo "(compiling $name failed)"; status=1; continue
+    fi
+    "$out/$name" </dev/null || { echo "($name exited with status $?)"; status=1; }
+    echo
+done
+[ $ran -eq 0 ] && echo "no samples yet (samples/*/ with .ait files and a main.c)"
+exit $status

@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# run.sh: every test suite of ait, one after another. Called by `make test`
+# (after the build and `make asan`); ends with the line "N passed, N failed"
+# and exits 1 when anything failed.
+#
+#   tests/run.sh [SUITE...]      suites: unit bootstrap golden e2e errors cli
+#   tests/run.sh --update-golden rewrite tests/golden/*.expected.{h,c}
+#
+# How each suite finds its tests:
+#   unit       tests/unit/test_*.c: a cmocka program each, linked with the
+#              generator (build/libaitc.a, everything but main.c) and the
+#              runtime (build/libait.a); run once as built with $CC and once
+#              built with clang -fsanitize=address,undefined against
+#              build/asan/. Counts the tests cmocka reports.
+#   bootstrap  grammar/regen.sh into a temporary directory, compared byte
+#              for byte with generator/bootstrap/ (one test).
+#   golden     tests/golden/NAME.ait: aitc --no-line output compared with
+#              NAME.expected.h and NAME.expected.c (one test each).
+#   e2e        tests/e2e/NAME/ and samples/NAME/ holding .ait files, main.c
+#              and expected.txt (optional link.txt: extra link flags): built
+#              with gcc, clang, and clang with sanitizers, run, stdout compared;
+#              each generated header compiled as C++ (one test each).
+#   errors     tests/errors/NAME.ait with "// expect: LINE:COL: error: MSG"
+#              lines: aitc must exit 1, print each, and write nothing (one
+#              test each; .ait files without expect lines are helpers).
+#   cli        tests/cli.sh, which prints "ok NAME" / "not ok NAME: why".
+set -u
+cd "$(dirname "$0")/.." || exit 1
+ROOT=$PWD
+AITC=$ROOT/build/aitc
+STRICT="-std=c11 -Wall -Wextra -Wpedantic -Werror"
+SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -g"
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+CC=${CC:-cc}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ait-test.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT
+
+total_pass=0 total_fail=0 pass=0 fail=0 suite=
+
+ok() { pass=$((pass + 1)); }
+bad() {           # bad NAME REASON [LOGFILE]
+    fail=$((fail + 1))
+    echo "FAIL [$suite] $1: $2"
+    if [ $# -ge 3 ] && [ -s "$3" ]; then sed -n '1,25p' "$3" | sed 's/^/    | /'; fi
+}
+begin() { suite=$1 pass=0 fail=0; }
+end() {
+    echo "== $suite: $pass passed, $fail failed"
+    total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
+}
+
+# ---- unit --------------------------------------------------------------
+# run_cmocka NAME BINARY: counts what cmocka reports; a crash or a
+# sanitizer report after the tests is one more failure.
+run_cmocka() {
+    local name=$1 bin=$2 log=$TMP/unit.log rc p f
+    timeout 120 "$bin" >"$log" 2>&1 </dev/null
+    rc=$?
+    p=$(sed -n 's/^\[  PASSED  \] \([0-9][0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+    f=$(sed -n 's/^\[  FAILED  \] \([0-9][0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+    pass=$((pass + p))
+    if [ "$f" -gt 0 ]; then
+        fail=$((fail + f))
+        awk '/listed below/ { on = 1; next } on && /^\[  FAILED  \] [A-Za-z_]/ { print $4 }' "$log" |
+            while read -r t; do echo "FAIL [$suite] $name: $t"; done
+        sed -n '/ERROR\|Error\|error:/p' "$log" | head -n 10 | sed 's/^/    | /'
+    elif [ $rc -ne 0 ] || [ "$p" -eq 0 ]; then
+        bad "$name" "exited with status $rc after $p passed test(s)" "$log"
+    fi
+}
+
+suite_unit() {
+    local t name libs
+    begin unit
+    for t in tests/unit/test_*.c; do
+        [ -f "$t" ] || continue
+        name=$(basename "$t" .c)
+        libs="-lcmocka -lpthread -lm"
+        # shellcheck disable=SC2086
+        if $CC $STRICT -O1 -g -Igenerator -Igenerator/bootstrap -Iruntime/include -Iruntime \
+            -Itests/unit "$t" build/libaitc.a build/libait.a $libs -o "$TMP/$name" \
+            >"$TMP/cc.log" 2>&1; then
+            run_cmocka "$name" "$TMP/$name"
+        else
+            bad "$name" "does not compile" "$TMP/cc.log"
+        fi
+        # shellcheck disable=SC2086
+        if clang $STRICT $SAN -O1 -Igenerator -Igenerator/bootstrap -Iruntime/include -Iruntime \
+            -Itests/unit "$t" build/asan/libaitc.a build/asan/libait.a $libs -o "$TMP/$name.san" \
+            >"$TMP/cc.log" 2>&1; then
+            run_cmocka "$name (asan)" "$TMP/$name.san"
+        else
+            bad "$name (asan)" "does not compile" "$TMP/cc.log"
+        fi
+    done
+    end
+}
+
+# ---- bootstrap ---------------------------------------------------------
+suite_bootstrap() {
+    begin bootstrap
+    if [ ! -x grammar/regen.sh ]; then
+        bad regen "grammar/regen.sh is missing"
+    elif ! command -v re2c >/dev/null || ! command -v lemon >/dev/null; then
+        if [ "${CI:-}" = true ]; then
+            bad regen "re2c or lemon is missing (scripts/deps.sh should have installed them)"
+        else
+            echo "SKIP [bootstrap] re2c or lemon is not installed: cannot check generator/bootstrap"
+        fi
+    elif ! grammar/regen.sh "$TMP/boot" >"$TMP/regen.log" 2>&1; then
+        bad regen "grammar/regen.sh failed" "$TMP/regen.log"
+    elif ! diff -r generator/bootstrap "$TMP/boot" >"$TMP/boot.diff" 2>&1; then
+        bad fresh "generator/bootstrap is stale: run 'make regen' and commit it" "$TMP/boot.diff"
+    else
+        ok
+    fi
+    end
+}
+
+# ---- golden ------------------------------------------------------------
+suite_golden() {
+    local src name out=$TMP/golden update=${1:-}
+    begin golden
+    for src in tests/golden/*.ait; do
+        [ -f "$src" ] || continue
+        name=$(basename "$src" .ait)
+        case $name in *.expected) continue ;; esac
+        rm -rf "$out"
+        if ! "$AITC" --no-line -o "$out" "$src" >"$TMP/aitc.log" 2>&1; then
+            bad "$name" "aitc failed" "$TMP/aitc.log"
+            continue
+        fi
+        if [ -n "$update" ]; then
+            cp "$out/$name.h" "tests/golden/$name.expected.h"
+            cp "$out/$name.c" "tests/golden/$name.expected.c"
+            echo "updated tests/golden/$name.expected.{h,c}"
+            ok
+        elif diff -u "tests/golden/$name.expected.h" "$out/$name.h" >"$TMP/g.diff" 2>&1 &&
+             diff -u "tests/golden/$name.expected.c" "$out/$name.c" >>"$TMP/g.diff" 2>&1; then
+            ok
+        else
+            bad "$name" "generated code differs from the expected (make golden-update if intended)" "$TMP/g.diff"
+        fi
+    done
+    end
+}
+
+# ---- e2e ---------------------------------------------------------------
+# e2e_build_run CASE VARIANT COMPILER FLAGS RUNTIME_LIB: builds and runs one
+# variant; returns 0 when its output matches expected.txt.
+e2e_variant() {
+    local dir=$1 variant=$2 cc=$3 flags=$4 lib=$5 w=$6 extra
+    extra=$(cat "$dir/link.txt" 2>/dev/null || true)
+    # shellcheck disable=SC2086
+    if ! $cc $STRICT $flags -Iruntime/include -I"$w/gen" "${E2E_SRCS[@]}" "$dir/main.c" \
+        "$lib" -lpthread $extra -o "$w/$variant" >"$w/cc.log" 2>&1; then
+        E2E_WHY="$variant: does not compile"; E2E_LOG=$w/cc.log; return 1
+    fi
+    (cd "$w" && timeout 60 "./$variant") >"$w/out.txt" 2>"$w/err.txt" </dev/null
+    local rc=$?
+    if [ $rc -ne 0 ]; then
+        E2E_WHY="$variant: exited with status $rc"; E2E_LOG=$w/err.txt; return 1
+    fi
+    if ! diff -u "$dir/expected.txt" "$w/out.txt" >"$w/out.diff" 2>&1; then
+        E2E_WHY="$variant: output differs from expected.txt"; E2E_LOG=$w/out.diff; return 1
+    fi
+}
+
+e2e_case() {
+    local dir=${1%/} name w f h
+    name=$dir
+    w=$TMP/e2e/$(echo "$dir" | tr / _)
+    mkdir -p "$w/gen"
+    E2E_SRCS=()
+    for f in "$dir"/*.ait; do E2E_SRCS+=("$w/gen/$(basename "$f" .ait).c"); done
+    if ! "$AITC" -o "$w/gen" "$dir"/*.ait >"$w/aitc.log" 2>&1; then
+        bad "$name" "aitc failed" "$w/aitc.log"; return
+    fi
+    if ! e2e_variant "$dir" gcc gcc "-O2" build/libait.a "$w" ||
+       ! e2e_variant "$dir" clang clang "-O2" build/libait.a "$w" ||
+       ! e2e_variant "$dir" clang-asan clang "$SAN -O1" build/asan/libait.a "$w"; then
+        bad "$name" "$E2E_WHY" "$E2E_LOG"; return
+    fi
+    for h in "$w"/gen/*.h; do
+        printf '#include "%s"\nint main() { return 0; }\n' "$(basename "$h")" >"$w/cxx.cc"
+        if ! g++ -fsyntax-only -x c++ -std=c++17 -Wall -Wextra -Werror -Iruntime/include \
+            -I"$w/gen" "$w/cxx.cc" >"$w/cxx.log" 2>&1; then
+            bad "$name" "$(basename "$h") does not compile as C++" "$w/cxx.log"; return
+        fi
+    done
+    ok
+}
+
+suite_e2e() {
+    local dir
+    begin e2e
+    for dir in tests/e2e/*/ samples/*/; do
+        [ -d "$dir" ] || continue
+        ls "$dir"*.ait >/dev/null 2>&1 && [ -f "$dir/main.c" ] && [ -f "$dir/expected.txt" ] || continue
+        e2e_case "$dir"
+    done
+    end
+}
+
+# ---- errors ------------------------------------------------------------
+suite_errors() {
+    local src out=$TMP/errors exp missing rc
+    begin errors
+    for src in tests/errors/*.ait; do
+        [ -f "$src" ] || continue
+        grep -q '// expect: ' "$src" || continue
+        rm -rf "$out"
+        "$AITC" -o "$out" "$src" >"$TMP/stdout.log" 2>"$TMP/stderr.log"
+        rc=$?
+        missing=
+        while IFS= read -r exp; do
+            # "LINE:COL: KIND: MESSAGE" -> "SRC:LINE:COL: KIND: " ... MESSAGE
+            local pos=${exp%%: *} rest=${exp#*: }
+            local kind=${rest%%: *} msg=${rest#*: }
+            if ! grep -F "$src:$pos: $kind: " "$TMP/stderr.log" | grep -qF -- "$msg"; then
+                missing="$missing; not reported: $pos: $kind: $msg"
+            fi
+        done < <(sed -n 's|.*// expect: \(.*[^ ]\) *$|\1|p' "$src")
+        if [ $rc -ne 1 ]; then
+            bad "$src" "exit status $rc, expected 1" "$TMP/stderr.log"
+        elif [ -n "$missing" ]; then
+            bad "$src" "${missing#; }" "$TMP/stderr.log"
+        elif [ -e "$out" ] && [ -n "$(ls -A "$out")" ]; then
+            bad "$src" "files were written: $(ls -A "$out" | tr '\n' ' ')"
+        else
+            ok
+        fi
+    done
+    end
+}
+
+# ---- cli ---------------------------------------------------------------
+suite_cli() {
+    local line
+    begin cli
+    if [ -f tests/cli.sh ]; then
+        while IFS= read -r line; do
+            case $line in
+            "ok "*) ok ;;
+            "not ok "*) line=${line#not ok }; bad "${line%%: *}" "${line#*: }" ;;
+            *) echo "    | $line" ;;
+            esac
+        done < <(AITC="$AITC" bash tests/cli.sh 2>&1)
+    fi
+    end
+}
+
+# ---- main --------------------------------------------------------------
+if [ "${1:-}" = --update-golden ]; then
+    suite_golden update
+    exit $((total_fail > 0))
+fi
+suites=${*:-unit bootstrap golden e2e errors cli}
+for s in $suites; do
+    case $s in
+    unit | bootstrap) "suite_$s" ;;
+    golden | e2e | errors | cli)
+        if [ -x "$AITC" ]; then "suite_$s"; else
+            begin "$s"; bad aitc "$AITC is missing: run make first"; end
+        fi ;;
+    *) echo "run.sh: unknown suite '$s'"; total_fail=$((total_fail + 1)) ;;
+    esac
+done
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
