@@ -345,11 +345,16 @@ static void plain_bodies(Emit *e) {
             buf_printf(c, "%s %s", type_str(e, fn->ret_spec, fn->ret_decl), fn->name);
             cprint_params(c, &fn->params, fn->variadic, &e->hooks);
         }
-        buf_putc(c, '\n');
-        out_line_directive(e, &e->c, p->body->loc);
-        cprint_stmt(c, p->body, 0, &e->hooks);
+        buf_puts(c, " {\n");
+        if (p->self_type)
+            buf_puts(c, "    (void)self;\n");
+        for (int k = 0; k < p->body->items.len; k++) {
+            Stmt *st = p->body->items.data[k];
+            out_line_directive(e, &e->c, st->loc);
+            cprint_stmt(c, st, 1, &e->hooks);
+        }
         out_line_reset(e, &e->c);
-        buf_putc(c, '\n');
+        buf_puts(c, "}\n\n");
     }
 }
 

@@ -118,8 +118,8 @@ static const char *comma(const char *s) { return *s ? xprintf(", %s", s) : ""; }
 
 void emit_fut_prototypes(Emit *e, Fut *f) {
     Buf *h = e->h.b;
-    const char *n = f->cname, *ps = self_params(e, f);
     e->fut = f;
+    const char *n = f->cname, *ps = self_params(e, f);
     buf_printf(h, "void %s_init(%s_frame *frame_%s);\n", n, n, comma(ps));
     if (f->kind == FUT_DYN)
         buf_printf(h, "void %s_init_in(%s_frame *frame_, void *storage_, size_t size_%s);\n", n,

@@ -234,6 +234,25 @@ static void for_stmt(Emit *e, Stmt *s, int level) {
     buf_putc(B(e), '\n');
 }
 
+/* C11 allows no declaration right after a label: an await's temporary
+ * or a local may come first, so an empty statement goes before it. */
+static bool starts_with_decl(Stmt *s) {
+    if (s->kind == S_AWAIT)
+        return !((AwaitPoint *)s->sema)->temp->in_frame;
+    if (s->kind != S_DECL)
+        return false;
+    Var *v = ((InitDecl *)s->decl->decls.data[0])->sema;
+    return !v || !v->in_frame;
+}
+
+static void labeled(Emit *e, Stmt *body, int level) {
+    if (starts_with_decl(body)) {
+        indent(B(e), level);
+        buf_puts(B(e), ";\n");
+    }
+    stmt(e, body, level);
+}
+
 static void cond_header(Emit *e, const char *kw, Expr *cond, int level) {
     indent(B(e), level);
     buf_printf(B(e), "%s (", kw);
@@ -299,16 +318,16 @@ static void stmt(Emit *e, Stmt *s, int level) {
         buf_puts(B(e), "case ");
         expr(e, s->expr);
         buf_puts(B(e), ":\n");
-        stmt(e, s->body, level);
+        labeled(e, s->body, level);
         return;
     case S_DEFAULT:
         indent(B(e), level > 0 ? level - 1 : 0);
         buf_puts(B(e), "default:\n");
-        stmt(e, s->body, level);
+        labeled(e, s->body, level);
         return;
     case S_LABEL:
         buf_printf(B(e), "%s:\n", s->name);
-        stmt(e, s->body, level);
+        labeled(e, s->body, level);
         return;
     }
 }
