@@ -189,7 +189,11 @@ static void jump_stmt(Emit *e, Stmt *s, const char *jump, int level) {
 static void items(Emit *e, Stmt *s, int level) {
     for (int i = 0; i < s->items.len; i++)
         stmt(e, s->items.data[i], level);
-    block_defers(e, s->sema, level);
+    Stmt *last = s->items.len ? vec_last(&s->items) : NULL;
+    bool jumps = last && (last->kind == S_RETURN || last->kind == S_BREAK ||
+                          last->kind == S_CONTINUE || last->kind == S_GOTO);
+    if (!jumps)   /* a block that ends in a jump ran its defers there */
+        block_defers(e, s->sema, level);
 }
 
 /* A sub-statement: a compound opens on the header line's brace. */

@@ -70,6 +70,8 @@ static void track_depth(Driver *D, int k) {
         if (D->depth > 0)
             D->depth--;
         D->parens = 0;
+    } else if (k == TK_SEMI && D->depth == 0) {
+        D->parens = 0;          /* no ';' inside parentheses at top level */
     } else if (k == TK_LPAREN)
         D->parens++;
     else if (k == TK_RPAREN && D->parens > 0)
