@@ -151,9 +151,13 @@ static void await_stmt(Emit *e, Stmt *s, int level) {
 
 /* ---- control -------------------------------------------------------- */
 
-static void return_stmt(Emit *e, Stmt *s, int level) {
-    indent(B(e), level);
-    buf_puts(B(e), "{\n");
+/* *out = value; the defers; done. Braced unless `bare` (the caller's
+ * braces already hold it). */
+static void return_stmt(Emit *e, Stmt *s, int level, bool bare) {
+    if (bare)
+        level--;
+    else
+        indent(B(e), level), buf_puts(B(e), "{\n");
     if (s->expr) {
         indent(B(e), level + 1);
         buf_puts(B(e), "*out = ");
@@ -165,8 +169,8 @@ static void return_stmt(Emit *e, Stmt *s, int level) {
     buf_puts(B(e), "f->ait_state = -1;\n");
     indent(B(e), level + 1);
     buf_puts(B(e), "return AIT_READY;\n");
-    indent(B(e), level);
-    buf_puts(B(e), "}\n");
+    if (!bare)
+        indent(B(e), level), buf_puts(B(e), "}\n");
 }
 
 static void jump_stmt(Emit *e, Stmt *s, const char *jump, int level) {
@@ -205,7 +209,12 @@ static void body(Emit *e, Stmt *s, int level) {
         buf_putc(B(e), '}');
     } else {
         buf_puts(B(e), " {\n");
-        stmt(e, s, level + 1);
+        if (s->kind == S_RETURN) {
+            out_line_directive(e, &e->c, s->loc);
+            return_stmt(e, s, level + 1, true);
+        } else {
+            stmt(e, s, level + 1);
+        }
         indent(B(e), level);
         buf_putc(B(e), '}');
     }
@@ -284,7 +293,7 @@ static void stmt(Emit *e, Stmt *s, int level) {
         return;
     case S_NULL: indent(B(e), level); buf_puts(B(e), ";\n"); return;
     case S_AWAIT: await_stmt(e, s, level); return;
-    case S_RETURN: return_stmt(e, s, level); return;
+    case S_RETURN: return_stmt(e, s, level, false); return;
     case S_BREAK: jump_stmt(e, s, "break", level); return;
     case S_CONTINUE: jump_stmt(e, s, "continue", level); return;
     case S_GOTO: jump_stmt(e, s, xprintf("goto %s", s->name), level); return;

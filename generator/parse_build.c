@@ -57,6 +57,15 @@ Declarator *mk_declarator(DeclKind k, Declarator *inner, Loc loc) {
 /* The leaf of an abstract declarator: a D_IDENT without a name. */
 Declarator *mk_abstract(Loc loc) { return mk_declarator(D_IDENT, NULL, loc); }
 
+/* An array suffix "[quals static size]"; its inner is set by the caller. */
+Declarator *mk_array(Loc loc, int quals, bool is_static, Expr *size) {
+    Declarator *d = mk_declarator(D_ARRAY, NULL, loc);
+    d->quals = quals;
+    d->is_static = is_static;
+    d->size = size;
+    return d;
+}
+
 /* ptr is a D_POINTER chain from the grammar whose last inner is NULL. */
 Declarator *attach_pointer(Declarator *ptr, Declarator *d) {
     Declarator *p = ptr;

@@ -71,6 +71,7 @@ Expr *mk_string_join(Expr *s, Token t);
 Stmt *mk_stmt(StmtKind k, Loc loc);
 Declarator *mk_declarator(DeclKind k, Declarator *inner, Loc loc);
 Declarator *mk_abstract(Loc loc);
+Declarator *mk_array(Loc loc, int quals, bool is_static, Expr *size);
 Declarator *attach_pointer(Declarator *ptr, Declarator *d);
 Declarator *mk_func_declarator(Declarator *inner, PList *pl, bool empty_parens);
 DeclSpec *spec_new(Loc loc);

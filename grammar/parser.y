@@ -127,7 +127,6 @@ item ::= INTERFACE tname(N) LBRACE iface_methods(M) RBRACE. {
 item ::= IMPL tname(I) FOR tname(T) send_opt(S) LBRACE impl_methods(M) RBRACE. {
     Item *it = mk_item(ctx, I_IMPL, I.loc);
     it->iface = tok_str(I);
-    it->name = it->iface;
     it->type = tok_str(T);
     it->type_loc = T.loc;
     it->is_send = S;
@@ -424,36 +423,16 @@ pointer(A) ::= STAR(S) quals(Q) pointer(P). {
 
 /* An array suffix, its inner filled by the rule that uses it. */
 %type array {Declarator *}
-array(A) ::= LBRACKET(B) RBRACKET. { A = mk_declarator(D_ARRAY, NULL, B.loc); }
-array(A) ::= LBRACKET(B) assign_expr(E) RBRACKET. {
-    A = mk_declarator(D_ARRAY, NULL, B.loc);
-    A->size = E;
-}
-array(A) ::= LBRACKET(B) quals(Q) RBRACKET. {
-    A = mk_declarator(D_ARRAY, NULL, B.loc);
-    A->quals = Q;
-}
-array(A) ::= LBRACKET(B) quals(Q) assign_expr(E) RBRACKET. {
-    A = mk_declarator(D_ARRAY, NULL, B.loc);
-    A->quals = Q;
-    A->size = E;
-}
-array(A) ::= LBRACKET(B) STATIC assign_expr(E) RBRACKET. {
-    A = mk_declarator(D_ARRAY, NULL, B.loc);
-    A->is_static = true;
-    A->size = E;
-}
+array(A) ::= LBRACKET(B) RBRACKET. { A = mk_array(B.loc, 0, false, NULL); }
+array(A) ::= LBRACKET(B) assign_expr(E) RBRACKET. { A = mk_array(B.loc, 0, false, E); }
+array(A) ::= LBRACKET(B) quals(Q) RBRACKET. { A = mk_array(B.loc, Q, false, NULL); }
+array(A) ::= LBRACKET(B) quals(Q) assign_expr(E) RBRACKET. { A = mk_array(B.loc, Q, false, E); }
+array(A) ::= LBRACKET(B) STATIC assign_expr(E) RBRACKET. { A = mk_array(B.loc, 0, true, E); }
 array(A) ::= LBRACKET(B) STATIC quals(Q) assign_expr(E) RBRACKET. {
-    A = mk_declarator(D_ARRAY, NULL, B.loc);
-    A->is_static = true;
-    A->quals = Q;
-    A->size = E;
+    A = mk_array(B.loc, Q, true, E);
 }
 array(A) ::= LBRACKET(B) quals(Q) STATIC assign_expr(E) RBRACKET. {
-    A = mk_declarator(D_ARRAY, NULL, B.loc);
-    A->is_static = true;
-    A->quals = Q;
-    A->size = E;
+    A = mk_array(B.loc, Q, true, E);
 }
 
 %type params {PList *}
@@ -501,9 +480,7 @@ direct_abs(A) ::= direct_abs(D) LPAREN params(L) RPAREN. {
 
 %type initializer {Init *}
 initializer(A) ::= assign_expr(E). { A = mk_init_expr(E); }
-initializer(A) ::= LBRACE(B) init_list(L) RBRACE. { A = L; A->loc = B.loc; }
-initializer(A) ::= LBRACE(B) init_list(L) COMMA RBRACE. { A = L; A->loc = B.loc; }
-initializer(A) ::= LBRACE(B) RBRACE. { A = mk_init_list(B.loc); }
+initializer(A) ::= initializer_braces(I). { A = I; }
 
 %type init_list {Init *}
 init_list(A) ::= init_item(I). { A = mk_init_list(I->loc); init_add(A, NULL, I); }

@@ -86,7 +86,7 @@ result no-temp-files $? "left: $(ls -A "$T/out1/sub" | tr '\n' ' ')"
     (cd "$T/src" && "$AITC" --no-line -o ../o3 x.ait) >/dev/null 2>&1 &&
     "$AITC" --no-line -o "$T/o4" "$T/src/x.ait" >/dev/null 2>&1 &&
     diff -r "$T/o2" "$T/o3" >/dev/null && diff -r "$T/o2" "$T/o4" >/dev/null
-result cwd-independent $? "output depends on the directory aitc runs from"
+result cwd-independent $? "with --no-line, the output depends on the directory aitc runs from or on how the input path is spelled"
 
 # --check: current -> 0; stale -> 1 with a diff and nothing written;
 # missing -> 1.

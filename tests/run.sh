@@ -135,6 +135,8 @@ suite_golden() {
             cp "$out/$name.c" "tests/golden/$name.expected.c"
             echo "updated tests/golden/$name.expected.{h,c}"
             ok
+        elif [ ! -f "tests/golden/$name.expected.h" ] || [ ! -f "tests/golden/$name.expected.c" ]; then
+            bad "$name" "tests/golden/$name.expected.{h,c} missing: run make golden-update"
         elif diff -u "tests/golden/$name.expected.h" "$out/$name.h" >"$TMP/g.diff" 2>&1 &&
              diff -u "tests/golden/$name.expected.c" "$out/$name.c" >>"$TMP/g.diff" 2>&1; then
             ok

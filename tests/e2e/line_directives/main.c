@@ -1,0 +1,10 @@
+#include <stdio.h>
+#include "t.h"
+
+int main(void) {
+    printf("passthrough line: %d\n", passthrough_line());
+    int r = 0;
+    lines_block_on(NULL, &r);
+    printf("return line: %d\n", r);
+    return 0;
+}
