@@ -4,6 +4,7 @@
  * Fut: defaults are instantiated per impl, generics per impl type. */
 #include <string.h>
 #include "cprint.h"
+#include "parse.h"
 #include "sema.h"
 
 /* ---- lookups -------------------------------------------------------- */
@@ -91,6 +92,8 @@ static void collect_interface(Sema *s, Item *it, bool local) {
         int k = method_index(it, m->name);
         if (k != i)
             redefinition(m->loc, "method", m->name, ((Func *)it->methods.data[k])->loc);
+        if (!m->is_async && m->body)
+            error_at(m->loc, "plain method '%s' cannot have a default body", m->name);
         m->owner = it;
     }
     Iface *x = xalloc(sizeof *x);
@@ -222,6 +225,9 @@ static void collect_impl(Sema *s, Item *it, bool local) {
         }
     }
     (void)impl_has;
+    if (!typenames_has(it->type))
+        error_at(it->type_loc, "unknown type '%s' in impl of '%s'; declare it in passthrough "
+                 "C, as a .ait struct, or with %%types", it->type, it->iface);
     Impl *im = xalloc(sizeof *im);
     im->item = it;
     im->iface = x;
@@ -434,8 +440,11 @@ bool check_unit(Sema *s, Unit *u) {
     for (int i = 0; i < s->impls.len; i++)
         impl_futs(s, s->impls.data[i]);
     each_item(s, fut_item);
-    if (error_count())
-        return false;
+    for (int i = 0; i < s->structs.len; i++) {
+        Item *it = s->structs.data[i];
+        for (int k = 0; k < it->members.len; k++)
+            check_dyn_type(s, ((Decl *)it->members.data[k])->spec);
+    }
     for (int i = 0; i < s->futs.len; i++) {
         Fut *f = s->futs.data[i];
         if (f->body)

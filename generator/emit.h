@@ -25,6 +25,7 @@ typedef struct Emit {
 void out_line_directive(Emit *e, Out *o, Loc loc);
 void out_line_reset(Emit *e, Out *o);
 void indent(Buf *b, int level);
+const char *base_name(const char *path);
 
 /* A type as C: "char *", with generic parameters substituted. */
 const char *type_str(Emit *e, DeclSpec *spec, Declarator *d);

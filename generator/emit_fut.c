@@ -46,7 +46,7 @@ static void dyn_frame_struct(Emit *e, Fut *f);
 
 static const char *describe(Fut *f) {
     Func *fn = f->func;
-    const char *where = fn->loc.file >= 0 ? xprintf(" (%s:%d)", src_name(fn->loc.file), fn->loc.line) : "";
+    const char *where = fn->loc.file >= 0 ? xprintf(" (%s:%d)", base_name(src_name(fn->loc.file)), fn->loc.line) : "";
     switch (f->kind) {
     case FUT_METHOD:
         return xprintf("async method %s of impl %s for %s%s", fn->name, f->iface->name,

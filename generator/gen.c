@@ -159,7 +159,9 @@ void frame_report(Unit *u, FILE *out) {
 
 bool generate(Unit *u, const GenOptions *opt, Buf *header, Buf *source) {
     memset(&sema, 0, sizeof sema);
-    if (!check_unit(&sema, u) || !check_graph(&sema))
+    bool ok = check_unit(&sema, u);
+    ok = check_graph(&sema) && ok;
+    if (!ok)
         return false;
     for (int i = 0; i < sema.futs.len; i++) {
         Fut *f = sema.futs.data[i];

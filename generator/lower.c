@@ -223,7 +223,11 @@ static Expr *hoist_cond(L *l, Expr *e, Vec *pre) {
     Expr *typed = strip_parens(e->lhs)->kind == E_AWAIT ? strip_parens(e->lhs)
                 : strip_parens(e->rhs)->kind == E_AWAIT ? strip_parens(e->rhs) : NULL;
     if (!typed) {
-        error_at(e->loc, "an 'await' inside '?:' must be a whole branch, or move it to a "
+        Expr *at = has_special(e->lhs) ? e->lhs : e->rhs;
+        while (at->kind != E_AWAIT && at->kind != E_TRY)
+            at = has_special(at->lhs) ? at->lhs : has_special(at->rhs) ? at->rhs
+               : has_special(at->cond) ? at->cond : at->args.data[0];
+        error_at(at->loc, "an 'await' inside '?:' must be a whole branch, or move it to a "
                  "statement of its own");
         return e;
     }

@@ -21,6 +21,7 @@ typedef struct R {
     Scope *scope;
     int in_defer;
     bool is_async;
+    bool quiet;      /* the call's problem was reported already */
 } R;
 
 static void resolve_expr(R *r, Expr *e);
@@ -140,7 +141,15 @@ static bool is_function_declarator(Declarator *d) {
     return d && d->kind == D_FUNC;
 }
 
+/* A dyn type names an interface that must exist; reported where it is
+ * written, once (the uses of such a variable stay quiet). */
+void check_dyn_type(Sema *s, DeclSpec *spec) {
+    if ((spec->kind == BT_DYN || spec->kind == BT_SEND_DYN) && !sema_iface(s, spec->name))
+        error_at(spec->loc, "unknown interface '%s'", spec->name);
+}
+
 static Var *declare(R *r, const char *name, DeclSpec *spec, Declarator *d) {
+    check_dyn_type(r->s, spec);
     Var *v = xalloc(sizeof *v);
     v->name = name;
     v->cname = name;
@@ -189,7 +198,7 @@ static void check_arity(Expr *call, Func *fn, const char *what) {
     int want = fn->params.len, have = call->args.len;
     if (have < want || (have > want && !fn->variadic))
         error_at(call->loc, "%s '%s' takes %d argument%s, but %d %s given",
-                 have < want ? "too few arguments: " : "too many arguments:", what, want,
+                 have < want ? "too few arguments:" : "too many arguments:", what, want,
                  want == 1 ? "" : "s", have, have == 1 ? "was" : "were");
 }
 
@@ -236,10 +245,8 @@ static Target *method_call(R *r, Expr *call) {
     Target *tg = NULL;
     if (t.kind == TY_DYN || t.kind == TY_SEND_DYN) {
         Iface *x = sema_iface(r->s, t.name);
-        if (!x) {
-            error_at(m->lhs->loc, "unknown interface '%s'", t.name);
-            return NULL;
-        }
+        if (!x)   /* reported at its declaration */
+            return r->quiet = true, NULL;
         tg = interface_call(r, x, m, t.kind == TY_SEND_DYN);
         if (tg)
             tg->recv_deref = m->arrow;
@@ -365,14 +372,22 @@ static void resolve_await(R *r, Expr *e) {
     Expr *call = e->lhs;
     while (call->kind == E_PAREN)
         call = call->lhs;
+    if (call->kind == E_SPAWN) {
+        resolve_expr(r, call);
+        return;
+    }
     if (call->kind != E_CALL) {
         error_at(e->lhs->loc, "'await' needs a call of an async function");
         resolve_expr(r, e->lhs);
         return;
     }
     e->lhs = call;
+    int errors = error_count();
+    r->quiet = false;
     Target *t = resolve_call(r, call);
-    if (!t && call->lhs->kind == E_MEMBER && !error_count())
+    if (error_count() > errors || r->quiet)
+        ;   /* the call's own diagnostic says enough */
+    else if (!t && call->lhs->kind == E_MEMBER)
         error_at(call->lhs->loc, "cannot resolve the receiver of '%s': declare it as a pointer "
                  "to an impl type, a generic parameter, or a dyn interface", call->lhs->name);
     else if (!t && call->lhs->kind != E_MEMBER)
@@ -428,7 +443,8 @@ static void resolve_expr(R *r, Expr *e) {
     case E_CALL: {
         Target *t = resolve_call(r, e);
         if (t && t->kind == CT_ASYNC) {
-            error_at(e->loc, "call of async function '%s' must be awaited", callee_name(e));
+            error_at(e->loc, "call of async %s '%s' must be awaited",
+                     e->lhs->kind == E_MEMBER ? "method" : "function", callee_name(e));
             t = NULL;
         }
         e->sema = t;

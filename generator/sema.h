@@ -142,6 +142,7 @@ bool check_graph(Sema *s);
 void sema_frame_edges(Sema *s, Fut *f, Vec *out);
 /* resolve.c: names, receivers and calls of one body. */
 void resolve_fut(Sema *s, Fut *f);
+void check_dyn_type(Sema *s, DeclSpec *spec);
 /* copy.c: deep copies of bodies for instances. */
 Stmt *copy_stmt(Stmt *s);
 Expr *copy_expr(Expr *e);

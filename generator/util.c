@@ -198,15 +198,37 @@ static void report(Loc loc, const char *kind, const char *fmt, va_list ap,
     show_line(loc);
 }
 
+/* Instances of one default method or generic share source lines: the
+ * same error at the same place is reported once. */
+static bool seen_before(Loc loc, const char *fmt, va_list ap) {
+    static Vec seen;
+    va_list ap2;
+    va_copy(ap2, ap);
+    char *key = xprintf("%d:%d:%d:%s", loc.file, loc.line, loc.col, xvprintf(fmt, ap2));
+    va_end(ap2);
+    for (int i = 0; i < seen.len; i++)
+        if (!strcmp(seen.data[i], key))
+            return true;
+    vec_push(&seen, key);
+    return false;
+}
+
+static bool suppressing;   /* the notes of a suppressed error go too */
+
 void error_at(Loc loc, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    report(loc, "error", fmt, ap, NULL);
+    suppressing = seen_before(loc, fmt, ap);
+    if (!suppressing) {
+        report(loc, "error", fmt, ap, NULL);
+        errors++;
+    }
     va_end(ap);
-    errors++;
 }
 
 void note_at(Loc loc, const char *fmt, ...) {
+    if (suppressing)
+        return;
     va_list ap;
     va_start(ap, fmt);
     report(loc, "note", fmt, ap, NULL);
