@@ -71,6 +71,7 @@ struct DeclSpec {
     Vec enumerators;     /* BT_ENUM: Enumerator* */
     Expr *align;         /* _Alignas(expr) or NULL */
     Loc loc;
+    Loc name_loc;        /* of name: the tag, the typedef name, the interface */
 };
 
 typedef enum {
@@ -247,6 +248,7 @@ typedef struct TypeParam {
     const char *name;    /* C */
     const char *iface;   /* Cache */
     Loc loc;
+    Loc iface_loc;
 } TypeParam;
 
 /* A function: free (async or plain), extern async, interface method

@@ -111,7 +111,8 @@ static void collect_item(Sema *s, Item *it, bool local) {
     case I_STRUCT: {
         Item *prev = sema_struct(s, it->name);
         if (prev)
-            redefinition(it->loc, "struct", it->name, prev->loc);
+            redefinition(it->decl->spec->name_loc, "struct", it->name,
+                         prev->decl->spec->name_loc);
         else
             vec_push(&s->structs, it);
         break;
@@ -225,7 +226,7 @@ static void collect_impl(Sema *s, Item *it, bool local) {
         }
     }
     (void)impl_has;
-    if (!typenames_has(it->type))
+    if (!typenames_declared(it->type))
         error_at(it->type_loc, "unknown type '%s' in impl of '%s'; declare it in passthrough "
                  "C, as a .ait struct, or with %%types", it->type, it->iface);
     Impl *im = xalloc(sizeof *im);
@@ -365,7 +366,8 @@ static void generic_futs(Sema *s, Func *fn, bool local) {
     for (int i = 0; i < fn->tparams.len; i++) {
         TypeParam *tp = fn->tparams.data[i];
         if (!sema_iface(s, tp->iface)) {
-            error_at(tp->loc, "unknown interface '%s' in the bound of '%s'", tp->iface, tp->name);
+            error_at(tp->iface_loc, "unknown interface '%s' in the bound of '%s'", tp->iface,
+                     tp->name);
             ok = false;
         }
     }

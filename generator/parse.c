@@ -155,7 +155,7 @@ static void learn(Driver *D, const Token *t, int prev_kind) {
     else if (k == TK_FOR && D->impl_state == 1)
         D->impl_state = 2;
     else if (is_name(k) && D->impl_state == 2) {
-        typenames_add(tok_str(*t));
+        typenames_assume(tok_str(*t));
         D->impl_state = 3;
     } else if (k == TK_LBRACE)
         D->impl_state = 0;

@@ -18,5 +18,9 @@ File *parse_file(int src_id);
  * imported file's types are known to its importer. */
 void typenames_add(const char *name);
 bool typenames_has(const char *name);
+/* An impl's type that was declared nowhere aitc reads is added as
+ * assumed, so its bodies parse; the checks then report it. */
+void typenames_assume(const char *name);
+bool typenames_declared(const char *name);
 
 #endif

@@ -2,6 +2,7 @@
  * and the scan of typedefs (in passthrough C and in .ait files) that
  * fills it. */
 #include <string.h>
+#include "parse.h"
 #include "parse_int.h"
 #include "bootstrap/parser.h"
 
@@ -65,6 +66,23 @@ static void init(void) {
 void typenames_add(const char *name) {
     init();
     add(name);
+}
+
+/* Impl types the driver had to assume: declared nowhere aitc looked. */
+static Vec assumed;
+
+void typenames_assume(const char *name) {
+    if (typenames_has(name))
+        return;
+    typenames_add(name);
+    vec_push(&assumed, (void *)name);
+}
+
+bool typenames_declared(const char *name) {
+    for (int i = 0; i < assumed.len; i++)
+        if (!strcmp(assumed.data[i], name))
+            return false;
+    return typenames_has(name);
 }
 
 bool typenames_has(const char *name) {

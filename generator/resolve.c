@@ -145,7 +145,7 @@ static bool is_function_declarator(Declarator *d) {
  * written, once (the uses of such a variable stay quiet). */
 void check_dyn_type(Sema *s, DeclSpec *spec) {
     if ((spec->kind == BT_DYN || spec->kind == BT_SEND_DYN) && !sema_iface(s, spec->name))
-        error_at(spec->loc, "unknown interface '%s'", spec->name);
+        error_at(spec->name_loc, "unknown interface '%s'", spec->name);
 }
 
 static Var *declare(R *r, const char *name, DeclSpec *spec, Declarator *d) {

@@ -255,11 +255,13 @@ decl_spec(A) ::= DYN(K) tname(N). {
     A = spec_new(K.loc);
     A->kind = BT_DYN;
     A->name = tok_str(N);
+    A->name_loc = N.loc;
 }
 decl_spec(A) ::= SEND(K) DYN tname(N). {
     A = spec_new(K.loc);
     A->kind = BT_SEND_DYN;
     A->name = tok_str(N);
+    A->name_loc = N.loc;
 }
 decl_spec(A) ::= ALIGNAS(K) LPAREN const_expr(E) RPAREN. {
     A = spec_new(K.loc);
@@ -288,6 +290,7 @@ quals(A) ::= quals(B) qual(Q). { A = B | Q->quals; }
 struct_spec(A) ::= struct_kw(K) tname(N) LBRACE members(M) RBRACE. {
     A = K;
     A->name = tok_str(N);
+    A->name_loc = N.loc;
     A->has_body = true;
     A->members = M;
 }
@@ -299,6 +302,7 @@ struct_spec(A) ::= struct_kw(K) LBRACE members(M) RBRACE. {
 struct_spec(A) ::= struct_kw(K) tname(N). {
     A = K;
     A->name = tok_str(N);
+    A->name_loc = N.loc;
 }
 
 %type struct_kw {DeclSpec *}
@@ -405,6 +409,7 @@ tparam(A) ::= tname(N) COLON tname(I). {
     A->name = tok_str(N);
     A->iface = tok_str(I);
     A->loc = N.loc;
+    A->iface_loc = I.loc;
 }
 
 /* A chain of D_POINTER whose innermost inner is still NULL: the first

@@ -3039,155 +3039,159 @@ static YYACTIONTYPE yy_reduce(
     yylhsminor.yy82 = spec_new(yymsp[-1].minor.yy0.loc);
     yylhsminor.yy82->kind = BT_DYN;
     yylhsminor.yy82->name = tok_str(yymsp[0].minor.yy0);
+    yylhsminor.yy82->name_loc = yymsp[0].minor.yy0.loc;
 }
-#line 3043 "generator/bootstrap/parser.c"
+#line 3044 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy82 = yylhsminor.yy82;
         break;
       case 55: /* decl_spec ::= SEND DYN tname */
-#line 259 "grammar/parser.y"
+#line 260 "grammar/parser.y"
 {
     yylhsminor.yy82 = spec_new(yymsp[-2].minor.yy0.loc);
     yylhsminor.yy82->kind = BT_SEND_DYN;
     yylhsminor.yy82->name = tok_str(yymsp[0].minor.yy0);
+    yylhsminor.yy82->name_loc = yymsp[0].minor.yy0.loc;
 }
-#line 3053 "generator/bootstrap/parser.c"
+#line 3055 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy82 = yylhsminor.yy82;
         break;
       case 56: /* decl_spec ::= ALIGNAS LPAREN const_expr RPAREN */
-#line 264 "grammar/parser.y"
+#line 266 "grammar/parser.y"
 {
     yylhsminor.yy82 = spec_new(yymsp[-3].minor.yy0.loc);
     yylhsminor.yy82->align = yymsp[-1].minor.yy202;
 }
-#line 3062 "generator/bootstrap/parser.c"
+#line 3064 "generator/bootstrap/parser.c"
   yymsp[-3].minor.yy82 = yylhsminor.yy82;
         break;
       case 57: /* decl_spec ::= ALIGNAS LPAREN type_name RPAREN */
-#line 268 "grammar/parser.y"
+#line 270 "grammar/parser.y"
 {
     /* _Alignas(yymsp[-1].minor.yy94) means _Alignas(_Alignof(yymsp[-1].minor.yy94)). */
     yylhsminor.yy82 = spec_new(yymsp[-3].minor.yy0.loc);
     yylhsminor.yy82->align = mk_expr(E_ALIGNOF, yymsp[-1].minor.yy94->loc);
     yylhsminor.yy82->align->type = yymsp[-1].minor.yy94;
 }
-#line 3073 "generator/bootstrap/parser.c"
+#line 3075 "generator/bootstrap/parser.c"
   yymsp[-3].minor.yy82 = yylhsminor.yy82;
         break;
       case 60: /* qual ::= CONST */
-#line 278 "grammar/parser.y"
+#line 280 "grammar/parser.y"
 { yylhsminor.yy82 = spec_qual(yymsp[0].minor.yy0, Q_CONST); }
-#line 3079 "generator/bootstrap/parser.c"
+#line 3081 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy82 = yylhsminor.yy82;
         break;
       case 61: /* qual ::= VOLATILE */
-#line 279 "grammar/parser.y"
+#line 281 "grammar/parser.y"
 { yylhsminor.yy82 = spec_qual(yymsp[0].minor.yy0, Q_VOLATILE); }
-#line 3085 "generator/bootstrap/parser.c"
+#line 3087 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy82 = yylhsminor.yy82;
         break;
       case 62: /* qual ::= RESTRICT */
-#line 280 "grammar/parser.y"
+#line 282 "grammar/parser.y"
 { yylhsminor.yy82 = spec_qual(yymsp[0].minor.yy0, Q_RESTRICT); }
-#line 3091 "generator/bootstrap/parser.c"
+#line 3093 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy82 = yylhsminor.yy82;
         break;
       case 63: /* qual ::= ATOMIC */
-#line 281 "grammar/parser.y"
+#line 283 "grammar/parser.y"
 { yylhsminor.yy82 = spec_qual(yymsp[0].minor.yy0, Q_ATOMIC); }
-#line 3097 "generator/bootstrap/parser.c"
+#line 3099 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy82 = yylhsminor.yy82;
         break;
       case 64: /* quals ::= qual */
-#line 284 "grammar/parser.y"
+#line 286 "grammar/parser.y"
 { yylhsminor.yy83 = yymsp[0].minor.yy82->quals; }
-#line 3103 "generator/bootstrap/parser.c"
+#line 3105 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy83 = yylhsminor.yy83;
         break;
       case 65: /* quals ::= quals qual */
-#line 285 "grammar/parser.y"
+#line 287 "grammar/parser.y"
 { yylhsminor.yy83 = yymsp[-1].minor.yy83 | yymsp[0].minor.yy82->quals; }
-#line 3109 "generator/bootstrap/parser.c"
+#line 3111 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy83 = yylhsminor.yy83;
         break;
       case 66: /* struct_spec ::= struct_kw tname LBRACE members RBRACE */
-#line 288 "grammar/parser.y"
+#line 290 "grammar/parser.y"
 {
     yylhsminor.yy82 = yymsp[-4].minor.yy82;
     yylhsminor.yy82->name = tok_str(yymsp[-3].minor.yy0);
+    yylhsminor.yy82->name_loc = yymsp[-3].minor.yy0.loc;
     yylhsminor.yy82->has_body = true;
     yylhsminor.yy82->members = yymsp[-1].minor.yy237;
 }
-#line 3120 "generator/bootstrap/parser.c"
+#line 3123 "generator/bootstrap/parser.c"
   yymsp[-4].minor.yy82 = yylhsminor.yy82;
         break;
       case 67: /* struct_spec ::= struct_kw LBRACE members RBRACE */
-#line 294 "grammar/parser.y"
+#line 297 "grammar/parser.y"
 {
     yylhsminor.yy82 = yymsp[-3].minor.yy82;
     yylhsminor.yy82->has_body = true;
     yylhsminor.yy82->members = yymsp[-1].minor.yy237;
 }
-#line 3130 "generator/bootstrap/parser.c"
+#line 3133 "generator/bootstrap/parser.c"
   yymsp[-3].minor.yy82 = yylhsminor.yy82;
         break;
       case 68: /* struct_spec ::= struct_kw tname */
-#line 299 "grammar/parser.y"
+#line 302 "grammar/parser.y"
 {
     yylhsminor.yy82 = yymsp[-1].minor.yy82;
     yylhsminor.yy82->name = tok_str(yymsp[0].minor.yy0);
+    yylhsminor.yy82->name_loc = yymsp[0].minor.yy0.loc;
 }
-#line 3139 "generator/bootstrap/parser.c"
+#line 3143 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy82 = yylhsminor.yy82;
         break;
       case 69: /* struct_kw ::= STRUCT */
-#line 305 "grammar/parser.y"
+#line 309 "grammar/parser.y"
 { yylhsminor.yy82 = spec_new(yymsp[0].minor.yy0.loc); yylhsminor.yy82->kind = BT_STRUCT; }
-#line 3145 "generator/bootstrap/parser.c"
+#line 3149 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy82 = yylhsminor.yy82;
         break;
       case 70: /* struct_kw ::= UNION */
-#line 306 "grammar/parser.y"
+#line 310 "grammar/parser.y"
 { yylhsminor.yy82 = spec_new(yymsp[0].minor.yy0.loc); yylhsminor.yy82->kind = BT_UNION; }
-#line 3151 "generator/bootstrap/parser.c"
+#line 3155 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy82 = yylhsminor.yy82;
         break;
       case 72: /* members ::= members member */
-#line 310 "grammar/parser.y"
+#line 314 "grammar/parser.y"
 { yylhsminor.yy237 = yymsp[-1].minor.yy237; vec_push(&yylhsminor.yy237, yymsp[0].minor.yy85); }
-#line 3157 "generator/bootstrap/parser.c"
+#line 3161 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy237 = yylhsminor.yy237;
         break;
       case 73: /* members ::= members static_assert */
       case 146: /* block_items ::= block_items static_assert */ yytestcase(yyruleno==146);
-#line 311 "grammar/parser.y"
+#line 315 "grammar/parser.y"
 { yylhsminor.yy237 = yymsp[-1].minor.yy237; }
-#line 3164 "generator/bootstrap/parser.c"
+#line 3168 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy237 = yylhsminor.yy237;
         break;
       case 75: /* member ::= decl_specs member_decls SEMI */
-#line 315 "grammar/parser.y"
+#line 319 "grammar/parser.y"
 { yylhsminor.yy85 = mk_decl(yymsp[-2].minor.yy82); yylhsminor.yy85->decls = yymsp[-1].minor.yy237; }
-#line 3170 "generator/bootstrap/parser.c"
+#line 3174 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy85 = yylhsminor.yy85;
         break;
       case 79: /* member_decl ::= declarator COLON const_expr */
-#line 323 "grammar/parser.y"
+#line 327 "grammar/parser.y"
 {
     yylhsminor.yy131 = mk_init_decl(yymsp[-2].minor.yy302, NULL, yymsp[0].minor.yy202, yymsp[-2].minor.yy302->loc);
 }
-#line 3178 "generator/bootstrap/parser.c"
+#line 3182 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy131 = yylhsminor.yy131;
         break;
       case 80: /* member_decl ::= COLON const_expr */
-#line 326 "grammar/parser.y"
+#line 330 "grammar/parser.y"
 {
     yylhsminor.yy131 = mk_init_decl(mk_abstract(yymsp[-1].minor.yy0.loc), NULL, yymsp[0].minor.yy202, yymsp[-1].minor.yy0.loc);
 }
-#line 3186 "generator/bootstrap/parser.c"
+#line 3190 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy131 = yylhsminor.yy131;
         break;
       case 81: /* enum_spec ::= ENUM tname LBRACE enumerators comma_opt RBRACE */
-#line 331 "grammar/parser.y"
+#line 335 "grammar/parser.y"
 {
     yylhsminor.yy82 = spec_new(yymsp[-5].minor.yy0.loc);
     yylhsminor.yy82->kind = BT_ENUM;
@@ -3195,472 +3199,473 @@ static YYACTIONTYPE yy_reduce(
     yylhsminor.yy82->has_body = true;
     yylhsminor.yy82->enumerators = yymsp[-2].minor.yy237;
 }
-#line 3198 "generator/bootstrap/parser.c"
+#line 3202 "generator/bootstrap/parser.c"
   yymsp[-5].minor.yy82 = yylhsminor.yy82;
         break;
       case 82: /* enum_spec ::= ENUM LBRACE enumerators comma_opt RBRACE */
-#line 338 "grammar/parser.y"
+#line 342 "grammar/parser.y"
 {
     yylhsminor.yy82 = spec_new(yymsp[-4].minor.yy0.loc);
     yylhsminor.yy82->kind = BT_ENUM;
     yylhsminor.yy82->has_body = true;
     yylhsminor.yy82->enumerators = yymsp[-2].minor.yy237;
 }
-#line 3209 "generator/bootstrap/parser.c"
+#line 3213 "generator/bootstrap/parser.c"
   yymsp[-4].minor.yy82 = yylhsminor.yy82;
         break;
       case 83: /* enum_spec ::= ENUM tname */
-#line 344 "grammar/parser.y"
+#line 348 "grammar/parser.y"
 {
     yylhsminor.yy82 = spec_new(yymsp[-1].minor.yy0.loc);
     yylhsminor.yy82->kind = BT_ENUM;
     yylhsminor.yy82->name = tok_str(yymsp[0].minor.yy0);
 }
-#line 3219 "generator/bootstrap/parser.c"
+#line 3223 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy82 = yylhsminor.yy82;
         break;
       case 84: /* enumerators ::= enumerator */
-#line 354 "grammar/parser.y"
+#line 358 "grammar/parser.y"
 { yylhsminor.yy237 = (Vec){0}; vec_push(&yylhsminor.yy237, yymsp[0].minor.yy219); }
-#line 3225 "generator/bootstrap/parser.c"
+#line 3229 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy237 = yylhsminor.yy237;
         break;
       case 85: /* enumerators ::= enumerators COMMA enumerator */
-#line 355 "grammar/parser.y"
+#line 359 "grammar/parser.y"
 { yylhsminor.yy237 = yymsp[-2].minor.yy237; vec_push(&yylhsminor.yy237, yymsp[0].minor.yy219); }
-#line 3231 "generator/bootstrap/parser.c"
+#line 3235 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy237 = yylhsminor.yy237;
         break;
       case 86: /* enumerator ::= IDENT */
-#line 358 "grammar/parser.y"
+#line 362 "grammar/parser.y"
 {
     yylhsminor.yy219 = xalloc(sizeof *yylhsminor.yy219);
     yylhsminor.yy219->name = tok_str(yymsp[0].minor.yy0);
     yylhsminor.yy219->loc = yymsp[0].minor.yy0.loc;
 }
-#line 3241 "generator/bootstrap/parser.c"
+#line 3245 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy219 = yylhsminor.yy219;
         break;
       case 87: /* enumerator ::= IDENT ASSIGN const_expr */
-#line 363 "grammar/parser.y"
+#line 367 "grammar/parser.y"
 {
     yylhsminor.yy219 = xalloc(sizeof *yylhsminor.yy219);
     yylhsminor.yy219->name = tok_str(yymsp[-2].minor.yy0);
     yylhsminor.yy219->value = yymsp[0].minor.yy202;
     yylhsminor.yy219->loc = yymsp[-2].minor.yy0.loc;
 }
-#line 3252 "generator/bootstrap/parser.c"
+#line 3256 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy219 = yylhsminor.yy219;
         break;
       case 88: /* declarator ::= pointer direct_decl */
       case 120: /* abstract_decl ::= pointer direct_abs */ yytestcase(yyruleno==120);
-#line 373 "grammar/parser.y"
+#line 377 "grammar/parser.y"
 { yylhsminor.yy302 = attach_pointer(yymsp[-1].minor.yy302, yymsp[0].minor.yy302); }
-#line 3259 "generator/bootstrap/parser.c"
+#line 3263 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy302 = yylhsminor.yy302;
         break;
       case 89: /* declarator ::= direct_decl */
       case 121: /* abstract_decl ::= direct_abs */ yytestcase(yyruleno==121);
-#line 374 "grammar/parser.y"
+#line 378 "grammar/parser.y"
 { yylhsminor.yy302 = yymsp[0].minor.yy302; }
-#line 3266 "generator/bootstrap/parser.c"
+#line 3270 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy302 = yylhsminor.yy302;
         break;
       case 90: /* direct_decl ::= IDENT */
-#line 377 "grammar/parser.y"
+#line 381 "grammar/parser.y"
 {
     yylhsminor.yy302 = mk_declarator(D_IDENT, NULL, yymsp[0].minor.yy0.loc);
     yylhsminor.yy302->name = tok_str(yymsp[0].minor.yy0);
 }
-#line 3275 "generator/bootstrap/parser.c"
+#line 3279 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy302 = yylhsminor.yy302;
         break;
       case 91: /* direct_decl ::= IDENT LT tparams GT */
-#line 381 "grammar/parser.y"
+#line 385 "grammar/parser.y"
 {
     /* yylhsminor.yy302 generic function: the parameters wait in ctx for mk_func. */
     yylhsminor.yy302 = mk_declarator(D_IDENT, NULL, yymsp[-3].minor.yy0.loc);
     yylhsminor.yy302->name = tok_str(yymsp[-3].minor.yy0);
     add_generic(ctx, yylhsminor.yy302, yymsp[-1].minor.yy237);
 }
-#line 3286 "generator/bootstrap/parser.c"
+#line 3290 "generator/bootstrap/parser.c"
   yymsp[-3].minor.yy302 = yylhsminor.yy302;
         break;
       case 92: /* direct_decl ::= LPAREN declarator RPAREN */
       case 122: /* direct_abs ::= LPAREN abstract_decl RPAREN */ yytestcase(yyruleno==122);
-#line 387 "grammar/parser.y"
+#line 391 "grammar/parser.y"
 {
     yylhsminor.yy302 = mk_declarator(D_PAREN, yymsp[-1].minor.yy302, yymsp[-2].minor.yy0.loc);
 }
-#line 3295 "generator/bootstrap/parser.c"
+#line 3299 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy302 = yylhsminor.yy302;
         break;
       case 93: /* direct_decl ::= direct_decl array */
       case 124: /* direct_abs ::= direct_abs array */ yytestcase(yyruleno==124);
-#line 390 "grammar/parser.y"
+#line 394 "grammar/parser.y"
 { yylhsminor.yy302 = yymsp[0].minor.yy302; yylhsminor.yy302->inner = yymsp[-1].minor.yy302; yylhsminor.yy302->loc = yymsp[-1].minor.yy302->loc; }
-#line 3302 "generator/bootstrap/parser.c"
+#line 3306 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy302 = yylhsminor.yy302;
         break;
       case 94: /* direct_decl ::= direct_decl LPAREN RPAREN */
       case 127: /* direct_abs ::= direct_abs LPAREN RPAREN */ yytestcase(yyruleno==127);
-#line 391 "grammar/parser.y"
+#line 395 "grammar/parser.y"
 {
     yylhsminor.yy302 = mk_func_declarator(yymsp[-2].minor.yy302, NULL, true);
 }
-#line 3311 "generator/bootstrap/parser.c"
+#line 3315 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy302 = yylhsminor.yy302;
         break;
       case 95: /* direct_decl ::= direct_decl LPAREN params RPAREN */
       case 128: /* direct_abs ::= direct_abs LPAREN params RPAREN */ yytestcase(yyruleno==128);
-#line 394 "grammar/parser.y"
+#line 398 "grammar/parser.y"
 {
     yylhsminor.yy302 = mk_func_declarator(yymsp[-3].minor.yy302, yymsp[-1].minor.yy181, false);
 }
-#line 3320 "generator/bootstrap/parser.c"
+#line 3324 "generator/bootstrap/parser.c"
   yymsp[-3].minor.yy302 = yylhsminor.yy302;
         break;
       case 96: /* tparams ::= tparam */
-#line 399 "grammar/parser.y"
+#line 403 "grammar/parser.y"
 { yylhsminor.yy237 = (Vec){0}; vec_push(&yylhsminor.yy237, yymsp[0].minor.yy144); }
-#line 3326 "generator/bootstrap/parser.c"
+#line 3330 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy237 = yylhsminor.yy237;
         break;
       case 97: /* tparams ::= tparams COMMA tparam */
-#line 400 "grammar/parser.y"
+#line 404 "grammar/parser.y"
 { yylhsminor.yy237 = yymsp[-2].minor.yy237; vec_push(&yylhsminor.yy237, yymsp[0].minor.yy144); }
-#line 3332 "generator/bootstrap/parser.c"
+#line 3336 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy237 = yylhsminor.yy237;
         break;
       case 98: /* tparam ::= tname COLON tname */
-#line 403 "grammar/parser.y"
+#line 407 "grammar/parser.y"
 {
     yylhsminor.yy144 = xalloc(sizeof *yylhsminor.yy144);
     yylhsminor.yy144->name = tok_str(yymsp[-2].minor.yy0);
     yylhsminor.yy144->iface = tok_str(yymsp[0].minor.yy0);
     yylhsminor.yy144->loc = yymsp[-2].minor.yy0.loc;
+    yylhsminor.yy144->iface_loc = yymsp[0].minor.yy0.loc;
 }
-#line 3343 "generator/bootstrap/parser.c"
+#line 3348 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy144 = yylhsminor.yy144;
         break;
       case 99: /* pointer ::= STAR */
-#line 413 "grammar/parser.y"
+#line 418 "grammar/parser.y"
 { yylhsminor.yy302 = mk_declarator(D_POINTER, NULL, yymsp[0].minor.yy0.loc); }
-#line 3349 "generator/bootstrap/parser.c"
+#line 3354 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy302 = yylhsminor.yy302;
         break;
       case 100: /* pointer ::= STAR quals */
-#line 414 "grammar/parser.y"
+#line 419 "grammar/parser.y"
 {
     yylhsminor.yy302 = mk_declarator(D_POINTER, NULL, yymsp[-1].minor.yy0.loc);
     yylhsminor.yy302->quals = yymsp[0].minor.yy83;
 }
-#line 3358 "generator/bootstrap/parser.c"
+#line 3363 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy302 = yylhsminor.yy302;
         break;
       case 101: /* pointer ::= STAR pointer */
-#line 418 "grammar/parser.y"
+#line 423 "grammar/parser.y"
 { yylhsminor.yy302 = mk_declarator(D_POINTER, yymsp[0].minor.yy302, yymsp[-1].minor.yy0.loc); }
-#line 3364 "generator/bootstrap/parser.c"
+#line 3369 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy302 = yylhsminor.yy302;
         break;
       case 102: /* pointer ::= STAR quals pointer */
-#line 419 "grammar/parser.y"
+#line 424 "grammar/parser.y"
 {
     yylhsminor.yy302 = mk_declarator(D_POINTER, yymsp[0].minor.yy302, yymsp[-2].minor.yy0.loc);
     yylhsminor.yy302->quals = yymsp[-1].minor.yy83;
 }
-#line 3373 "generator/bootstrap/parser.c"
+#line 3378 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy302 = yylhsminor.yy302;
         break;
       case 103: /* array ::= LBRACKET RBRACKET */
-#line 426 "grammar/parser.y"
+#line 431 "grammar/parser.y"
 { yylhsminor.yy302 = mk_array(yymsp[-1].minor.yy0.loc, 0, false, NULL); }
-#line 3379 "generator/bootstrap/parser.c"
+#line 3384 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy302 = yylhsminor.yy302;
         break;
       case 104: /* array ::= LBRACKET assign_expr RBRACKET */
-#line 427 "grammar/parser.y"
+#line 432 "grammar/parser.y"
 { yylhsminor.yy302 = mk_array(yymsp[-2].minor.yy0.loc, 0, false, yymsp[-1].minor.yy202); }
-#line 3385 "generator/bootstrap/parser.c"
+#line 3390 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy302 = yylhsminor.yy302;
         break;
       case 105: /* array ::= LBRACKET quals RBRACKET */
-#line 428 "grammar/parser.y"
+#line 433 "grammar/parser.y"
 { yylhsminor.yy302 = mk_array(yymsp[-2].minor.yy0.loc, yymsp[-1].minor.yy83, false, NULL); }
-#line 3391 "generator/bootstrap/parser.c"
+#line 3396 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy302 = yylhsminor.yy302;
         break;
       case 106: /* array ::= LBRACKET quals assign_expr RBRACKET */
-#line 429 "grammar/parser.y"
+#line 434 "grammar/parser.y"
 { yylhsminor.yy302 = mk_array(yymsp[-3].minor.yy0.loc, yymsp[-2].minor.yy83, false, yymsp[-1].minor.yy202); }
-#line 3397 "generator/bootstrap/parser.c"
+#line 3402 "generator/bootstrap/parser.c"
   yymsp[-3].minor.yy302 = yylhsminor.yy302;
         break;
       case 107: /* array ::= LBRACKET STATIC assign_expr RBRACKET */
-#line 430 "grammar/parser.y"
+#line 435 "grammar/parser.y"
 { yylhsminor.yy302 = mk_array(yymsp[-3].minor.yy0.loc, 0, true, yymsp[-1].minor.yy202); }
-#line 3403 "generator/bootstrap/parser.c"
+#line 3408 "generator/bootstrap/parser.c"
   yymsp[-3].minor.yy302 = yylhsminor.yy302;
         break;
       case 108: /* array ::= LBRACKET STATIC quals assign_expr RBRACKET */
-#line 431 "grammar/parser.y"
+#line 436 "grammar/parser.y"
 {
     yylhsminor.yy302 = mk_array(yymsp[-4].minor.yy0.loc, yymsp[-2].minor.yy83, true, yymsp[-1].minor.yy202);
 }
-#line 3411 "generator/bootstrap/parser.c"
+#line 3416 "generator/bootstrap/parser.c"
   yymsp[-4].minor.yy302 = yylhsminor.yy302;
         break;
       case 109: /* array ::= LBRACKET quals STATIC assign_expr RBRACKET */
-#line 434 "grammar/parser.y"
+#line 439 "grammar/parser.y"
 {
     yylhsminor.yy302 = mk_array(yymsp[-4].minor.yy0.loc, yymsp[-3].minor.yy83, true, yymsp[-1].minor.yy202);
 }
-#line 3419 "generator/bootstrap/parser.c"
+#line 3424 "generator/bootstrap/parser.c"
   yymsp[-4].minor.yy302 = yylhsminor.yy302;
         break;
       case 110: /* params ::= param_list */
-#line 439 "grammar/parser.y"
+#line 444 "grammar/parser.y"
 { yylhsminor.yy181 = yymsp[0].minor.yy181; }
-#line 3425 "generator/bootstrap/parser.c"
+#line 3430 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy181 = yylhsminor.yy181;
         break;
       case 111: /* params ::= param_list COMMA ELLIPSIS */
-#line 440 "grammar/parser.y"
+#line 445 "grammar/parser.y"
 { yylhsminor.yy181 = yymsp[-2].minor.yy181; yylhsminor.yy181->variadic = true; }
-#line 3431 "generator/bootstrap/parser.c"
+#line 3436 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy181 = yylhsminor.yy181;
         break;
       case 112: /* param_list ::= param */
-#line 443 "grammar/parser.y"
+#line 448 "grammar/parser.y"
 { yylhsminor.yy181 = xalloc(sizeof *yylhsminor.yy181); vec_push(&yylhsminor.yy181->params, yymsp[0].minor.yy324); }
-#line 3437 "generator/bootstrap/parser.c"
+#line 3442 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy181 = yylhsminor.yy181;
         break;
       case 113: /* param_list ::= param_list COMMA param */
-#line 444 "grammar/parser.y"
+#line 449 "grammar/parser.y"
 { yylhsminor.yy181 = yymsp[-2].minor.yy181; vec_push(&yylhsminor.yy181->params, yymsp[0].minor.yy324); }
-#line 3443 "generator/bootstrap/parser.c"
+#line 3448 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy181 = yylhsminor.yy181;
         break;
       case 114: /* param ::= decl_specs declarator */
       case 115: /* param ::= decl_specs abstract_decl */ yytestcase(yyruleno==115);
-#line 447 "grammar/parser.y"
+#line 452 "grammar/parser.y"
 { yylhsminor.yy324 = mk_param(yymsp[-1].minor.yy82, yymsp[0].minor.yy302); }
-#line 3450 "generator/bootstrap/parser.c"
+#line 3455 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy324 = yylhsminor.yy324;
         break;
       case 116: /* param ::= decl_specs */
-#line 449 "grammar/parser.y"
+#line 454 "grammar/parser.y"
 { yylhsminor.yy324 = mk_param(yymsp[0].minor.yy82, mk_abstract(ctx->cur_loc)); }
-#line 3456 "generator/bootstrap/parser.c"
+#line 3461 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy324 = yylhsminor.yy324;
         break;
       case 117: /* type_name ::= decl_specs */
-#line 452 "grammar/parser.y"
+#line 457 "grammar/parser.y"
 { yylhsminor.yy94 = mk_type_name(yymsp[0].minor.yy82, mk_abstract(ctx->cur_loc)); }
-#line 3462 "generator/bootstrap/parser.c"
+#line 3467 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy94 = yylhsminor.yy94;
         break;
       case 118: /* type_name ::= decl_specs abstract_decl */
-#line 453 "grammar/parser.y"
+#line 458 "grammar/parser.y"
 { yylhsminor.yy94 = mk_type_name(yymsp[-1].minor.yy82, yymsp[0].minor.yy302); }
-#line 3468 "generator/bootstrap/parser.c"
+#line 3473 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy94 = yylhsminor.yy94;
         break;
       case 119: /* abstract_decl ::= pointer */
-#line 456 "grammar/parser.y"
+#line 461 "grammar/parser.y"
 { yylhsminor.yy302 = attach_pointer(yymsp[0].minor.yy302, mk_abstract(ctx->cur_loc)); }
-#line 3474 "generator/bootstrap/parser.c"
+#line 3479 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy302 = yylhsminor.yy302;
         break;
       case 123: /* direct_abs ::= array */
-#line 464 "grammar/parser.y"
+#line 469 "grammar/parser.y"
 { yylhsminor.yy302 = yymsp[0].minor.yy302; yylhsminor.yy302->inner = mk_abstract(yymsp[0].minor.yy302->loc); }
-#line 3480 "generator/bootstrap/parser.c"
+#line 3485 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy302 = yylhsminor.yy302;
         break;
       case 125: /* direct_abs ::= LPAREN RPAREN */
-#line 466 "grammar/parser.y"
+#line 471 "grammar/parser.y"
 {
     yylhsminor.yy302 = mk_func_declarator(mk_abstract(yymsp[-1].minor.yy0.loc), NULL, true);
 }
-#line 3488 "generator/bootstrap/parser.c"
+#line 3493 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy302 = yylhsminor.yy302;
         break;
       case 126: /* direct_abs ::= LPAREN params RPAREN */
-#line 469 "grammar/parser.y"
+#line 474 "grammar/parser.y"
 {
     yylhsminor.yy302 = mk_func_declarator(mk_abstract(yymsp[-2].minor.yy0.loc), yymsp[-1].minor.yy181, false);
 }
-#line 3496 "generator/bootstrap/parser.c"
+#line 3501 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy302 = yylhsminor.yy302;
         break;
       case 129: /* initializer ::= assign_expr */
-#line 482 "grammar/parser.y"
+#line 487 "grammar/parser.y"
 { yylhsminor.yy145 = mk_init_expr(yymsp[0].minor.yy202); }
-#line 3502 "generator/bootstrap/parser.c"
+#line 3507 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy145 = yylhsminor.yy145;
         break;
       case 130: /* initializer ::= initializer_braces */
       case 135: /* init_item ::= initializer */ yytestcase(yyruleno==135);
-#line 483 "grammar/parser.y"
+#line 488 "grammar/parser.y"
 { yylhsminor.yy145 = yymsp[0].minor.yy145; }
-#line 3509 "generator/bootstrap/parser.c"
+#line 3514 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy145 = yylhsminor.yy145;
         break;
       case 131: /* init_list ::= init_item */
-#line 486 "grammar/parser.y"
+#line 491 "grammar/parser.y"
 { yylhsminor.yy145 = mk_init_list(yymsp[0].minor.yy145->loc); init_add(yylhsminor.yy145, NULL, yymsp[0].minor.yy145); }
-#line 3515 "generator/bootstrap/parser.c"
+#line 3520 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy145 = yylhsminor.yy145;
         break;
       case 132: /* init_list ::= designators ASSIGN initializer */
-#line 487 "grammar/parser.y"
+#line 492 "grammar/parser.y"
 {
     yylhsminor.yy145 = mk_init_list(yymsp[0].minor.yy145->loc);
     init_add(yylhsminor.yy145, &yymsp[-2].minor.yy237, yymsp[0].minor.yy145);
 }
-#line 3524 "generator/bootstrap/parser.c"
+#line 3529 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy145 = yylhsminor.yy145;
         break;
       case 133: /* init_list ::= init_list COMMA init_item */
-#line 491 "grammar/parser.y"
+#line 496 "grammar/parser.y"
 { yylhsminor.yy145 = yymsp[-2].minor.yy145; init_add(yylhsminor.yy145, NULL, yymsp[0].minor.yy145); }
-#line 3530 "generator/bootstrap/parser.c"
+#line 3535 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy145 = yylhsminor.yy145;
         break;
       case 134: /* init_list ::= init_list COMMA designators ASSIGN initializer */
-#line 492 "grammar/parser.y"
+#line 497 "grammar/parser.y"
 {
     yylhsminor.yy145 = yymsp[-4].minor.yy145;
     init_add(yylhsminor.yy145, &yymsp[-2].minor.yy237, yymsp[0].minor.yy145);
 }
-#line 3539 "generator/bootstrap/parser.c"
+#line 3544 "generator/bootstrap/parser.c"
   yymsp[-4].minor.yy145 = yylhsminor.yy145;
         break;
       case 136: /* designators ::= designator */
-#line 501 "grammar/parser.y"
+#line 506 "grammar/parser.y"
 { yylhsminor.yy237 = (Vec){0}; vec_push(&yylhsminor.yy237, yymsp[0].minor.yy281); }
-#line 3545 "generator/bootstrap/parser.c"
+#line 3550 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy237 = yylhsminor.yy237;
         break;
       case 137: /* designators ::= designators designator */
-#line 502 "grammar/parser.y"
+#line 507 "grammar/parser.y"
 { yylhsminor.yy237 = yymsp[-1].minor.yy237; vec_push(&yylhsminor.yy237, yymsp[0].minor.yy281); }
-#line 3551 "generator/bootstrap/parser.c"
+#line 3556 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy237 = yylhsminor.yy237;
         break;
       case 138: /* designator ::= LBRACKET const_expr RBRACKET */
-#line 505 "grammar/parser.y"
+#line 510 "grammar/parser.y"
 {
     yylhsminor.yy281 = xalloc(sizeof *yylhsminor.yy281);
     yylhsminor.yy281->kind = DESIG_INDEX;
     yylhsminor.yy281->index = yymsp[-1].minor.yy202;
     yylhsminor.yy281->loc = yymsp[-2].minor.yy0.loc;
 }
-#line 3562 "generator/bootstrap/parser.c"
+#line 3567 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy281 = yylhsminor.yy281;
         break;
       case 139: /* designator ::= DOT member_name */
-#line 511 "grammar/parser.y"
+#line 516 "grammar/parser.y"
 {
     yylhsminor.yy281 = xalloc(sizeof *yylhsminor.yy281);
     yylhsminor.yy281->kind = DESIG_FIELD;
     yylhsminor.yy281->field = tok_str(yymsp[0].minor.yy0);
     yylhsminor.yy281->loc = yymsp[-1].minor.yy0.loc;
 }
-#line 3573 "generator/bootstrap/parser.c"
+#line 3578 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy281 = yylhsminor.yy281;
         break;
       case 142: /* compound ::= LBRACE block_items RBRACE */
-#line 525 "grammar/parser.y"
+#line 530 "grammar/parser.y"
 {
     yylhsminor.yy293 = mk_stmt(S_COMPOUND, yymsp[-2].minor.yy0.loc);
     yylhsminor.yy293->items = yymsp[-1].minor.yy237;
     yylhsminor.yy293->end = yymsp[0].minor.yy0.loc;
 }
-#line 3583 "generator/bootstrap/parser.c"
+#line 3588 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy293 = yylhsminor.yy293;
         break;
       case 144: /* block_items ::= block_items declaration */
-#line 533 "grammar/parser.y"
+#line 538 "grammar/parser.y"
 {
     yylhsminor.yy237 = yymsp[-1].minor.yy237;
     Stmt *s = mk_stmt(S_DECL, yymsp[0].minor.yy85->loc);
     s->decl = yymsp[0].minor.yy85;
     vec_push(&yylhsminor.yy237, s);
 }
-#line 3594 "generator/bootstrap/parser.c"
+#line 3599 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy237 = yylhsminor.yy237;
         break;
       case 145: /* block_items ::= block_items stmt */
-#line 539 "grammar/parser.y"
+#line 544 "grammar/parser.y"
 { yylhsminor.yy237 = yymsp[-1].minor.yy237; vec_push(&yylhsminor.yy237, yymsp[0].minor.yy293); }
-#line 3600 "generator/bootstrap/parser.c"
+#line 3605 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy237 = yylhsminor.yy237;
         break;
       case 147: /* stmt ::= compound */
-#line 543 "grammar/parser.y"
+#line 548 "grammar/parser.y"
 { yylhsminor.yy293 = yymsp[0].minor.yy293; }
-#line 3606 "generator/bootstrap/parser.c"
+#line 3611 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy293 = yylhsminor.yy293;
         break;
       case 148: /* stmt ::= expr SEMI */
-#line 544 "grammar/parser.y"
+#line 549 "grammar/parser.y"
 { yylhsminor.yy293 = mk_stmt(S_EXPR, yymsp[-1].minor.yy202->loc); yylhsminor.yy293->expr = yymsp[-1].minor.yy202; }
-#line 3612 "generator/bootstrap/parser.c"
+#line 3617 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy293 = yylhsminor.yy293;
         break;
       case 149: /* stmt ::= SEMI */
-#line 545 "grammar/parser.y"
+#line 550 "grammar/parser.y"
 { yylhsminor.yy293 = mk_stmt(S_NULL, yymsp[0].minor.yy0.loc); }
-#line 3618 "generator/bootstrap/parser.c"
+#line 3623 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy293 = yylhsminor.yy293;
         break;
       case 150: /* stmt ::= IF LPAREN expr RPAREN stmt */
-#line 546 "grammar/parser.y"
+#line 551 "grammar/parser.y"
 {
     yylhsminor.yy293 = mk_stmt(S_IF, yymsp[-4].minor.yy0.loc);
     yylhsminor.yy293->cond = yymsp[-2].minor.yy202;
     yylhsminor.yy293->body = yymsp[0].minor.yy293;
 }
-#line 3628 "generator/bootstrap/parser.c"
+#line 3633 "generator/bootstrap/parser.c"
   yymsp[-4].minor.yy293 = yylhsminor.yy293;
         break;
       case 151: /* stmt ::= IF LPAREN expr RPAREN stmt ELSE stmt */
-#line 551 "grammar/parser.y"
+#line 556 "grammar/parser.y"
 {
     yylhsminor.yy293 = mk_stmt(S_IF, yymsp[-6].minor.yy0.loc);
     yylhsminor.yy293->cond = yymsp[-4].minor.yy202;
     yylhsminor.yy293->body = yymsp[-2].minor.yy293;
     yylhsminor.yy293->els = yymsp[0].minor.yy293;
 }
-#line 3639 "generator/bootstrap/parser.c"
+#line 3644 "generator/bootstrap/parser.c"
   yymsp[-6].minor.yy293 = yylhsminor.yy293;
         break;
       case 152: /* stmt ::= WHILE LPAREN expr RPAREN stmt */
-#line 557 "grammar/parser.y"
+#line 562 "grammar/parser.y"
 {
     yylhsminor.yy293 = mk_stmt(S_WHILE, yymsp[-4].minor.yy0.loc);
     yylhsminor.yy293->cond = yymsp[-2].minor.yy202;
     yylhsminor.yy293->body = yymsp[0].minor.yy293;
 }
-#line 3649 "generator/bootstrap/parser.c"
+#line 3654 "generator/bootstrap/parser.c"
   yymsp[-4].minor.yy293 = yylhsminor.yy293;
         break;
       case 153: /* stmt ::= DO stmt WHILE LPAREN expr RPAREN SEMI */
-#line 562 "grammar/parser.y"
+#line 567 "grammar/parser.y"
 {
     yylhsminor.yy293 = mk_stmt(S_DO, yymsp[-6].minor.yy0.loc);
     yylhsminor.yy293->cond = yymsp[-2].minor.yy202;
     yylhsminor.yy293->body = yymsp[-5].minor.yy293;
 }
-#line 3659 "generator/bootstrap/parser.c"
+#line 3664 "generator/bootstrap/parser.c"
   yymsp[-6].minor.yy293 = yylhsminor.yy293;
         break;
       case 154: /* stmt ::= FOR LPAREN expr_opt SEMI expr_opt SEMI expr_opt RPAREN stmt */
-#line 567 "grammar/parser.y"
+#line 572 "grammar/parser.y"
 {
     yylhsminor.yy293 = mk_stmt(S_FOR, yymsp[-8].minor.yy0.loc);
     yylhsminor.yy293->expr = yymsp[-6].minor.yy202;
@@ -3668,11 +3673,11 @@ static YYACTIONTYPE yy_reduce(
     yylhsminor.yy293->step = yymsp[-2].minor.yy202;
     yylhsminor.yy293->body = yymsp[0].minor.yy293;
 }
-#line 3671 "generator/bootstrap/parser.c"
+#line 3676 "generator/bootstrap/parser.c"
   yymsp[-8].minor.yy293 = yylhsminor.yy293;
         break;
       case 155: /* stmt ::= FOR LPAREN declaration expr_opt SEMI expr_opt RPAREN stmt */
-#line 574 "grammar/parser.y"
+#line 579 "grammar/parser.y"
 {
     yylhsminor.yy293 = mk_stmt(S_FOR, yymsp[-7].minor.yy0.loc);
     yylhsminor.yy293->decl = yymsp[-5].minor.yy85;
@@ -3680,91 +3685,91 @@ static YYACTIONTYPE yy_reduce(
     yylhsminor.yy293->step = yymsp[-2].minor.yy202;
     yylhsminor.yy293->body = yymsp[0].minor.yy293;
 }
-#line 3683 "generator/bootstrap/parser.c"
+#line 3688 "generator/bootstrap/parser.c"
   yymsp[-7].minor.yy293 = yylhsminor.yy293;
         break;
       case 156: /* stmt ::= SWITCH LPAREN expr RPAREN stmt */
-#line 581 "grammar/parser.y"
+#line 586 "grammar/parser.y"
 {
     yylhsminor.yy293 = mk_stmt(S_SWITCH, yymsp[-4].minor.yy0.loc);
     yylhsminor.yy293->cond = yymsp[-2].minor.yy202;
     yylhsminor.yy293->body = yymsp[0].minor.yy293;
 }
-#line 3693 "generator/bootstrap/parser.c"
+#line 3698 "generator/bootstrap/parser.c"
   yymsp[-4].minor.yy293 = yylhsminor.yy293;
         break;
       case 157: /* stmt ::= CASE const_expr COLON stmt */
-#line 586 "grammar/parser.y"
+#line 591 "grammar/parser.y"
 {
     yylhsminor.yy293 = mk_stmt(S_CASE, yymsp[-3].minor.yy0.loc);
     yylhsminor.yy293->expr = yymsp[-2].minor.yy202;
     yylhsminor.yy293->body = yymsp[0].minor.yy293;
 }
-#line 3703 "generator/bootstrap/parser.c"
+#line 3708 "generator/bootstrap/parser.c"
   yymsp[-3].minor.yy293 = yylhsminor.yy293;
         break;
       case 158: /* stmt ::= DEFAULT COLON stmt */
-#line 591 "grammar/parser.y"
+#line 596 "grammar/parser.y"
 {
     yylhsminor.yy293 = mk_stmt(S_DEFAULT, yymsp[-2].minor.yy0.loc);
     yylhsminor.yy293->body = yymsp[0].minor.yy293;
 }
-#line 3712 "generator/bootstrap/parser.c"
+#line 3717 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy293 = yylhsminor.yy293;
         break;
       case 159: /* stmt ::= IDENT COLON stmt */
-#line 595 "grammar/parser.y"
+#line 600 "grammar/parser.y"
 {
     yylhsminor.yy293 = mk_stmt(S_LABEL, yymsp[-2].minor.yy0.loc);
     yylhsminor.yy293->name = tok_str(yymsp[-2].minor.yy0);
     yylhsminor.yy293->body = yymsp[0].minor.yy293;
 }
-#line 3722 "generator/bootstrap/parser.c"
+#line 3727 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy293 = yylhsminor.yy293;
         break;
       case 160: /* stmt ::= GOTO IDENT SEMI */
-#line 600 "grammar/parser.y"
+#line 605 "grammar/parser.y"
 {
     yylhsminor.yy293 = mk_stmt(S_GOTO, yymsp[-2].minor.yy0.loc);
     yylhsminor.yy293->name = tok_str(yymsp[-1].minor.yy0);
 }
-#line 3731 "generator/bootstrap/parser.c"
+#line 3736 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy293 = yylhsminor.yy293;
         break;
       case 161: /* stmt ::= BREAK SEMI */
-#line 604 "grammar/parser.y"
+#line 609 "grammar/parser.y"
 { yylhsminor.yy293 = mk_stmt(S_BREAK, yymsp[-1].minor.yy0.loc); }
-#line 3737 "generator/bootstrap/parser.c"
+#line 3742 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy293 = yylhsminor.yy293;
         break;
       case 162: /* stmt ::= CONTINUE SEMI */
-#line 605 "grammar/parser.y"
+#line 610 "grammar/parser.y"
 { yylhsminor.yy293 = mk_stmt(S_CONTINUE, yymsp[-1].minor.yy0.loc); }
-#line 3743 "generator/bootstrap/parser.c"
+#line 3748 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy293 = yylhsminor.yy293;
         break;
       case 163: /* stmt ::= RETURN SEMI */
-#line 606 "grammar/parser.y"
+#line 611 "grammar/parser.y"
 { yylhsminor.yy293 = mk_stmt(S_RETURN, yymsp[-1].minor.yy0.loc); }
-#line 3749 "generator/bootstrap/parser.c"
+#line 3754 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy293 = yylhsminor.yy293;
         break;
       case 164: /* stmt ::= RETURN expr SEMI */
-#line 607 "grammar/parser.y"
+#line 612 "grammar/parser.y"
 { yylhsminor.yy293 = mk_stmt(S_RETURN, yymsp[-2].minor.yy0.loc); yylhsminor.yy293->expr = yymsp[-1].minor.yy202; }
-#line 3755 "generator/bootstrap/parser.c"
+#line 3760 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy293 = yylhsminor.yy293;
         break;
       case 165: /* stmt ::= DEFER stmt */
-#line 608 "grammar/parser.y"
+#line 613 "grammar/parser.y"
 { yylhsminor.yy293 = mk_stmt(S_DEFER, yymsp[-1].minor.yy0.loc); yylhsminor.yy293->body = yymsp[0].minor.yy293; }
-#line 3761 "generator/bootstrap/parser.c"
+#line 3766 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy293 = yylhsminor.yy293;
         break;
       case 166: /* expr_opt ::= */
-#line 611 "grammar/parser.y"
+#line 616 "grammar/parser.y"
 { yymsp[1].minor.yy202 = NULL; }
-#line 3767 "generator/bootstrap/parser.c"
+#line 3772 "generator/bootstrap/parser.c"
         break;
       case 167: /* expr_opt ::= expr */
       case 168: /* expr ::= assign_expr */ yytestcase(yyruleno==168);
@@ -3785,473 +3790,473 @@ static YYACTIONTYPE yy_reduce(
       case 216: /* unary_expr ::= postfix_expr */ yytestcase(yyruleno==216);
       case 231: /* postfix_expr ::= primary_expr */ yytestcase(yyruleno==231);
       case 249: /* primary_expr ::= strings */ yytestcase(yyruleno==249);
-#line 612 "grammar/parser.y"
+#line 617 "grammar/parser.y"
 { yylhsminor.yy202 = yymsp[0].minor.yy202; }
-#line 3790 "generator/bootstrap/parser.c"
+#line 3795 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy202 = yylhsminor.yy202;
         break;
       case 169: /* expr ::= expr COMMA assign_expr */
-#line 618 "grammar/parser.y"
+#line 623 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_COMMA, ",", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3796 "generator/bootstrap/parser.c"
+#line 3801 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 171: /* assign_expr ::= unary_expr assign_op assign_expr */
-#line 622 "grammar/parser.y"
+#line 627 "grammar/parser.y"
 {
     yylhsminor.yy202 = mk_binary(E_ASSIGN, yymsp[-1].minor.yy4, yymsp[-2].minor.yy202, yymsp[0].minor.yy202);
 }
-#line 3804 "generator/bootstrap/parser.c"
+#line 3809 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 172: /* assign_op ::= ASSIGN */
-#line 627 "grammar/parser.y"
+#line 632 "grammar/parser.y"
 { yymsp[0].minor.yy4 = "="; }
-#line 3810 "generator/bootstrap/parser.c"
-        break;
-      case 173: /* assign_op ::= MULEQ */
-#line 628 "grammar/parser.y"
-{ yymsp[0].minor.yy4 = "*="; }
 #line 3815 "generator/bootstrap/parser.c"
         break;
-      case 174: /* assign_op ::= DIVEQ */
-#line 629 "grammar/parser.y"
-{ yymsp[0].minor.yy4 = "/="; }
+      case 173: /* assign_op ::= MULEQ */
+#line 633 "grammar/parser.y"
+{ yymsp[0].minor.yy4 = "*="; }
 #line 3820 "generator/bootstrap/parser.c"
         break;
-      case 175: /* assign_op ::= MODEQ */
-#line 630 "grammar/parser.y"
-{ yymsp[0].minor.yy4 = "%="; }
+      case 174: /* assign_op ::= DIVEQ */
+#line 634 "grammar/parser.y"
+{ yymsp[0].minor.yy4 = "/="; }
 #line 3825 "generator/bootstrap/parser.c"
         break;
-      case 176: /* assign_op ::= ADDEQ */
-#line 631 "grammar/parser.y"
-{ yymsp[0].minor.yy4 = "+="; }
+      case 175: /* assign_op ::= MODEQ */
+#line 635 "grammar/parser.y"
+{ yymsp[0].minor.yy4 = "%="; }
 #line 3830 "generator/bootstrap/parser.c"
         break;
-      case 177: /* assign_op ::= SUBEQ */
-#line 632 "grammar/parser.y"
-{ yymsp[0].minor.yy4 = "-="; }
+      case 176: /* assign_op ::= ADDEQ */
+#line 636 "grammar/parser.y"
+{ yymsp[0].minor.yy4 = "+="; }
 #line 3835 "generator/bootstrap/parser.c"
         break;
-      case 178: /* assign_op ::= SHLEQ */
-#line 633 "grammar/parser.y"
-{ yymsp[0].minor.yy4 = "<<="; }
+      case 177: /* assign_op ::= SUBEQ */
+#line 637 "grammar/parser.y"
+{ yymsp[0].minor.yy4 = "-="; }
 #line 3840 "generator/bootstrap/parser.c"
         break;
-      case 179: /* assign_op ::= SHREQ */
-#line 634 "grammar/parser.y"
-{ yymsp[0].minor.yy4 = ">>="; }
+      case 178: /* assign_op ::= SHLEQ */
+#line 638 "grammar/parser.y"
+{ yymsp[0].minor.yy4 = "<<="; }
 #line 3845 "generator/bootstrap/parser.c"
         break;
-      case 180: /* assign_op ::= ANDEQ */
-#line 635 "grammar/parser.y"
-{ yymsp[0].minor.yy4 = "&="; }
+      case 179: /* assign_op ::= SHREQ */
+#line 639 "grammar/parser.y"
+{ yymsp[0].minor.yy4 = ">>="; }
 #line 3850 "generator/bootstrap/parser.c"
         break;
-      case 181: /* assign_op ::= XOREQ */
-#line 636 "grammar/parser.y"
-{ yymsp[0].minor.yy4 = "^="; }
+      case 180: /* assign_op ::= ANDEQ */
+#line 640 "grammar/parser.y"
+{ yymsp[0].minor.yy4 = "&="; }
 #line 3855 "generator/bootstrap/parser.c"
         break;
-      case 182: /* assign_op ::= OREQ */
-#line 637 "grammar/parser.y"
-{ yymsp[0].minor.yy4 = "|="; }
+      case 181: /* assign_op ::= XOREQ */
+#line 641 "grammar/parser.y"
+{ yymsp[0].minor.yy4 = "^="; }
 #line 3860 "generator/bootstrap/parser.c"
         break;
+      case 182: /* assign_op ::= OREQ */
+#line 642 "grammar/parser.y"
+{ yymsp[0].minor.yy4 = "|="; }
+#line 3865 "generator/bootstrap/parser.c"
+        break;
       case 185: /* cond_expr ::= lor_expr QUESTION expr COLON cond_expr */
-#line 644 "grammar/parser.y"
+#line 649 "grammar/parser.y"
 {
     yylhsminor.yy202 = mk_binary(E_COND, "?:", yymsp[-2].minor.yy202, yymsp[0].minor.yy202);
     yylhsminor.yy202->cond = yymsp[-4].minor.yy202;
     yylhsminor.yy202->loc = yymsp[-4].minor.yy202->loc;
 }
-#line 3869 "generator/bootstrap/parser.c"
+#line 3874 "generator/bootstrap/parser.c"
   yymsp[-4].minor.yy202 = yylhsminor.yy202;
         break;
       case 187: /* lor_expr ::= lor_expr OROR land_expr */
-#line 652 "grammar/parser.y"
+#line 657 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, "||", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3875 "generator/bootstrap/parser.c"
+#line 3880 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 189: /* land_expr ::= land_expr ANDAND bor_expr */
-#line 656 "grammar/parser.y"
+#line 661 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, "&&", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3881 "generator/bootstrap/parser.c"
+#line 3886 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 191: /* bor_expr ::= bor_expr PIPE bxor_expr */
-#line 660 "grammar/parser.y"
+#line 665 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, "|", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3887 "generator/bootstrap/parser.c"
+#line 3892 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 193: /* bxor_expr ::= bxor_expr CARET band_expr */
-#line 664 "grammar/parser.y"
+#line 669 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, "^", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3893 "generator/bootstrap/parser.c"
+#line 3898 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 195: /* band_expr ::= band_expr AMP eq_expr */
-#line 668 "grammar/parser.y"
+#line 673 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, "&", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3899 "generator/bootstrap/parser.c"
+#line 3904 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 197: /* eq_expr ::= eq_expr EQEQ rel_expr */
-#line 672 "grammar/parser.y"
+#line 677 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, "==", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3905 "generator/bootstrap/parser.c"
+#line 3910 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 198: /* eq_expr ::= eq_expr NE rel_expr */
-#line 673 "grammar/parser.y"
+#line 678 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, "!=", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3911 "generator/bootstrap/parser.c"
+#line 3916 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 200: /* rel_expr ::= rel_expr LT shift_expr */
-#line 677 "grammar/parser.y"
+#line 682 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, "<", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3917 "generator/bootstrap/parser.c"
+#line 3922 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 201: /* rel_expr ::= rel_expr GT shift_expr */
-#line 678 "grammar/parser.y"
+#line 683 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, ">", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3923 "generator/bootstrap/parser.c"
+#line 3928 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 202: /* rel_expr ::= rel_expr LE shift_expr */
-#line 679 "grammar/parser.y"
+#line 684 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, "<=", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3929 "generator/bootstrap/parser.c"
+#line 3934 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 203: /* rel_expr ::= rel_expr GE shift_expr */
-#line 680 "grammar/parser.y"
+#line 685 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, ">=", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3935 "generator/bootstrap/parser.c"
+#line 3940 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 205: /* shift_expr ::= shift_expr SHL add_expr */
-#line 684 "grammar/parser.y"
+#line 689 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, "<<", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3941 "generator/bootstrap/parser.c"
+#line 3946 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 206: /* shift_expr ::= shift_expr SHR add_expr */
-#line 685 "grammar/parser.y"
+#line 690 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, ">>", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3947 "generator/bootstrap/parser.c"
+#line 3952 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 208: /* add_expr ::= add_expr PLUS mul_expr */
-#line 689 "grammar/parser.y"
+#line 694 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, "+", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3953 "generator/bootstrap/parser.c"
+#line 3958 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 209: /* add_expr ::= add_expr MINUS mul_expr */
-#line 690 "grammar/parser.y"
+#line 695 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, "-", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3959 "generator/bootstrap/parser.c"
+#line 3964 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 211: /* mul_expr ::= mul_expr STAR cast_expr */
-#line 694 "grammar/parser.y"
+#line 699 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, "*", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3965 "generator/bootstrap/parser.c"
+#line 3970 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 212: /* mul_expr ::= mul_expr SLASH cast_expr */
-#line 695 "grammar/parser.y"
+#line 700 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, "/", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3971 "generator/bootstrap/parser.c"
+#line 3976 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 213: /* mul_expr ::= mul_expr PERCENT cast_expr */
-#line 696 "grammar/parser.y"
+#line 701 "grammar/parser.y"
 { yylhsminor.yy202 = mk_binary(E_BINARY, "%", yymsp[-2].minor.yy202, yymsp[0].minor.yy202); }
-#line 3977 "generator/bootstrap/parser.c"
+#line 3982 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 215: /* cast_expr ::= LPAREN type_name RPAREN cast_expr */
-#line 700 "grammar/parser.y"
+#line 705 "grammar/parser.y"
 {
     yylhsminor.yy202 = mk_unary(E_CAST, NULL, yymsp[0].minor.yy202, yymsp[-3].minor.yy0.loc);
     yylhsminor.yy202->type = yymsp[-2].minor.yy94;
 }
-#line 3986 "generator/bootstrap/parser.c"
+#line 3991 "generator/bootstrap/parser.c"
   yymsp[-3].minor.yy202 = yylhsminor.yy202;
         break;
       case 217: /* unary_expr ::= INC unary_expr */
-#line 709 "grammar/parser.y"
+#line 714 "grammar/parser.y"
 { yylhsminor.yy202 = mk_unary(E_UNARY, "++", yymsp[0].minor.yy202, yymsp[-1].minor.yy0.loc); }
-#line 3992 "generator/bootstrap/parser.c"
+#line 3997 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy202 = yylhsminor.yy202;
         break;
       case 218: /* unary_expr ::= DEC unary_expr */
-#line 710 "grammar/parser.y"
+#line 715 "grammar/parser.y"
 { yylhsminor.yy202 = mk_unary(E_UNARY, "--", yymsp[0].minor.yy202, yymsp[-1].minor.yy0.loc); }
-#line 3998 "generator/bootstrap/parser.c"
+#line 4003 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy202 = yylhsminor.yy202;
         break;
       case 219: /* unary_expr ::= AMP cast_expr */
-#line 711 "grammar/parser.y"
+#line 716 "grammar/parser.y"
 { yylhsminor.yy202 = mk_unary(E_UNARY, "&", yymsp[0].minor.yy202, yymsp[-1].minor.yy0.loc); }
-#line 4004 "generator/bootstrap/parser.c"
+#line 4009 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy202 = yylhsminor.yy202;
         break;
       case 220: /* unary_expr ::= STAR cast_expr */
-#line 712 "grammar/parser.y"
+#line 717 "grammar/parser.y"
 { yylhsminor.yy202 = mk_unary(E_UNARY, "*", yymsp[0].minor.yy202, yymsp[-1].minor.yy0.loc); }
-#line 4010 "generator/bootstrap/parser.c"
+#line 4015 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy202 = yylhsminor.yy202;
         break;
       case 221: /* unary_expr ::= PLUS cast_expr */
-#line 713 "grammar/parser.y"
+#line 718 "grammar/parser.y"
 { yylhsminor.yy202 = mk_unary(E_UNARY, "+", yymsp[0].minor.yy202, yymsp[-1].minor.yy0.loc); }
-#line 4016 "generator/bootstrap/parser.c"
+#line 4021 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy202 = yylhsminor.yy202;
         break;
       case 222: /* unary_expr ::= MINUS cast_expr */
-#line 714 "grammar/parser.y"
+#line 719 "grammar/parser.y"
 { yylhsminor.yy202 = mk_unary(E_UNARY, "-", yymsp[0].minor.yy202, yymsp[-1].minor.yy0.loc); }
-#line 4022 "generator/bootstrap/parser.c"
+#line 4027 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy202 = yylhsminor.yy202;
         break;
       case 223: /* unary_expr ::= TILDE cast_expr */
-#line 715 "grammar/parser.y"
+#line 720 "grammar/parser.y"
 { yylhsminor.yy202 = mk_unary(E_UNARY, "~", yymsp[0].minor.yy202, yymsp[-1].minor.yy0.loc); }
-#line 4028 "generator/bootstrap/parser.c"
+#line 4033 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy202 = yylhsminor.yy202;
         break;
       case 224: /* unary_expr ::= BANG cast_expr */
-#line 716 "grammar/parser.y"
+#line 721 "grammar/parser.y"
 { yylhsminor.yy202 = mk_unary(E_UNARY, "!", yymsp[0].minor.yy202, yymsp[-1].minor.yy0.loc); }
-#line 4034 "generator/bootstrap/parser.c"
+#line 4039 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy202 = yylhsminor.yy202;
         break;
       case 225: /* unary_expr ::= AWAIT cast_expr */
-#line 717 "grammar/parser.y"
+#line 722 "grammar/parser.y"
 { yylhsminor.yy202 = mk_unary(E_AWAIT, "await", yymsp[0].minor.yy202, yymsp[-1].minor.yy0.loc); }
-#line 4040 "generator/bootstrap/parser.c"
+#line 4045 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy202 = yylhsminor.yy202;
         break;
       case 226: /* unary_expr ::= TRY cast_expr */
-#line 718 "grammar/parser.y"
+#line 723 "grammar/parser.y"
 { yylhsminor.yy202 = mk_unary(E_TRY, "try", yymsp[0].minor.yy202, yymsp[-1].minor.yy0.loc); }
-#line 4046 "generator/bootstrap/parser.c"
+#line 4051 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy202 = yylhsminor.yy202;
         break;
       case 227: /* unary_expr ::= SPAWN cast_expr */
-#line 719 "grammar/parser.y"
+#line 724 "grammar/parser.y"
 { yylhsminor.yy202 = mk_unary(E_SPAWN, "spawn", yymsp[0].minor.yy202, yymsp[-1].minor.yy0.loc); }
-#line 4052 "generator/bootstrap/parser.c"
+#line 4057 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy202 = yylhsminor.yy202;
         break;
       case 228: /* unary_expr ::= SIZEOF unary_expr */
-#line 720 "grammar/parser.y"
+#line 725 "grammar/parser.y"
 {
     yylhsminor.yy202 = mk_unary(E_SIZEOF_EXPR, "sizeof", yymsp[0].minor.yy202, yymsp[-1].minor.yy0.loc);
 }
-#line 4060 "generator/bootstrap/parser.c"
+#line 4065 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy202 = yylhsminor.yy202;
         break;
       case 229: /* unary_expr ::= SIZEOF LPAREN type_name RPAREN */
-#line 723 "grammar/parser.y"
+#line 728 "grammar/parser.y"
 {
     yylhsminor.yy202 = mk_expr(E_SIZEOF_TYPE, yymsp[-3].minor.yy0.loc);
     yylhsminor.yy202->type = yymsp[-1].minor.yy94;
 }
-#line 4069 "generator/bootstrap/parser.c"
+#line 4074 "generator/bootstrap/parser.c"
   yymsp[-3].minor.yy202 = yylhsminor.yy202;
         break;
       case 230: /* unary_expr ::= ALIGNOF LPAREN type_name RPAREN */
-#line 727 "grammar/parser.y"
+#line 732 "grammar/parser.y"
 {
     yylhsminor.yy202 = mk_expr(E_ALIGNOF, yymsp[-3].minor.yy0.loc);
     yylhsminor.yy202->type = yymsp[-1].minor.yy94;
 }
-#line 4078 "generator/bootstrap/parser.c"
+#line 4083 "generator/bootstrap/parser.c"
   yymsp[-3].minor.yy202 = yylhsminor.yy202;
         break;
       case 232: /* postfix_expr ::= postfix_expr LBRACKET expr RBRACKET */
-#line 734 "grammar/parser.y"
+#line 739 "grammar/parser.y"
 {
     yylhsminor.yy202 = mk_binary(E_INDEX, NULL, yymsp[-3].minor.yy202, yymsp[-1].minor.yy202);
 }
-#line 4086 "generator/bootstrap/parser.c"
+#line 4091 "generator/bootstrap/parser.c"
   yymsp[-3].minor.yy202 = yylhsminor.yy202;
         break;
       case 233: /* postfix_expr ::= postfix_expr LPAREN RPAREN */
-#line 737 "grammar/parser.y"
+#line 742 "grammar/parser.y"
 { yylhsminor.yy202 = mk_unary(E_CALL, NULL, yymsp[-2].minor.yy202, yymsp[-2].minor.yy202->loc); }
-#line 4092 "generator/bootstrap/parser.c"
+#line 4097 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 234: /* postfix_expr ::= postfix_expr LPAREN args RPAREN */
-#line 738 "grammar/parser.y"
+#line 743 "grammar/parser.y"
 {
     yylhsminor.yy202 = mk_unary(E_CALL, NULL, yymsp[-3].minor.yy202, yymsp[-3].minor.yy202->loc);
     yylhsminor.yy202->args = yymsp[-1].minor.yy237;
 }
-#line 4101 "generator/bootstrap/parser.c"
+#line 4106 "generator/bootstrap/parser.c"
   yymsp[-3].minor.yy202 = yylhsminor.yy202;
         break;
       case 235: /* postfix_expr ::= postfix_expr DOT member_name */
-#line 742 "grammar/parser.y"
+#line 747 "grammar/parser.y"
 {
     yylhsminor.yy202 = mk_unary(E_MEMBER, ".", yymsp[-2].minor.yy202, yymsp[-2].minor.yy202->loc);
     yylhsminor.yy202->name = tok_str(yymsp[0].minor.yy0);
 }
-#line 4110 "generator/bootstrap/parser.c"
+#line 4115 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 236: /* postfix_expr ::= postfix_expr ARROW member_name */
-#line 746 "grammar/parser.y"
+#line 751 "grammar/parser.y"
 {
     yylhsminor.yy202 = mk_unary(E_MEMBER, "->", yymsp[-2].minor.yy202, yymsp[-2].minor.yy202->loc);
     yylhsminor.yy202->name = tok_str(yymsp[0].minor.yy0);
     yylhsminor.yy202->arrow = true;
 }
-#line 4120 "generator/bootstrap/parser.c"
+#line 4125 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 237: /* postfix_expr ::= postfix_expr INC */
-#line 751 "grammar/parser.y"
+#line 756 "grammar/parser.y"
 { yylhsminor.yy202 = mk_unary(E_POSTFIX, "++", yymsp[-1].minor.yy202, yymsp[-1].minor.yy202->loc); }
-#line 4126 "generator/bootstrap/parser.c"
+#line 4131 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy202 = yylhsminor.yy202;
         break;
       case 238: /* postfix_expr ::= postfix_expr DEC */
-#line 752 "grammar/parser.y"
+#line 757 "grammar/parser.y"
 { yylhsminor.yy202 = mk_unary(E_POSTFIX, "--", yymsp[-1].minor.yy202, yymsp[-1].minor.yy202->loc); }
-#line 4132 "generator/bootstrap/parser.c"
+#line 4137 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy202 = yylhsminor.yy202;
         break;
       case 239: /* postfix_expr ::= LPAREN type_name RPAREN initializer_braces */
-#line 753 "grammar/parser.y"
+#line 758 "grammar/parser.y"
 {
     yylhsminor.yy202 = mk_expr(E_COMPOUND, yymsp[-3].minor.yy0.loc);
     yylhsminor.yy202->type = yymsp[-2].minor.yy94;
     yylhsminor.yy202->init = yymsp[0].minor.yy145;
 }
-#line 4142 "generator/bootstrap/parser.c"
+#line 4147 "generator/bootstrap/parser.c"
   yymsp[-3].minor.yy202 = yylhsminor.yy202;
         break;
       case 240: /* initializer_braces ::= LBRACE init_list RBRACE */
-#line 760 "grammar/parser.y"
+#line 765 "grammar/parser.y"
 { yylhsminor.yy145 = yymsp[-1].minor.yy145; yylhsminor.yy145->loc = yymsp[-2].minor.yy0.loc; }
-#line 4148 "generator/bootstrap/parser.c"
+#line 4153 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy145 = yylhsminor.yy145;
         break;
       case 241: /* initializer_braces ::= LBRACE init_list COMMA RBRACE */
-#line 761 "grammar/parser.y"
+#line 766 "grammar/parser.y"
 { yylhsminor.yy145 = yymsp[-2].minor.yy145; yylhsminor.yy145->loc = yymsp[-3].minor.yy0.loc; }
-#line 4154 "generator/bootstrap/parser.c"
+#line 4159 "generator/bootstrap/parser.c"
   yymsp[-3].minor.yy145 = yylhsminor.yy145;
         break;
       case 242: /* initializer_braces ::= LBRACE RBRACE */
-#line 762 "grammar/parser.y"
+#line 767 "grammar/parser.y"
 { yylhsminor.yy145 = mk_init_list(yymsp[-1].minor.yy0.loc); }
-#line 4160 "generator/bootstrap/parser.c"
+#line 4165 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy145 = yylhsminor.yy145;
         break;
       case 243: /* args ::= assign_expr */
-#line 765 "grammar/parser.y"
+#line 770 "grammar/parser.y"
 { yylhsminor.yy237 = (Vec){0}; vec_push(&yylhsminor.yy237, yymsp[0].minor.yy202); }
-#line 4166 "generator/bootstrap/parser.c"
+#line 4171 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy237 = yylhsminor.yy237;
         break;
       case 244: /* args ::= args COMMA assign_expr */
-#line 766 "grammar/parser.y"
+#line 771 "grammar/parser.y"
 { yylhsminor.yy237 = yymsp[-2].minor.yy237; vec_push(&yylhsminor.yy237, yymsp[0].minor.yy202); }
-#line 4172 "generator/bootstrap/parser.c"
+#line 4177 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy237 = yylhsminor.yy237;
         break;
       case 245: /* primary_expr ::= IDENT */
-#line 769 "grammar/parser.y"
+#line 774 "grammar/parser.y"
 { yylhsminor.yy202 = mk_expr(E_IDENT, yymsp[0].minor.yy0.loc); yylhsminor.yy202->name = tok_str(yymsp[0].minor.yy0); }
-#line 4178 "generator/bootstrap/parser.c"
+#line 4183 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy202 = yylhsminor.yy202;
         break;
       case 246: /* primary_expr ::= INTLIT */
-#line 770 "grammar/parser.y"
+#line 775 "grammar/parser.y"
 { yylhsminor.yy202 = mk_expr(E_INT, yymsp[0].minor.yy0.loc); yylhsminor.yy202->text = tok_str(yymsp[0].minor.yy0); }
-#line 4184 "generator/bootstrap/parser.c"
+#line 4189 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy202 = yylhsminor.yy202;
         break;
       case 247: /* primary_expr ::= FLOATLIT */
-#line 771 "grammar/parser.y"
+#line 776 "grammar/parser.y"
 { yylhsminor.yy202 = mk_expr(E_FLOAT, yymsp[0].minor.yy0.loc); yylhsminor.yy202->text = tok_str(yymsp[0].minor.yy0); }
-#line 4190 "generator/bootstrap/parser.c"
+#line 4195 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy202 = yylhsminor.yy202;
         break;
       case 248: /* primary_expr ::= CHARLIT */
-#line 772 "grammar/parser.y"
+#line 777 "grammar/parser.y"
 { yylhsminor.yy202 = mk_expr(E_CHAR, yymsp[0].minor.yy0.loc); yylhsminor.yy202->text = tok_str(yymsp[0].minor.yy0); }
-#line 4196 "generator/bootstrap/parser.c"
+#line 4201 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy202 = yylhsminor.yy202;
         break;
       case 250: /* primary_expr ::= LPAREN expr RPAREN */
-#line 774 "grammar/parser.y"
+#line 779 "grammar/parser.y"
 { yylhsminor.yy202 = mk_unary(E_PAREN, NULL, yymsp[-1].minor.yy202, yymsp[-2].minor.yy0.loc); }
-#line 4202 "generator/bootstrap/parser.c"
+#line 4207 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy202 = yylhsminor.yy202;
         break;
       case 251: /* primary_expr ::= GENERIC LPAREN assign_expr COMMA generic_assocs RPAREN */
-#line 775 "grammar/parser.y"
+#line 780 "grammar/parser.y"
 {
     yylhsminor.yy202 = mk_unary(E_GENERIC, NULL, yymsp[-3].minor.yy202, yymsp[-5].minor.yy0.loc);
     yylhsminor.yy202->assocs = yymsp[-1].minor.yy237;
 }
-#line 4211 "generator/bootstrap/parser.c"
+#line 4216 "generator/bootstrap/parser.c"
   yymsp[-5].minor.yy202 = yylhsminor.yy202;
         break;
       case 252: /* strings ::= STRLIT */
-#line 781 "grammar/parser.y"
+#line 786 "grammar/parser.y"
 { yylhsminor.yy202 = mk_expr(E_STRING, yymsp[0].minor.yy0.loc); yylhsminor.yy202->text = tok_str(yymsp[0].minor.yy0); }
-#line 4217 "generator/bootstrap/parser.c"
+#line 4222 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy202 = yylhsminor.yy202;
         break;
       case 253: /* strings ::= strings STRLIT */
-#line 782 "grammar/parser.y"
+#line 787 "grammar/parser.y"
 { yylhsminor.yy202 = mk_string_join(yymsp[-1].minor.yy202, yymsp[0].minor.yy0); }
-#line 4223 "generator/bootstrap/parser.c"
+#line 4228 "generator/bootstrap/parser.c"
   yymsp[-1].minor.yy202 = yylhsminor.yy202;
         break;
       case 254: /* generic_assocs ::= generic_assoc */
-#line 785 "grammar/parser.y"
+#line 790 "grammar/parser.y"
 { yylhsminor.yy237 = (Vec){0}; vec_push(&yylhsminor.yy237, yymsp[0].minor.yy321); }
-#line 4229 "generator/bootstrap/parser.c"
+#line 4234 "generator/bootstrap/parser.c"
   yymsp[0].minor.yy237 = yylhsminor.yy237;
         break;
       case 255: /* generic_assocs ::= generic_assocs COMMA generic_assoc */
-#line 786 "grammar/parser.y"
+#line 791 "grammar/parser.y"
 { yylhsminor.yy237 = yymsp[-2].minor.yy237; vec_push(&yylhsminor.yy237, yymsp[0].minor.yy321); }
-#line 4235 "generator/bootstrap/parser.c"
+#line 4240 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy237 = yylhsminor.yy237;
         break;
       case 256: /* generic_assoc ::= type_name COLON assign_expr */
-#line 789 "grammar/parser.y"
+#line 794 "grammar/parser.y"
 {
     yylhsminor.yy321 = xalloc(sizeof *yylhsminor.yy321);
     yylhsminor.yy321->type = yymsp[-2].minor.yy94;
     yylhsminor.yy321->expr = yymsp[0].minor.yy202;
 }
-#line 4245 "generator/bootstrap/parser.c"
+#line 4250 "generator/bootstrap/parser.c"
   yymsp[-2].minor.yy321 = yylhsminor.yy321;
         break;
       case 257: /* generic_assoc ::= DEFAULT COLON assign_expr */
-#line 794 "grammar/parser.y"
+#line 799 "grammar/parser.y"
 {
     yymsp[-2].minor.yy321 = xalloc(sizeof *yymsp[-2].minor.yy321);
     yymsp[-2].minor.yy321->expr = yymsp[0].minor.yy202;
 }
-#line 4254 "generator/bootstrap/parser.c"
+#line 4259 "generator/bootstrap/parser.c"
         break;
       default:
       /* (258) file ::= items */ yytestcase(yyruleno==258);
@@ -4330,7 +4335,7 @@ static void yy_syntax_error(
         ctx->err_tok = TOKEN;
         ctx->err_expected = parse_expected(yypParser, yymajor);
     }
-#line 4333 "generator/bootstrap/parser.c"
+#line 4338 "generator/bootstrap/parser.c"
 /************ End %syntax_error code ******************************************/
   aitParseARG_STORE /* Suppress warning about unused %extra_argument variable */
   aitParseCTX_STORE
@@ -4638,4 +4643,4 @@ bool aitParseAccepts(void *yyp, int kind) {
     free(st);
     return ok;
 }
-#line 4641 "generator/bootstrap/parser.c"
+#line 4646 "generator/bootstrap/parser.c"
