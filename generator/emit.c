@@ -177,9 +177,13 @@ static void header_top(Emit *e) {
         Item *it = u->file->items.data[i];
         if (it->kind != I_PASSTHROUGH)
             continue;
-        out_line_directive(e, &e->h, (Loc){it->loc.file, it->loc.line + 1, 1});
-        buf_puts(h, it->text);
-        if (it->text[0] && it->text[strlen(it->text) - 1] != '\n')
+        const char *text = it->text;
+        int line = it->loc.line;
+        if (text[0] == '\n')      /* the rest of the %{ line */
+            text++, line++;
+        out_line_directive(e, &e->h, (Loc){it->loc.file, line, 1});
+        buf_puts(h, text);
+        if (text[0] && text[strlen(text) - 1] != '\n')
             buf_putc(h, '\n');
         out_line_reset(e, &e->h);
     }

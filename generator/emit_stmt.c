@@ -47,7 +47,7 @@ static bool array_var(Var *v) {
 static void assign_init(Emit *e, Var *v, Init *in, int level) {
     indent(B(e), level);
     if (array_var(v)) {
-        buf_printf(B(e), "memcpy(%s, (%s)", v->cname, type_str(e, v->spec, v->decl));
+        buf_printf(B(e), "memcpy(%s, (%s)", v->cname, decl_str(e, v->spec, v->decl, ""));
         if (in->is_list) {
             cprint_init(B(e), in, &e->hooks);
         } else {
@@ -60,7 +60,7 @@ static void assign_init(Emit *e, Var *v, Init *in, int level) {
     }
     buf_printf(B(e), "%s = ", v->cname);
     if (in->is_list) {
-        buf_printf(B(e), "(%s)", type_str(e, v->spec, v->decl));
+        buf_printf(B(e), "(%s)", decl_str(e, v->spec, v->decl, ""));
         cprint_init(B(e), in, &e->hooks);
     } else {
         cprint_expr(B(e), in->expr, PREC_ASSIGN, &e->hooks);
@@ -154,10 +154,12 @@ static void await_stmt(Emit *e, Stmt *s, int level) {
 /* *out = value; the defers; done. Braced unless `bare` (the caller's
  * braces already hold it). */
 static void return_stmt(Emit *e, Stmt *s, int level, bool bare) {
-    if (bare)
+    if (bare) {
         level--;
-    else
+    } else {
         indent(B(e), level), buf_puts(B(e), "{\n");
+        out_line_directive(e, &e->c, s->loc);
+    }
     if (s->expr) {
         indent(B(e), level + 1);
         buf_puts(B(e), "*out = ");
@@ -190,9 +192,28 @@ static void jump_stmt(Emit *e, Stmt *s, const char *jump, int level) {
 }
 
 /* The statements of a block and, at its end, its defers. */
+static bool is_jump(Stmt *s) {
+    while (s && (s->kind == S_CASE || s->kind == S_DEFAULT || s->kind == S_LABEL))
+        s = s->body;
+    return s && (s->kind == S_RETURN || s->kind == S_BREAK || s->kind == S_CONTINUE ||
+                 s->kind == S_GOTO);
+}
+
+/* Lowering puts code between a statement and the next case label, so
+ * a fall-through the user marked in a comment is marked again here. */
+static void mark_fallthrough(Emit *e, Stmt *s, int i, int level) {
+    Stmt *x = s->items.data[i];
+    if (i > 0 && (x->kind == S_CASE || x->kind == S_DEFAULT) && !is_jump(s->items.data[i - 1])) {
+        indent(B(e), level);
+        buf_puts(B(e), "/* fallthrough */\n");
+    }
+}
+
 static void items(Emit *e, Stmt *s, int level) {
-    for (int i = 0; i < s->items.len; i++)
+    for (int i = 0; i < s->items.len; i++) {
+        mark_fallthrough(e, s, i, level);
         stmt(e, s->items.data[i], level);
+    }
     Stmt *last = s->items.len ? vec_last(&s->items) : NULL;
     bool jumps = last && (last->kind == S_RETURN || last->kind == S_BREAK ||
                           last->kind == S_CONTINUE || last->kind == S_GOTO);
