@@ -78,6 +78,8 @@ void emit_frame_struct(Emit *e, Fut *f) {
         }
         buf_puts(h, "    };\n");
     }
+    for (int i = 1; i <= f->low->ndefers; i++)
+        buf_printf(h, "    unsigned char ait_defer%d;   /* armed: the defer was reached */\n", i);
     layout(e, f->low->layout, 1);
     buf_printf(h, "};\n#define %s_FRAME_SIZE sizeof(%s_frame)\n", f->cname, f->cname);
     buf_printf(h, "#define %s_FRAME_ALIGN _Alignof(%s_frame)\n\n", f->cname, f->cname);
@@ -182,6 +184,8 @@ static void init_fn(Emit *e, Fut *f) {
     const char *n = f->cname;
     buf_printf(c, "void %s_init(%s_frame *frame_%s) {\n    frame_->ait_state = 0;\n", n, n,
                comma(self_params(e, f)));
+    for (int i = 1; i <= f->low->ndefers; i++)
+        buf_printf(c, "    frame_->ait_defer%d = 0;\n", i);
     for (int i = 0; i < f->params.len; i++) {
         Var *v = f->params.data[i];
         buf_printf(c, "    frame_->%s = %s;\n", v->field, v->field);

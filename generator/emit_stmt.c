@@ -4,6 +4,7 @@
  * of frame variables become assignments, each await becomes init, a
  * state number, a resume label and a poll, and every exit runs the
  * defers the lowering listed for it. */
+#include <stdint.h>
 #include <string.h>
 #include "emit.h"
 
@@ -13,13 +14,20 @@ static Buf *B(Emit *e) { return e->c.b; }
 
 static void expr(Emit *e, Expr *x) { cprint_expr(B(e), x, PREC_COMMA, &e->hooks); }
 
+/* Runs each defer that was reached (its flag is armed), disarming it. */
 void emit_defers(Emit *e, Vec *defers, int level) {
     if (!defers)
         return;
     for (int i = 0; i < defers->len; i++) {
+        Stmt *d = defers->data[i];
+        int n = (int)(intptr_t)d->sema;
         indent(B(e), level);
-        buf_puts(B(e), "/* defer */\n");
-        cprint_stmt(B(e), defers->data[i], level, &e->hooks);
+        buf_printf(B(e), "if (f->ait_defer%d) {   /* defer */\n", n);
+        indent(B(e), level + 1);
+        buf_printf(B(e), "f->ait_defer%d = 0;\n", n);
+        cprint_stmt(B(e), d->body, level + 1, &e->hooks);
+        indent(B(e), level);
+        buf_puts(B(e), "}\n");
     }
 }
 
@@ -296,7 +304,7 @@ static void cond_header(Emit *e, const char *kw, Expr *cond, int level) {
 
 static void stmt(Emit *e, Stmt *s, int level) {
     if (s->kind != S_COMPOUND && s->kind != S_CASE && s->kind != S_DEFAULT &&
-        s->kind != S_LABEL && s->kind != S_NULL && s->kind != S_DEFER)
+        s->kind != S_LABEL && s->kind != S_NULL)
         out_line_directive(e, &e->c, s->loc);
     switch (s->kind) {
     case S_COMPOUND:
@@ -318,7 +326,10 @@ static void stmt(Emit *e, Stmt *s, int level) {
     case S_BREAK: jump_stmt(e, s, "break", level); return;
     case S_CONTINUE: jump_stmt(e, s, "continue", level); return;
     case S_GOTO: jump_stmt(e, s, xprintf("goto %s", s->name), level); return;
-    case S_DEFER: return;
+    case S_DEFER:
+        indent(B(e), level);
+        buf_printf(B(e), "f->ait_defer%d = 1;   /* armed */\n", (int)(intptr_t)s->sema);
+        return;
     case S_IF:
         cond_header(e, "if", s->cond, level);
         body(e, s->body, level);

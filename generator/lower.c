@@ -497,7 +497,7 @@ static void lower_into(L *l, Stmt *s, Vec *out) {
 
 typedef struct Block {
     struct Block *up;
-    Vec defers;              /* Stmt* bodies, in order */
+    Vec defers;              /* Stmt* (S_DEFER), in order */
     Layout *layout;
     int start;
 } Block;
@@ -590,7 +590,7 @@ static void open_block(A *a, Block *b) {
 static void close_block(A *a, Block *b) {
     a->pos++;
     for (int i = 0; i < b->defers.len; i++)
-        annotate(a, b->defers.data[i]);
+        annotate(a, ((Stmt *)b->defers.data[i])->body);
     for (int i = 0; i < b->layout->vars.len; i++) {
         Var *v = b->layout->vars.data[i];
         v->scope = a->pos;     /* reused: scope end position */
@@ -648,7 +648,9 @@ static void annotate(A *a, Stmt *s) {
         annotate_decl(a, s->decl);
         return;
     case S_DEFER:
-        vec_push(&a->block->defers, s->body);
+        /* an armed flag, since a jump (case label, goto) may pass it */
+        s->sema = (void *)(intptr_t)++a->l->low->ndefers;
+        vec_push(&a->block->defers, s);
         return;
     case S_AWAIT:
         annotate_await(a, s);

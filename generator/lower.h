@@ -6,8 +6,9 @@
  * S_IF/S_RETURN for try), loops whose condition awaits rewritten to
  * for (;;), and annotations:
  *   S_AWAIT.sema    the AwaitPoint (state number, temp, defers to unwind)
- *   S_RETURN/S_BREAK/S_CONTINUE.sema   Vec* of defer bodies to run, in order
- *   S_COMPOUND.sema Vec* of its defer bodies, run at its end, in order
+ *   S_RETURN/S_BREAK/S_CONTINUE.sema   Vec* of S_DEFERs to run, in order
+ *   S_COMPOUND.sema Vec* of its S_DEFERs, run at its end, in order
+ *   S_DEFER.sema    its number N: the frame's armed flag ait_deferN
  * Variables that cross an await live in the frame (Var.in_frame). */
 #ifndef AIT_LOWER_H
 #define AIT_LOWER_H
@@ -18,7 +19,7 @@ typedef struct AwaitPoint {
     int state;               /* 1..n: the state while suspended here */
     Expr *await;             /* E_AWAIT; await->lhs is the call, with its Target */
     Var *temp;               /* receives the output */
-    Vec unwind;              /* Stmt*: defer bodies to run if dropped here, in order */
+    Vec unwind;              /* Stmt*: S_DEFERs to run if dropped here, in order */
     const char *field;       /* the sub-future's frame field: "ait_aw3" */
     const char *frame_type;  /* "get_frame" */
     Vec live;                /* Var*: frame variables live across it (--frame-report) */
@@ -34,6 +35,7 @@ typedef struct Layout {
 struct Lowered {
     Stmt *body;
     Vec points;              /* AwaitPoint*, index = state - 1 */
+    int ndefers;             /* armed flags ait_defer1..N in the frame */
     Layout *layout;
 };
 

@@ -30,5 +30,14 @@ int main(void) {
     printf("index_assign:\n");
     index_assign_block_on(NULL, &r);
     printf("= %d\n", r);
+    printf("multi_decl:\n");
+    multi_decl_block_on(NULL, &r);
+    printf("= %d\n", r);
+    printf("cond_and(5):\n");
+    cond_and_block_on(NULL, &r, 5);
+    printf("= %d\n", r);
+    printf("cond_and(1):\n");
+    cond_and_block_on(NULL, &r, 1);
+    printf("= %d\n", r);
     return 0;
 }
