@@ -54,6 +54,20 @@ static const char *type_hook(void *ctx, const char *name) {
     return e->fut ? sema_subst(e->fut, name) : name;
 }
 
+/* The self argument of a resolved call: &value for a T value, *p for a
+ * pointer to a dyn, and a send dyn converted to the dyn the call takes. */
+void emit_receiver(Emit *e, Buf *b, Target *t) {
+    if (t->send_dyn)
+        buf_printf(b, "%s_send_dyn_as_dyn(", t->iface);
+    if (t->recv_addr)
+        buf_putc(b, '&');
+    if (t->recv_deref)
+        buf_putc(b, '*');
+    cprint_expr(b, t->recv, t->recv_addr || t->recv_deref ? PREC_UNARY : PREC_ASSIGN, &e->hooks);
+    if (t->send_dyn)
+        buf_putc(b, ')');
+}
+
 /* Plain methods through impl types and dyn values become direct calls. */
 static bool expr_hook(void *ctx, Expr *x, Buf *b, int prec) {
     Emit *e = ctx;
@@ -64,14 +78,7 @@ static bool expr_hook(void *ctx, Expr *x, Buf *b, int prec) {
     if (t->kind == CT_ASYNC)
         return false;
     buf_printf(b, "%s(", t->cname);
-    if (t->recv_addr)
-        buf_putc(b, '&');
-    if (t->recv_deref)
-        buf_putc(b, '*');
-    if (t->send_dyn) {
-        buf_printf(b, "%s_send_dyn_as_dyn(", strstr(t->cname, "_") ? "" : "");
-    }
-    cprint_expr(b, t->recv, t->recv_addr || t->recv_deref ? PREC_UNARY : PREC_ASSIGN, &e->hooks);
+    emit_receiver(e, b, t);
     for (int i = 0; i < x->args.len; i++) {
         buf_puts(b, ", ");
         cprint_expr(b, x->args.data[i], PREC_ASSIGN, &e->hooks);

@@ -114,12 +114,7 @@ static void for_init_assign(Emit *e, Decl *d) {
 static void call_args(Emit *e, Target *t, Expr *call) {
     if (t->recv) {
         buf_puts(B(e), ", ");
-        if (t->recv_addr)
-            buf_putc(B(e), '&');
-        if (t->recv_deref)
-            buf_putc(B(e), '*');
-        cprint_expr(B(e), t->recv, t->recv_addr || t->recv_deref ? PREC_UNARY : PREC_ASSIGN,
-                    &e->hooks);
+        emit_receiver(e, B(e), t);
     }
     for (int i = 0; i < call->args.len; i++) {
         buf_puts(B(e), ", ");

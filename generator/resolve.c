@@ -227,6 +227,7 @@ static Target *interface_call(R *r, Iface *x, Expr *m, bool send_dyn) {
         t->cname = xprintf("%s_%s", x->name, fn->name);
     }
     t->send_dyn = send_dyn;
+    t->iface = x->name;
     (void)r;
     return t;
 }

@@ -113,7 +113,8 @@ typedef struct Target {
     Expr *recv;              /* receiver expression, or NULL */
     bool recv_addr;          /* pass &recv (a T value for a T * self) */
     bool recv_deref;         /* pass *recv (a dyn I * for a dyn I) */
-    bool send_dyn;           /* receiver is a send dyn I */
+    bool send_dyn;           /* receiver is a send dyn I: converted with I_send_dyn_as_dyn */
+    const char *iface;       /* dyn calls: the interface */
 } Target;
 
 /* The unit's tables (check.c). */
