@@ -130,6 +130,7 @@ static void await_stmt(Emit *e, Stmt *s, int level) {
     if (!ap->temp->in_frame) {
         indent(B(e), level);
         buf_printf(B(e), "%s %s;\n", ap->temp->type_text, ap->temp->cname);
+        out_line_directive(e, &e->c, s->loc);   /* the arguments are on the await's line */
     }
     indent(B(e), level);
     buf_printf(B(e), "%s_init(&f->%s", g, ap->field);

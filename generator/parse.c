@@ -16,6 +16,7 @@ typedef struct Driver {
     Token look;          /* the next raw token */
     int prev_kind;       /* kind of the previous token (fed or skipped) */
     int depth, parens;   /* brace and parenthesis depth */
+    Loc open_braces[64]; /* where the innermost open braces are, for notes */
     bool recovering;     /* skipping to a resynchronisation point */
     /* lexer feedback */
     bool in_types;       /* between %types and ';' */
@@ -62,8 +63,10 @@ static void classify(Driver *D, Token *t) {
 
 /* Parentheses are counted within the current braces only, so that an
  * unclosed '(' inside a body does not outlive the body. */
-static void track_depth(Driver *D, int k) {
+static void track_depth(Driver *D, int k, Loc loc) {
     if (k == TK_LBRACE) {
+        if (D->depth < 64)
+            D->open_braces[D->depth] = loc;
         D->depth++;
         D->parens = 0;
     } else if (k == TK_RBRACE) {
@@ -210,6 +213,8 @@ static void report_syntax_error(Driver *D, Token t) {
             error_at(t.loc, "expected %s at end of input", what);
         else
             error_at(t.loc, "unexpected end of input");
+        if (D->depth > 0 && D->depth <= 64)
+            note_at(D->open_braces[D->depth - 1], "to match this '{'");
         return;
     }
     int len = t.len > 40 ? 40 : t.len;
@@ -280,7 +285,7 @@ static void resync(Driver *D) {
  * so "missing ';' before interface" costs one error and no item. */
 static void feed(Driver *D, Token t, bool retry) {
     int prev_kind = D->prev_kind;
-    track_depth(D, t.kind);
+    track_depth(D, t.kind, t.loc);
     D->ctx.cur_loc = t.loc;
     aitParse(D->parser, t.kind, t, &D->ctx);
     D->prev_kind = t.kind;
@@ -300,7 +305,7 @@ static void feed(Driver *D, Token t, bool retry) {
 }
 
 static void skip(Driver *D, Token t) {
-    track_depth(D, t.kind);
+    track_depth(D, t.kind, t.loc);
     D->prev_kind = t.kind;
 }
 

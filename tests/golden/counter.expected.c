@@ -406,8 +406,10 @@ int Counter_sum_dyn_block_on(ait_rt *rt_, Counter_sum_dyn_output *out_, Counter_
 static void drain_Fixed_ait_unwind(drain_Fixed_frame *f) {
     switch (f->ait_state) {
     case 1:
-        /* defer */
-        printf("drained %d from %s\n", f->count, Fixed_name(f->c));
+        if (f->ait_defer1) {   /* defer */
+            f->ait_defer1 = 0;
+            printf("drained %d from %s\n", f->count, Fixed_name(f->c));
+        }
         break;
     default:
         break;
@@ -423,6 +425,7 @@ static ait_poll drain_Fixed_ait_fail(drain_Fixed_frame *f) {
 
 void drain_Fixed_init(drain_Fixed_frame *frame_, Fixed *c) {
     frame_->ait_state = 0;
+    frame_->ait_defer1 = 0;
     frame_->c = c;
 }
 
@@ -438,6 +441,7 @@ ait_poll drain_Fixed_poll(drain_Fixed_frame *f, ait_cx *cx, drain_Fixed_output *
         return ait_fail(cx, AIT_EPOISONED);
     }
     f->count = 0;
+    f->ait_defer1 = 1;   /* armed */
     for (;;) {
         Fixed_next_output ait_r1;
         Fixed_next_init(&f->ait_aw1, f->c);
@@ -456,8 +460,10 @@ ait_s1:
     }
     {
         *out = f->count;
-        /* defer */
-        printf("drained %d from %s\n", f->count, Fixed_name(f->c));
+        if (f->ait_defer1) {   /* defer */
+            f->ait_defer1 = 0;
+            printf("drained %d from %s\n", f->count, Fixed_name(f->c));
+        }
         f->ait_state = -1;
         return AIT_READY;
     }
@@ -495,8 +501,10 @@ int drain_Fixed_block_on(ait_rt *rt_, drain_Fixed_output *out_, Fixed *c) {
 static void drain_Ticker_ait_unwind(drain_Ticker_frame *f) {
     switch (f->ait_state) {
     case 1:
-        /* defer */
-        printf("drained %d from %s\n", f->count, Ticker_name(f->c));
+        if (f->ait_defer1) {   /* defer */
+            f->ait_defer1 = 0;
+            printf("drained %d from %s\n", f->count, Ticker_name(f->c));
+        }
         break;
     default:
         break;
@@ -512,6 +520,7 @@ static ait_poll drain_Ticker_ait_fail(drain_Ticker_frame *f) {
 
 void drain_Ticker_init(drain_Ticker_frame *frame_, Ticker *c) {
     frame_->ait_state = 0;
+    frame_->ait_defer1 = 0;
     frame_->c = c;
 }
 
@@ -527,6 +536,7 @@ ait_poll drain_Ticker_poll(drain_Ticker_frame *f, ait_cx *cx, drain_Ticker_outpu
         return ait_fail(cx, AIT_EPOISONED);
     }
     f->count = 0;
+    f->ait_defer1 = 1;   /* armed */
     for (;;) {
         Ticker_next_output ait_r1;
         Ticker_next_init(&f->ait_aw1, f->c);
@@ -545,8 +555,10 @@ ait_s1:
     }
     {
         *out = f->count;
-        /* defer */
-        printf("drained %d from %s\n", f->count, Ticker_name(f->c));
+        if (f->ait_defer1) {   /* defer */
+            f->ait_defer1 = 0;
+            printf("drained %d from %s\n", f->count, Ticker_name(f->c));
+        }
         f->ait_state = -1;
         return AIT_READY;
     }

@@ -157,6 +157,7 @@ struct drain_Fixed_frame {
     union {   /* the future awaited at each state */
         Fixed_next_frame ait_aw1;
     };
+    unsigned char ait_defer1;   /* armed: the defer was reached */
     int count;
 };
 #define drain_Fixed_FRAME_SIZE sizeof(drain_Fixed_frame)
@@ -169,6 +170,7 @@ struct drain_Ticker_frame {
     union {   /* the future awaited at each state */
         Ticker_next_frame ait_aw1;
     };
+    unsigned char ait_defer1;   /* armed: the defer was reached */
     int count;
 };
 #define drain_Ticker_FRAME_SIZE sizeof(drain_Ticker_frame)
