@@ -253,30 +253,16 @@ static Fut *new_fut(Sema *s, FutKind kind, const char *cname, Func *fn, bool emi
     return f;
 }
 
-static Func *prelude_func(const char *name, const char *param_type, const char *param) {
-    Func *fn = xalloc(sizeof *fn);
-    fn->name = name;
-    fn->is_async = fn->is_extern = fn->is_send = true;
-    fn->loc = (Loc){-1, 0, 0};
-    if (param) {
-        Param *p = xalloc(sizeof *p);
-        p->spec = xalloc(sizeof *p->spec);
-        p->spec->kind = BT_NAME;
-        p->spec->name = param_type;
-        p->decl = xalloc(sizeof *p->decl);
-        p->decl->name = param;
-        vec_push(&fn->params, p);
-    }
-    return fn;
-}
-
+/* The runtime's leaves (prelude.c): extern async, send, never emitted. */
 static void add_prelude(Sema *s) {
-    Func *y = prelude_func("ait_yield", NULL, NULL);
-    Func *z = prelude_func("ait_sleep_ms", "uint64_t", "ms");
-    new_fut(s, FUT_PRELUDE, "ait_yield", y, false)->send = true;
-    new_fut(s, FUT_PRELUDE, "ait_sleep_ms", z, false)->send = true;
-    vec_push(&s->funcs, y);
-    vec_push(&s->funcs, z);
+    File *p = prelude_file();
+    for (int i = 0; i < p->items.len; i++) {
+        Item *it = p->items.data[i];
+        if (it->kind != I_FUNC)
+            continue;
+        vec_push(&s->funcs, it->func);
+        new_fut(s, FUT_PRELUDE, it->func->name, it->func, false)->send = true;
+    }
 }
 
 static void impl_futs(Sema *s, Impl *im) {

@@ -24,7 +24,8 @@ static const char *standard_names[] = {
     "uint16_t", "uint32_t", "uint64_t", "bool", "wchar_t", "off_t", "pid_t",
     "FILE", "va_list", "max_align_t", "time_t", "clock_t", "sig_atomic_t",
     "socklen_t", "pthread_t", "pthread_mutex_t",
-    "ait_rt", "ait_cx", "ait_unit", "ait_poll", "ait_waker",
+    "ait_rt", "ait_cx", "ait_unit", "ait_poll", "ait_waker", "ait_task", "ait_chan",
+    "ait_oneshot",
 };
 
 static unsigned hash(const char *s) {

@@ -139,6 +139,8 @@ const char *sema_subst(Fut *f, const char *name);
 bool check_unit(Sema *s, Unit *u);
 /* check_graph.c: recursion through static frames, send. */
 bool check_graph(Sema *s);
+/* prelude.c: the runtime's leaf futures as a parsed file. */
+File *prelude_file(void);
 /* The futures whose frames f's frame embeds (check_graph.c). */
 void sema_frame_edges(Sema *s, Fut *f, Vec *out);
 /* resolve.c: names, receivers and calls of one body. */
