@@ -225,6 +225,7 @@ typedef enum {
     S_DEFER,             /* defer body */
     /* Made by the lowering only: */
     S_AWAIT,             /* [temp =] await expr (an E_AWAIT); sema: AwaitPoint* */
+    S_SPAWN,             /* temp = spawn expr (an E_SPAWN); sema: SpawnPoint* */
 } StmtKind;
 
 struct Stmt {

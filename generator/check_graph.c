@@ -183,9 +183,26 @@ static void check_send(Sema *s) {
     }
 }
 
+/* spawn (not spawn_local) may run the task on another thread. */
+static void check_spawns(Sema *s) {
+    for (int i = 0; i < s->futs.len; i++) {
+        Fut *f = s->futs.data[i];
+        for (int k = 0; k < f->spawns.len; k++) {
+            Expr *e = f->spawns.data[k];
+            if (strcmp(e->op, "spawn") || await_send(e))
+                continue;
+            error_at(e->loc, "cannot spawn '%s': its future is not send, and 'spawn' may run "
+                     "it on another thread", ((Target *)e->lhs->sema)->fut->cname);
+            explain_unsend(e, 0);
+            note_at(e->loc, "use 'spawn_local' to run it on this thread");
+        }
+    }
+}
+
 bool check_graph(Sema *s) {
     int errors = error_count();
     check_recursion(s);
     check_send(s);
+    check_spawns(s);
     return error_count() == errors;
 }

@@ -44,6 +44,22 @@ static const char *sub_frame_type(AwaitPoint *ap) {
 
 static void dyn_frame_struct(Emit *e, Fut *f);
 
+static Fut *comb_fut(AwaitPoint *ap, int i) {
+    return ((Target *)((Expr *)ap->comb->calls.data[i])->sema)->fut;
+}
+
+/* join/select: the operands' frames and outputs side by side. */
+static void comb_struct(Emit *e, AwaitPoint *ap) {
+    Buf *h = e->h.b;
+    buf_printf(h, "        struct {   /* %s */\n", ap->comb->select ? "select" : "join");
+    for (int i = 0; i < ap->comb->calls.len; i++) {
+        const char *g = comb_fut(ap, i)->cname;
+        buf_printf(h, "            %s_frame s%d;\n            %s_output o%d;\n", g, i + 1, g, i + 1);
+    }
+    buf_printf(h, "            unsigned ait_done;   /* bit i: operand i finished */\n");
+    buf_printf(h, "        } %s;\n", ap->field);
+}
+
 static const char *describe(Fut *f) {
     Func *fn = f->func;
     const char *where = fn->loc.file >= 0 ? xprintf(" (%s:%d)", base_name(src_name(fn->loc.file)), fn->loc.line) : "";
@@ -74,7 +90,10 @@ void emit_frame_struct(Emit *e, Fut *f) {
         buf_puts(h, "    union {   /* the future awaited at each state */\n");
         for (int i = 0; i < pts->len; i++) {
             AwaitPoint *ap = pts->data[i];
-            buf_printf(h, "        %s %s;\n", sub_frame_type(ap), ap->field);
+            if (ap->comb)
+                comb_struct(e, ap);
+            else
+                buf_printf(h, "        %s %s;\n", sub_frame_type(ap), ap->field);
         }
         buf_puts(h, "    };\n");
     }
@@ -128,7 +147,14 @@ void emit_fut_prototypes(Emit *e, Fut *f) {
                    n, comma(ps));
     buf_printf(h, "ait_poll %s_poll(%s_frame *f, ait_cx *cx, %s_output *out);\n", n, n, n);
     buf_printf(h, "void %s_drop(%s_frame *f);\n", n, n);
-    buf_printf(h, "int %s_block_on(ait_rt *rt_, %s_output *out_%s);\n\n", n, n, comma(ps));
+    buf_printf(h, "int %s_block_on(ait_rt *rt_, %s_output *out_%s);\n", n, n, comma(ps));
+    buf_printf(h, "ait_task *%s_spawn_local(ait_rt *rt_%s);\n", n, comma(ps));
+    if (f->kind == FUT_DYN)
+        buf_printf(h, "ait_task *%s_spawn(ait_rt *rt_, %s_send_dyn self%s);   /* send dyn only */\n",
+                   n, f->iface->name, params_str(e, f->func, "a"));
+    else if (f->send)
+        buf_printf(h, "ait_task *%s_spawn(ait_rt *rt_%s);   /* a send future */\n", n, comma(ps));
+    buf_putc(h, '\n');
 }
 
 /* ---- dyn calls ---------------------------------------------------------- */
@@ -241,29 +267,125 @@ static void poll_fn(Emit *e, Fut *f) {
     buf_puts(c, "    f->ait_state = -1;\n    return AIT_READY;\n}\n\n");
 }
 
+/* Drops what the frame awaits in its current state (for join/select,
+ * the operands not finished yet). */
+static void drop_awaited_fn(Emit *e, Fut *f) {
+    Buf *c = e->c.b;
+    Vec *pts = &f->low->points;
+    buf_printf(c, "static void %s_ait_drop_awaited(%s_frame *f) {\n    switch (f->ait_state) {\n",
+               f->cname, f->cname);
+    for (int i = 0; i < pts->len; i++) {
+        AwaitPoint *ap = pts->data[i];
+        buf_printf(c, "    case %d:\n", ap->state);
+        for (int k = 0; ap->comb && k < ap->comb->calls.len; k++) {
+            buf_printf(c, "        if (!(f->%s.ait_done & %uu))\n", ap->field, 1u << k);
+            buf_printf(c, "            %s_drop(&f->%s.s%d);\n", comb_fut(ap, k)->cname,
+                       ap->field, k + 1);
+        }
+        if (ap->comb)
+            buf_printf(c, "        f->%s.ait_done = %uu;\n", ap->field,
+                       (1u << ap->comb->calls.len) - 1);
+        else
+            buf_printf(c, "        %s_drop(&f->%s);\n", ((Target *)ap->await->lhs->sema)->fut->cname,
+                       ap->field);
+        buf_puts(c, "        break;\n");
+    }
+    buf_puts(c, "    default:\n        break;\n    }\n}\n\n");
+}
+
 static void drop_fn(Emit *e, Fut *f) {
     Buf *c = e->c.b;
     buf_printf(c, "void %s_drop(%s_frame *f) {\n", f->cname, f->cname);
-    Vec *pts = &f->low->points;
-    if (pts->len) {
-        buf_puts(c, "    switch (f->ait_state) {\n");
-        for (int i = 0; i < pts->len; i++) {
-            AwaitPoint *ap = pts->data[i];
-            buf_printf(c, "    case %d:\n        %s_drop(&f->%s);\n        break;\n", ap->state,
-                       ((Target *)ap->await->lhs->sema)->fut->cname, ap->field);
-        }
-        buf_puts(c, "    default:\n        break;\n    }\n");
-    }
+    if (f->low->points.len)
+        buf_printf(c, "    %s_ait_drop_awaited(f);\n", f->cname);
     if (has_unwind(f))
         buf_printf(c, "    %s_ait_unwind(f);\n", f->cname);
     buf_puts(c, "    f->ait_state = -1;\n}\n\n");
 }
 
-static void block_on_fn(Emit *e, Fut *f) {
+/* Type-erased poll and drop: for block_on, tasks and vtables. */
+static void erased_fns(Emit *e, Fut *f) {
     Buf *c = e->c.b;
     const char *n = f->cname;
     buf_printf(c, "static ait_poll %s_ait_poll_any(void *f, ait_cx *cx, void *out) {\n", n);
     buf_printf(c, "    return %s_poll(f, cx, out);\n}\n\n", n);
+    buf_printf(c, "static void %s_ait_drop_any(void *f) {\n    %s_drop(f);\n}\n\n", n, n);
+}
+
+/* The parameters of f's init after the frame, as declarations and names. */
+static void init_params(Emit *e, Fut *f, Vec *decls, Vec *names) {
+    if (f->kind == FUT_DYN) {
+        vec_push(decls, xprintf("%s_dyn self", f->iface->name));
+        vec_push(names, "self");
+        for (int i = 0; i < f->func->params.len; i++) {
+            Param *p = f->func->params.data[i];
+            const char *name = xprintf("a%d", i + 1);
+            vec_push(decls, (void *)decl_str(e, p->spec, p->decl, name));
+            vec_push(names, (void *)name);
+        }
+        return;
+    }
+    for (int i = 0; i < f->params.len; i++) {
+        Var *v = f->params.data[i];
+        vec_push(decls, (void *)decl_str(e, v->spec, v->decl, v->field));
+        vec_push(names, (void *)v->field);
+    }
+}
+
+/* F_spawn / F_spawn_local: the arguments travel in a struct to an init
+ * adapter that the runtime calls before the task is first polled. */
+static void spawn_fn(Emit *e, Fut *f, bool local, Vec *decls, Vec *names) {
+    Buf *c = e->c.b;
+    const char *n = f->cname;
+    bool send_dyn = !local && f->kind == FUT_DYN;   /* only a send dyn may go to other threads */
+    buf_printf(c, "ait_task *%s_spawn%s(ait_rt *rt_", n, local ? "_local" : "");
+    for (int i = 0; i < decls->len; i++)
+        buf_printf(c, ", %s", i == 0 && send_dyn ? xprintf("%s_send_dyn self", f->iface->name)
+                                                 : (char *)decls->data[i]);
+    buf_puts(c, ") {\n");
+    if (names->len)
+        buf_printf(c, "    %s_ait_args a_;\n", n);
+    for (int i = 0; i < names->len; i++) {
+        const char *name = names->data[i];
+        if (i == 0 && send_dyn)
+            buf_printf(c, "    a_.self = %s_send_dyn_as_dyn(self);\n", f->iface->name);
+        else
+            buf_printf(c, "    a_.%s = %s;\n", name, name);
+    }
+    buf_printf(c, "    return ait_spawn%s(rt_, sizeof(%s_frame), _Alignof(%s_frame), "
+                  "sizeof(%s_output),\n        %s_ait_spawn_init, %s, %s_ait_poll_any, "
+                  "%s_ait_drop_any);\n}\n\n", local ? "_local" : "", n, n, n, n,
+               names->len ? "&a_" : "NULL", n, n);
+}
+
+static void spawn_fns(Emit *e, Fut *f) {
+    Buf *c = e->c.b;
+    const char *n = f->cname;
+    Vec decls = {0}, names = {0};
+    init_params(e, f, &decls, &names);
+    if (names.len) {
+        buf_printf(c, "typedef struct %s_ait_args {\n", n);
+        for (int i = 0; i < decls.len; i++)
+            buf_printf(c, "    %s;\n", (char *)decls.data[i]);
+        buf_printf(c, "} %s_ait_args;\n\n", n);
+    }
+    buf_printf(c, "static void %s_ait_spawn_init(void *frame, void *arg) {\n", n);
+    if (names.len) {
+        buf_printf(c, "    %s_ait_args *a_ = arg;\n    %s_init(frame", n, n);
+        for (int i = 0; i < names.len; i++)
+            buf_printf(c, ", a_->%s", (char *)names.data[i]);
+        buf_puts(c, ");\n}\n\n");
+    } else {
+        buf_printf(c, "    (void)arg;\n    %s_init(frame);\n}\n\n", n);
+    }
+    spawn_fn(e, f, true, &decls, &names);
+    if (f->send || f->kind == FUT_DYN)
+        spawn_fn(e, f, false, &decls, &names);
+}
+
+static void block_on_fn(Emit *e, Fut *f) {
+    Buf *c = e->c.b;
+    const char *n = f->cname;
     buf_printf(c, "int %s_block_on(ait_rt *rt_, %s_output *out_%s) {\n", n, n,
                comma(self_params(e, f)));
     buf_printf(c, "    %s_frame frame_;\n    %s_output result_;\n", n, n);
@@ -280,11 +402,15 @@ void emit_fut_code(Emit *e, Fut *f) {
     } else {
         if (has_unwind(f))
             unwind_fn(e, f);
-        if (f->low->points.len)
+        if (f->low->points.len) {
+            drop_awaited_fn(e, f);
             fail_fn(e, f);
+        }
         init_fn(e, f);
         poll_fn(e, f);
         drop_fn(e, f);
     }
+    erased_fns(e, f);
     block_on_fn(e, f);
+    spawn_fns(e, f);
 }

@@ -122,20 +122,152 @@ static void call_args(Emit *e, Target *t, Expr *call) {
     }
 }
 
+static void declare_temp(Emit *e, Stmt *s, Var *temp, int level) {
+    if (temp->in_frame)
+        return;
+    indent(B(e), level);
+    buf_printf(B(e), "%s %s;\n", temp->type_text, temp->cname);
+    out_line_directive(e, &e->c, s->loc);   /* the arguments are on the statement's line */
+}
+
+/* G_init(&sub, receiver, args...); */
+static void init_call(Emit *e, Expr *call, const char *field, int level) {
+    Target *t = call->sema;
+    indent(B(e), level);
+    buf_printf(B(e), "%s_init(&f->%s", t->fut->cname, field);
+    call_args(e, t, call);
+    buf_puts(B(e), ");\n");
+}
+
+static const char *sub_name(AwaitPoint *ap, int i, const char *what) {
+    return xprintf("%s.%s%d", ap->field, what, i + 1);
+}
+
+/* One operand of join/select, polled until it is done; for select the
+ * first to finish sets the winner. */
+static void comb_poll(Emit *e, AwaitPoint *ap, int i, int level) {
+    Comb *c = ap->comb;
+    const char *g = ((Target *)((Expr *)c->calls.data[i])->sema)->fut->cname;
+    const char *done = xprintf("f->%s.ait_done", ap->field);
+    indent(B(e), level);
+    buf_printf(B(e), "if (%s!(%s & %uu)) {\n", c->select ? xprintf("%s < 0 && ", ap->temp->cname) : "",
+               done, 1u << i);
+    indent(B(e), level + 1);
+    buf_printf(B(e), "ait_r = %s_poll(&f->%s, cx, &f->%s);\n", g, sub_name(ap, i, "s"),
+               sub_name(ap, i, "o"));
+    indent(B(e), level + 1);
+    buf_puts(B(e), "if (ait_r != AIT_PENDING) {\n");
+    indent(B(e), level + 2);
+    buf_printf(B(e), "%s_drop(&f->%s);\n", g, sub_name(ap, i, "s"));
+    indent(B(e), level + 2);
+    buf_printf(B(e), "%s |= %uu;\n", done, 1u << i);
+    indent(B(e), level + 2);
+    buf_printf(B(e), "if (ait_r == AIT_ERROR) {\n");
+    indent(B(e), level + 3);
+    buf_printf(B(e), "%s_ait_drop_awaited(f);\n", e->fut->cname);
+    indent(B(e), level + 3);
+    buf_printf(B(e), "return %s_ait_fail(f);\n", e->fut->cname);
+    indent(B(e), level + 2);
+    buf_puts(B(e), "}\n");
+    if (c->select) {
+        indent(B(e), level + 2);
+        buf_printf(B(e), "%s = %d;\n", ap->temp->cname, i);
+    }
+    indent(B(e), level + 1);
+    buf_puts(B(e), "}\n");
+    indent(B(e), level);
+    buf_puts(B(e), "}\n");
+}
+
+/* The outputs of join/select go to their targets once complete. */
+static void comb_assign(Emit *e, AwaitPoint *ap, int level) {
+    Comb *c = ap->comb;
+    for (int i = 0; i < c->lhs.len; i++) {
+        Expr *lhs = c->lhs.data[i];
+        if (!lhs)
+            continue;
+        indent(B(e), level);
+        if (c->select)
+            buf_printf(B(e), "if (%s == %d)\n", ap->temp->cname, i), indent(B(e), level + 1);
+        cprint_expr(B(e), lhs, PREC_UNARY, &e->hooks);
+        buf_printf(B(e), " = f->%s;\n", sub_name(ap, i, "o"));
+    }
+}
+
+static void comb_stmt(Emit *e, Stmt *s, int level) {
+    AwaitPoint *ap = s->sema;
+    Comb *c = ap->comb;
+    declare_temp(e, s, ap->temp, level);
+    for (int i = 0; i < c->calls.len; i++)
+        init_call(e, c->calls.data[i], sub_name(ap, i, "s"), level);
+    indent(B(e), level);
+    buf_printf(B(e), "f->%s.ait_done = 0;\n", ap->field);
+    indent(B(e), level);
+    buf_printf(B(e), "f->ait_state = %d;\n", ap->state);
+    buf_printf(B(e), "ait_s%d:\n", ap->state);
+    indent(B(e), level);
+    buf_printf(B(e), "%s = %s;\n", ap->temp->cname, c->select ? "-1" : "0");
+    for (int i = 0; i < c->calls.len; i++)
+        comb_poll(e, ap, i, level);
+    indent(B(e), level);
+    if (c->select)
+        buf_printf(B(e), "if (%s < 0)\n", ap->temp->cname);
+    else
+        buf_printf(B(e), "if (f->%s.ait_done != %uu)\n", ap->field, (1u << c->calls.len) - 1);
+    indent(B(e), level + 1);
+    buf_puts(B(e), "return AIT_PENDING;\n");
+    if (c->select) {   /* the losers are dropped */
+        indent(B(e), level);
+        buf_printf(B(e), "%s_ait_drop_awaited(f);\n", e->fut->cname);
+    }
+    comb_assign(e, ap, level);
+}
+
+/* spawn: the task starts now; a failure to start fails this future. */
+static void spawn_stmt(Emit *e, Stmt *s, int level) {
+    SpawnPoint *sp = s->sema;
+    Expr *call = sp->spawn->lhs;
+    Target *t = call->sema;
+    bool local = !strcmp(sp->spawn->op, "spawn_local");
+    declare_temp(e, s, sp->temp, level);
+    indent(B(e), level);
+    buf_printf(B(e), "%s = %s_spawn%s(cx->rt", sp->temp->cname, t->fut->cname,
+               local ? "_local" : "");
+    if (t->recv) {
+        Target raw = *t;   /* F_spawn of a dyn call takes the send dyn as it is */
+        raw.send_dyn = t->send_dyn && local;
+        buf_puts(B(e), ", ");
+        emit_receiver(e, B(e), &raw);
+    }
+    for (int i = 0; i < call->args.len; i++) {
+        buf_puts(B(e), ", ");
+        cprint_expr(B(e), call->args.data[i], PREC_ASSIGN, &e->hooks);
+    }
+    buf_puts(B(e), ");\n");
+    indent(B(e), level);
+    buf_printf(B(e), "if (!%s) {\n", sp->temp->cname);
+    indent(B(e), level + 1);
+    buf_puts(B(e), "ait_fail(cx, errno ? -errno : AIT_ENOMEM);\n");
+    emit_defers(e, &sp->unwind, level + 1);
+    indent(B(e), level + 1);
+    buf_puts(B(e), "f->ait_state = -1;\n");
+    indent(B(e), level + 1);
+    buf_puts(B(e), "return AIT_ERROR;\n");
+    indent(B(e), level);
+    buf_puts(B(e), "}\n");
+}
+
 static void await_stmt(Emit *e, Stmt *s, int level) {
     AwaitPoint *ap = s->sema;
+    if (ap->comb) {
+        comb_stmt(e, s, level);
+        return;
+    }
     Expr *call = ap->await->lhs;
     Target *t = call->sema;
     const char *g = t->fut->cname;
-    if (!ap->temp->in_frame) {
-        indent(B(e), level);
-        buf_printf(B(e), "%s %s;\n", ap->temp->type_text, ap->temp->cname);
-        out_line_directive(e, &e->c, s->loc);   /* the arguments are on the await's line */
-    }
-    indent(B(e), level);
-    buf_printf(B(e), "%s_init(&f->%s", g, ap->field);
-    call_args(e, t, call);
-    buf_puts(B(e), ");\n");
+    declare_temp(e, s, ap->temp, level);
+    init_call(e, call, ap->field, level);
     indent(B(e), level);
     buf_printf(B(e), "f->ait_state = %d;\n", ap->state);
     buf_printf(B(e), "ait_s%d:\n", ap->state);
@@ -277,6 +409,8 @@ static void for_stmt(Emit *e, Stmt *s, int level) {
 static bool starts_with_decl(Stmt *s) {
     if (s->kind == S_AWAIT)
         return !((AwaitPoint *)s->sema)->temp->in_frame;
+    if (s->kind == S_SPAWN)
+        return !((SpawnPoint *)s->sema)->temp->in_frame;
     if (s->kind != S_DECL)
         return false;
     Var *v = ((InitDecl *)s->decl->decls.data[0])->sema;
@@ -318,6 +452,7 @@ static void stmt(Emit *e, Stmt *s, int level) {
         return;
     case S_NULL: indent(B(e), level); buf_puts(B(e), ";\n"); return;
     case S_AWAIT: await_stmt(e, s, level); return;
+    case S_SPAWN: spawn_stmt(e, s, level); return;
     case S_RETURN: return_stmt(e, s, level, false); return;
     case S_BREAK: jump_stmt(e, s, "break", level); return;
     case S_CONTINUE: jump_stmt(e, s, "continue", level); return;

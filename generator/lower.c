@@ -125,7 +125,7 @@ static bool init_special(Init *in) {
 static bool has_special(Expr *e) {
     if (!e)
         return false;
-    if (e->kind == E_AWAIT || e->kind == E_TRY)
+    if (e->kind == E_AWAIT || e->kind == E_TRY || e->kind == E_SPAWN)
         return true;
     if (has_special(e->lhs) || has_special(e->rhs) || has_special(e->cond))
         return true;
@@ -143,21 +143,49 @@ static void lower_into(L *l, Stmt *s, Vec *out);
 
 static const char *output_type(Fut *g) { return xprintf("%s_output", g->cname); }
 
-static Expr *hoist_await(L *l, Expr *e, Vec *pre) {
-    Expr *call = e->lhs;
+/* The receiver and arguments of a call, evaluated before it starts. */
+static void hoist_call(L *l, Expr *call, Vec *pre) {
     Target *t = call->sema;
     if (t->recv)
         t->recv = hoist(l, t->recv, pre);
     for (int i = 0; i < call->args.len; i++)
         call->args.data[i] = hoist(l, call->args.data[i], pre);
+}
+
+static Expr *hoist_await(L *l, Expr *e, Vec *pre) {
     AwaitPoint *ap = xalloc(sizeof *ap);
     ap->await = e;
-    ap->temp = new_temp(l, output_type(t->fut), "r");
+    if (e->sema) {                      /* join / select */
+        ap->comb = e->sema;
+        for (int i = 0; i < ap->comb->calls.len; i++) {
+            hoist_call(l, ap->comb->calls.data[i], pre);
+            Expr *lhs = ap->comb->lhs.data[i];
+            if (lhs && has_special(lhs))
+                error_at(lhs->loc, "the target of a join/select output cannot await");
+        }
+        ap->temp = new_temp(l, "int", "r");
+    } else {
+        Target *t = e->lhs->sema;
+        hoist_call(l, e->lhs, pre);
+        ap->temp = new_temp(l, output_type(t->fut), "r");
+    }
     Stmt *s = new_stmt(S_AWAIT, e->loc);
     s->expr = e;
     s->sema = ap;
     vec_push(pre, s);
     return var_ref(ap->temp, e->loc);
+}
+
+static Expr *hoist_spawn(L *l, Expr *e, Vec *pre) {
+    hoist_call(l, e->lhs, pre);
+    SpawnPoint *sp = xalloc(sizeof *sp);
+    sp->spawn = e;
+    sp->temp = new_temp(l, "ait_task *", "task");
+    Stmt *s = new_stmt(S_SPAWN, e->loc);
+    s->expr = e;
+    s->sema = sp;
+    vec_push(pre, s);
+    return var_ref(sp->temp, e->loc);
 }
 
 /* try X: the value of X, returned at once when negative. */
@@ -231,8 +259,8 @@ static Expr *hoist_cond(L *l, Expr *e, Vec *pre) {
                  "statement of its own");
         return e;
     }
-    Fut *g = ((Target *)typed->lhs->sema)->fut;
-    Var *t = new_temp(l, output_type(g), "t");
+    const char *type = typed->sema ? "int" : output_type(((Target *)typed->lhs->sema)->fut);
+    Var *t = new_temp(l, type, "t");
     vec_push(pre, temp_decl(t, NULL, e->loc));
     Stmt *iff = new_stmt(S_IF, e->loc);
     iff->cond = c;
@@ -268,6 +296,8 @@ static Expr *hoist(L *l, Expr *e, Vec *pre) {
     switch (e->kind) {
     case E_AWAIT:
         return hoist_await(l, e, pre);
+    case E_SPAWN:
+        return hoist_spawn(l, e, pre);
     case E_TRY:
         return hoist_try(l, e, pre);
     case E_BINARY:
@@ -614,12 +644,27 @@ static void annotate_loop_body(A *a, Stmt *s, Block *loop_block) {
     vec_push(&a->loops, sp);
 }
 
-static void annotate_await(A *a, Stmt *s) {
-    AwaitPoint *ap = s->sema;
-    Expr *call = ap->await->lhs;
+static void refs_in_call(A *a, Expr *call) {
     refs_in(a, ((Target *)call->sema)->recv);
     for (int i = 0; i < call->args.len; i++)
         refs_in(a, call->args.data[i]);
+}
+
+static void annotate_spawn(A *a, Stmt *s) {
+    SpawnPoint *sp = s->sema;
+    refs_in_call(a, sp->spawn->lhs);
+    sp->unwind = *defers_until(a, NULL);
+    declare_var(a, sp->temp);
+    a->pos++;
+}
+
+static void annotate_await(A *a, Stmt *s) {
+    AwaitPoint *ap = s->sema;
+    if (ap->comb)
+        for (int i = 0; i < ap->comb->calls.len; i++)
+            refs_in_call(a, ap->comb->calls.data[i]);
+    else
+        refs_in_call(a, ap->await->lhs);
     a->pos++;
     vec_push(&a->l->low->points, ap);
     ap->state = a->l->low->points.len;
@@ -628,6 +673,8 @@ static void annotate_await(A *a, Stmt *s) {
     ap->unwind = *unwind;
     declare_var(a, ap->temp);
     a->pos++;
+    for (int i = 0; ap->comb && i < ap->comb->lhs.len; i++)
+        refs_in(a, ap->comb->lhs.data[i]);   /* written once it completes */
 }
 
 static void annotate(A *a, Stmt *s) {
@@ -654,6 +701,9 @@ static void annotate(A *a, Stmt *s) {
         return;
     case S_AWAIT:
         annotate_await(a, s);
+        return;
+    case S_SPAWN:
+        annotate_spawn(a, s);
         return;
     case S_RETURN:
         refs_in(a, s->expr);

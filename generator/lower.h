@@ -18,12 +18,20 @@
 typedef struct AwaitPoint {
     int state;               /* 1..n: the state while suspended here */
     Expr *await;             /* E_AWAIT; await->lhs is the call, with its Target */
+    Comb *comb;              /* join/select: several calls awaited together */
     Var *temp;               /* receives the output */
     Vec unwind;              /* Stmt*: S_DEFERs to run if dropped here, in order */
     const char *field;       /* the sub-future's frame field: "ait_aw3" */
     const char *frame_type;  /* "get_frame" */
     Vec live;                /* Var*: frame variables live across it (--frame-report) */
 } AwaitPoint;
+
+/* spawn CALL: the task is started at once; the handle goes to temp. */
+typedef struct SpawnPoint {
+    Expr *spawn;             /* E_SPAWN; spawn->lhs is the call, with its Target */
+    Var *temp;               /* ait_task * */
+    Vec unwind;              /* S_DEFERs to run if the spawn fails */
+} SpawnPoint;
 
 /* A node of the frame layout: a block's variables, then a union of the
  * layouts of its child blocks (siblings never live at the same time). */

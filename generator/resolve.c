@@ -365,24 +365,8 @@ static const char *callee_name(Expr *call) {
 
 /* ---- expressions ---------------------------------------------------- */
 
-static void resolve_await(R *r, Expr *e) {
-    if (!r->is_async)
-        error_at(e->loc, "'await' outside an async function");
-    else if (r->in_defer)
-        error_at(e->loc, "'await' inside a defer statement is not supported");
-    Expr *call = e->lhs;
-    while (call->kind == E_PAREN)
-        call = call->lhs;
-    if (call->kind == E_SPAWN) {
-        resolve_expr(r, call);
-        return;
-    }
-    if (call->kind != E_CALL) {
-        error_at(e->lhs->loc, "'await' needs a call of an async function");
-        resolve_expr(r, e->lhs);
-        return;
-    }
-    e->lhs = call;
+/* Resolves CALL that is awaited or spawned: it must be async. */
+static Target *resolve_async_call(R *r, Expr *call) {
     int errors = error_count();
     r->quiet = false;
     Target *t = resolve_call(r, call);
@@ -398,8 +382,111 @@ static void resolve_await(R *r, Expr *e) {
         error_at(call->lhs->loc, "method '%s' is not async; it cannot be awaited",
                  callee_name(call));
     call->sema = t;
-    if (t && t->kind == CT_ASYNC)
+    return t && t->kind == CT_ASYNC ? t : NULL;
+}
+
+static Expr *strip_parens(Expr *e) {
+    while (e->kind == E_PAREN)
+        e = e->lhs;
+    return e;
+}
+
+static bool is_combinator(R *r, Expr *call) {
+    Expr *fn = call->lhs;
+    if (fn->kind != E_IDENT || (strcmp(fn->name, "join") && strcmp(fn->name, "select")))
+        return false;
+    if (lookup(r, fn->name))
+        return false;
+    for (int i = 0; i < r->s->funcs.len; i++)
+        if (!strcmp(((Func *)r->s->funcs.data[i])->name, fn->name))
+            return false;
+    return true;
+}
+
+/* await join(a = f(x), g(y)) / await select(...): each operand is awaited
+ * as if alone (for the checks it is an await of its own). */
+static void resolve_combinator(R *r, Expr *e, Expr *call) {
+    Comb *c = xalloc(sizeof *c);
+    c->select = !strcmp(call->lhs->name, "select");
+    if (!call->args.len)
+        error_at(call->loc, "'%s' needs at least one future", call->lhs->name);
+    for (int i = 0; i < call->args.len; i++) {
+        Expr *arg = strip_parens(call->args.data[i]), *lhs = NULL;
+        if (arg->kind == E_ASSIGN && !strcmp(arg->op, "=")) {
+            lhs = arg->lhs;
+            resolve_expr(r, lhs);
+            arg = strip_parens(arg->rhs);
+        }
+        if (arg->kind != E_CALL) {
+            error_at(arg->loc, "an operand of '%s' must be a call of an async function, "
+                     "optionally assigned: x = f(...)", call->lhs->name);
+            continue;
+        }
+        if (!resolve_async_call(r, arg))
+            continue;
+        vec_push(&c->calls, arg);
+        vec_push(&c->lhs, lhs);
+        Expr *one = xalloc(sizeof *one);
+        one->kind = E_AWAIT;
+        one->lhs = arg;
+        one->loc = arg->loc;
+        vec_push(&r->f->awaits, one);
+    }
+    e->sema = c;
+}
+
+static void resolve_await(R *r, Expr *e) {
+    if (!r->is_async)
+        error_at(e->loc, "'await' outside an async function");
+    else if (r->in_defer)
+        error_at(e->loc, "'await' inside a defer statement is not supported");
+    Expr *call = strip_parens(e->lhs);
+    if (call->kind == E_SPAWN) {
+        error_at(e->lhs->loc, "'spawn' gives a task handle; await its result with "
+                 "ait_task_join(task, &out)");
+        return;
+    }
+    if (call->kind != E_CALL) {
+        error_at(e->lhs->loc, "'await' needs a call of an async function");
+        resolve_expr(r, e->lhs);
+        return;
+    }
+    e->lhs = call;
+    if (is_combinator(r, call)) {
+        resolve_combinator(r, e, call);
+        return;
+    }
+    if (resolve_async_call(r, call))
         vec_push(&r->f->awaits, e);
+}
+
+/* spawn CALL / spawn_local CALL: a task of CALL's future on the current
+ * runtime; the expression is its handle (ait_task *). */
+static void resolve_spawn(R *r, Expr *e) {
+    bool local = !strcmp(e->op, "spawn_local");
+    if (!r->is_async) {
+        error_at(e->loc, "'%s' outside an async function (from C, call F_spawn%s)", e->op,
+                 local ? "_local" : "");
+        return;
+    }
+    Expr *call = strip_parens(e->lhs);
+    if (call->kind != E_CALL) {
+        error_at(e->lhs->loc, "'%s' needs a call of an async function", e->op);
+        resolve_expr(r, e->lhs);
+        return;
+    }
+    e->lhs = call;
+    Target *t = resolve_async_call(r, call);
+    if (!t || !t->fut)
+        return;
+    FutKind k = t->fut->kind;
+    if (k == FUT_EXTERN || k == FUT_PRELUDE) {
+        error_at(call->loc, "cannot spawn extern async '%s' directly; await it inside an "
+                 "async function and spawn that", t->fut->cname);
+        return;
+    }
+    e->sema = t;
+    vec_push(&r->f->spawns, e);
 }
 
 static bool integer_return(Func *fn) {
@@ -439,7 +526,7 @@ static void resolve_expr(R *r, Expr *e) {
         resolve_expr(r, e->lhs);
         return;
     case E_SPAWN:
-        error_at(e->loc, "'spawn' is not supported yet (see docs/language.md)");
+        resolve_spawn(r, e);
         return;
     case E_CALL: {
         Target *t = resolve_call(r, e);

@@ -59,7 +59,9 @@ struct Fut {
     bool emit;               /* its code is emitted by this unit */
     bool send;               /* may run on the multi-threaded executor */
     int send_state;          /* 0 unknown, 1 being computed, 2 known */
-    Vec awaits;              /* Expr* (E_AWAIT) in this body, in order */
+    Vec awaits;              /* Expr* (E_AWAIT) in this body, in order; the operands of
+                                join/select appear as E_AWAITs of their own */
+    Vec spawns;              /* Expr* (E_SPAWN) in this body */
     Vec params;              /* Var*: self first for methods, then the parameters */
     Vec vars;                /* Var*: every variable of the body, params included */
     bool boxed;              /* FUT_DYN: frame boxed (its inline storage would recurse) */
@@ -116,6 +118,14 @@ typedef struct Target {
     bool send_dyn;           /* receiver is a send dyn I: converted with I_send_dyn_as_dyn */
     const char *iface;       /* dyn calls: the interface */
 } Target;
+
+/* await join(...) / await select(...): futures awaited together, on the
+ * E_AWAIT's sema. Each operand is CALL or LVALUE = CALL. */
+typedef struct Comb {
+    bool select;             /* first ready wins, the others are dropped */
+    Vec calls;               /* Expr* E_CALL, each with its Target */
+    Vec lhs;                 /* Expr* receiving the output, or NULL; parallel */
+} Comb;
 
 /* The unit's tables (check.c). */
 typedef struct Sema {

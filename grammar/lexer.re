@@ -211,6 +211,7 @@ int lexer_next(Lexer *L, Token *t) {
         "defer"               { return token(L, t, TK_DEFER); }
         "try"                 { return token(L, t, TK_TRY); }
         "spawn"               { return token(L, t, TK_SPAWN); }
+        "spawn_local"         { return token(L, t, TK_SPAWN_LOCAL); }
         "import"              { return token(L, t, TK_IMPORT); }
 
         ident                 { return token(L, t, TK_IDENT); }

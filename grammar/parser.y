@@ -88,7 +88,7 @@ bool aitParseAccepts(void *yyp, int kind) {
     SIZEOF STATIC STRUCT SWITCH TYPEDEF UNION UNSIGNED VOID VOLATILE WHILE
     ALIGNAS ALIGNOF ATOMIC BOOL COMPLEX GENERIC IMAGINARY NORETURN
     STATIC_ASSERT THREAD_LOCAL
-    INTERFACE IMPL ASYNC AWAIT DYN DEFER TRY SPAWN IMPORT TYPES SEND
+    INTERFACE IMPL ASYNC AWAIT DYN DEFER TRY SPAWN SPAWN_LOCAL IMPORT TYPES SEND
     LBRACKET RBRACKET LPAREN RPAREN LBRACE RBRACE DOT ARROW INC DEC
     AMP STAR PLUS MINUS TILDE BANG SLASH PERCENT SHL SHR LT GT LE GE
     EQEQ NE CARET PIPE ANDAND OROR QUESTION COLON SEMI ELLIPSIS
@@ -722,6 +722,9 @@ unary_expr(A) ::= BANG(T) cast_expr(E).  { A = mk_unary(E_UNARY, "!", E, T.loc);
 unary_expr(A) ::= AWAIT(T) cast_expr(E). { A = mk_unary(E_AWAIT, "await", E, T.loc); }
 unary_expr(A) ::= TRY(T) cast_expr(E).   { A = mk_unary(E_TRY, "try", E, T.loc); }
 unary_expr(A) ::= SPAWN(T) cast_expr(E). { A = mk_unary(E_SPAWN, "spawn", E, T.loc); }
+unary_expr(A) ::= SPAWN_LOCAL(T) cast_expr(E). {
+    A = mk_unary(E_SPAWN, "spawn_local", E, T.loc);
+}
 unary_expr(A) ::= SIZEOF(T) unary_expr(E). {
     A = mk_unary(E_SIZEOF_EXPR, "sizeof", E, T.loc);
 }

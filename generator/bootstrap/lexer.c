@@ -229,13 +229,13 @@ int lexer_next(Lexer *L, Token *t) {
 		case '}': goto yy69;
 		case '~': goto yy70;
 		default:
-			if (L->lim <= L->cur) goto yy453;
+			if (L->lim <= L->cur) goto yy460;
 			goto yy1;
 	}
 yy1:
 	++L->cur;
 yy2:
-#line 271 "grammar/lexer.re"
+#line 272 "grammar/lexer.re"
 	{ return stray(L, t); }
 #line 241 "generator/bootstrap/lexer.c"
 yy3:
@@ -260,7 +260,7 @@ yy5:
 		default: goto yy6;
 	}
 yy6:
-#line 240 "grammar/lexer.re"
+#line 241 "grammar/lexer.re"
 	{ return token(L, t, TK_BANG); }
 #line 266 "generator/bootstrap/lexer.c"
 yy7:
@@ -275,7 +275,7 @@ yy7:
 			goto yy7;
 	}
 yy8:
-#line 222 "grammar/lexer.re"
+#line 223 "grammar/lexer.re"
 	{ return lex_error(L, t, "missing terminating \" character"); }
 #line 281 "generator/bootstrap/lexer.c"
 yy9:
@@ -302,7 +302,7 @@ yy10:
 		default: goto yy11;
 	}
 yy11:
-#line 242 "grammar/lexer.re"
+#line 243 "grammar/lexer.re"
 	{ return token(L, t, TK_PERCENT); }
 #line 308 "generator/bootstrap/lexer.c"
 yy12:
@@ -313,7 +313,7 @@ yy12:
 		default: goto yy13;
 	}
 yy13:
-#line 235 "grammar/lexer.re"
+#line 236 "grammar/lexer.re"
 	{ return token(L, t, TK_AMP); }
 #line 319 "generator/bootstrap/lexer.c"
 yy14:
@@ -327,17 +327,17 @@ yy14:
 		default: goto yy81;
 	}
 yy15:
-#line 220 "grammar/lexer.re"
+#line 221 "grammar/lexer.re"
 	{ return lex_error(L, t, "missing terminating ' character"); }
 #line 333 "generator/bootstrap/lexer.c"
 yy16:
 	++L->cur;
-#line 227 "grammar/lexer.re"
+#line 228 "grammar/lexer.re"
 	{ return token(L, t, TK_LPAREN); }
 #line 338 "generator/bootstrap/lexer.c"
 yy17:
 	++L->cur;
-#line 228 "grammar/lexer.re"
+#line 229 "grammar/lexer.re"
 	{ return token(L, t, TK_RPAREN); }
 #line 343 "generator/bootstrap/lexer.c"
 yy18:
@@ -347,7 +347,7 @@ yy18:
 		default: goto yy19;
 	}
 yy19:
-#line 236 "grammar/lexer.re"
+#line 237 "grammar/lexer.re"
 	{ return token(L, t, TK_STAR); }
 #line 353 "generator/bootstrap/lexer.c"
 yy20:
@@ -358,12 +358,12 @@ yy20:
 		default: goto yy21;
 	}
 yy21:
-#line 237 "grammar/lexer.re"
+#line 238 "grammar/lexer.re"
 	{ return token(L, t, TK_PLUS); }
 #line 364 "generator/bootstrap/lexer.c"
 yy22:
 	++L->cur;
-#line 269 "grammar/lexer.re"
+#line 270 "grammar/lexer.re"
 	{ return token(L, t, TK_COMMA); }
 #line 369 "generator/bootstrap/lexer.c"
 yy23:
@@ -375,7 +375,7 @@ yy23:
 		default: goto yy24;
 	}
 yy24:
-#line 238 "grammar/lexer.re"
+#line 239 "grammar/lexer.re"
 	{ return token(L, t, TK_MINUS); }
 #line 381 "generator/bootstrap/lexer.c"
 yy25:
@@ -396,7 +396,7 @@ yy25:
 		default: goto yy26;
 	}
 yy26:
-#line 231 "grammar/lexer.re"
+#line 232 "grammar/lexer.re"
 	{ return token(L, t, TK_DOT); }
 #line 402 "generator/bootstrap/lexer.c"
 yy27:
@@ -408,7 +408,7 @@ yy27:
 		default: goto yy28;
 	}
 yy28:
-#line 241 "grammar/lexer.re"
+#line 242 "grammar/lexer.re"
 	{ return token(L, t, TK_SLASH); }
 #line 414 "generator/bootstrap/lexer.c"
 yy29:
@@ -481,7 +481,7 @@ yy29:
 		default: goto yy30;
 	}
 yy30:
-#line 217 "grammar/lexer.re"
+#line 218 "grammar/lexer.re"
 	{ return number(L, t); }
 #line 487 "generator/bootstrap/lexer.c"
 yy31:
@@ -491,12 +491,12 @@ yy31:
 		default: goto yy32;
 	}
 yy32:
-#line 256 "grammar/lexer.re"
+#line 257 "grammar/lexer.re"
 	{ return token(L, t, TK_COLON); }
 #line 497 "generator/bootstrap/lexer.c"
 yy33:
 	++L->cur;
-#line 257 "grammar/lexer.re"
+#line 258 "grammar/lexer.re"
 	{ return token(L, t, TK_SEMI); }
 #line 502 "generator/bootstrap/lexer.c"
 yy34:
@@ -509,7 +509,7 @@ yy34:
 		default: goto yy35;
 	}
 yy35:
-#line 245 "grammar/lexer.re"
+#line 246 "grammar/lexer.re"
 	{ return token(L, t, TK_LT); }
 #line 515 "generator/bootstrap/lexer.c"
 yy36:
@@ -519,7 +519,7 @@ yy36:
 		default: goto yy37;
 	}
 yy37:
-#line 258 "grammar/lexer.re"
+#line 259 "grammar/lexer.re"
 	{ return token(L, t, TK_ASSIGN); }
 #line 525 "generator/bootstrap/lexer.c"
 yy38:
@@ -530,12 +530,12 @@ yy38:
 		default: goto yy39;
 	}
 yy39:
-#line 246 "grammar/lexer.re"
+#line 247 "grammar/lexer.re"
 	{ return token(L, t, TK_GT); }
 #line 536 "generator/bootstrap/lexer.c"
 yy40:
 	++L->cur;
-#line 255 "grammar/lexer.re"
+#line 256 "grammar/lexer.re"
 	{ return token(L, t, TK_QUESTION); }
 #line 541 "generator/bootstrap/lexer.c"
 yy41:
@@ -608,7 +608,7 @@ yy42:
 		default: goto yy43;
 	}
 yy43:
-#line 216 "grammar/lexer.re"
+#line 217 "grammar/lexer.re"
 	{ return token(L, t, TK_IDENT); }
 #line 614 "generator/bootstrap/lexer.c"
 yy44:
@@ -621,7 +621,7 @@ yy44:
 	}
 yy45:
 	++L->cur;
-#line 225 "grammar/lexer.re"
+#line 226 "grammar/lexer.re"
 	{ return token(L, t, TK_LBRACKET); }
 #line 627 "generator/bootstrap/lexer.c"
 yy46:
@@ -634,7 +634,7 @@ yy46:
 	}
 yy47:
 	++L->cur;
-#line 226 "grammar/lexer.re"
+#line 227 "grammar/lexer.re"
 	{ return token(L, t, TK_RBRACKET); }
 #line 640 "generator/bootstrap/lexer.c"
 yy48:
@@ -644,7 +644,7 @@ yy48:
 		default: goto yy49;
 	}
 yy49:
-#line 251 "grammar/lexer.re"
+#line 252 "grammar/lexer.re"
 	{ return token(L, t, TK_CARET); }
 #line 650 "generator/bootstrap/lexer.c"
 yy50:
@@ -788,7 +788,7 @@ yy65:
 	}
 yy66:
 	++L->cur;
-#line 229 "grammar/lexer.re"
+#line 230 "grammar/lexer.re"
 	{ return token(L, t, TK_LBRACE); }
 #line 794 "generator/bootstrap/lexer.c"
 yy67:
@@ -799,27 +799,27 @@ yy67:
 		default: goto yy68;
 	}
 yy68:
-#line 252 "grammar/lexer.re"
+#line 253 "grammar/lexer.re"
 	{ return token(L, t, TK_PIPE); }
 #line 805 "generator/bootstrap/lexer.c"
 yy69:
 	++L->cur;
-#line 230 "grammar/lexer.re"
+#line 231 "grammar/lexer.re"
 	{ return token(L, t, TK_RBRACE); }
 #line 810 "generator/bootstrap/lexer.c"
 yy70:
 	++L->cur;
-#line 239 "grammar/lexer.re"
+#line 240 "grammar/lexer.re"
 	{ return token(L, t, TK_TILDE); }
 #line 815 "generator/bootstrap/lexer.c"
 yy71:
 	++L->cur;
-#line 250 "grammar/lexer.re"
+#line 251 "grammar/lexer.re"
 	{ return token(L, t, TK_NE); }
 #line 820 "generator/bootstrap/lexer.c"
 yy72:
 	++L->cur;
-#line 221 "grammar/lexer.re"
+#line 222 "grammar/lexer.re"
 	{ return token(L, t, TK_STRLIT); }
 #line 825 "generator/bootstrap/lexer.c"
 yy73:
@@ -831,7 +831,7 @@ yy73:
 	goto yy7;
 yy74:
 	++L->cur;
-#line 261 "grammar/lexer.re"
+#line 262 "grammar/lexer.re"
 	{ return token(L, t, TK_MODEQ); }
 #line 837 "generator/bootstrap/lexer.c"
 yy75:
@@ -856,12 +856,12 @@ yy77:
 #line 857 "generator/bootstrap/lexer.c"
 yy78:
 	++L->cur;
-#line 253 "grammar/lexer.re"
+#line 254 "grammar/lexer.re"
 	{ return token(L, t, TK_ANDAND); }
 #line 862 "generator/bootstrap/lexer.c"
 yy79:
 	++L->cur;
-#line 266 "grammar/lexer.re"
+#line 267 "grammar/lexer.re"
 	{ return token(L, t, TK_ANDEQ); }
 #line 867 "generator/bootstrap/lexer.c"
 yy80:
@@ -878,7 +878,7 @@ yy81:
 	}
 yy82:
 	++L->cur;
-#line 219 "grammar/lexer.re"
+#line 220 "grammar/lexer.re"
 	{ return lex_error(L, t, "empty character constant"); }
 #line 884 "generator/bootstrap/lexer.c"
 yy83:
@@ -891,32 +891,32 @@ yy83:
 	}
 yy84:
 	++L->cur;
-#line 259 "grammar/lexer.re"
+#line 260 "grammar/lexer.re"
 	{ return token(L, t, TK_MULEQ); }
 #line 897 "generator/bootstrap/lexer.c"
 yy85:
 	++L->cur;
-#line 233 "grammar/lexer.re"
+#line 234 "grammar/lexer.re"
 	{ return token(L, t, TK_INC); }
 #line 902 "generator/bootstrap/lexer.c"
 yy86:
 	++L->cur;
-#line 262 "grammar/lexer.re"
+#line 263 "grammar/lexer.re"
 	{ return token(L, t, TK_ADDEQ); }
 #line 907 "generator/bootstrap/lexer.c"
 yy87:
 	++L->cur;
-#line 234 "grammar/lexer.re"
+#line 235 "grammar/lexer.re"
 	{ return token(L, t, TK_DEC); }
 #line 912 "generator/bootstrap/lexer.c"
 yy88:
 	++L->cur;
-#line 263 "grammar/lexer.re"
+#line 264 "grammar/lexer.re"
 	{ return token(L, t, TK_SUBEQ); }
 #line 917 "generator/bootstrap/lexer.c"
 yy89:
 	++L->cur;
-#line 232 "grammar/lexer.re"
+#line 233 "grammar/lexer.re"
 	{ return token(L, t, TK_ARROW); }
 #line 922 "generator/bootstrap/lexer.c"
 yy90:
@@ -949,7 +949,7 @@ yy93:
 #line 950 "generator/bootstrap/lexer.c"
 yy94:
 	++L->cur;
-#line 260 "grammar/lexer.re"
+#line 261 "grammar/lexer.re"
 	{ return token(L, t, TK_DIVEQ); }
 #line 955 "generator/bootstrap/lexer.c"
 yy95:
@@ -1030,22 +1030,22 @@ yy96:
 		default: goto yy97;
 	}
 yy97:
-#line 243 "grammar/lexer.re"
+#line 244 "grammar/lexer.re"
 	{ return token(L, t, TK_SHL); }
 #line 1036 "generator/bootstrap/lexer.c"
 yy98:
 	++L->cur;
-#line 247 "grammar/lexer.re"
+#line 248 "grammar/lexer.re"
 	{ return token(L, t, TK_LE); }
 #line 1041 "generator/bootstrap/lexer.c"
 yy99:
 	++L->cur;
-#line 249 "grammar/lexer.re"
+#line 250 "grammar/lexer.re"
 	{ return token(L, t, TK_EQEQ); }
 #line 1046 "generator/bootstrap/lexer.c"
 yy100:
 	++L->cur;
-#line 248 "grammar/lexer.re"
+#line 249 "grammar/lexer.re"
 	{ return token(L, t, TK_GE); }
 #line 1051 "generator/bootstrap/lexer.c"
 yy101:
@@ -1055,7 +1055,7 @@ yy101:
 		default: goto yy102;
 	}
 yy102:
-#line 244 "grammar/lexer.re"
+#line 245 "grammar/lexer.re"
 	{ return token(L, t, TK_SHR); }
 #line 1061 "generator/bootstrap/lexer.c"
 yy103:
@@ -1071,7 +1071,7 @@ yy104:
 	}
 yy105:
 	++L->cur;
-#line 267 "grammar/lexer.re"
+#line 268 "grammar/lexer.re"
 	{ return token(L, t, TK_XOREQ); }
 #line 1077 "generator/bootstrap/lexer.c"
 yy106:
@@ -1499,12 +1499,12 @@ yy147:
 	}
 yy148:
 	++L->cur;
-#line 268 "grammar/lexer.re"
+#line 269 "grammar/lexer.re"
 	{ return token(L, t, TK_OREQ); }
 #line 1505 "generator/bootstrap/lexer.c"
 yy149:
 	++L->cur;
-#line 254 "grammar/lexer.re"
+#line 255 "grammar/lexer.re"
 	{ return token(L, t, TK_OROR); }
 #line 1510 "generator/bootstrap/lexer.c"
 yy150:
@@ -1515,22 +1515,22 @@ yy150:
 	}
 yy151:
 	++L->cur;
-#line 218 "grammar/lexer.re"
+#line 219 "grammar/lexer.re"
 	{ return token(L, t, TK_CHARLIT); }
 #line 1521 "generator/bootstrap/lexer.c"
 yy152:
 	++L->cur;
-#line 224 "grammar/lexer.re"
+#line 225 "grammar/lexer.re"
 	{ return token(L, t, TK_ELLIPSIS); }
 #line 1526 "generator/bootstrap/lexer.c"
 yy153:
 	++L->cur;
-#line 264 "grammar/lexer.re"
+#line 265 "grammar/lexer.re"
 	{ return token(L, t, TK_SHLEQ); }
 #line 1531 "generator/bootstrap/lexer.c"
 yy154:
 	++L->cur;
-#line 265 "grammar/lexer.re"
+#line 266 "grammar/lexer.re"
 	{ return token(L, t, TK_SHREQ); }
 #line 1536 "generator/bootstrap/lexer.c"
 yy155:
@@ -3918,7 +3918,6 @@ yy316:
 		case 'X':
 		case 'Y':
 		case 'Z':
-		case '_':
 		case 'a':
 		case 'b':
 		case 'c':
@@ -3945,6 +3944,7 @@ yy316:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
+		case '_': goto yy361;
 		default: goto yy317;
 	}
 yy317:
@@ -3955,28 +3955,28 @@ yy318:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'c': goto yy361;
+		case 'c': goto yy362;
 		default: goto yy42;
 	}
 yy319:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy363;
+		case 't': goto yy364;
 		default: goto yy42;
 	}
 yy320:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'h': goto yy365;
+		case 'h': goto yy366;
 		default: goto yy42;
 	}
 yy321:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy367;
+		case 'e': goto yy368;
 		default: goto yy42;
 	}
 yy322:
@@ -4055,14 +4055,14 @@ yy324:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy368;
+		case 'n': goto yy369;
 		default: goto yy42;
 	}
 yy325:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'i': goto yy369;
+		case 'i': goto yy370;
 		default: goto yy42;
 	}
 yy326:
@@ -4146,106 +4146,106 @@ yy329:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy370;
-		case 'o': goto yy371;
+		case 'a': goto yy371;
+		case 'o': goto yy372;
 		default: goto yy42;
 	}
 yy330:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'c': goto yy372;
+		case 'c': goto yy373;
 		default: goto yy42;
 	}
 yy331:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy374;
+		case 'e': goto yy375;
 		default: goto yy42;
 	}
 yy332:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'i': goto yy375;
+		case 'i': goto yy376;
 		default: goto yy42;
 	}
 yy333:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy376;
+		case 'n': goto yy377;
 		default: goto yy42;
 	}
 yy334:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'u': goto yy377;
+		case 'u': goto yy378;
 		default: goto yy42;
 	}
 yy335:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'c': goto yy378;
+		case 'c': goto yy379;
 		default: goto yy42;
 	}
 yy336:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'd': goto yy379;
+		case 'd': goto yy380;
 		default: goto yy42;
 	}
 yy337:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy380;
+		case 'n': goto yy381;
 		default: goto yy42;
 	}
 yy338:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy381;
+		case 'n': goto yy382;
 		default: goto yy42;
 	}
 yy339:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy382;
+		case 'r': goto yy383;
 		default: goto yy42;
 	}
 yy340:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy383;
+		case 'e': goto yy384;
 		default: goto yy42;
 	}
 yy341:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy384;
+		case 't': goto yy385;
 		default: goto yy42;
 	}
 yy342:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'u': goto yy385;
+		case 'u': goto yy386;
 		default: goto yy42;
 	}
 yy343:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy386;
+		case 't': goto yy387;
 		default: goto yy42;
 	}
 yy344:
@@ -4461,7 +4461,7 @@ yy348:
 		default: goto yy349;
 	}
 yy349:
-#line 214 "grammar/lexer.re"
+#line 215 "grammar/lexer.re"
 	{ return token(L, t, TK_IMPORT); }
 #line 4467 "generator/bootstrap/lexer.c"
 yy350:
@@ -4540,21 +4540,21 @@ yy352:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy388;
+		case 'a': goto yy389;
 		default: goto yy42;
 	}
 yy353:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy389;
+		case 'e': goto yy390;
 		default: goto yy42;
 	}
 yy354:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'c': goto yy390;
+		case 'c': goto yy391;
 		default: goto yy42;
 	}
 yy355:
@@ -4776,255 +4776,262 @@ yy360:
 yy361:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy362;
-	}
-yy362:
-#line 186 "grammar/lexer.re"
-	{ return token(L, t, TK_STATIC); }
-#line 4848 "generator/bootstrap/lexer.c"
-yy363:
-	yych = *++L->cur;
-	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy364;
-	}
-yy364:
-#line 187 "grammar/lexer.re"
-	{ return token(L, t, TK_STRUCT); }
-#line 4920 "generator/bootstrap/lexer.c"
-yy365:
-	yych = *++L->cur;
-	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy366;
-	}
-yy366:
-#line 188 "grammar/lexer.re"
-	{ return token(L, t, TK_SWITCH); }
-#line 4992 "generator/bootstrap/lexer.c"
-yy367:
-	yych = *++L->cur;
-	switch (yych) {
 		case 0x00: goto yy43;
-		case 'f': goto yy391;
+		case 'l': goto yy392;
 		default: goto yy42;
 	}
+yy362:
+	yych = *++L->cur;
+	switch (yych) {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy363;
+	}
+yy363:
+#line 186 "grammar/lexer.re"
+	{ return token(L, t, TK_STATIC); }
+#line 4855 "generator/bootstrap/lexer.c"
+yy364:
+	yych = *++L->cur;
+	switch (yych) {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy365;
+	}
+yy365:
+#line 187 "grammar/lexer.re"
+	{ return token(L, t, TK_STRUCT); }
+#line 4927 "generator/bootstrap/lexer.c"
+yy366:
+	yych = *++L->cur;
+	switch (yych) {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy367;
+	}
+yy367:
+#line 188 "grammar/lexer.re"
+	{ return token(L, t, TK_SWITCH); }
+#line 4999 "generator/bootstrap/lexer.c"
 yy368:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy393;
+		case 'f': goto yy393;
 		default: goto yy42;
 	}
 yy369:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'l': goto yy394;
+		case 'e': goto yy395;
 		default: goto yy42;
 	}
 yy370:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 's': goto yy395;
+		case 'l': goto yy396;
 		default: goto yy42;
 	}
 yy371:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'f': goto yy397;
+		case 's': goto yy397;
 		default: goto yy42;
 	}
 yy372:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'f': goto yy399;
+		default: goto yy42;
+	}
+yy373:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -5090,97 +5097,97 @@ yy372:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy373;
+		default: goto yy374;
 	}
-yy373:
+yy374:
 #line 197 "grammar/lexer.re"
 	{ return token(L, t, TK_ATOMIC); }
-#line 5099 "generator/bootstrap/lexer.c"
-yy374:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'x': goto yy399;
-		default: goto yy42;
-	}
+#line 5106 "generator/bootstrap/lexer.c"
 yy375:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'c': goto yy401;
+		case 'x': goto yy401;
 		default: goto yy42;
 	}
 yy376:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy403;
+		case 'c': goto yy403;
 		default: goto yy42;
 	}
 yy377:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy404;
+		case 'a': goto yy405;
 		default: goto yy42;
 	}
 yy378:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case '_': goto yy405;
+		case 'r': goto yy406;
 		default: goto yy42;
 	}
 yy379:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case '_': goto yy406;
+		case '_': goto yy407;
 		default: goto yy42;
 	}
 yy380:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'o': goto yy407;
+		case '_': goto yy408;
 		default: goto yy42;
 	}
 yy381:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy408;
+		case 'o': goto yy409;
 		default: goto yy42;
 	}
 yy382:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'i': goto yy409;
+		case 'e': goto yy410;
 		default: goto yy42;
 	}
 yy383:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'd': goto yy410;
+		case 'i': goto yy411;
 		default: goto yy42;
 	}
 yy384:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'i': goto yy411;
+		case 'd': goto yy412;
 		default: goto yy42;
 	}
 yy385:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy412;
+		case 'i': goto yy413;
 		default: goto yy42;
 	}
 yy386:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'e': goto yy414;
+		default: goto yy42;
+	}
+yy387:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -5246,122 +5253,43 @@ yy386:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy387;
+		default: goto yy388;
 	}
-yy387:
+yy388:
 #line 167 "grammar/lexer.re"
 	{ return token(L, t, TK_DEFAULT); }
-#line 5255 "generator/bootstrap/lexer.c"
-yy388:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'c': goto yy414;
-		default: goto yy42;
-	}
+#line 5262 "generator/bootstrap/lexer.c"
 yy389:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy415;
+		case 'c': goto yy416;
 		default: goto yy42;
 	}
 yy390:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy417;
+		case 'r': goto yy417;
 		default: goto yy42;
 	}
 yy391:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy392;
+		case 0x00: goto yy43;
+		case 't': goto yy419;
+		default: goto yy42;
 	}
 yy392:
-#line 189 "grammar/lexer.re"
-	{ return token(L, t, TK_TYPEDEF); }
-#line 5348 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'o': goto yy421;
+		default: goto yy42;
+	}
 yy393:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'd': goto yy419;
-		default: goto yy42;
-	}
-yy394:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'e': goto yy421;
-		default: goto yy42;
-	}
-yy395:
-	yych = *++L->cur;
-	switch (yych) {
 		case '0':
 		case '1':
 		case '2':
@@ -5425,12 +5353,26 @@ yy395:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy396;
+		default: goto yy394;
+	}
+yy394:
+#line 189 "grammar/lexer.re"
+	{ return token(L, t, TK_TYPEDEF); }
+#line 5362 "generator/bootstrap/lexer.c"
+yy395:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'd': goto yy422;
+		default: goto yy42;
 	}
 yy396:
-#line 195 "grammar/lexer.re"
-	{ return token(L, t, TK_ALIGNAS); }
-#line 5434 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'e': goto yy424;
+		default: goto yy42;
+	}
 yy397:
 	yych = *++L->cur;
 	switch (yych) {
@@ -5500,9 +5442,9 @@ yy397:
 		default: goto yy398;
 	}
 yy398:
-#line 196 "grammar/lexer.re"
-	{ return token(L, t, TK_ALIGNOF); }
-#line 5506 "generator/bootstrap/lexer.c"
+#line 195 "grammar/lexer.re"
+	{ return token(L, t, TK_ALIGNAS); }
+#line 5448 "generator/bootstrap/lexer.c"
 yy399:
 	yych = *++L->cur;
 	switch (yych) {
@@ -5572,9 +5514,9 @@ yy399:
 		default: goto yy400;
 	}
 yy400:
-#line 199 "grammar/lexer.re"
-	{ return token(L, t, TK_COMPLEX); }
-#line 5578 "generator/bootstrap/lexer.c"
+#line 196 "grammar/lexer.re"
+	{ return token(L, t, TK_ALIGNOF); }
+#line 5520 "generator/bootstrap/lexer.c"
 yy401:
 	yych = *++L->cur;
 	switch (yych) {
@@ -5644,213 +5586,206 @@ yy401:
 		default: goto yy402;
 	}
 yy402:
-#line 200 "grammar/lexer.re"
-	{ return token(L, t, TK_GENERIC); }
-#line 5650 "generator/bootstrap/lexer.c"
+#line 199 "grammar/lexer.re"
+	{ return token(L, t, TK_COMPLEX); }
+#line 5592 "generator/bootstrap/lexer.c"
 yy403:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'r': goto yy423;
-		default: goto yy42;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy404;
 	}
 yy404:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'n': goto yy424;
-		default: goto yy42;
-	}
+#line 200 "grammar/lexer.re"
+	{ return token(L, t, TK_GENERIC); }
+#line 5664 "generator/bootstrap/lexer.c"
 yy405:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy426;
+		case 'r': goto yy426;
 		default: goto yy42;
 	}
 yy406:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'l': goto yy427;
+		case 'n': goto yy427;
 		default: goto yy42;
 	}
 yy407:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'f': goto yy428;
+		case 'a': goto yy429;
 		default: goto yy42;
 	}
 yy408:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		case '_': goto yy429;
-		default: goto yy351;
+		case 0x00: goto yy43;
+		case 'l': goto yy430;
+		default: goto yy42;
 	}
 yy409:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'c': goto yy430;
+		case 'f': goto yy431;
 		default: goto yy42;
 	}
 yy410:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case '_': goto yy431;
-		default: goto yy42;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		case '_': goto yy432;
+		default: goto yy351;
 	}
 yy411:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'l': goto yy432;
+		case 'c': goto yy433;
 		default: goto yy42;
 	}
 yy412:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy413;
+		case 0x00: goto yy43;
+		case '_': goto yy434;
+		default: goto yy42;
 	}
 yy413:
-#line 166 "grammar/lexer.re"
-	{ return token(L, t, TK_CONTINUE); }
-#line 5846 "generator/bootstrap/lexer.c"
-yy414:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy433;
+		case 'l': goto yy435;
 		default: goto yy42;
 	}
-yy415:
+yy414:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -5916,12 +5851,19 @@ yy415:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy416;
+		default: goto yy415;
 	}
+yy415:
+#line 166 "grammar/lexer.re"
+	{ return token(L, t, TK_CONTINUE); }
+#line 5860 "generator/bootstrap/lexer.c"
 yy416:
-#line 180 "grammar/lexer.re"
-	{ return token(L, t, TK_REGISTER); }
-#line 5925 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'e': goto yy436;
+		default: goto yy42;
+	}
 yy417:
 	yych = *++L->cur;
 	switch (yych) {
@@ -5991,9 +5933,9 @@ yy417:
 		default: goto yy418;
 	}
 yy418:
-#line 181 "grammar/lexer.re"
-	{ return token(L, t, TK_RESTRICT); }
-#line 5997 "generator/bootstrap/lexer.c"
+#line 180 "grammar/lexer.re"
+	{ return token(L, t, TK_REGISTER); }
+#line 5939 "generator/bootstrap/lexer.c"
 yy419:
 	yych = *++L->cur;
 	switch (yych) {
@@ -6063,10 +6005,17 @@ yy419:
 		default: goto yy420;
 	}
 yy420:
-#line 191 "grammar/lexer.re"
-	{ return token(L, t, TK_UNSIGNED); }
-#line 6069 "generator/bootstrap/lexer.c"
+#line 181 "grammar/lexer.re"
+	{ return token(L, t, TK_RESTRICT); }
+#line 6011 "generator/bootstrap/lexer.c"
 yy421:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'c': goto yy438;
+		default: goto yy42;
+	}
+yy422:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -6132,19 +6081,12 @@ yy421:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy422;
+		default: goto yy423;
 	}
-yy422:
-#line 193 "grammar/lexer.re"
-	{ return token(L, t, TK_VOLATILE); }
-#line 6141 "generator/bootstrap/lexer.c"
 yy423:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'y': goto yy435;
-		default: goto yy42;
-	}
+#line 191 "grammar/lexer.re"
+	{ return token(L, t, TK_UNSIGNED); }
+#line 6090 "generator/bootstrap/lexer.c"
 yy424:
 	yych = *++L->cur;
 	switch (yych) {
@@ -6214,226 +6156,219 @@ yy424:
 		default: goto yy425;
 	}
 yy425:
-#line 202 "grammar/lexer.re"
-	{ return token(L, t, TK_NORETURN); }
-#line 6220 "generator/bootstrap/lexer.c"
+#line 193 "grammar/lexer.re"
+	{ return token(L, t, TK_VOLATILE); }
+#line 6162 "generator/bootstrap/lexer.c"
 yy426:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 's': goto yy437;
+		case 'y': goto yy439;
 		default: goto yy42;
 	}
 yy427:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'o': goto yy438;
-		default: goto yy42;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy428;
 	}
 yy428:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case '_': goto yy439;
-		default: goto yy42;
-	}
+#line 202 "grammar/lexer.re"
+	{ return token(L, t, TK_NORETURN); }
+#line 6241 "generator/bootstrap/lexer.c"
 yy429:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case '_': goto yy350;
+		case 's': goto yy441;
 		default: goto yy42;
 	}
 yy430:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy440;
+		case 'o': goto yy442;
 		default: goto yy42;
 	}
 yy431:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case '_': goto yy357;
+		case '_': goto yy443;
 		default: goto yy42;
 	}
 yy432:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy441;
+		case '_': goto yy350;
 		default: goto yy42;
 	}
 yy433:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy434;
+		case 0x00: goto yy43;
+		case 't': goto yy444;
+		default: goto yy42;
 	}
 yy434:
-#line 206 "grammar/lexer.re"
-	{ return token(L, t, TK_INTERFACE); }
-#line 6341 "generator/bootstrap/lexer.c"
-yy435:
-	yych = *++L->cur;
-	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy436;
-	}
-yy436:
-#line 201 "grammar/lexer.re"
-	{ return token(L, t, TK_IMAGINARY); }
-#line 6413 "generator/bootstrap/lexer.c"
-yy437:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 's': goto yy442;
+		case '_': goto yy357;
 		default: goto yy42;
 	}
+yy435:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'e': goto yy445;
+		default: goto yy42;
+	}
+yy436:
+	yych = *++L->cur;
+	switch (yych) {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy437;
+	}
+yy437:
+#line 206 "grammar/lexer.re"
+	{ return token(L, t, TK_INTERFACE); }
+#line 6362 "generator/bootstrap/lexer.c"
 yy438:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'c': goto yy443;
+		case 'a': goto yy446;
 		default: goto yy42;
 	}
 yy439:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case '_': goto yy397;
-		default: goto yy42;
-	}
-yy440:
-	yych = *++L->cur;
-	switch (yych) {
 		case '0':
 		case '1':
 		case '2':
@@ -6470,6 +6405,7 @@ yy440:
 		case 'X':
 		case 'Y':
 		case 'Z':
+		case '_':
 		case 'a':
 		case 'b':
 		case 'c':
@@ -6496,66 +6432,34 @@ yy440:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		case '_': goto yy444;
-		default: goto yy418;
+		default: goto yy440;
 	}
+yy440:
+#line 201 "grammar/lexer.re"
+	{ return token(L, t, TK_IMAGINARY); }
+#line 6441 "generator/bootstrap/lexer.c"
 yy441:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case '_': goto yy445;
+		case 's': goto yy447;
 		default: goto yy42;
 	}
 yy442:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy446;
+		case 'c': goto yy448;
 		default: goto yy42;
 	}
 yy443:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy447;
+		case '_': goto yy399;
 		default: goto yy42;
 	}
 yy444:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case '_': goto yy417;
-		default: goto yy42;
-	}
-yy445:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case '_': goto yy421;
-		default: goto yy42;
-	}
-yy446:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'r': goto yy448;
-		default: goto yy42;
-	}
-yy447:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'l': goto yy449;
-		default: goto yy42;
-	}
-yy448:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 't': goto yy451;
-		default: goto yy42;
-	}
-yy449:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -6594,7 +6498,6 @@ yy449:
 		case 'X':
 		case 'Y':
 		case 'Z':
-		case '_':
 		case 'a':
 		case 'b':
 		case 'c':
@@ -6621,12 +6524,51 @@ yy449:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy450;
+		case '_': goto yy449;
+		default: goto yy420;
+	}
+yy445:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case '_': goto yy450;
+		default: goto yy42;
+	}
+yy446:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'l': goto yy451;
+		default: goto yy42;
+	}
+yy447:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'e': goto yy453;
+		default: goto yy42;
+	}
+yy448:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'a': goto yy454;
+		default: goto yy42;
+	}
+yy449:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case '_': goto yy419;
+		default: goto yy42;
 	}
 yy450:
-#line 204 "grammar/lexer.re"
-	{ return token(L, t, TK_THREAD_LOCAL); }
-#line 6630 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case '_': goto yy424;
+		default: goto yy42;
+	}
 yy451:
 	yych = *++L->cur;
 	switch (yych) {
@@ -6696,15 +6638,180 @@ yy451:
 		default: goto yy452;
 	}
 yy452:
+#line 214 "grammar/lexer.re"
+	{ return token(L, t, TK_SPAWN_LOCAL); }
+#line 6644 "generator/bootstrap/lexer.c"
+yy453:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'r': goto yy455;
+		default: goto yy42;
+	}
+yy454:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'l': goto yy456;
+		default: goto yy42;
+	}
+yy455:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 't': goto yy458;
+		default: goto yy42;
+	}
+yy456:
+	yych = *++L->cur;
+	switch (yych) {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy457;
+	}
+yy457:
+#line 204 "grammar/lexer.re"
+	{ return token(L, t, TK_THREAD_LOCAL); }
+#line 6737 "generator/bootstrap/lexer.c"
+yy458:
+	yych = *++L->cur;
+	switch (yych) {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy459;
+	}
+yy459:
 #line 203 "grammar/lexer.re"
 	{ return token(L, t, TK_STATIC_ASSERT); }
-#line 6702 "generator/bootstrap/lexer.c"
-yy453:
+#line 6809 "generator/bootstrap/lexer.c"
+yy460:
 #line 139 "grammar/lexer.re"
 	{ return token(L, t, LEX_EOF); }
-#line 6706 "generator/bootstrap/lexer.c"
+#line 6813 "generator/bootstrap/lexer.c"
 }
-#line 272 "grammar/lexer.re"
+#line 273 "grammar/lexer.re"
 
     }
 }

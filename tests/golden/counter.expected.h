@@ -192,48 +192,61 @@ void Fixed_next_init(Fixed_next_frame *frame_, Fixed *self);
 ait_poll Fixed_next_poll(Fixed_next_frame *f, ait_cx *cx, Fixed_next_output *out);
 void Fixed_next_drop(Fixed_next_frame *f);
 int Fixed_next_block_on(ait_rt *rt_, Fixed_next_output *out_, Fixed *self);
+ait_task *Fixed_next_spawn_local(ait_rt *rt_, Fixed *self);
+ait_task *Fixed_next_spawn(ait_rt *rt_, Fixed *self);   /* a send future */
 
 void Ticker_next_init(Ticker_next_frame *frame_, Ticker *self);
 ait_poll Ticker_next_poll(Ticker_next_frame *f, ait_cx *cx, Ticker_next_output *out);
 void Ticker_next_drop(Ticker_next_frame *f);
 int Ticker_next_block_on(ait_rt *rt_, Ticker_next_output *out_, Ticker *self);
+ait_task *Ticker_next_spawn_local(ait_rt *rt_, Ticker *self);
 
 void Counter_next_dyn_init(Counter_next_dyn_frame *frame_, Counter_dyn self);
 void Counter_next_dyn_init_in(Counter_next_dyn_frame *frame_, void *storage_, size_t size_, Counter_dyn self);
 ait_poll Counter_next_dyn_poll(Counter_next_dyn_frame *f, ait_cx *cx, Counter_next_dyn_output *out);
 void Counter_next_dyn_drop(Counter_next_dyn_frame *f);
 int Counter_next_dyn_block_on(ait_rt *rt_, Counter_next_dyn_output *out_, Counter_dyn self);
+ait_task *Counter_next_dyn_spawn_local(ait_rt *rt_, Counter_dyn self);
+ait_task *Counter_next_dyn_spawn(ait_rt *rt_, Counter_send_dyn self);   /* send dyn only */
 
 void Fixed_sum_init(Fixed_sum_frame *frame_, Fixed *self, int n);
 ait_poll Fixed_sum_poll(Fixed_sum_frame *f, ait_cx *cx, Fixed_sum_output *out);
 void Fixed_sum_drop(Fixed_sum_frame *f);
 int Fixed_sum_block_on(ait_rt *rt_, Fixed_sum_output *out_, Fixed *self, int n);
+ait_task *Fixed_sum_spawn_local(ait_rt *rt_, Fixed *self, int n);
+ait_task *Fixed_sum_spawn(ait_rt *rt_, Fixed *self, int n);   /* a send future */
 
 void Ticker_sum_init(Ticker_sum_frame *frame_, Ticker *self, int n);
 ait_poll Ticker_sum_poll(Ticker_sum_frame *f, ait_cx *cx, Ticker_sum_output *out);
 void Ticker_sum_drop(Ticker_sum_frame *f);
 int Ticker_sum_block_on(ait_rt *rt_, Ticker_sum_output *out_, Ticker *self, int n);
+ait_task *Ticker_sum_spawn_local(ait_rt *rt_, Ticker *self, int n);
 
 void Counter_sum_dyn_init(Counter_sum_dyn_frame *frame_, Counter_dyn self, int a1);
 void Counter_sum_dyn_init_in(Counter_sum_dyn_frame *frame_, void *storage_, size_t size_, Counter_dyn self, int a1);
 ait_poll Counter_sum_dyn_poll(Counter_sum_dyn_frame *f, ait_cx *cx, Counter_sum_dyn_output *out);
 void Counter_sum_dyn_drop(Counter_sum_dyn_frame *f);
 int Counter_sum_dyn_block_on(ait_rt *rt_, Counter_sum_dyn_output *out_, Counter_dyn self, int a1);
+ait_task *Counter_sum_dyn_spawn_local(ait_rt *rt_, Counter_dyn self, int a1);
+ait_task *Counter_sum_dyn_spawn(ait_rt *rt_, Counter_send_dyn self, int a1);   /* send dyn only */
 
 void drain_Fixed_init(drain_Fixed_frame *frame_, Fixed *c);
 ait_poll drain_Fixed_poll(drain_Fixed_frame *f, ait_cx *cx, drain_Fixed_output *out);
 void drain_Fixed_drop(drain_Fixed_frame *f);
 int drain_Fixed_block_on(ait_rt *rt_, drain_Fixed_output *out_, Fixed *c);
+ait_task *drain_Fixed_spawn_local(ait_rt *rt_, Fixed *c);
 
 void drain_Ticker_init(drain_Ticker_frame *frame_, Ticker *c);
 ait_poll drain_Ticker_poll(drain_Ticker_frame *f, ait_cx *cx, drain_Ticker_output *out);
 void drain_Ticker_drop(drain_Ticker_frame *f);
 int drain_Ticker_block_on(ait_rt *rt_, drain_Ticker_output *out_, Ticker *c);
+ait_task *drain_Ticker_spawn_local(ait_rt *rt_, Ticker *c);
 
 void total_of_init(total_of_frame *frame_, Counter_dyn c, int n);
 ait_poll total_of_poll(total_of_frame *f, ait_cx *cx, total_of_output *out);
 void total_of_drop(total_of_frame *f);
 int total_of_block_on(ait_rt *rt_, total_of_output *out_, Counter_dyn c, int n);
+ait_task *total_of_spawn_local(ait_rt *rt_, Counter_dyn c, int n);
 
 const char * Fixed_name(Fixed *self);
 const char * Ticker_name(Ticker *self);
