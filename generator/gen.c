@@ -116,7 +116,16 @@ static Est fut_est(Sema *s, Fut *f) {
     }
     for (int i = 0; i < f->low->points.len; i++) {
         AwaitPoint *ap = f->low->points.data[i];
-        Est k = fut_est(s, ((Target *)ap->await->lhs->sema)->fut);
+        Est k = {0, true};
+        if (ap->comb) {   /* operands side by side, with their outputs */
+            for (int j = 0; j < ap->comb->calls.len; j++) {
+                Est x = fut_est(s, ((Target *)((Expr *)ap->comb->calls.data[j])->sema)->fut);
+                k.size += x.size + 8;
+                k.exact &= x.exact;
+            }
+        } else {
+            k = fut_est(s, ((Target *)ap->await->lhs->sema)->fut);
+        }
         if (k.size > sub.size)
             sub.size = k.size;
         sub.exact &= k.exact;
@@ -134,9 +143,18 @@ static void report_fut(Fut *f, FILE *out) {
             f->low->points.len == 1 ? "" : "s");
     for (int i = 0; i < f->low->points.len; i++) {
         AwaitPoint *ap = f->low->points.data[i];
-        Target *t = ap->await->lhs->sema;
-        fprintf(out, "  state %d at %d:%d awaits %s; live across it:", ap->state,
-                ap->await->loc.line, ap->await->loc.col, t->fut->cname);
+        fprintf(out, "  state %d at %d:%d awaits ", ap->state, ap->await->loc.line,
+                ap->await->loc.col);
+        if (ap->comb) {
+            fprintf(out, "%s(", ap->comb->select ? "select" : "join");
+            for (int j = 0; j < ap->comb->calls.len; j++)
+                fprintf(out, "%s%s", j ? ", " : "",
+                        ((Target *)((Expr *)ap->comb->calls.data[j])->sema)->fut->cname);
+            fputc(')', out);
+        } else {
+            fputs(((Target *)ap->await->lhs->sema)->fut->cname, out);
+        }
+        fputs("; live across it:", out);
         if (!ap->live.len)
             fputs(" (nothing)", out);
         for (int k = 0; k < ap->live.len; k++)
