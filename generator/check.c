@@ -162,13 +162,6 @@ static bool same_signature(Func *a, Func *b) {
     return true;
 }
 
-static bool impl_has(Item *it, const char *name) {
-    for (int i = 0; i < it->methods.len; i++)
-        if (!strcmp(((Func *)it->methods.data[i])->name, name))
-            return true;
-    return false;
-}
-
 static void check_impl_methods(Impl *im) {
     Item *it = im->item, *ii = im->iface->item;
     for (int i = 0; i < it->methods.len; i++) {
@@ -225,7 +218,6 @@ static void collect_impl(Sema *s, Item *it, bool local) {
             return;
         }
     }
-    (void)impl_has;
     if (!typenames_declared(it->type))
         error_at(it->type_loc, "unknown type '%s' in impl of '%s'; declare it in passthrough "
                  "C, as a .ait struct, or with %%types", it->type, it->iface);

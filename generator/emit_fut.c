@@ -83,6 +83,7 @@ void emit_frame_struct(Emit *e, Fut *f) {
     e->fut = f;
     buf_printf(h, "/* The frame of %s. */\n", describe(f));
     buf_printf(h, "struct %s_frame {\n    int ait_state;\n", f->cname);
+    buf_puts(h, "#ifdef AIT_DEBUG\n    const void *ait_home;   /* where it was first polled */\n#endif\n");
     for (int i = 0; i < f->params.len; i++)
         field(e, f->params.data[i], 1);
     Vec *pts = &f->low->points;
@@ -258,7 +259,11 @@ static void poll_fn(Emit *e, Fut *f) {
     buf_printf(c, "ait_poll %s_poll(%s_frame *f, ait_cx *cx, %s_output *out) {\n", n, n, n);
     if (pts->len)
         buf_puts(c, "    ait_poll ait_r;\n");
-    buf_puts(c, "    (void)out;\n    switch (f->ait_state) {\n    case 0:\n        break;\n");
+    buf_puts(c, "    (void)out;\n");
+    buf_puts(c, "#ifdef AIT_DEBUG\n    if (f->ait_state > 0 && f->ait_home != f)\n"
+                "        return ait_fail(cx, -EFAULT);   /* moved after its first poll */\n#endif\n");
+    buf_puts(c, "    switch (f->ait_state) {\n    case 0:\n");
+    buf_puts(c, "#ifdef AIT_DEBUG\n        f->ait_home = f;\n#endif\n        break;\n");
     for (int i = 0; i < pts->len; i++)
         buf_printf(c, "    case %d:\n        goto ait_s%d;\n", i + 1, i + 1);
     buf_puts(c, "    default:\n        return ait_fail(cx, AIT_EPOISONED);\n    }\n");

@@ -20,8 +20,6 @@
 #include "parse.h"
 #include "util.h"
 
-#define AITC_VERSION "0.1.0"
-
 static const char usage[] =
     "usage: aitc [options] FILE.ait...\n"
     "\n"

@@ -41,8 +41,15 @@ void Fixed_next_init(Fixed_next_frame *frame_, Fixed *self) {
 ait_poll Fixed_next_poll(Fixed_next_frame *f, ait_cx *cx, Fixed_next_output *out) {
     ait_poll ait_r;
     (void)out;
+#ifdef AIT_DEBUG
+    if (f->ait_state > 0 && f->ait_home != f)
+        return ait_fail(cx, -EFAULT);   /* moved after its first poll */
+#endif
     switch (f->ait_state) {
     case 0:
+#ifdef AIT_DEBUG
+        f->ait_home = f;
+#endif
         break;
     case 1:
         goto ait_s1;
@@ -139,8 +146,15 @@ void Ticker_next_init(Ticker_next_frame *frame_, Ticker *self) {
 ait_poll Ticker_next_poll(Ticker_next_frame *f, ait_cx *cx, Ticker_next_output *out) {
     ait_poll ait_r;
     (void)out;
+#ifdef AIT_DEBUG
+    if (f->ait_state > 0 && f->ait_home != f)
+        return ait_fail(cx, -EFAULT);   /* moved after its first poll */
+#endif
     switch (f->ait_state) {
     case 0:
+#ifdef AIT_DEBUG
+        f->ait_home = f;
+#endif
         break;
     case 1:
         goto ait_s1;
@@ -310,8 +324,15 @@ void Fixed_sum_init(Fixed_sum_frame *frame_, Fixed *self, int n) {
 ait_poll Fixed_sum_poll(Fixed_sum_frame *f, ait_cx *cx, Fixed_sum_output *out) {
     ait_poll ait_r;
     (void)out;
+#ifdef AIT_DEBUG
+    if (f->ait_state > 0 && f->ait_home != f)
+        return ait_fail(cx, -EFAULT);   /* moved after its first poll */
+#endif
     switch (f->ait_state) {
     case 0:
+#ifdef AIT_DEBUG
+        f->ait_home = f;
+#endif
         break;
     case 1:
         goto ait_s1;
@@ -421,8 +442,15 @@ void Ticker_sum_init(Ticker_sum_frame *frame_, Ticker *self, int n) {
 ait_poll Ticker_sum_poll(Ticker_sum_frame *f, ait_cx *cx, Ticker_sum_output *out) {
     ait_poll ait_r;
     (void)out;
+#ifdef AIT_DEBUG
+    if (f->ait_state > 0 && f->ait_home != f)
+        return ait_fail(cx, -EFAULT);   /* moved after its first poll */
+#endif
     switch (f->ait_state) {
     case 0:
+#ifdef AIT_DEBUG
+        f->ait_home = f;
+#endif
         break;
     case 1:
         goto ait_s1;
@@ -615,8 +643,15 @@ void drain_Fixed_init(drain_Fixed_frame *frame_, Fixed *c) {
 ait_poll drain_Fixed_poll(drain_Fixed_frame *f, ait_cx *cx, drain_Fixed_output *out) {
     ait_poll ait_r;
     (void)out;
+#ifdef AIT_DEBUG
+    if (f->ait_state > 0 && f->ait_home != f)
+        return ait_fail(cx, -EFAULT);   /* moved after its first poll */
+#endif
     switch (f->ait_state) {
     case 0:
+#ifdef AIT_DEBUG
+        f->ait_home = f;
+#endif
         break;
     case 1:
         goto ait_s1;
@@ -734,8 +769,15 @@ void drain_Ticker_init(drain_Ticker_frame *frame_, Ticker *c) {
 ait_poll drain_Ticker_poll(drain_Ticker_frame *f, ait_cx *cx, drain_Ticker_output *out) {
     ait_poll ait_r;
     (void)out;
+#ifdef AIT_DEBUG
+    if (f->ait_state > 0 && f->ait_home != f)
+        return ait_fail(cx, -EFAULT);   /* moved after its first poll */
+#endif
     switch (f->ait_state) {
     case 0:
+#ifdef AIT_DEBUG
+        f->ait_home = f;
+#endif
         break;
     case 1:
         goto ait_s1;
@@ -839,8 +881,15 @@ void total_of_init(total_of_frame *frame_, Counter_dyn c, int n) {
 ait_poll total_of_poll(total_of_frame *f, ait_cx *cx, total_of_output *out) {
     ait_poll ait_r;
     (void)out;
+#ifdef AIT_DEBUG
+    if (f->ait_state > 0 && f->ait_home != f)
+        return ait_fail(cx, -EFAULT);   /* moved after its first poll */
+#endif
     switch (f->ait_state) {
     case 0:
+#ifdef AIT_DEBUG
+        f->ait_home = f;
+#endif
         break;
     case 1:
         goto ait_s1;

@@ -69,6 +69,9 @@ typedef int total_of_output;
 /* The frame of async method next of impl Counter for Fixed (counter.ait:22). */
 struct Fixed_next_frame {
     int ait_state;
+#ifdef AIT_DEBUG
+    const void *ait_home;   /* where it was first polled */
+#endif
     Fixed *self;
     union {   /* the future awaited at each state */
         ait_yield_frame ait_aw1;
@@ -80,6 +83,9 @@ struct Fixed_next_frame {
 /* The frame of async method next of impl Counter for Ticker (counter.ait:30). */
 struct Ticker_next_frame {
     int ait_state;
+#ifdef AIT_DEBUG
+    const void *ait_home;   /* where it was first polled */
+#endif
     Ticker *self;
     union {   /* the future awaited at each state */
         ait_yield_frame ait_aw1;
@@ -108,6 +114,9 @@ struct Counter_next_dyn_frame {
 /* The frame of async method sum of impl Counter for Fixed (counter.ait:13). */
 struct Fixed_sum_frame {
     int ait_state;
+#ifdef AIT_DEBUG
+    const void *ait_home;   /* where it was first polled */
+#endif
     Fixed *self;
     int n;
     union {   /* the future awaited at each state */
@@ -122,6 +131,9 @@ struct Fixed_sum_frame {
 /* The frame of async method sum of impl Counter for Ticker (counter.ait:13). */
 struct Ticker_sum_frame {
     int ait_state;
+#ifdef AIT_DEBUG
+    const void *ait_home;   /* where it was first polled */
+#endif
     Ticker *self;
     int n;
     union {   /* the future awaited at each state */
@@ -153,6 +165,9 @@ struct Counter_sum_dyn_frame {
 /* The frame of async drain, instantiated as drain_Fixed (counter.ait:39). */
 struct drain_Fixed_frame {
     int ait_state;
+#ifdef AIT_DEBUG
+    const void *ait_home;   /* where it was first polled */
+#endif
     Fixed *c;
     union {   /* the future awaited at each state */
         Fixed_next_frame ait_aw1;
@@ -166,6 +181,9 @@ struct drain_Fixed_frame {
 /* The frame of async drain, instantiated as drain_Ticker (counter.ait:39). */
 struct drain_Ticker_frame {
     int ait_state;
+#ifdef AIT_DEBUG
+    const void *ait_home;   /* where it was first polled */
+#endif
     Ticker *c;
     union {   /* the future awaited at each state */
         Ticker_next_frame ait_aw1;
@@ -179,6 +197,9 @@ struct drain_Ticker_frame {
 /* The frame of async total_of (counter.ait:47). */
 struct total_of_frame {
     int ait_state;
+#ifdef AIT_DEBUG
+    const void *ait_home;   /* where it was first polled */
+#endif
     Counter_dyn c;
     int n;
     union {   /* the future awaited at each state */
