@@ -202,6 +202,8 @@ static void check_spawns(Sema *s) {
 bool check_graph(Sema *s) {
     int errors = error_count();
     check_recursion(s);
+    for (int i = 0; i < s->futs.len; i++)   /* settle inferred send for F_spawn */
+        fut_send(s->futs.data[i]);
     check_send(s);
     check_spawns(s);
     return error_count() == errors;
