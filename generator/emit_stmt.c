@@ -4,6 +4,7 @@
  * of frame variables become assignments, each await becomes init, a
  * state number, a resume label and a poll, and every exit runs the
  * defers the lowering listed for it. */
+#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 #include "emit.h"
@@ -11,6 +12,16 @@
 static void stmt(Emit *e, Stmt *s, int level);
 
 static Buf *B(Emit *e) { return e->c.b; }
+
+/* One line of the poll function at an indentation level. */
+static void line(Emit *e, int level, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    indent(B(e), level);
+    buf_puts(B(e), xvprintf(fmt, ap));
+    buf_putc(B(e), '\n');
+    va_end(ap);
+}
 
 static void expr(Emit *e, Expr *x) { cprint_expr(B(e), x, PREC_COMMA, &e->hooks); }
 
@@ -21,13 +32,10 @@ void emit_defers(Emit *e, Vec *defers, int level) {
     for (int i = 0; i < defers->len; i++) {
         Stmt *d = defers->data[i];
         int n = (int)(intptr_t)d->sema;
-        indent(B(e), level);
-        buf_printf(B(e), "if (f->ait_defer%d) {   /* defer */\n", n);
-        indent(B(e), level + 1);
-        buf_printf(B(e), "f->ait_defer%d = 0;\n", n);
+        line(e, level, "if (f->ait_defer%d) {   /* defer */", n);
+        line(e, level + 1, "f->ait_defer%d = 0;", n);
         cprint_stmt(B(e), d->body, level + 1, &e->hooks);
-        indent(B(e), level);
-        buf_puts(B(e), "}\n");
+        line(e, level, "}");
     }
 }
 
@@ -125,8 +133,7 @@ static void call_args(Emit *e, Target *t, Expr *call) {
 static void declare_temp(Emit *e, Stmt *s, Var *temp, int level) {
     if (temp->in_frame)
         return;
-    indent(B(e), level);
-    buf_printf(B(e), "%s %s;\n", temp->type_text, temp->cname);
+    line(e, level, "%s %s;", temp->type_text, temp->cname);
     out_line_directive(e, &e->c, s->loc);   /* the arguments are on the statement's line */
 }
 
@@ -149,34 +156,22 @@ static void comb_poll(Emit *e, AwaitPoint *ap, int i, int level) {
     Comb *c = ap->comb;
     const char *g = ((Target *)((Expr *)c->calls.data[i])->sema)->fut->cname;
     const char *done = xprintf("f->%s.ait_done", ap->field);
-    indent(B(e), level);
-    buf_printf(B(e), "if (%s!(%s & %uu)) {\n", c->select ? xprintf("%s < 0 && ", ap->temp->cname) : "",
+    line(e, level, "if (%s!(%s & %uu)) {", c->select ? xprintf("%s < 0 && ", ap->temp->cname) : "",
                done, 1u << i);
-    indent(B(e), level + 1);
-    buf_printf(B(e), "ait_r = %s_poll(&f->%s, cx, &f->%s);\n", g, sub_name(ap, i, "s"),
+    line(e, level + 1, "ait_r = %s_poll(&f->%s, cx, &f->%s);", g, sub_name(ap, i, "s"),
                sub_name(ap, i, "o"));
-    indent(B(e), level + 1);
-    buf_puts(B(e), "if (ait_r != AIT_PENDING) {\n");
-    indent(B(e), level + 2);
-    buf_printf(B(e), "%s_drop(&f->%s);\n", g, sub_name(ap, i, "s"));
-    indent(B(e), level + 2);
-    buf_printf(B(e), "%s |= %uu;\n", done, 1u << i);
-    indent(B(e), level + 2);
-    buf_printf(B(e), "if (ait_r == AIT_ERROR) {\n");
-    indent(B(e), level + 3);
-    buf_printf(B(e), "%s_ait_drop_awaited(f);\n", e->fut->cname);
-    indent(B(e), level + 3);
-    buf_printf(B(e), "return %s_ait_fail(f);\n", e->fut->cname);
-    indent(B(e), level + 2);
-    buf_puts(B(e), "}\n");
+    line(e, level + 1, "if (ait_r != AIT_PENDING) {");
+    line(e, level + 2, "%s_drop(&f->%s);", g, sub_name(ap, i, "s"));
+    line(e, level + 2, "%s |= %uu;", done, 1u << i);
+    line(e, level + 2, "if (ait_r == AIT_ERROR) {");
+    line(e, level + 3, "%s_ait_drop_awaited(f);", e->fut->cname);
+    line(e, level + 3, "return %s_ait_fail(f);", e->fut->cname);
+    line(e, level + 2, "}");
     if (c->select) {
-        indent(B(e), level + 2);
-        buf_printf(B(e), "%s = %d;\n", ap->temp->cname, i);
+        line(e, level + 2, "%s = %d;", ap->temp->cname, i);
     }
-    indent(B(e), level + 1);
-    buf_puts(B(e), "}\n");
-    indent(B(e), level);
-    buf_puts(B(e), "}\n");
+    line(e, level + 1, "}");
+    line(e, level, "}");
 }
 
 /* The outputs of join/select go to their targets once complete. */
@@ -200,13 +195,10 @@ static void comb_stmt(Emit *e, Stmt *s, int level) {
     declare_temp(e, s, ap->temp, level);
     for (int i = 0; i < c->calls.len; i++)
         init_call(e, c->calls.data[i], sub_name(ap, i, "s"), level);
-    indent(B(e), level);
-    buf_printf(B(e), "f->%s.ait_done = 0;\n", ap->field);
-    indent(B(e), level);
-    buf_printf(B(e), "f->ait_state = %d;\n", ap->state);
+    line(e, level, "f->%s.ait_done = 0;", ap->field);
+    line(e, level, "f->ait_state = %d;", ap->state);
     buf_printf(B(e), "ait_s%d:\n", ap->state);
-    indent(B(e), level);
-    buf_printf(B(e), "%s = %s;\n", ap->temp->cname, c->select ? "-1" : "0");
+    line(e, level, "%s = %s;", ap->temp->cname, c->select ? "-1" : "0");
     for (int i = 0; i < c->calls.len; i++)
         comb_poll(e, ap, i, level);
     indent(B(e), level);
@@ -214,11 +206,9 @@ static void comb_stmt(Emit *e, Stmt *s, int level) {
         buf_printf(B(e), "if (%s < 0)\n", ap->temp->cname);
     else
         buf_printf(B(e), "if (f->%s.ait_done != %uu)\n", ap->field, (1u << c->calls.len) - 1);
-    indent(B(e), level + 1);
-    buf_puts(B(e), "return AIT_PENDING;\n");
+    line(e, level + 1, "return AIT_PENDING;");
     if (c->select) {   /* the losers are dropped */
-        indent(B(e), level);
-        buf_printf(B(e), "%s_ait_drop_awaited(f);\n", e->fut->cname);
+        line(e, level, "%s_ait_drop_awaited(f);", e->fut->cname);
     }
     comb_assign(e, ap, level);
 }
@@ -244,17 +234,12 @@ static void spawn_stmt(Emit *e, Stmt *s, int level) {
         cprint_expr(B(e), call->args.data[i], PREC_ASSIGN, &e->hooks);
     }
     buf_puts(B(e), ");\n");
-    indent(B(e), level);
-    buf_printf(B(e), "if (!%s) {\n", sp->temp->cname);
-    indent(B(e), level + 1);
-    buf_puts(B(e), "ait_fail(cx, errno ? -errno : AIT_ENOMEM);\n");
+    line(e, level, "if (!%s) {", sp->temp->cname);
+    line(e, level + 1, "ait_fail(cx, errno ? -errno : AIT_ENOMEM);");
     emit_defers(e, &sp->unwind, level + 1);
-    indent(B(e), level + 1);
-    buf_puts(B(e), "f->ait_state = -1;\n");
-    indent(B(e), level + 1);
-    buf_puts(B(e), "return AIT_ERROR;\n");
-    indent(B(e), level);
-    buf_puts(B(e), "}\n");
+    line(e, level + 1, "f->ait_state = -1;");
+    line(e, level + 1, "return AIT_ERROR;");
+    line(e, level, "}");
 }
 
 static void await_stmt(Emit *e, Stmt *s, int level) {
@@ -268,21 +253,14 @@ static void await_stmt(Emit *e, Stmt *s, int level) {
     const char *g = t->fut->cname;
     declare_temp(e, s, ap->temp, level);
     init_call(e, call, ap->field, level);
-    indent(B(e), level);
-    buf_printf(B(e), "f->ait_state = %d;\n", ap->state);
+    line(e, level, "f->ait_state = %d;", ap->state);
     buf_printf(B(e), "ait_s%d:\n", ap->state);
-    indent(B(e), level);
-    buf_printf(B(e), "ait_r = %s_poll(&f->%s, cx, &%s);\n", g, ap->field, ap->temp->cname);
-    indent(B(e), level);
-    buf_puts(B(e), "if (ait_r == AIT_PENDING)\n");
-    indent(B(e), level + 1);
-    buf_puts(B(e), "return AIT_PENDING;\n");
-    indent(B(e), level);
-    buf_printf(B(e), "%s_drop(&f->%s);\n", g, ap->field);
-    indent(B(e), level);
-    buf_puts(B(e), "if (ait_r == AIT_ERROR)\n");
-    indent(B(e), level + 1);
-    buf_printf(B(e), "return %s_ait_fail(f);\n", e->fut->cname);
+    line(e, level, "ait_r = %s_poll(&f->%s, cx, &%s);", g, ap->field, ap->temp->cname);
+    line(e, level, "if (ait_r == AIT_PENDING)");
+    line(e, level + 1, "return AIT_PENDING;");
+    line(e, level, "%s_drop(&f->%s);", g, ap->field);
+    line(e, level, "if (ait_r == AIT_ERROR)");
+    line(e, level + 1, "return %s_ait_fail(f);", e->fut->cname);
 }
 
 /* ---- control -------------------------------------------------------- */
@@ -303,10 +281,8 @@ static void return_stmt(Emit *e, Stmt *s, int level, bool bare) {
         buf_puts(B(e), ";\n");
     }
     emit_defers(e, s->sema, level + 1);
-    indent(B(e), level + 1);
-    buf_puts(B(e), "f->ait_state = -1;\n");
-    indent(B(e), level + 1);
-    buf_puts(B(e), "return AIT_READY;\n");
+    line(e, level + 1, "f->ait_state = -1;");
+    line(e, level + 1, "return AIT_READY;");
     if (!bare)
         indent(B(e), level), buf_puts(B(e), "}\n");
 }
@@ -314,17 +290,13 @@ static void return_stmt(Emit *e, Stmt *s, int level, bool bare) {
 static void jump_stmt(Emit *e, Stmt *s, const char *jump, int level) {
     Vec *defers = s->sema;
     if (!defers || !defers->len) {
-        indent(B(e), level);
-        buf_printf(B(e), "%s;\n", jump);
+        line(e, level, "%s;", jump);
         return;
     }
-    indent(B(e), level);
-    buf_puts(B(e), "{\n");
+    line(e, level, "{");
     emit_defers(e, defers, level + 1);
-    indent(B(e), level + 1);
-    buf_printf(B(e), "%s;\n", jump);
-    indent(B(e), level);
-    buf_puts(B(e), "}\n");
+    line(e, level + 1, "%s;", jump);
+    line(e, level, "}");
 }
 
 /* The statements of a block and, at its end, its defers. */
@@ -340,8 +312,7 @@ static bool is_jump(Stmt *s) {
 static void mark_fallthrough(Emit *e, Stmt *s, int i, int level) {
     Stmt *x = s->items.data[i];
     if (i > 0 && (x->kind == S_CASE || x->kind == S_DEFAULT) && !is_jump(s->items.data[i - 1])) {
-        indent(B(e), level);
-        buf_puts(B(e), "/* fallthrough */\n");
+        line(e, level, "/* fallthrough */");
     }
 }
 
@@ -419,8 +390,7 @@ static bool starts_with_decl(Stmt *s) {
 
 static void labeled(Emit *e, Stmt *body, int level) {
     if (starts_with_decl(body)) {
-        indent(B(e), level);
-        buf_puts(B(e), ";\n");
+        line(e, level, ";");
     }
     stmt(e, body, level);
 }
@@ -438,11 +408,9 @@ static void stmt(Emit *e, Stmt *s, int level) {
         out_line_directive(e, &e->c, s->loc);
     switch (s->kind) {
     case S_COMPOUND:
-        indent(B(e), level);
-        buf_puts(B(e), "{\n");
+        line(e, level, "{");
         items(e, s, level + 1);
-        indent(B(e), level);
-        buf_puts(B(e), "}\n");
+        line(e, level, "}");
         return;
     case S_DECL: decl_stmt(e, s->decl, level); return;
     case S_EXPR:
@@ -458,8 +426,7 @@ static void stmt(Emit *e, Stmt *s, int level) {
     case S_CONTINUE: jump_stmt(e, s, "continue", level); return;
     case S_GOTO: jump_stmt(e, s, xprintf("goto %s", s->name), level); return;
     case S_DEFER:
-        indent(B(e), level);
-        buf_printf(B(e), "f->ait_defer%d = 1;   /* armed */\n", (int)(intptr_t)s->sema);
+        line(e, level, "f->ait_defer%d = 1;   /* armed */", (int)(intptr_t)s->sema);
         return;
     case S_IF:
         cond_header(e, "if", s->cond, level);
@@ -497,8 +464,7 @@ static void stmt(Emit *e, Stmt *s, int level) {
         labeled(e, s->body, level);
         return;
     case S_DEFAULT:
-        indent(B(e), level > 0 ? level - 1 : 0);
-        buf_puts(B(e), "default:\n");
+        line(e, level > 0 ? level - 1 : 0, "default:");
         labeled(e, s->body, level);
         return;
     case S_LABEL:
