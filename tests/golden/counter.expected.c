@@ -728,6 +728,13 @@ ait_task *drain_Fixed_spawn_local(ait_rt *rt_, Fixed *c) {
         drain_Fixed_ait_spawn_init, &a_, drain_Fixed_ait_poll_any, drain_Fixed_ait_drop_any);
 }
 
+ait_task *drain_Fixed_spawn(ait_rt *rt_, Fixed *c) {
+    drain_Fixed_ait_args a_;
+    a_.c = c;
+    return ait_spawn(rt_, sizeof(drain_Fixed_frame), _Alignof(drain_Fixed_frame), sizeof(drain_Fixed_output),
+        drain_Fixed_ait_spawn_init, &a_, drain_Fixed_ait_poll_any, drain_Fixed_ait_drop_any);
+}
+
 /* ---- async drain, instantiated as drain_Ticker (counter.ait:39) ---- */
 
 static void drain_Ticker_ait_unwind(drain_Ticker_frame *f) {

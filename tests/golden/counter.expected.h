@@ -256,6 +256,7 @@ ait_poll drain_Fixed_poll(drain_Fixed_frame *f, ait_cx *cx, drain_Fixed_output *
 void drain_Fixed_drop(drain_Fixed_frame *f);
 int drain_Fixed_block_on(ait_rt *rt_, drain_Fixed_output *out_, Fixed *c);
 ait_task *drain_Fixed_spawn_local(ait_rt *rt_, Fixed *c);
+ait_task *drain_Fixed_spawn(ait_rt *rt_, Fixed *c);   /* a send future */
 
 void drain_Ticker_init(drain_Ticker_frame *frame_, Ticker *c);
 ait_poll drain_Ticker_poll(drain_Ticker_frame *f, ait_cx *cx, drain_Ticker_output *out);
