@@ -292,6 +292,181 @@ int ait_sleep_ms_block_on(ait_rt *rt, ait_sleep_ms_output *out, uint64_t ms);
 /* Monotonic clock in nanoseconds. */
 uint64_t ait_now_ns(void);
 
+/* ==== the blocking pool and channels (runtime/blocking.c, channel.c) ==== */
+
+/* ---- ait_spawn_blocking: a pool of threads for blocking C calls ------ */
+
+/* ait_spawn_blocking(fn, arg) runs fn(arg) on a thread of the process-wide
+ * blocking pool and is READY with fn's return value. The first poll
+ * submits the job (a record of its own from ait_frame_alloc, holding a
+ * clone of the waker) and holds cx->rt (ait_rt_hold; skipped when rt is
+ * NULL, as under ait_cx_noop()) until the job is done, so block_on sleeps
+ * instead of reporting -EDEADLK; the pool thread wakes the waker. Later
+ * polls check completion (an atomic load). Dropping the frame before
+ * completion cannot cancel the C call: the job runs to completion and its
+ * result is discarded; the frame may be freed at once (the record is
+ * shared by frame and pool thread and freed by whichever lets go last).
+ * Errors (AIT_ERROR): AIT_ENOMEM when the record cannot be allocated;
+ * -EAGAIN when the pool has no thread and none can be created (with at
+ * least one thread alive the job is queued instead). fn never runs on
+ * the polling thread. Pool threads block every signal. */
+typedef intptr_t ait_spawn_blocking_output;
+typedef struct ait_spawn_blocking_frame {
+    intptr_t (*fn)(void *arg);
+    void *arg;
+    void *job;              /* private: the shared job record, or NULL */
+    int state;              /* private: 0 not submitted, 1 submitted, 2 done */
+} ait_spawn_blocking_frame;
+void ait_spawn_blocking_init(ait_spawn_blocking_frame *f,
+                             intptr_t (*fn)(void *arg), void *arg);
+ait_poll ait_spawn_blocking_poll(ait_spawn_blocking_frame *f, ait_cx *cx,
+                                 ait_spawn_blocking_output *out);
+void ait_spawn_blocking_drop(ait_spawn_blocking_frame *f);
+int ait_spawn_blocking_block_on(ait_rt *rt, ait_spawn_blocking_output *out,
+                                intptr_t (*fn)(void *arg), void *arg);
+#define ait_spawn_blocking_FRAME_SIZE sizeof(ait_spawn_blocking_frame)
+#define ait_spawn_blocking_FRAME_ALIGN _Alignof(ait_spawn_blocking_frame)
+
+/* The pool's size: at most max_threads threads (0: the default, 8),
+ * started lazily as jobs queue up; a thread idle for 5 s exits. Lowering
+ * the limit lets the surplus threads exit once idle. Returns 0, or
+ * -EINVAL when max_threads is negative. Thread-safe, any time. */
+int ait_blocking_config(int max_threads);
+/* Waits until every submitted job has run and every pool thread has
+ * exited (joined). The pool restarts lazily with the next job. Returns
+ * 0, or -EDEADLK when called from a pool thread. At process exit (atexit)
+ * the idle threads are stopped and joined; busy ones are left to finish
+ * or die with the process. */
+int ait_blocking_shutdown(void);
+/* The number of pool threads alive now (for tests and monitoring). */
+int ait_blocking_threads(void);
+
+/* ---- channels ---------------------------------------------------------- */
+
+/* A bounded FIFO channel of fixed-size elements, thread-safe: senders and
+ * receivers may run on different threads and runtimes (built for many
+ * senders and one receiver; several receivers also work, served in
+ * order). Elements are copied in (send) and out (recv) with memcpy.
+ * Reference counted: ait_chan_new gives one reference, ait_chan_ref adds
+ * one (and returns c), ait_chan_unref drops one and frees the channel at
+ * zero (elements still buffered are discarded). Dropping references does
+ * not close the channel: ait_chan_close does. Every send/recv future
+ * holds a reference from its init to its drop.
+ * Waiting: a pending send or recv keeps a clone of its waker in the
+ * channel's wait list (FIFO, so senders and receivers are served in
+ * arrival order) and holds cx->rt (ait_rt_hold) while it is listed, so a
+ * block_on whose only hope is a sender on another thread sleeps instead
+ * of reporting -EDEADLK. (The flip side: a runtime waiting on a channel
+ * nobody will ever use sleeps forever rather than report -EDEADLK.)
+ * Wakers are woken outside the channel's lock. Dropping a pending
+ * send/recv removes its entry (passing a wake-up it had received on to
+ * the next waiter). */
+typedef struct ait_chan ait_chan;
+
+/* A new channel of capacity elements of elem_size bytes each (elem_size
+ * may be 0: a channel of signals). NULL with errno ENOMEM, or EINVAL when
+ * capacity is 0 or the buffer size overflows. */
+ait_chan *ait_chan_new(size_t elem_size, size_t capacity);
+ait_chan *ait_chan_ref(ait_chan *c);
+void ait_chan_unref(ait_chan *c);          /* NULL: nothing */
+/* Closes c (idempotent): pending and later sends complete with -EPIPE;
+ * receivers first take what is buffered, then get -EPIPE. Every waiting
+ * future is woken. */
+void ait_chan_close(ait_chan *c);
+/* Without waiting: 0 (elem copied in), -EAGAIN when full, -EPIPE when
+ * closed. Any thread, no runtime needed. */
+int ait_chan_try_send(ait_chan *c, const void *elem);
+/* Without waiting: 0 (an element copied to elem), -EAGAIN when empty and
+ * open, -EPIPE when closed and empty. */
+int ait_chan_try_recv(ait_chan *c, void *elem);
+size_t ait_chan_len(ait_chan *c);          /* elements buffered now */
+size_t ait_chan_capacity(const ait_chan *c);
+bool ait_chan_is_closed(ait_chan *c);
+
+/* Private: a pending future's entry in a wait list (lives in its frame). */
+typedef struct ait_chan_waiter {
+    struct ait_chan_waiter *prev, *next;
+    ait_waker waker;        /* a clone while listed */
+    struct ait_rt *rt;      /* held while listed, or NULL */
+    int state;
+} ait_chan_waiter;
+
+/* ait_chan_send(c, elem): int output, 0 once *elem was copied into the
+ * channel, -EPIPE when the channel is (or gets) closed first. Pending
+ * while full. The element is copied at the successful poll, not at init:
+ * elem must stay valid and unchanged until the future completes or is
+ * dropped. */
+typedef int ait_chan_send_output;
+typedef struct ait_chan_send_frame {
+    ait_chan *chan;
+    const void *elem;
+    ait_chan_waiter w;      /* private */
+    int done;               /* private */
+} ait_chan_send_frame;
+void ait_chan_send_init(ait_chan_send_frame *f, ait_chan *c, const void *elem);
+ait_poll ait_chan_send_poll(ait_chan_send_frame *f, ait_cx *cx, ait_chan_send_output *out);
+void ait_chan_send_drop(ait_chan_send_frame *f);
+int ait_chan_send_block_on(ait_rt *rt, ait_chan_send_output *out, ait_chan *c,
+                           const void *elem);
+#define ait_chan_send_FRAME_SIZE sizeof(ait_chan_send_frame)
+#define ait_chan_send_FRAME_ALIGN _Alignof(ait_chan_send_frame)
+
+/* ait_chan_recv(c, elem): int output, 0 with the oldest element copied to
+ * elem, -EPIPE once the channel is closed and empty. Pending while empty.
+ * elem must stay valid until the future completes or is dropped. */
+typedef int ait_chan_recv_output;
+typedef struct ait_chan_recv_frame {
+    ait_chan *chan;
+    void *elem;
+    ait_chan_waiter w;      /* private */
+    int done;               /* private */
+} ait_chan_recv_frame;
+void ait_chan_recv_init(ait_chan_recv_frame *f, ait_chan *c, void *elem);
+ait_poll ait_chan_recv_poll(ait_chan_recv_frame *f, ait_cx *cx, ait_chan_recv_output *out);
+void ait_chan_recv_drop(ait_chan_recv_frame *f);
+int ait_chan_recv_block_on(ait_rt *rt, ait_chan_recv_output *out, ait_chan *c, void *elem);
+#define ait_chan_recv_FRAME_SIZE sizeof(ait_chan_recv_frame)
+#define ait_chan_recv_FRAME_ALIGN _Alignof(ait_chan_recv_frame)
+
+/* ---- oneshot: one value, once -------------------------------------------- */
+
+/* A slot for one value of size bytes, thread-safe and reference counted
+ * like ait_chan (ait_oneshot_new gives one reference; freed at zero). */
+typedef struct ait_oneshot ait_oneshot;
+ait_oneshot *ait_oneshot_new(size_t size);         /* NULL, errno ENOMEM */
+ait_oneshot *ait_oneshot_ref(ait_oneshot *o);
+void ait_oneshot_unref(ait_oneshot *o);            /* NULL: nothing */
+/* Stores a copy of value and wakes the receiver. Not async: never waits.
+ * 0; -EPIPE when the oneshot was closed (the receiver gave up);
+ * -EALREADY when a value was already sent. */
+int ait_oneshot_send(ait_oneshot *o, const void *value);
+/* Closes o (idempotent), from either side: by the sender, "no value will
+ * come" (a waiting receiver gets -EPIPE; a value already sent is still
+ * delivered); by the receiver, "nobody will receive" (later sends get
+ * -EPIPE). */
+void ait_oneshot_close(ait_oneshot *o);
+
+/* ait_oneshot_recv(o, out): int output, 0 with the value copied to out
+ * (size bytes), -EPIPE when o was closed without a value or the value was
+ * already taken by another receive. Pending until then. */
+typedef int ait_oneshot_recv_output;
+typedef struct ait_oneshot_recv_frame {
+    ait_oneshot *shot;
+    void *out;
+    ait_chan_waiter w;      /* private */
+    int done;               /* private */
+} ait_oneshot_recv_frame;
+void ait_oneshot_recv_init(ait_oneshot_recv_frame *f, ait_oneshot *o, void *out);
+ait_poll ait_oneshot_recv_poll(ait_oneshot_recv_frame *f, ait_cx *cx,
+                               ait_oneshot_recv_output *out);
+void ait_oneshot_recv_drop(ait_oneshot_recv_frame *f);
+int ait_oneshot_recv_block_on(ait_rt *rt, ait_oneshot_recv_output *out, ait_oneshot *o,
+                              void *value);
+#define ait_oneshot_recv_FRAME_SIZE sizeof(ait_oneshot_recv_frame)
+#define ait_oneshot_recv_FRAME_ALIGN _Alignof(ait_oneshot_recv_frame)
+
+/* ==== end of the blocking pool and channels ============================ */
+
 #ifdef __cplusplus
 }
 #endif
