@@ -51,18 +51,12 @@ static void block_defers(Emit *e, Vec *defers, int level) {
 
 /* ---- declarations --------------------------------------------------- */
 
-static bool array_var(Var *v) {
-    Declarator *d = v->decl;
-    while (d && d->kind == D_PAREN)
-        d = d->inner;
-    return d && d->kind == D_ARRAY;
-}
 
 /* x = init; for a frame variable: arrays are copied from a compound
  * literal of their own type, braced lists become compound literals. */
 static void assign_init(Emit *e, Var *v, Init *in, int level) {
     indent(B(e), level);
-    if (array_var(v)) {
+    if (var_is_array(v)) {
         buf_printf(B(e), "memcpy(%s, (%s)", v->cname, decl_str(e, v->spec, v->decl, ""));
         if (in->is_list) {
             cprint_init(B(e), in, &e->hooks);

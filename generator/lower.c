@@ -759,13 +759,23 @@ static void annotate(A *a, Stmt *s) {
 
 static bool in_span(int p, int start, int end) { return p > start && p <= end; }
 
+/* Does the variable name an array? The constructor nearest the name
+ * decides: "*x[4]" is an array of pointers, "(*x)[4]" a pointer. */
+bool var_is_array(Var *v) {
+    Declarator *nearest = NULL;
+    for (Declarator *d = v->decl; d && d->kind != D_IDENT; d = d->inner)
+        if (d->kind != D_PAREN)
+            nearest = d;
+    return nearest && nearest->kind == D_ARRAY;
+}
+
 /* Is v live across the await at position p? Approximated from text:
  * declared before p, in scope at p, and used after p or, when a loop
  * around p lies in v's scope, used anywhere in that loop. */
 static bool crosses(A *a, Var *v, int p) {
     if (!in_span(p, v->pos_decl, v->scope))
         return false;
-    if (v->addr_taken || (v->decl && v->decl->kind == D_ARRAY))
+    if (v->addr_taken || var_is_array(v))
         return true;
     for (int i = 0; i < v->refs.len; i++) {
         int r = (int)(intptr_t)v->refs.data[i];
@@ -781,12 +791,6 @@ static bool crosses(A *a, Var *v, int p) {
     return false;
 }
 
-static bool is_array(Var *v) {
-    Declarator *d = v->decl;
-    while (d && d->kind == D_PAREN)
-        d = d->inner;
-    return d && d->kind == D_ARRAY;
-}
 
 static const char *unique_field(Fut *f, const char *name) {
     const char *field = name;
@@ -818,7 +822,7 @@ static void place(A *a) {
             continue;
         for (int k = 0; k < a->await_pos.len; k++) {
             int p = (int)(intptr_t)a->await_pos.data[k];
-            if (crosses(a, v, p) || (is_array(v) && in_span(p, v->pos_decl, v->scope))) {
+            if (crosses(a, v, p) || (var_is_array(v) && in_span(p, v->pos_decl, v->scope))) {
                 to_frame(f, v);
                 break;
             }

@@ -47,4 +47,6 @@ struct Lowered {
     Layout *layout;
 };
 
+bool var_is_array(Var *v);
+
 #endif

@@ -117,7 +117,9 @@ static void test_address_taken_and_arrays_in_frame(void **state) {
         "    int x = 1;\n"
         "    int *p = &x;\n"
         "    char buf[16];\n"
+        "    char *ptrs[2];\n"
         "    buf[0] = 0;\n"
+        "    ptrs[0] = buf;\n"
         "    await ait_yield();\n"
         "    return *p;\n"
         "}\n");
@@ -125,6 +127,7 @@ static void test_address_taken_and_arrays_in_frame(void **state) {
     assert_true(in_frame(s, "h", "x"));    /* p points at it across the await */
     assert_true(in_frame(s, "h", "p"));
     assert_true(in_frame(s, "h", "buf"));  /* arrays decay to pointers */
+    assert_true(in_frame(s, "h", "ptrs")); /* an array of pointers is an array */
 }
 
 static void test_sibling_blocks_overlap(void **state) {
