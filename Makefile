@@ -90,7 +90,8 @@ golden-update: all
 	@tests/run.sh --update-golden
 
 bench:
-	@echo "benchmarks come with issue 4 (bench/): nothing to run yet"
+	@$(MAKE) --no-print-directory all
+	@python3 bench/run.py
 
 regen:
 	grammar/regen.sh generator/bootstrap
