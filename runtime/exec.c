@@ -1,20 +1,32 @@
-/* exec.c: runtimes and the current-thread executor (ait_block_on).
+/* exec.c: the current-thread executor (ait_block_on) and task scheduling.
  *
  * block_on polls the root future whenever its waker (a flag in the
  * runtime, rt->root_woken) was woken, runs the local tasks that were ready
- * when the round began, fires expired timers, and otherwise sleeps on a
- * condition variable (CLOCK_MONOTONIC) until the next timer deadline or a
- * wake from another thread. With nothing ready, no timer and no hold
- * (ait_rt_hold) it reports -EDEADLK rather than hang.
+ * when the round began, and otherwise parks:
+ *   - current-thread runtime: it fires expired timers itself and parks in
+ *     epoll_wait (the reactor), timeout = the next timer deadline; an
+ *     eventfd interrupts it for wakes from other threads;
+ *   - multi-threaded runtime: timers and fds belong to the I/O driver
+ *     thread; block_on's thread parks on a condition variable.
+ * When nothing can ever wake it (nothing ready, no timer, no hold, no
+ * pending I/O, no send task queued or running) it reports -EDEADLK rather
+ * than hang.
+ *
+ * Scheduling (ait__rt_schedule): send tasks of a multi-threaded runtime go
+ * to the workers (worker.c); local tasks (and send tasks of a
+ * current-thread runtime) go to the local queue when woken on block_on's
+ * thread, else to the mutex-protected remote queue, which block_on drains.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
-#include <time.h>
 
 _Thread_local ait_rt *ait__tls_rt;
+
+/* Under a busy current-thread loop, look at the fds every this many rounds. */
+#define IO_POLL_ROUNDS 32u
 
 /* ---- queues (intrusive, FIFO) -------------------------------------------- */
 
@@ -40,7 +52,7 @@ ait_task *ait__queue_pop(ait_task_queue *q) {
     return t;
 }
 
-static void queue_append(ait_task_queue *dst, ait_task_queue *src) {
+void ait__queue_append(ait_task_queue *dst, ait_task_queue *src) {
     if (!src->head)
         return;
     if (dst->tail)
@@ -53,121 +65,13 @@ static void queue_append(ait_task_queue *dst, ait_task_queue *src) {
     src->len = 0;
 }
 
-/* ---- the runtime object ---------------------------------------------------- */
-
-ait_rt *ait_rt_new(const ait_rt_config *cfg) {
-    if (cfg && cfg->workers < 0) {
-        errno = EINVAL;
-        return NULL;
-    }
-    ait_rt *rt = calloc(1, sizeof *rt);
-    if (!rt) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    atomic_init(&rt->refs, 1);
-    atomic_init(&rt->closed, false);
-    atomic_init(&rt->root_woken, 0);
-    atomic_init(&rt->holds, 0);
-    atomic_init(&rt->in_block_on, false);
-    atomic_init(&rt->timer_next, UINT64_MAX);
-    atomic_init(&rt->has_remote, false);
-    rt->workers = cfg ? cfg->workers : 0;
-    pthread_condattr_t ca;
-    if (pthread_mutex_init(&rt->lock, NULL) != 0) {
-        free(rt);
-        errno = ENOMEM;
-        return NULL;
-    }
-    if (pthread_condattr_init(&ca) != 0) {
-        pthread_mutex_destroy(&rt->lock);
-        free(rt);
-        errno = ENOMEM;
-        return NULL;
-    }
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    int rc = pthread_cond_init(&rt->cond, &ca);
-    pthread_condattr_destroy(&ca);
-    if (rc != 0) {
-        pthread_mutex_destroy(&rt->lock);
-        free(rt);
-        errno = ENOMEM;
-        return NULL;
-    }
-    return rt;
-}
-
-void ait__rt_ref(ait_rt *rt) {
-    atomic_fetch_add_explicit(&rt->refs, 1, memory_order_relaxed);
-}
-
-void ait__rt_unref(ait_rt *rt) {
-    if (atomic_fetch_sub_explicit(&rt->refs, 1, memory_order_acq_rel) != 1)
-        return;
-    pthread_cond_destroy(&rt->cond);
-    pthread_mutex_destroy(&rt->lock);
-    free(rt);
-}
-
-void ait_rt_free(ait_rt *rt) {
-    if (!rt)
-        return;
-    pthread_mutex_lock(&rt->lock);
-    atomic_store(&rt->closed, true);
-    pthread_mutex_unlock(&rt->lock);
-    /* Cancel the unfinished tasks: each frame is dropped once, join handles
-     * still held then report AIT_ECANCELED. */
-    for (;;) {
-        pthread_mutex_lock(&rt->lock);
-        ait_task *t = rt->all;
-        if (t)
-            ait__task_ref(t);
-        pthread_mutex_unlock(&rt->lock);
-        if (!t)
-            break;
-        ait__task_finish(t, AIT_ECANCELED);
-        pthread_mutex_lock(&rt->lock);
-        if (t->in_all) {            /* being finished further up the stack */
-            if (t->all_prev)
-                t->all_prev->all_next = t->all_next;
-            else
-                rt->all = t->all_next;
-            if (t->all_next)
-                t->all_next->all_prev = t->all_prev;
-            t->in_all = false;
-        }
-        pthread_mutex_unlock(&rt->lock);
-        ait__task_unref(t);
-    }
-    /* Release the run queues' references. */
-    ait_task_queue q = rt->local;
-    rt->local.head = rt->local.tail = NULL;
-    rt->local.len = 0;
-    pthread_mutex_lock(&rt->lock);
-    queue_append(&q, &rt->remote);
-    atomic_store(&rt->has_remote, false);
-    pthread_mutex_unlock(&rt->lock);
-    ait_task *t;
-    while ((t = ait__queue_pop(&q)) != NULL)
-        ait__task_unref(t);
-    ait__timers_close(rt);
-    ait__rt_unref(rt);
-}
-
-ait_rt *ait_rt_current(void) { return ait__tls_rt; }
-
-void ait_rt_hold(ait_rt *rt) { atomic_fetch_add(&rt->holds, 1); }
-
-void ait_rt_unhold(ait_rt *rt) {
-    if (atomic_fetch_sub(&rt->holds, 1) == 1) {
-        pthread_mutex_lock(&rt->lock);
-        if (rt->sleeping)
-            pthread_cond_signal(&rt->cond);
-        pthread_mutex_unlock(&rt->lock);
-    }
-}
+/* ---- scheduling --------------------------------------------------------------- */
 
 void ait__rt_schedule(ait_rt *rt, ait_task *t) {
+    if (t->send && rt->nworkers > 0) {
+        ait__workers_schedule(rt, t);
+        return;
+    }
     if (ait__tls_rt == rt) {
         ait__queue_push(&rt->local, t);
         return;
@@ -180,8 +84,7 @@ void ait__rt_schedule(ait_rt *rt, ait_task *t) {
     }
     ait__queue_push(&rt->remote, t);
     atomic_store(&rt->has_remote, true);
-    if (rt->sleeping)
-        pthread_cond_signal(&rt->cond);
+    ait__rt_unpark_main_locked(rt);
     pthread_mutex_unlock(&rt->lock);
 }
 
@@ -190,12 +93,8 @@ void ait__rt_schedule(ait_rt *rt, ait_task *t) {
 static void root_wake_by_ref(void *data) {
     ait_rt *rt = data;
     atomic_store(&rt->root_woken, 1);
-    if (ait__tls_rt != rt) {
-        pthread_mutex_lock(&rt->lock);
-        if (rt->sleeping)
-            pthread_cond_signal(&rt->cond);
-        pthread_mutex_unlock(&rt->lock);
-    }
+    if (ait__tls_rt != rt)
+        ait__rt_unpark_main(rt);
 }
 
 static void root_wake(void *data) {
@@ -220,34 +119,47 @@ static void drain_remote(ait_rt *rt) {
     if (!atomic_load(&rt->has_remote))
         return;
     pthread_mutex_lock(&rt->lock);
-    queue_append(&rt->local, &rt->remote);
+    ait__queue_append(&rt->local, &rt->remote);
     atomic_store(&rt->has_remote, false);
     pthread_mutex_unlock(&rt->lock);
 }
 
-/* Sleeps until a remote wake, a timer deadline or a hold's end; returns
- * -EDEADLK when nothing could ever wake the runtime. */
+/* Sleeps until something may have changed: a wake from another thread, a
+ * timer deadline, an fd event, the end of the last hold or of the last
+ * active send task. Returns -EDEADLK when nothing could ever wake the
+ * runtime (or the reactor's creation error). */
 static int park(ait_rt *rt) {
+    bool ct = rt->nworkers == 0;
     int rc = 0;
-    pthread_mutex_lock(&rt->lock);
-    if (rt->remote.len == 0 && !atomic_load(&rt->root_woken)) {
-        uint64_t dl = 0;
-        bool has = ait__timers_next(rt, &dl);
-        if (!has && atomic_load(&rt->holds) == 0) {
-            rc = -EDEADLK;
-        } else {
-            rt->sleeping = true;
-            if (!has) {
-                pthread_cond_wait(&rt->cond, &rt->lock);
-            } else if (dl > ait_now_ns()) {
-                struct timespec ts;
-                ts.tv_sec = (time_t)(dl / 1000000000u);
-                ts.tv_nsec = (long)(dl % 1000000000u);
-                pthread_cond_timedwait(&rt->cond, &rt->lock, &ts);
-            }
-            rt->sleeping = false;
-        }
+    if (ct) {
+        rc = ait__reactor_init(rt);
+        if (rc < 0)
+            return rc;
     }
+    pthread_mutex_lock(&rt->lock);
+    /* Parked first, then look: a waker stores its news, then looks at
+     * main_parked (ait__rt_unpark_main), so one of the two sees the other. */
+    atomic_store(&rt->main_parked, true);
+    uint64_t dl = 0;
+    bool has_timer = ait__timers_next(rt, &dl);
+    if (rt->remote.len || atomic_load(&rt->root_woken)) {
+        /* ready already */
+    } else if (!has_timer && atomic_load(&rt->holds) == 0 && atomic_load(&rt->active) == 0) {
+        rc = -EDEADLK;
+    } else if (ct) {
+        rt->driver_parked = true;
+        rt->park_deadline = has_timer ? dl : 0;
+        pthread_mutex_unlock(&rt->lock);
+        ait__reactor_wait(rt, has_timer ? ait__ms_until(dl) : -1);
+        pthread_mutex_lock(&rt->lock);
+        rt->driver_parked = false;
+        rt->driver_notified = false;
+    } else {
+        while (!rt->main_notified)
+            pthread_cond_wait(&rt->cond, &rt->lock);
+    }
+    atomic_store(&rt->main_parked, false);
+    rt->main_notified = false;
     pthread_mutex_unlock(&rt->lock);
     return rc;
 }
@@ -263,7 +175,7 @@ int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out) {
         temp = true;
     }
     bool idle = false;
-    if (atomic_load(&rt->closed) ||
+    if (atomic_load(&rt->closed) || (ait__tls_worker && ait__tls_worker->rt == rt) ||
         !atomic_compare_exchange_strong(&rt->in_block_on, &idle, true)) {
         if (temp)
             ait_rt_free(rt);
@@ -272,6 +184,8 @@ int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out) {
     ait_rt *prev = ait__tls_rt;
     ait__tls_rt = rt;
     atomic_store(&rt->root_woken, 1);
+    bool ct = rt->nworkers == 0;
+    unsigned rounds = 0;
     int rc;
     for (;;) {
         if (atomic_exchange(&rt->root_woken, 0)) {
@@ -286,7 +200,8 @@ int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out) {
                 break;
             }
         }
-        ait__timers_fire(rt, ait_now_ns());
+        if (ct)
+            ait__timers_fire(rt, ait_now_ns());
         drain_remote(rt);
         /* One round: the tasks ready now, not those they wake, so a task
          * that keeps yielding cannot starve the root future. */
@@ -296,8 +211,12 @@ int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out) {
                 break;
             ait__task_run(rt, t);
         }
-        if (atomic_load(&rt->root_woken) || rt->local.len)
+        if (atomic_load(&rt->root_woken) || rt->local.len) {
+            /* Busy: still look at the fds now and then. */
+            if (ct && ++rounds % IO_POLL_ROUNDS == 0 && atomic_load(&rt->io_waiters) > 0)
+                ait__reactor_wait(rt, 0);
             continue;
+        }
         rc = park(rt);
         if (rc < 0)
             break;

@@ -52,22 +52,35 @@ void ait__timers_close(struct ait_rt *rt);
 
 /* ---- tasks (task.c) ---------------------------------------------------- */
 
+/* Task state bits (t->state, atomic). The life of a poll:
+ *   idle --wake--> SCHEDULED (pushed on a queue, which holds a reference)
+ *   SCHEDULED --popped--> RUNNING (SCHEDULED cleared), polled by one thread
+ *   RUNNING --wake--> RUNNING|NOTIFIED (not queued: it runs now)
+ *   after a PENDING poll: NOTIFIED ? SCHEDULED (queued again) : idle
+ * So a task is in at most one queue and polled by one thread at a time.
+ * CLOSING (set once, by ait__task_finish) decides who drops the frame;
+ * COMPLETE follows when the output or error is final. */
 enum {
     AIT_TS_SCHEDULED = 1u << 0,    /* in a run queue (the queue holds a ref) */
     AIT_TS_RUNNING = 1u << 1,      /* being polled */
     AIT_TS_CLOSING = 1u << 2,      /* finishing: its frame is being dropped */
     AIT_TS_COMPLETE = 1u << 3,     /* finished: output or error is final */
-    AIT_TS_CANCEL_REQ = 1u << 4,   /* aborted while running */
-    AIT_TS_SEND = 1u << 5          /* spawned with ait_spawn */
+    AIT_TS_CANCEL_REQ = 1u << 4,   /* aborted (while running: finished after the poll) */
+    AIT_TS_SEND = 1u << 5,         /* spawned with ait_spawn */
+    AIT_TS_NOTIFIED = 1u << 6      /* woken while RUNNING: queued again after the poll */
 };
+
+#define AIT_OWNED_SHARDS 16u
 
 struct ait_task {
     atomic_uint refs;
     atomic_uint state;
     struct ait_rt *rt;              /* holds a reference */
-    struct ait_task *next;          /* run-queue link */
-    struct ait_task *all_prev, *all_next;   /* rt->all, under rt->lock */
+    struct ait_task *next;          /* link in a list queue (local, remote, injector) */
+    struct ait_task *all_prev, *all_next;   /* rt->owned[shard], under its lock */
     bool in_all;
+    bool send;                      /* immutable: runs on the workers when there are some */
+    unsigned shard;
     ait_poll_fn poll;
     ait_drop_fn drop;
     void *frame;
@@ -88,26 +101,151 @@ void ait__task_ref(ait_task *t);
 void ait__task_unref(ait_task *t);
 void ait__task_run(struct ait_rt *rt, ait_task *t);   /* consumes the queue ref */
 void ait__task_finish(ait_task *t, int err);
+/* Takes t off its owner shard's list if it is still there (ait_rt_free). */
+void ait__task_unlist(ait_task *t);
+/* The spin flag guarding t->join_waker (join.c, task.c). */
+void ait__task_jlock(ait_task *t);
+void ait__task_junlock(ait_task *t);
 extern const ait_waker_vtable ait__task_waker_vt;
 
-/* ---- the runtime (exec.c) ---------------------------------------------- */
+/* ---- the local run queue of a worker (deque.c) -------------------------- */
+
+#define AIT_LQ_CAP 256u     /* a power of two */
+
+typedef struct ait_lqueue {
+    _Alignas(64) _Atomic uint64_t head;    /* (steal << 32) | real */
+    _Alignas(64) _Atomic uint32_t tail;    /* written by the owner only */
+    _Atomic(ait_task *) buf[AIT_LQ_CAP];
+} ait_lqueue;
+
+void ait__lq_init(ait_lqueue *q);
+/* Owner only. False when the ring was full: then t and half of the ring
+ * went to *overflow (for the injector). */
+bool ait__lq_push(ait_lqueue *q, ait_task *t, ait_task_queue *overflow);
+ait_task *ait__lq_pop(ait_lqueue *q);                     /* owner only */
+/* Any thread: moves about half of src into dst (the caller's own queue)
+ * and returns one of them, or NULL. */
+ait_task *ait__lq_steal(ait_lqueue *src, ait_lqueue *dst);
+size_t ait__lq_len(ait_lqueue *q);                        /* a snapshot */
+
+/* ---- workers (worker.c) ------------------------------------------------- */
+
+typedef struct ait_worker {
+    ait_lqueue q;
+    struct ait_rt *rt;
+    int id;
+    pthread_t thread;
+    pthread_cond_t cond;            /* parking, under rt->idle_lock */
+    bool notified;                  /* under rt->idle_lock */
+    bool started;
+    uint32_t rng;                   /* victim choice */
+    uint32_t tick;
+} ait_worker;
+
+/* The worker running on this thread, or NULL. */
+extern _Thread_local ait_worker *ait__tls_worker;
+
+int ait__workers_start(struct ait_rt *rt);     /* 0 or -errno (rt->nworkers > 0) */
+void ait__workers_stop(struct ait_rt *rt);     /* sets shutdown, wakes, joins */
+/* Queues a send task on the workers: this worker's local queue when
+ * called on one of rt's workers, else the injector. */
+void ait__workers_schedule(struct ait_rt *rt, ait_task *t);
+/* At ait_rt_free, after the workers stopped: releases queued tasks. */
+void ait__workers_drain(struct ait_rt *rt);
+void ait__workers_destroy(struct ait_rt *rt);
+
+/* ---- the reactor: epoll + eventfd (reactor.c) --------------------------- */
+
+typedef struct ait_io_entry {
+    pthread_mutex_t lock;
+    int fd;
+    int users;                      /* linked waiters; registered with epoll while > 0 */
+    atomic_uint tick[2];            /* events seen, per direction */
+    ait_io_wait *waiters[2];        /* per direction (AIT_IO_READ, AIT_IO_WRITE) */
+} ait_io_entry;
+
+enum { AIT_IO_READ = 0, AIT_IO_WRITE = 1 };
+
+/* Creates the epoll instance and the eventfd, once (any thread). */
+int ait__reactor_init(struct ait_rt *rt);
+/* epoll_wait up to timeout_ms (-1: no limit), then wakes the waiters of
+ * the fds that became ready. Returns the number of events or -errno. */
+int ait__reactor_wait(struct ait_rt *rt, int timeout_ms);
+/* Makes a reactor_wait in progress (or the next one) return. */
+void ait__reactor_notify(struct ait_rt *rt);
+/* At ait_rt_free: drops the wakers of every waiter still listed. */
+void ait__reactor_close(struct ait_rt *rt);
+/* When the runtime's memory goes: closes the fds, frees the entries. */
+void ait__reactor_destroy(struct ait_rt *rt);
+/* The I/O driver thread of a multi-threaded runtime. */
+int ait__driver_start(struct ait_rt *rt);
+void ait__driver_stop(struct ait_rt *rt);
+
+/* Readiness waits of the leaf futures (io.c). prepare: before trying the
+ * syscall, forget old readiness; arm: after EAGAIN, list w (with a clone
+ * of cx's waker) on fd's entry for dir, registering fd with epoll on
+ * first use: 0 pending, 1 an event came meanwhile (try again), or a
+ * negative errno; release: unlist w (deregistering fd when it was the
+ * last waiter), drop its waker and its hold. */
+void ait__io_prepare(ait_io_wait *w);
+int ait__io_arm(ait_io_wait *w, ait_cx *cx, int fd, int dir);
+void ait__io_release(ait_io_wait *w);
+
+/* ---- the runtime (rt.c, exec.c) ----------------------------------------- */
+
+typedef struct ait_owned {
+    pthread_mutex_t lock;
+    ait_task *head;                 /* unfinished tasks of this shard */
+} ait_owned;
 
 struct ait_rt {
     atomic_uint refs;
     atomic_bool closed;
     atomic_int root_woken;          /* the block_on waker: a flag */
-    atomic_long holds;              /* ait_rt_hold count */
+    atomic_long holds;              /* ait_rt_hold count (pending I/O counts too) */
     atomic_bool in_block_on;
-    int workers;
+    atomic_bool main_parked;        /* block_on's thread sleeps (written under lock) */
+    atomic_long active;             /* send tasks queued or running on the workers */
+    int nworkers;
+
+    /* the block_on thread */
     ait_task_queue local;           /* block_on's thread only */
     pthread_mutex_t lock;
-    pthread_cond_t cond;            /* signalled on remote wakes */
-    bool sleeping;                  /* under lock: block_on waits on cond */
-    ait_task_queue remote;          /* under lock: wakes from other threads */
-    ait_task *all;                  /* under lock: unfinished tasks */
-    ait_timer_heap timers;          /* under lock */
-    atomic_uint_fast64_t timer_next;/* earliest deadline (UINT64_MAX: none), lock-free peek */
+    pthread_cond_t cond;            /* MT: block_on's thread sleeps on it */
+    bool main_notified;             /* under lock: an unpark is on its way */
+    ait_task_queue remote;          /* under lock: local tasks woken from other threads */
     atomic_bool has_remote;         /* remote queue non-empty, lock-free peek */
+
+    /* timers, under lock */
+    ait_timer_heap timers;
+    atomic_uint_fast64_t timer_next;/* earliest deadline (UINT64_MAX: none), lock-free peek */
+    bool driver_parked;             /* under lock: whoever drives I/O sleeps in epoll_wait */
+    bool driver_notified;           /* under lock */
+    uint64_t park_deadline;         /* under lock: when it wakes by itself (0: never) */
+
+    /* tasks not yet finished, sharded by task address */
+    ait_owned owned[AIT_OWNED_SHARDS];
+
+    /* the workers (worker.c) */
+    ait_worker *workers;
+    atomic_bool shutdown;
+    pthread_mutex_t inject_lock;
+    ait_task_queue inject;          /* under inject_lock: send tasks from other threads */
+    atomic_size_t inject_len;
+    pthread_mutex_t idle_lock;
+    int *idle;                      /* under idle_lock: a stack of parked worker ids */
+    int nidle;
+    atomic_int num_idle;            /* == nidle, lock-free peek */
+
+    /* the reactor (reactor.c) */
+    pthread_mutex_t io_lock;        /* the fd table and lazy creation */
+    atomic_int epfd;                /* -1 until created */
+    int evfd;
+    ait_io_entry **fds;
+    size_t nfds;
+    atomic_long io_waiters;         /* waiters listed on entries */
+    pthread_t driver;
+    bool driver_started;
 };
 
 /* The runtime whose block_on runs on this thread, or NULL. */
@@ -117,7 +255,17 @@ void ait__rt_ref(struct ait_rt *rt);
 void ait__rt_unref(struct ait_rt *rt);
 /* Queues t (whose SCHEDULED bit the caller set; the ref passes to the queue). */
 void ait__rt_schedule(struct ait_rt *rt, ait_task *t);
+/* Wakes block_on's thread if it sleeps, so it looks again. */
+void ait__rt_unpark_main(struct ait_rt *rt);
+void ait__rt_unpark_main_locked(struct ait_rt *rt);
+/* Under lock, by timer registration: a new earliest deadline. */
+void ait__rt_timer_added_locked(struct ait_rt *rt, uint64_t deadline);
+/* active: a send task was queued / a worker is done with one. */
+void ait__rt_active_dec(struct ait_rt *rt);
 void ait__queue_push(ait_task_queue *q, ait_task *t);
 ait_task *ait__queue_pop(ait_task_queue *q);
+void ait__queue_append(ait_task_queue *dst, ait_task_queue *src);
+/* Milliseconds from now until deadline (ait_now_ns), rounded up (clock.c). */
+int ait__ms_until(uint64_t deadline);
 
 #endif

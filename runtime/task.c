@@ -7,11 +7,19 @@
  * waker may be woken or dropped from any thread; the block is freed when
  * the last reference goes, whatever the order of wake, completion, join
  * and handle drop.
+ *
+ * Polling is serialized by the state word (see internal.h): a wake while
+ * the task is being polled only sets NOTIFIED, and the executor queues it
+ * again after the poll, so a task is never in two queues nor polled by
+ * two threads at once. Unfinished tasks are listed in one of the
+ * runtime's AIT_OWNED_SHARDS lists (chosen by address), so spawning and
+ * finishing on several workers rarely contend on one lock.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdalign.h>
 #include <string.h>
 
@@ -35,10 +43,23 @@ static void task_wake_by_ref(void *data) {
     ait_task *t = data;
     unsigned s = atomic_load(&t->state);
     for (;;) {
-        if (s & (AIT_TS_SCHEDULED | AIT_TS_CLOSING | AIT_TS_COMPLETE))
+        unsigned n;
+        if (s & (AIT_TS_CLOSING | AIT_TS_COMPLETE))
             return;
-        if (atomic_compare_exchange_weak(&t->state, &s, s | AIT_TS_SCHEDULED))
+        if (s & AIT_TS_RUNNING) {
+            if (s & AIT_TS_NOTIFIED)
+                return;
+            n = s | AIT_TS_NOTIFIED;        /* queued again after the poll */
+        } else if (s & AIT_TS_SCHEDULED) {
+            return;
+        } else {
+            n = s | AIT_TS_SCHEDULED;
+        }
+        if (atomic_compare_exchange_weak(&t->state, &s, n)) {
+            if (n & AIT_TS_NOTIFIED)
+                return;
             break;
+        }
     }
     ait__task_ref(t);               /* the queue's reference */
     ait__rt_schedule(t->rt, t);
@@ -62,14 +83,20 @@ const ait_waker_vtable ait__task_waker_vt = {
 
 /* ---- the join waker, under a spin flag ------------------------------------ */
 
-static void jlock(ait_task *t) {
+void ait__task_jlock(ait_task *t) {
+    unsigned spins = 0;
     while (atomic_flag_test_and_set_explicit(&t->jlock, memory_order_acquire)) {
+        if (++spins % 64 == 0)
+            sched_yield();          /* the holder may have been preempted */
     }
 }
 
-static void junlock(ait_task *t) {
+void ait__task_junlock(ait_task *t) {
     atomic_flag_clear_explicit(&t->jlock, memory_order_release);
 }
+
+#define jlock(t) ait__task_jlock(t)
+#define junlock(t) ait__task_junlock(t)
 
 static ait_waker take_join_waker(ait_task *t) {
     jlock(t);
@@ -86,7 +113,7 @@ static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
                        size_t out_size, void (*init)(void *frame, void *arg),
                        void *arg, ait_poll_fn poll, ait_drop_fn drop, unsigned flags) {
     if (!rt)
-        rt = ait__tls_rt;
+        rt = ait_rt_current();
     if (!rt || !poll || (frame_align & (frame_align - 1)) != 0) {
         errno = EINVAL;
         return NULL;
@@ -120,10 +147,13 @@ static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
     t->alloc_align = align;
     if (init)
         init(t->frame, arg);
+    t->send = (flags & AIT_TS_SEND) != 0;
+    t->shard = (unsigned)(((uintptr_t)t >> 6) % AIT_OWNED_SHARDS);
     ait__rt_ref(rt);
-    pthread_mutex_lock(&rt->lock);
+    ait_owned *o = &rt->owned[t->shard];
+    pthread_mutex_lock(&o->lock);
     if (atomic_load(&rt->closed)) {
-        pthread_mutex_unlock(&rt->lock);
+        pthread_mutex_unlock(&o->lock);
         if (drop)
             drop(t->frame);
         ait_frame_free(t, total, align);
@@ -131,12 +161,13 @@ static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
         errno = ECANCELED;
         return NULL;
     }
-    t->all_next = rt->all;
-    if (rt->all)
-        rt->all->all_prev = t;
-    rt->all = t;
+    t->all_prev = NULL;
+    t->all_next = o->head;
+    if (o->head)
+        o->head->all_prev = t;
+    o->head = t;
     t->in_all = true;
-    pthread_mutex_unlock(&rt->lock);
+    pthread_mutex_unlock(&o->lock);
     ait__rt_schedule(rt, t);
     return t;
 }
@@ -154,25 +185,30 @@ ait_task *ait_spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
                  AIT_TS_SEND);
 }
 
+void ait__task_unlist(ait_task *t) {
+    ait_owned *o = &t->rt->owned[t->shard];
+    pthread_mutex_lock(&o->lock);
+    if (t->in_all) {
+        if (t->all_prev)
+            t->all_prev->all_next = t->all_next;
+        else
+            o->head = t->all_next;
+        if (t->all_next)
+            t->all_next->all_prev = t->all_prev;
+        t->in_all = false;
+    }
+    pthread_mutex_unlock(&o->lock);
+}
+
 void ait__task_finish(ait_task *t, int err) {
+    /* Whoever sets CLOSING first drops the frame: exactly once. */
     unsigned s = atomic_fetch_or(&t->state, AIT_TS_CLOSING);
     if (s & (AIT_TS_CLOSING | AIT_TS_COMPLETE))
         return;
     t->error = err;
     if (t->drop)
         t->drop(t->frame);
-    ait_rt *rt = t->rt;
-    pthread_mutex_lock(&rt->lock);
-    if (t->in_all) {
-        if (t->all_prev)
-            t->all_prev->all_next = t->all_next;
-        else
-            rt->all = t->all_next;
-        if (t->all_next)
-            t->all_next->all_prev = t->all_prev;
-        t->in_all = false;
-    }
-    pthread_mutex_unlock(&rt->lock);
+    ait__task_unlist(t);
     jlock(t);
     atomic_fetch_or(&t->state, AIT_TS_COMPLETE);
     ait_waker w = t->join_waker;
@@ -183,22 +219,53 @@ void ait__task_finish(ait_task *t, int err) {
 }
 
 void ait__task_run(ait_rt *rt, ait_task *t) {
-    unsigned s = atomic_fetch_and(&t->state, ~(unsigned)AIT_TS_SCHEDULED);
-    if (s & (AIT_TS_CLOSING | AIT_TS_COMPLETE)) {
+    /* SCHEDULED -> RUNNING, unless it was finished or aborted meanwhile. */
+    unsigned s = atomic_load(&t->state);
+    for (;;) {
+        if (s & (AIT_TS_CLOSING | AIT_TS_COMPLETE)) {
+            ait__task_unref(t);
+            return;
+        }
+        if (s & AIT_TS_CANCEL_REQ) {
+            ait__task_finish(t, AIT_ECANCELED);
+            ait__task_unref(t);
+            return;
+        }
+        unsigned n = (s & ~(unsigned)AIT_TS_SCHEDULED) | AIT_TS_RUNNING;
+        if (atomic_compare_exchange_weak(&t->state, &s, n))
+            break;
+    }
+    ait_cx cx = { { &ait__task_waker_vt, t }, rt, 0 };
+    ait_poll r = t->poll(t->frame, &cx, t->out);
+    /* RUNNING stays set through finish: an abort meanwhile leaves the
+     * task to us, and cannot turn a completion into a cancellation. */
+    if (r == AIT_READY) {
+        ait__task_finish(t, 0);
         ait__task_unref(t);
         return;
     }
-    atomic_fetch_or(&t->state, AIT_TS_RUNNING);
-    ait_cx cx = { { &ait__task_waker_vt, t }, rt, 0 };
-    ait_poll r = t->poll(t->frame, &cx, t->out);
-    s = atomic_fetch_and(&t->state, ~(unsigned)AIT_TS_RUNNING);
-    if (r == AIT_READY)
-        ait__task_finish(t, 0);
-    else if (r == AIT_ERROR)
+    if (r == AIT_ERROR) {
         ait__task_finish(t, cx.error < 0 ? cx.error : -EIO);
-    else if (s & AIT_TS_CANCEL_REQ)
-        ait__task_finish(t, AIT_ECANCELED);
-    ait__task_unref(t);             /* the queue's reference */
+        ait__task_unref(t);
+        return;
+    }
+    s = atomic_load(&t->state);
+    for (;;) {
+        if (s & AIT_TS_CANCEL_REQ) {
+            ait__task_finish(t, AIT_ECANCELED);
+            ait__task_unref(t);
+            return;
+        }
+        unsigned n = s & ~(unsigned)(AIT_TS_RUNNING | AIT_TS_NOTIFIED);
+        if (s & AIT_TS_NOTIFIED)
+            n |= AIT_TS_SCHEDULED;
+        if (atomic_compare_exchange_weak(&t->state, &s, n))
+            break;
+    }
+    if (s & AIT_TS_NOTIFIED)
+        ait__rt_schedule(rt, t);    /* woken during the poll: the ref goes on */
+    else
+        ait__task_unref(t);         /* the queue's reference */
 }
 
 /* ---- handles ---------------------------------------------------------------- */
@@ -213,9 +280,12 @@ void ait_task_detach(ait_task *t) {
 void ait_task_abort(ait_task *t) {
     if (!t)
         return;
+    /* One atomic step against the executor's SCHEDULED -> RUNNING: either
+     * it sees CANCEL_REQ and never polls, or we see RUNNING and leave the
+     * finish to it (after the poll). */
     unsigned s = atomic_fetch_or(&t->state, AIT_TS_CANCEL_REQ);
     if (s & (AIT_TS_CLOSING | AIT_TS_COMPLETE | AIT_TS_RUNNING))
-        return;                     /* done, or finished by the executor after its poll */
+        return;
     ait__task_finish(t, AIT_ECANCELED);
 }
 
@@ -223,49 +293,3 @@ bool ait_task_is_finished(const ait_task *t) {
     return (atomic_load(&((ait_task *)t)->state) & AIT_TS_COMPLETE) != 0;
 }
 
-void ait_join_init(ait_join_frame *f, ait_task *t) { f->task = t; }
-
-ait_poll ait_join_poll(ait_join_frame *f, ait_cx *cx, void *out) {
-    ait_task *t = f->task;
-    if (!t)
-        return ait_fail(cx, AIT_EPOISONED);
-    if (!(atomic_load(&t->state) & AIT_TS_COMPLETE)) {
-        ait_waker old = { NULL, NULL };
-        bool pending = false;
-        jlock(t);
-        if (!(atomic_load(&t->state) & AIT_TS_COMPLETE)) {
-            pending = true;
-            if (!t->join_waker.vt || !ait_waker_will_wake(&t->join_waker, &cx->waker)) {
-                old = t->join_waker;
-                t->join_waker = ait_waker_clone(&cx->waker);
-            }
-        }
-        junlock(t);
-        ait_waker_drop(old);
-        if (pending)
-            return AIT_PENDING;
-    }
-    int err = t->error;
-    if (err == 0 && out && t->out_size)
-        memcpy(out, t->out, t->out_size);
-    f->task = NULL;
-    ait_task_detach(t);
-    return err ? ait_fail(cx, err) : AIT_READY;
-}
-
-void ait_join_drop(ait_join_frame *f) {
-    ait_task_detach(f->task);
-    f->task = NULL;
-}
-
-static ait_poll join_poll_erased(void *f, ait_cx *cx, void *out) {
-    return ait_join_poll(f, cx, out);
-}
-
-int ait_join_block_on(ait_rt *rt, void *out, ait_task *t) {
-    ait_join_frame f;
-    ait_join_init(&f, t);
-    int rc = ait_block_on(rt, &f, join_poll_erased, out);
-    ait_join_drop(&f);
-    return rc;
-}

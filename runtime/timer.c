@@ -6,6 +6,11 @@
  * waker; cancelling (the frame's drop, or completion) removes it if still
  * there and frees it. ait_rt_free detaches the entries left, so a frame
  * dropped after its runtime is gone is still safe.
+ *
+ * Who fires them: block_on on a current-thread runtime, the I/O driver
+ * thread on a multi-threaded one. A timer that becomes the earliest while
+ * that thread sleeps in epoll_wait interrupts it (eventfd), so a sleep in
+ * a worker task is as precise as one in the root.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
@@ -116,6 +121,8 @@ int ait__timer_register(ait_rt *rt, ait_timer **slot, uint64_t deadline,
     pthread_mutex_lock(&rt->lock);
     int rc = atomic_load(&rt->closed) ? AIT_ECANCELED : heap_push(&rt->timers, t);
     update_next(rt);
+    if (rc == 0 && rt->timers.v[0] == t)
+        ait__rt_timer_added_locked(rt, deadline);  /* wake whoever waits longer */
     pthread_mutex_unlock(&rt->lock);
     if (rc < 0) {
         ait_waker_drop(t->waker);

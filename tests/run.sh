@@ -3,7 +3,7 @@
 # (after the build and `make asan`); ends with the line "N passed, N failed"
 # and exits 1 when anything failed.
 #
-#   tests/run.sh [SUITE...]      suites: unit bootstrap golden e2e errors cli
+#   tests/run.sh [SUITE...]      suites: unit tsan bootstrap golden e2e errors cli
 #   tests/run.sh --update-golden rewrite tests/golden/*.expected.{h,c}
 #
 # How each suite finds its tests:
@@ -12,6 +12,9 @@
 #              runtime (build/libait.a); run once as built with $CC and once
 #              built with clang -fsanitize=address,undefined against
 #              build/asan/. Counts the tests cmocka reports.
+#   tsan       tests/unit/test_mt.c and test_runtime.c built with clang
+#              -fsanitize=thread against runtime/*.c directly; any TSan
+#              report fails (halt_on_error=1). Counts as the unit suite.
 #   bootstrap  grammar/regen.sh into a temporary directory, compared byte
 #              for byte with generator/bootstrap/ (one test).
 #   golden     tests/golden/NAME.ait: aitc --no-line output compared with
@@ -31,6 +34,7 @@ AITC=$ROOT/build/aitc
 STRICT="-std=c11 -Wall -Wextra -Wpedantic -Werror"
 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -g"
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 CC=${CC:-cc}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ait-test.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
@@ -91,6 +95,24 @@ suite_unit() {
             run_cmocka "$name (asan)" "$TMP/$name.san"
         else
             bad "$name (asan)" "does not compile" "$TMP/cc.log"
+        fi
+    done
+    end
+}
+
+# ---- tsan --------------------------------------------------------------
+suite_tsan() {
+    local t name
+    begin tsan
+    for t in tests/unit/test_mt.c tests/unit/test_runtime.c; do
+        [ -f "$t" ] || continue
+        name=$(basename "$t" .c)
+        # shellcheck disable=SC2086
+        if clang $STRICT -fsanitize=thread -O1 -g -Iruntime/include -Iruntime "$t" runtime/*.c \
+            -lcmocka -lpthread -lm -o "$TMP/$name.tsan" >"$TMP/cc.log" 2>&1; then
+            run_cmocka "$name (tsan)" "$TMP/$name.tsan"
+        else
+            bad "$name (tsan)" "does not compile" "$TMP/cc.log"
         fi
     done
     end
@@ -257,10 +279,10 @@ if [ "${1:-}" = --update-golden ]; then
     suite_golden update
     exit $((total_fail > 0))
 fi
-suites=${*:-unit bootstrap golden e2e errors cli}
+suites=${*:-unit tsan bootstrap golden e2e errors cli}
 for s in $suites; do
     case $s in
-    unit | bootstrap) "suite_$s" ;;
+    unit | tsan | bootstrap) "suite_$s" ;;
     golden | e2e | errors | cli)
         if [ -x "$AITC" ]; then "suite_$s"; else
             begin "$s"; bad aitc "$AITC is missing: run make first"; end

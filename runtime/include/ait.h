@@ -25,6 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/socket.h>     /* struct sockaddr, socklen_t (ait_connect) */
+#include <sys/types.h>      /* ssize_t (ait_read, ait_write) */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -184,7 +187,10 @@ ait_rt *ait_rt_current(void);
  * ready: while any hold is active, block_on sleeps instead of reporting
  * -EDEADLK. A leaf future that hands its waker to such a source calls
  * ait_rt_hold(cx->rt) when it does and ait_rt_unhold once the source has
- * woken (or dropped) the waker. Thread-safe. */
+ * woken (or dropped) the waker. Thread-safe. A hold also keeps rt's memory
+ * alive (not the runtime: ait_rt_free still shuts it down), so unholding
+ * after the wake is safe even if that wake released the last other
+ * reference. Pending fd futures hold their runtime this way. */
 void ait_rt_hold(ait_rt *rt);
 void ait_rt_unhold(ait_rt *rt);
 
@@ -256,6 +262,31 @@ void ait_join_drop(ait_join_frame *f);
  * runtime would never run t, and reports -EDEADLK). Releases the handle. */
 int ait_join_block_on(ait_rt *rt, void *out, ait_task *t);
 
+/* ait_task_join(task, out): the join future of generated code, errno
+ * style (F = ait_task_join, F_output int). It takes over the handle at
+ * init and never fails with AIT_ERROR (except AIT_EPOISONED when polled
+ * after completion, or with a NULL task): its output is 0 when the task
+ * completed (its output_size bytes copied to out, when out is not NULL),
+ * the task's own negative errno when it failed, AIT_ECANCELED when it was
+ * aborted or its runtime freed. READY releases the handle; dropping the
+ * frame before that detaches the task (it runs on, its output is
+ * discarded). out must stay valid until the future completes or is
+ * dropped. Any thread may poll it, one at a time (it is send). */
+typedef int ait_task_join_output;
+typedef struct ait_task_join_frame {
+    ait_task *task;         /* NULL once released */
+    void *out;
+} ait_task_join_frame;
+void ait_task_join_init(ait_task_join_frame *f, ait_task *task, void *out);
+ait_poll ait_task_join_poll(ait_task_join_frame *f, ait_cx *cx, ait_task_join_output *out);
+void ait_task_join_drop(ait_task_join_frame *f);
+/* Runs rt's block_on until the task finishes. rt NULL: the task's own
+ * runtime (another runtime would never run the task: -EDEADLK). */
+int ait_task_join_block_on(ait_rt *rt, ait_task_join_output *out, ait_task *task,
+                           void *result);
+#define ait_task_join_FRAME_SIZE sizeof(ait_task_join_frame)
+#define ait_task_join_FRAME_ALIGN _Alignof(ait_task_join_frame)
+
 /* ---- the prelude: leaf futures aitc always knows --------------------- */
 
 /* ait_yield(): pending once, waking itself: one trip through the executor. */
@@ -291,6 +322,153 @@ int ait_sleep_ms_block_on(ait_rt *rt, ait_sleep_ms_output *out, uint64_t ms);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t ait_now_ns(void);
+
+/* ---- file descriptors: the reactor's leaf futures --------------------- */
+
+/* Each runtime has a reactor: an epoll instance (edge-triggered) and an
+ * eventfd to interrupt it. A current-thread runtime waits in epoll_wait
+ * inside block_on (timeout: the next timer deadline); a multi-threaded
+ * runtime runs a dedicated I/O driver thread for its timers and fds.
+ *
+ * The futures below try their syscall first; on EAGAIN they list a waiter
+ * (a clone of the waker, per direction: read or write) on the fd's
+ * readiness entry, registering the fd with epoll when it gets its first
+ * waiter, and return PENDING; an event wakes every waiter of its
+ * direction and they try again. Completion and drop unlist the waiter,
+ * and the fd is deregistered when its last waiter goes: no registration
+ * outlives the futures. Several futures may wait on one fd (also in the
+ * same direction, e.g. several accepts on one listening socket).
+ * Rules:
+ * - fds must be nonblocking (ait_fd_nonblock; ait_accept's fds are).
+ * - Closing an fd is the caller's job: drop (or complete) every future
+ *   using it first, then close it.
+ * - A pending I/O future counts as "may wake": block_on does not report
+ *   -EDEADLK while one is pending (it holds the runtime, ait_rt_hold).
+ * - I/O errors are the output (a negative errno), not AIT_ERROR. AIT_ERROR
+ *   is left to runtime failures: AIT_ENOMEM (no memory for the fd's
+ *   entry), AIT_ECANCELED (the runtime is being freed), AIT_EPOISONED.
+ * - Under ait_cx_noop() (no runtime) they only try the syscall and return
+ *   PENDING on EAGAIN: the caller polls again.
+ * - EINTR is retried. Writes to sockets use MSG_NOSIGNAL (no SIGPIPE);
+ *   a write to a pipe whose reader is gone still raises SIGPIPE unless the
+ *   program ignores it.
+ * - A regular file cannot be registered with epoll: such fds never report
+ *   EAGAIN, so these futures complete at the first poll anyway. */
+
+/* Sets O_NONBLOCK (and FD_CLOEXEC) on fd: 0 or a negative errno. */
+int ait_fd_nonblock(int fd);
+
+/* Private: a pending future's waiter on an fd (lives in its frame). */
+typedef struct ait_io_wait {
+    struct ait_rt *rt;      /* the runtime it is listed with (a reference), or NULL */
+    void *entry;            /* the fd's readiness entry */
+    struct ait_io_wait *prev, *next;
+    ait_waker waker;        /* a clone while listed */
+    int dir;
+    unsigned tick;          /* the entry's event count when last looked at */
+} ait_io_wait;
+
+/* ait_read(fd, buf, n): ssize_t output, the bytes read (0 at end of file)
+ * or a negative errno. buf must stay valid until completion or drop. */
+typedef ssize_t ait_read_output;
+typedef struct ait_read_frame {
+    int fd;
+    int state;              /* private: 0 running, 1 done */
+    void *buf;
+    size_t n;
+    ait_io_wait w;          /* private */
+} ait_read_frame;
+void ait_read_init(ait_read_frame *f, int fd, void *buf, size_t n);
+ait_poll ait_read_poll(ait_read_frame *f, ait_cx *cx, ait_read_output *out);
+void ait_read_drop(ait_read_frame *f);
+int ait_read_block_on(ait_rt *rt, ait_read_output *out, int fd, void *buf, size_t n);
+#define ait_read_FRAME_SIZE sizeof(ait_read_frame)
+#define ait_read_FRAME_ALIGN _Alignof(ait_read_frame)
+
+/* ait_write(fd, buf, n): ssize_t output, the bytes written (maybe fewer
+ * than n: loop for the rest) or a negative errno (-EPIPE: the peer is
+ * gone). */
+typedef ssize_t ait_write_output;
+typedef struct ait_write_frame {
+    int fd;
+    int state;              /* private: 0 running, 1 done */
+    const void *buf;
+    size_t n;
+    bool not_socket;        /* private: send() said ENOTSOCK, use write() */
+    ait_io_wait w;          /* private */
+} ait_write_frame;
+void ait_write_init(ait_write_frame *f, int fd, const void *buf, size_t n);
+ait_poll ait_write_poll(ait_write_frame *f, ait_cx *cx, ait_write_output *out);
+void ait_write_drop(ait_write_frame *f);
+int ait_write_block_on(ait_rt *rt, ait_write_output *out, int fd, const void *buf, size_t n);
+#define ait_write_FRAME_SIZE sizeof(ait_write_frame)
+#define ait_write_FRAME_ALIGN _Alignof(ait_write_frame)
+
+/* ait_accept(listen_fd): int output, a new connected fd (nonblocking and
+ * close-on-exec) or a negative errno. */
+typedef int ait_accept_output;
+typedef struct ait_accept_frame {
+    int fd;
+    int state;              /* private: 0 running, 1 done */
+    ait_io_wait w;          /* private */
+} ait_accept_frame;
+void ait_accept_init(ait_accept_frame *f, int listen_fd);
+ait_poll ait_accept_poll(ait_accept_frame *f, ait_cx *cx, ait_accept_output *out);
+void ait_accept_drop(ait_accept_frame *f);
+int ait_accept_block_on(ait_rt *rt, ait_accept_output *out, int listen_fd);
+#define ait_accept_FRAME_SIZE sizeof(ait_accept_frame)
+#define ait_accept_FRAME_ALIGN _Alignof(ait_accept_frame)
+
+/* ait_connect(fd, addr, len): int output, 0 once connected or a negative
+ * errno (-ECONNREFUSED, ...). fd is a nonblocking socket; the address is
+ * copied at init (len at most sizeof(struct sockaddr_storage), else the
+ * output is -EINVAL). EINPROGRESS is waited out (writable), then
+ * SO_ERROR gives the result. */
+typedef int ait_connect_output;
+typedef struct ait_connect_frame {
+    int fd;
+    int state;              /* private: 0 not started, 1 in progress, 2 done */
+    socklen_t len;
+    struct sockaddr_storage addr;
+    ait_io_wait w;          /* private */
+} ait_connect_frame;
+void ait_connect_init(ait_connect_frame *f, int fd, const struct sockaddr *addr,
+                      socklen_t len);
+ait_poll ait_connect_poll(ait_connect_frame *f, ait_cx *cx, ait_connect_output *out);
+void ait_connect_drop(ait_connect_frame *f);
+int ait_connect_block_on(ait_rt *rt, ait_connect_output *out, int fd,
+                         const struct sockaddr *addr, socklen_t len);
+#define ait_connect_FRAME_SIZE sizeof(ait_connect_frame)
+#define ait_connect_FRAME_ALIGN _Alignof(ait_connect_frame)
+
+/* ait_readable(fd) / ait_writable(fd): int output, 0 once fd is readable
+ * (or at end of file, hung up, in error) / writable, -EBADF for an fd
+ * that is not open. Nothing is read or written. */
+typedef int ait_readable_output;
+typedef struct ait_readable_frame {
+    int fd;
+    int state;              /* private: 0 running, 1 done */
+    ait_io_wait w;          /* private */
+} ait_readable_frame;
+void ait_readable_init(ait_readable_frame *f, int fd);
+ait_poll ait_readable_poll(ait_readable_frame *f, ait_cx *cx, ait_readable_output *out);
+void ait_readable_drop(ait_readable_frame *f);
+int ait_readable_block_on(ait_rt *rt, ait_readable_output *out, int fd);
+#define ait_readable_FRAME_SIZE sizeof(ait_readable_frame)
+#define ait_readable_FRAME_ALIGN _Alignof(ait_readable_frame)
+
+typedef int ait_writable_output;
+typedef struct ait_writable_frame {
+    int fd;
+    int state;              /* private: 0 running, 1 done */
+    ait_io_wait w;          /* private */
+} ait_writable_frame;
+void ait_writable_init(ait_writable_frame *f, int fd);
+ait_poll ait_writable_poll(ait_writable_frame *f, ait_cx *cx, ait_writable_output *out);
+void ait_writable_drop(ait_writable_frame *f);
+int ait_writable_block_on(ait_rt *rt, ait_writable_output *out, int fd);
+#define ait_writable_FRAME_SIZE sizeof(ait_writable_frame)
+#define ait_writable_FRAME_ALIGN _Alignof(ait_writable_frame)
 
 /* ==== the blocking pool and channels (runtime/blocking.c, channel.c) ==== */
 

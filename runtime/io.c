@@ -1,0 +1,364 @@
+/* io.c: the fd leaf futures: ait_read, ait_write, ait_accept, ait_connect,
+ * ait_readable, ait_writable, and ait_fd_nonblock.
+ *
+ * All share one loop (drive): snapshot the fd's readiness (prepare), try
+ * the operation; anything but EAGAIN completes the future (and unlists its
+ * waiter); EAGAIN lists the waiter on the reactor (arm) and returns
+ * PENDING, or tries again when an event came meanwhile. See reactor.c.
+ */
+#define _GNU_SOURCE             /* accept4 */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+enum { RUNNING = 0, DONE = 1 };
+
+/* The operation of a future: >= 0 or a negative errno; -EAGAIN: wait. */
+typedef long (*io_op)(void *frame);
+
+static void wait_init(ait_io_wait *w) { memset(w, 0, sizeof *w); }
+
+/* The caller marks its frame done unless this returns PENDING. */
+static ait_poll drive(void *frame, ait_io_wait *w, ait_cx *cx, int fd, int dir, io_op op,
+                      long *res) {
+    for (;;) {
+        ait__io_prepare(w);
+        long r = op(frame);
+        if (r != -EAGAIN) {
+            ait__io_release(w);
+            *res = r;
+            return AIT_READY;
+        }
+        if (!cx->rt)
+            return AIT_PENDING;     /* no reactor: the caller polls again */
+        int a = ait__io_arm(w, cx, fd, dir);
+        if (a == 0)
+            return AIT_PENDING;
+        if (a < 0) {
+            ait__io_release(w);
+            if (a == AIT_ENOMEM || a == AIT_ECANCELED)
+                return ait_fail(cx, a);
+            *res = a;               /* epoll refused the fd: the op's error */
+            return AIT_READY;
+        }
+    }
+}
+
+/* Readiness without reading or writing: poll(2) with no timeout. */
+static long ready_now(int fd, short events) {
+    struct pollfd p = { fd, events, 0 };
+    int n;
+    do
+        n = poll(&p, 1, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -errno;
+    if (p.revents & POLLNVAL)
+        return -EBADF;
+    return p.revents ? 0 : -EAGAIN;
+}
+
+int ait_fd_nonblock(int fd) {
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+        return -errno;
+    int fd_fl = fcntl(fd, F_GETFD);
+    if (fd_fl < 0 || fcntl(fd, F_SETFD, fd_fl | FD_CLOEXEC) < 0)
+        return -errno;
+    return 0;
+}
+
+/* ---- ait_read -------------------------------------------------------------- */
+
+void ait_read_init(ait_read_frame *f, int fd, void *buf, size_t n) {
+    f->fd = fd;
+    f->state = RUNNING;
+    f->buf = buf;
+    f->n = n;
+    wait_init(&f->w);
+}
+
+static long read_op(void *p) {
+    ait_read_frame *f = p;
+    ssize_t r;
+    do
+        r = read(f->fd, f->buf, f->n);
+    while (r < 0 && errno == EINTR);
+    return r < 0 ? -errno : (long)r;
+}
+
+ait_poll ait_read_poll(ait_read_frame *f, ait_cx *cx, ait_read_output *out) {
+    if (f->state == DONE)
+        return ait_fail(cx, AIT_EPOISONED);
+    long r = 0;
+    ait_poll p = drive(f, &f->w, cx, f->fd, AIT_IO_READ, read_op, &r);
+    if (p != AIT_PENDING)
+        f->state = DONE;
+    if (p == AIT_READY && out)
+        *out = (ssize_t)r;
+    return p;
+}
+
+void ait_read_drop(ait_read_frame *f) { ait__io_release(&f->w); }
+
+static ait_poll read_erased(void *f, ait_cx *cx, void *out) {
+    return ait_read_poll(f, cx, out);
+}
+
+int ait_read_block_on(ait_rt *rt, ait_read_output *out, int fd, void *buf, size_t n) {
+    ait_read_frame f;
+    ait_read_output o;
+    ait_read_init(&f, fd, buf, n);
+    int rc = ait_block_on(rt, &f, read_erased, out ? out : &o);
+    ait_read_drop(&f);
+    return rc;
+}
+
+/* ---- ait_write ------------------------------------------------------------- */
+
+void ait_write_init(ait_write_frame *f, int fd, const void *buf, size_t n) {
+    f->fd = fd;
+    f->state = RUNNING;
+    f->buf = buf;
+    f->n = n;
+    f->not_socket = false;
+    wait_init(&f->w);
+}
+
+static long write_op(void *p) {
+    ait_write_frame *f = p;
+    ssize_t r;
+    for (;;) {
+        if (!f->not_socket) {
+            r = send(f->fd, f->buf, f->n, MSG_NOSIGNAL);
+            if (r < 0 && errno == ENOTSOCK) {
+                f->not_socket = true;
+                continue;
+            }
+        } else {
+            r = write(f->fd, f->buf, f->n);
+        }
+        if (r < 0 && errno == EINTR)
+            continue;
+        return r < 0 ? -errno : (long)r;
+    }
+}
+
+ait_poll ait_write_poll(ait_write_frame *f, ait_cx *cx, ait_write_output *out) {
+    if (f->state == DONE)
+        return ait_fail(cx, AIT_EPOISONED);
+    long r = 0;
+    ait_poll p = drive(f, &f->w, cx, f->fd, AIT_IO_WRITE, write_op, &r);
+    if (p != AIT_PENDING)
+        f->state = DONE;
+    if (p == AIT_READY && out)
+        *out = (ssize_t)r;
+    return p;
+}
+
+void ait_write_drop(ait_write_frame *f) { ait__io_release(&f->w); }
+
+static ait_poll write_erased(void *f, ait_cx *cx, void *out) {
+    return ait_write_poll(f, cx, out);
+}
+
+int ait_write_block_on(ait_rt *rt, ait_write_output *out, int fd, const void *buf, size_t n) {
+    ait_write_frame f;
+    ait_write_output o;
+    ait_write_init(&f, fd, buf, n);
+    int rc = ait_block_on(rt, &f, write_erased, out ? out : &o);
+    ait_write_drop(&f);
+    return rc;
+}
+
+/* ---- ait_accept ------------------------------------------------------------ */
+
+void ait_accept_init(ait_accept_frame *f, int listen_fd) {
+    f->fd = listen_fd;
+    f->state = RUNNING;
+    wait_init(&f->w);
+}
+
+static long accept_op(void *p) {
+    ait_accept_frame *f = p;
+    int r;
+    do
+        r = accept4(f->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    while (r < 0 && errno == EINTR);
+    return r < 0 ? -errno : r;
+}
+
+ait_poll ait_accept_poll(ait_accept_frame *f, ait_cx *cx, ait_accept_output *out) {
+    if (f->state == DONE)
+        return ait_fail(cx, AIT_EPOISONED);
+    long r = 0;
+    ait_poll p = drive(f, &f->w, cx, f->fd, AIT_IO_READ, accept_op, &r);
+    if (p != AIT_PENDING)
+        f->state = DONE;
+    if (p == AIT_READY && out)
+        *out = (int)r;
+    return p;
+}
+
+void ait_accept_drop(ait_accept_frame *f) { ait__io_release(&f->w); }
+
+static ait_poll accept_erased(void *f, ait_cx *cx, void *out) {
+    return ait_accept_poll(f, cx, out);
+}
+
+int ait_accept_block_on(ait_rt *rt, ait_accept_output *out, int listen_fd) {
+    ait_accept_frame f;
+    ait_accept_output o;
+    ait_accept_init(&f, listen_fd);
+    int rc = ait_block_on(rt, &f, accept_erased, out ? out : &o);
+    ait_accept_drop(&f);
+    return rc;
+}
+
+/* ---- ait_connect ------------------------------------------------------------ */
+
+enum { CONNECT_START = 0, CONNECT_WAIT = 1, CONNECT_DONE = 2 };
+#define CONNECT_EAGAIN LONG_MIN     /* connect's own EAGAIN, not "wait" */
+
+void ait_connect_init(ait_connect_frame *f, int fd, const struct sockaddr *addr,
+                      socklen_t len) {
+    f->fd = fd;
+    f->state = CONNECT_START;
+    f->len = len;
+    memset(&f->addr, 0, sizeof f->addr);
+    if (addr && len <= sizeof f->addr)
+        memcpy(&f->addr, addr, len);
+    wait_init(&f->w);
+}
+
+static long connect_op(void *p) {
+    ait_connect_frame *f = p;
+    if (f->state == CONNECT_START) {
+        if (f->len > sizeof f->addr || f->len == 0)
+            return -EINVAL;
+        if (connect(f->fd, (const struct sockaddr *)&f->addr, f->len) == 0)
+            return 0;
+        if (errno != EINPROGRESS && errno != EINTR && errno != EALREADY)
+            return errno == EAGAIN ? CONNECT_EAGAIN : -errno;
+        f->state = CONNECT_WAIT;
+    }
+    /* In progress: done once the socket is writable; SO_ERROR tells how. */
+    long r = ready_now(f->fd, POLLOUT);
+    if (r < 0)
+        return r;
+    int err = 0;
+    socklen_t l = sizeof err;
+    if (getsockopt(f->fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0)
+        return -errno;
+    return err ? -err : 0;
+}
+
+ait_poll ait_connect_poll(ait_connect_frame *f, ait_cx *cx, ait_connect_output *out) {
+    if (f->state == CONNECT_DONE)
+        return ait_fail(cx, AIT_EPOISONED);
+    long r = 0;
+    ait_poll p = drive(f, &f->w, cx, f->fd, AIT_IO_WRITE, connect_op, &r);
+    if (p != AIT_PENDING)
+        f->state = CONNECT_DONE;
+    if (p == AIT_READY && out)
+        *out = r == CONNECT_EAGAIN ? -EAGAIN : (int)r;  /* AF_UNIX: backlog full */
+    return p;
+}
+
+void ait_connect_drop(ait_connect_frame *f) { ait__io_release(&f->w); }
+
+static ait_poll connect_erased(void *f, ait_cx *cx, void *out) {
+    return ait_connect_poll(f, cx, out);
+}
+
+int ait_connect_block_on(ait_rt *rt, ait_connect_output *out, int fd,
+                         const struct sockaddr *addr, socklen_t len) {
+    ait_connect_frame f;
+    ait_connect_output o;
+    ait_connect_init(&f, fd, addr, len);
+    int rc = ait_block_on(rt, &f, connect_erased, out ? out : &o);
+    ait_connect_drop(&f);
+    return rc;
+}
+
+/* ---- ait_readable, ait_writable --------------------------------------------- */
+
+void ait_readable_init(ait_readable_frame *f, int fd) {
+    f->fd = fd;
+    f->state = RUNNING;
+    wait_init(&f->w);
+}
+
+static long readable_op(void *p) {
+    return ready_now(((ait_readable_frame *)p)->fd, POLLIN | POLLRDHUP);
+}
+
+ait_poll ait_readable_poll(ait_readable_frame *f, ait_cx *cx, ait_readable_output *out) {
+    if (f->state == DONE)
+        return ait_fail(cx, AIT_EPOISONED);
+    long r = 0;
+    ait_poll p = drive(f, &f->w, cx, f->fd, AIT_IO_READ, readable_op, &r);
+    if (p != AIT_PENDING)
+        f->state = DONE;
+    if (p == AIT_READY && out)
+        *out = (int)r;
+    return p;
+}
+
+void ait_readable_drop(ait_readable_frame *f) { ait__io_release(&f->w); }
+
+static ait_poll readable_erased(void *f, ait_cx *cx, void *out) {
+    return ait_readable_poll(f, cx, out);
+}
+
+int ait_readable_block_on(ait_rt *rt, ait_readable_output *out, int fd) {
+    ait_readable_frame f;
+    ait_readable_output o;
+    ait_readable_init(&f, fd);
+    int rc = ait_block_on(rt, &f, readable_erased, out ? out : &o);
+    ait_readable_drop(&f);
+    return rc;
+}
+
+void ait_writable_init(ait_writable_frame *f, int fd) {
+    f->fd = fd;
+    f->state = RUNNING;
+    wait_init(&f->w);
+}
+
+static long writable_op(void *p) {
+    return ready_now(((ait_writable_frame *)p)->fd, POLLOUT);
+}
+
+ait_poll ait_writable_poll(ait_writable_frame *f, ait_cx *cx, ait_writable_output *out) {
+    if (f->state == DONE)
+        return ait_fail(cx, AIT_EPOISONED);
+    long r = 0;
+    ait_poll p = drive(f, &f->w, cx, f->fd, AIT_IO_WRITE, writable_op, &r);
+    if (p != AIT_PENDING)
+        f->state = DONE;
+    if (p == AIT_READY && out)
+        *out = (int)r;
+    return p;
+}
+
+void ait_writable_drop(ait_writable_frame *f) { ait__io_release(&f->w); }
+
+static ait_poll writable_erased(void *f, ait_cx *cx, void *out) {
+    return ait_writable_poll(f, cx, out);
+}
+
+int ait_writable_block_on(ait_rt *rt, ait_writable_output *out, int fd) {
+    ait_writable_frame f;
+    ait_writable_output o;
+    ait_writable_init(&f, fd);
+    int rc = ait_block_on(rt, &f, writable_erased, out ? out : &o);
+    ait_writable_drop(&f);
+    return rc;
+}

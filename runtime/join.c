@@ -1,0 +1,116 @@
+/* join.c: the join futures of task handles.
+ *
+ * ait_join (AIT_ERROR-style: the task's error fails the awaiting future)
+ * and ait_task_join (errno-style: the error is the int output), both over
+ * one helper. The join waker lives in the task under its spin flag; the
+ * task's completion (on whatever thread) sets COMPLETE under that flag and
+ * wakes it, so a join never misses the completion and reads the output
+ * only after COMPLETE is visible (the atomic state orders it).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "internal.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* True when t finished; otherwise registers cx's waker as its join waker. */
+static bool finished_or_register(ait_task *t, ait_cx *cx) {
+    if (atomic_load(&t->state) & AIT_TS_COMPLETE)
+        return true;
+    ait_waker old = { NULL, NULL };
+    bool done = true;
+    ait__task_jlock(t);
+    if (!(atomic_load(&t->state) & AIT_TS_COMPLETE)) {
+        done = false;
+        if (!t->join_waker.vt || !ait_waker_will_wake(&t->join_waker, &cx->waker)) {
+            old = t->join_waker;
+            t->join_waker = ait_waker_clone(&cx->waker);
+        }
+    }
+    ait__task_junlock(t);
+    ait_waker_drop(old);
+    return done;
+}
+
+/* Copies the output (when completed and out is not NULL), releases the
+ * handle, returns 0 or the task's error. */
+static int take_result(ait_task *t, void *out) {
+    int err = t->error;
+    if (err == 0 && out && t->out_size)
+        memcpy(out, t->out, t->out_size);
+    ait_task_detach(t);
+    return err;
+}
+
+/* ---- ait_join ------------------------------------------------------------ */
+
+void ait_join_init(ait_join_frame *f, ait_task *t) { f->task = t; }
+
+ait_poll ait_join_poll(ait_join_frame *f, ait_cx *cx, void *out) {
+    ait_task *t = f->task;
+    if (!t)
+        return ait_fail(cx, AIT_EPOISONED);
+    if (!finished_or_register(t, cx))
+        return AIT_PENDING;
+    f->task = NULL;
+    int err = take_result(t, out);
+    return err ? ait_fail(cx, err) : AIT_READY;
+}
+
+void ait_join_drop(ait_join_frame *f) {
+    ait_task_detach(f->task);
+    f->task = NULL;
+}
+
+static ait_poll join_poll_erased(void *f, ait_cx *cx, void *out) {
+    return ait_join_poll(f, cx, out);
+}
+
+int ait_join_block_on(ait_rt *rt, void *out, ait_task *t) {
+    ait_join_frame f;
+    ait_join_init(&f, t);
+    int rc = ait_block_on(rt, &f, join_poll_erased, out);
+    ait_join_drop(&f);
+    return rc;
+}
+
+/* ---- ait_task_join: errno style -------------------------------------------- */
+
+void ait_task_join_init(ait_task_join_frame *f, ait_task *task, void *out) {
+    f->task = task;
+    f->out = out;
+}
+
+ait_poll ait_task_join_poll(ait_task_join_frame *f, ait_cx *cx, ait_task_join_output *out) {
+    ait_task *t = f->task;
+    if (!t)
+        return ait_fail(cx, AIT_EPOISONED);
+    if (!finished_or_register(t, cx))
+        return AIT_PENDING;
+    f->task = NULL;
+    int err = take_result(t, f->out);
+    if (out)
+        *out = err;
+    return AIT_READY;
+}
+
+void ait_task_join_drop(ait_task_join_frame *f) {
+    ait_task_detach(f->task);
+    f->task = NULL;
+}
+
+static ait_poll task_join_poll_erased(void *f, ait_cx *cx, void *out) {
+    return ait_task_join_poll(f, cx, out);
+}
+
+int ait_task_join_block_on(ait_rt *rt, ait_task_join_output *out, ait_task *task,
+                           void *result) {
+    if (!rt && task)
+        rt = task->rt;
+    ait_task_join_frame f;
+    ait_task_join_output o;
+    ait_task_join_init(&f, task, result);
+    int rc = ait_block_on(rt, &f, task_join_poll_erased, out ? out : &o);
+    ait_task_join_drop(&f);
+    return rc;
+}

@@ -1,0 +1,350 @@
+/* reactor.c: epoll readiness for fds, the eventfd that interrupts it, and
+ * the I/O driver thread of multi-threaded runtimes.
+ *
+ * Per runtime: one epoll instance and one eventfd (level-triggered, data
+ * NULL) to interrupt epoll_wait. Per fd number: a readiness entry (made on
+ * first use, kept until the runtime's memory goes, so an event that names
+ * it is never stale memory), holding per direction (read, write) a list of
+ * waiters -- the ait_io_wait structs inside pending frames -- and an event
+ * counter ("tick").
+ *
+ * The fd is registered edge-triggered (EPOLLIN|EPOLLOUT|EPOLLRDHUP|
+ * EPOLLET) when its first waiter is listed and deregistered when the last
+ * one goes. An event bumps the tick of its direction(s) and wakes every
+ * waiter listed there, under the entry's mutex.
+ *
+ * No lost wake-up: a future snapshots the tick (ait__io_prepare) before
+ * its syscall; after EAGAIN, ait__io_arm lists it (or refreshes its
+ * waker) and compares the tick under the entry's mutex. An event after the
+ * snapshot has either bumped the tick already (arm says "try again") or
+ * will find the waiter listed and wake it. A waiter listed for the first
+ * time on a registration that already existed has no snapshot: it tries
+ * again once, listed. A fresh registration needs no retry: EPOLL_CTL_ADD
+ * reports an fd that is ready already as an event.
+ *
+ * Who waits in epoll_wait: block_on's park on a current-thread runtime
+ * (exec.c), the driver thread on a multi-threaded one (below). The driver
+ * also fires the timers: it sleeps until the next deadline, and a timer
+ * registered with an earlier one writes the eventfd.
+ */
+#define _GNU_SOURCE             /* pthread_setname_np */
+#include "internal.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#define MAX_EVENTS 64
+#define RD_EVENTS (EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR)
+#define WR_EVENTS (EPOLLOUT | EPOLLHUP | EPOLLERR)
+
+/* ---- the epoll instance ------------------------------------------------------- */
+
+int ait__reactor_init(ait_rt *rt) {
+    if (atomic_load(&rt->epfd) >= 0)
+        return 0;
+    int rc = 0;
+    pthread_mutex_lock(&rt->io_lock);
+    if (atomic_load(&rt->epfd) < 0) {
+        int ep = epoll_create1(EPOLL_CLOEXEC);
+        int ev = ep >= 0 ? eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC) : -1;
+        struct epoll_event e;
+        memset(&e, 0, sizeof e);
+        e.events = EPOLLIN;
+        e.data.ptr = NULL;
+        if (ep < 0 || ev < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, ev, &e) < 0) {
+            rc = -errno;
+            if (ev >= 0)
+                close(ev);
+            if (ep >= 0)
+                close(ep);
+        } else {
+            rt->evfd = ev;
+            atomic_store(&rt->epfd, ep);
+        }
+    }
+    pthread_mutex_unlock(&rt->io_lock);
+    return rc;
+}
+
+void ait__reactor_notify(ait_rt *rt) {
+    uint64_t one = 1;
+    ssize_t r;
+    do
+        r = write(rt->evfd, &one, sizeof one);
+    while (r < 0 && errno == EINTR);
+    /* EAGAIN: the counter is full, so it is readable anyway. */
+}
+
+static void drain_eventfd(ait_rt *rt) {
+    uint64_t v;
+    ssize_t r;
+    do
+        r = read(rt->evfd, &v, sizeof v);
+    while (r < 0 && errno == EINTR);
+}
+
+static void dispatch(ait_rt *rt, const struct epoll_event *ev) {
+    ait_io_entry *e = ev->data.ptr;
+    if (!e) {
+        drain_eventfd(rt);
+        return;
+    }
+    bool dir[2] = { (ev->events & RD_EVENTS) != 0, (ev->events & WR_EVENTS) != 0 };
+    pthread_mutex_lock(&e->lock);
+    for (int d = 0; d < 2; d++) {
+        if (!dir[d])
+            continue;
+        atomic_fetch_add(&e->tick[d], 1);
+        /* Wakes only schedule (they do not poll), so under the mutex is
+         * safe, and the listed wakers cannot change meanwhile. */
+        for (ait_io_wait *w = e->waiters[d]; w; w = w->next)
+            ait_waker_wake_by_ref(&w->waker);
+    }
+    pthread_mutex_unlock(&e->lock);
+}
+
+int ait__reactor_wait(ait_rt *rt, int timeout_ms) {
+    struct epoll_event evs[MAX_EVENTS];
+    int n = epoll_wait(atomic_load(&rt->epfd), evs, MAX_EVENTS, timeout_ms);
+    if (n < 0)
+        return -errno;
+    for (int i = 0; i < n; i++)
+        dispatch(rt, &evs[i]);
+    return n;
+}
+
+/* ---- entries ------------------------------------------------------------------- */
+
+static ait_io_entry *get_entry(ait_rt *rt, int fd) {
+    ait_io_entry *e = NULL;
+    pthread_mutex_lock(&rt->io_lock);
+    if ((size_t)fd >= rt->nfds) {
+        size_t n = rt->nfds ? rt->nfds : 64;
+        while (n <= (size_t)fd)
+            n *= 2;
+        ait_io_entry **v = realloc(rt->fds, n * sizeof *v);
+        if (!v)
+            goto out;
+        memset(v + rt->nfds, 0, (n - rt->nfds) * sizeof *v);
+        rt->fds = v;
+        rt->nfds = n;
+    }
+    e = rt->fds[fd];
+    if (!e) {
+        e = calloc(1, sizeof *e);
+        if (!e)
+            goto out;
+        pthread_mutex_init(&e->lock, NULL);
+        e->fd = fd;
+        atomic_init(&e->tick[0], 0);
+        atomic_init(&e->tick[1], 0);
+        rt->fds[fd] = e;
+    }
+out:
+    pthread_mutex_unlock(&rt->io_lock);
+    return e;
+}
+
+void ait__io_prepare(ait_io_wait *w) {
+    if (w->entry) {
+        ait_io_entry *e = w->entry;
+        w->tick = atomic_load(&e->tick[w->dir]);
+    }
+}
+
+/* Under e->lock: register the fd with epoll for its first waiter. */
+static int epoll_add(ait_rt *rt, ait_io_entry *e) {
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+    ev.data.ptr = e;
+    int ep = atomic_load(&rt->epfd);
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, e->fd, &ev) == 0)
+        return 0;
+    /* EEXIST: still registered from a file the fd number named before
+     * (closed while a future used it, or dup'ed): take it over. */
+    if (errno == EEXIST && epoll_ctl(ep, EPOLL_CTL_MOD, e->fd, &ev) == 0)
+        return 0;
+    return -errno;
+}
+
+int ait__io_arm(ait_io_wait *w, ait_cx *cx, int fd, int dir) {
+    ait_rt *rt = cx->rt;
+    if (w->rt && (w->rt != rt || w->dir != dir))
+        ait__io_release(w);             /* polled under another runtime now */
+    if (w->rt) {
+        /* Listed already: keep the waker current, look at the tick. */
+        ait_io_entry *e = w->entry;
+        ait_waker old = { NULL, NULL };
+        pthread_mutex_lock(&e->lock);
+        if (!ait_waker_will_wake(&w->waker, &cx->waker)) {
+            old = w->waker;
+            w->waker = ait_waker_clone(&cx->waker);
+        }
+        bool moved = atomic_load(&e->tick[dir]) != w->tick;
+        pthread_mutex_unlock(&e->lock);
+        ait_waker_drop(old);
+        return moved ? 1 : 0;
+    }
+    if (fd < 0)
+        return -EBADF;
+    if (atomic_load(&rt->closed))
+        return AIT_ECANCELED;
+    int rc = ait__reactor_init(rt);
+    if (rc < 0)
+        return rc == -ENOMEM ? AIT_ENOMEM : rc;
+    ait_io_entry *e = get_entry(rt, fd);
+    if (!e)
+        return AIT_ENOMEM;
+    w->dir = dir;
+    w->waker = ait_waker_clone(&cx->waker);
+    bool fresh;
+    pthread_mutex_lock(&e->lock);
+    fresh = e->users == 0;
+    if (fresh && (rc = epoll_add(rt, e)) < 0) {
+        pthread_mutex_unlock(&e->lock);
+        ait_waker_drop(w->waker);
+        w->waker.vt = NULL;
+        return rc;
+    }
+    e->users++;
+    w->prev = NULL;
+    w->next = e->waiters[dir];
+    if (w->next)
+        w->next->prev = w;
+    e->waiters[dir] = w;
+    w->tick = atomic_load(&e->tick[dir]);
+    pthread_mutex_unlock(&e->lock);
+    w->entry = e;
+    w->rt = rt;
+    ait_rt_hold(rt);        /* pending I/O may wake the runtime; keeps rt's memory */
+    atomic_fetch_add(&rt->io_waiters, 1);
+    return fresh ? 0 : 1;
+}
+
+void ait__io_release(ait_io_wait *w) {
+    ait_rt *rt = w->rt;
+    if (!rt)
+        return;
+    ait_io_entry *e = w->entry;
+    pthread_mutex_lock(&e->lock);
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        e->waiters[w->dir] = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    w->prev = w->next = NULL;
+    if (--e->users == 0)
+        epoll_ctl(atomic_load(&rt->epfd), EPOLL_CTL_DEL, e->fd, NULL);
+    ait_waker wk = w->waker;
+    w->waker.vt = NULL;
+    w->waker.data = NULL;
+    pthread_mutex_unlock(&e->lock);
+    ait_waker_drop(wk);
+    w->rt = NULL;
+    w->entry = NULL;
+    atomic_fetch_sub(&rt->io_waiters, 1);
+    ait_rt_unhold(rt);                  /* may free rt */
+}
+
+/* ---- shutdown ------------------------------------------------------------------ */
+
+void ait__reactor_close(ait_rt *rt) {
+    pthread_mutex_lock(&rt->io_lock);
+    for (size_t i = 0; i < rt->nfds; i++) {
+        ait_io_entry *e = rt->fds[i];
+        if (!e)
+            continue;
+        pthread_mutex_lock(&e->lock);
+        for (int d = 0; d < 2; d++) {
+            for (ait_io_wait *w = e->waiters[d]; w; w = w->next) {
+                ait_waker wk = w->waker;
+                w->waker.vt = NULL;
+                w->waker.data = NULL;
+                ait_waker_drop(wk);
+            }
+        }
+        pthread_mutex_unlock(&e->lock);
+    }
+    pthread_mutex_unlock(&rt->io_lock);
+}
+
+void ait__reactor_destroy(ait_rt *rt) {
+    for (size_t i = 0; i < rt->nfds; i++) {
+        if (rt->fds[i]) {
+            pthread_mutex_destroy(&rt->fds[i]->lock);
+            free(rt->fds[i]);
+        }
+    }
+    free(rt->fds);
+    rt->fds = NULL;
+    rt->nfds = 0;
+    int ep = atomic_load(&rt->epfd);
+    if (ep >= 0) {
+        close(rt->evfd);
+        close(ep);
+        atomic_store(&rt->epfd, -1);
+    }
+}
+
+/* ---- the driver thread (multi-threaded runtimes) -------------------------------- */
+
+static void *driver_main(void *arg) {
+    ait_rt *rt = arg;
+    while (!atomic_load(&rt->shutdown)) {
+        if (atomic_load(&rt->timer_next) <= ait_now_ns()) {
+            /* Held while an expired timer is out of the heap but its
+             * task not yet queued: block_on must not see a deadlock. */
+            ait_rt_hold(rt);
+            ait__timers_fire(rt, ait_now_ns());
+            ait_rt_unhold(rt);
+        }
+        pthread_mutex_lock(&rt->lock);
+        uint64_t dl = 0;
+        bool has = ait__timers_next(rt, &dl);
+        if ((has && dl <= ait_now_ns()) || atomic_load(&rt->shutdown)) {
+            pthread_mutex_unlock(&rt->lock);
+            continue;
+        }
+        rt->driver_parked = true;
+        rt->park_deadline = has ? dl : 0;
+        pthread_mutex_unlock(&rt->lock);
+        ait__reactor_wait(rt, has ? ait__ms_until(dl) : -1);
+        pthread_mutex_lock(&rt->lock);
+        rt->driver_parked = false;
+        rt->driver_notified = false;
+        pthread_mutex_unlock(&rt->lock);
+    }
+    return NULL;
+}
+
+int ait__driver_start(ait_rt *rt) {
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&rt->driver, NULL, driver_main, rt);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0)
+        return -rc;
+    pthread_setname_np(rt->driver, "ait-io");
+    rt->driver_started = true;
+    return 0;
+}
+
+void ait__driver_stop(ait_rt *rt) {
+    if (!rt->driver_started)
+        return;
+    atomic_store(&rt->shutdown, true);
+    pthread_mutex_lock(&rt->lock);
+    rt->driver_notified = true;
+    ait__reactor_notify(rt);
+    pthread_mutex_unlock(&rt->lock);
+    pthread_join(rt->driver, NULL);
+    rt->driver_started = false;
+}

@@ -1,0 +1,227 @@
+/* rt.c: the runtime object: creation, references, holds, shutdown.
+ *
+ * A runtime is refcounted (see internal.h). ait_rt_new makes the struct
+ * and, for a multi-threaded runtime, the reactor, the workers and the I/O
+ * driver thread; a current-thread runtime creates its reactor lazily, the
+ * first time block_on parks or an fd future waits. ait_rt_free stops the
+ * threads, cancels what is unfinished and drops the owner's reference; the
+ * memory (and the epoll and eventfd descriptors, which late drops of I/O
+ * frames may still use) goes with the last reference.
+ */
+#define _GNU_SOURCE             /* PTHREAD_MUTEX_ADAPTIVE_NP */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define MAX_WORKERS 1024
+
+/* ---- creation ------------------------------------------------------------ */
+
+static int init_cond_monotonic(pthread_cond_t *c) {
+    pthread_condattr_t ca;
+    if (pthread_condattr_init(&ca) != 0)
+        return -ENOMEM;
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    int rc = pthread_cond_init(c, &ca);
+    pthread_condattr_destroy(&ca);
+    return rc ? -rc : 0;
+}
+
+ait_rt *ait_rt_new(const ait_rt_config *cfg) {
+    int nworkers = cfg ? cfg->workers : 0;
+    if (nworkers < 0 || nworkers > MAX_WORKERS) {
+        errno = EINVAL;
+        return NULL;
+    }
+    ait_rt *rt = calloc(1, sizeof *rt);
+    if (!rt) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    atomic_init(&rt->refs, 1);
+    atomic_init(&rt->closed, false);
+    atomic_init(&rt->root_woken, 0);
+    atomic_init(&rt->holds, 0);
+    atomic_init(&rt->in_block_on, false);
+    atomic_init(&rt->main_parked, false);
+    atomic_init(&rt->active, 0);
+    atomic_init(&rt->timer_next, UINT64_MAX);
+    atomic_init(&rt->has_remote, false);
+    atomic_init(&rt->shutdown, false);
+    atomic_init(&rt->inject_len, 0);
+    atomic_init(&rt->num_idle, 0);
+    atomic_init(&rt->epfd, -1);
+    atomic_init(&rt->io_waiters, 0);
+    rt->evfd = -1;
+    rt->nworkers = nworkers;
+    /* The critical sections are a few instructions long: adaptive mutexes
+     * spin a little before sleeping in the kernel. Initializing mutexes
+     * and conds cannot fail on Linux; the monotonic cond can only fail for
+     * lack of memory. */
+    pthread_mutexattr_t ma;
+    pthread_mutexattr_init(&ma);
+    pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
+    pthread_mutex_init(&rt->lock, &ma);
+    pthread_mutex_init(&rt->inject_lock, &ma);
+    pthread_mutex_init(&rt->idle_lock, &ma);
+    pthread_mutex_init(&rt->io_lock, &ma);
+    for (unsigned i = 0; i < AIT_OWNED_SHARDS; i++)
+        pthread_mutex_init(&rt->owned[i].lock, &ma);
+    pthread_mutexattr_destroy(&ma);
+    int rc = init_cond_monotonic(&rt->cond);
+    if (rc == 0 && nworkers > 0) {
+        rc = ait__reactor_init(rt);
+        if (rc == 0)
+            rc = ait__workers_start(rt);
+        if (rc == 0) {
+            rc = ait__driver_start(rt);
+            if (rc < 0)
+                ait__workers_stop(rt);
+        }
+    } else if (rc == 0) {
+        rt->nworkers = 0;
+    }
+    if (rc < 0) {
+        ait__rt_unref(rt);          /* destroys what was made */
+        errno = -rc;
+        return NULL;
+    }
+    return rt;
+}
+
+void ait__rt_ref(ait_rt *rt) {
+    atomic_fetch_add_explicit(&rt->refs, 1, memory_order_relaxed);
+}
+
+void ait__rt_unref(ait_rt *rt) {
+    if (atomic_fetch_sub_explicit(&rt->refs, 1, memory_order_acq_rel) != 1)
+        return;
+    ait__workers_destroy(rt);
+    ait__reactor_destroy(rt);
+    free(rt->timers.v);
+    pthread_cond_destroy(&rt->cond);
+    for (unsigned i = 0; i < AIT_OWNED_SHARDS; i++)
+        pthread_mutex_destroy(&rt->owned[i].lock);
+    pthread_mutex_destroy(&rt->io_lock);
+    pthread_mutex_destroy(&rt->idle_lock);
+    pthread_mutex_destroy(&rt->inject_lock);
+    pthread_mutex_destroy(&rt->lock);
+    free(rt);
+}
+
+/* ---- shutdown ------------------------------------------------------------ */
+
+/* Cancels every unfinished task: each frame is dropped once, on this
+ * thread; join handles still held then report AIT_ECANCELED. */
+static void cancel_all(ait_rt *rt) {
+    for (unsigned i = 0; i < AIT_OWNED_SHARDS; i++) {
+        ait_owned *o = &rt->owned[i];
+        for (;;) {
+            pthread_mutex_lock(&o->lock);
+            ait_task *t = o->head;
+            if (t)
+                ait__task_ref(t);
+            pthread_mutex_unlock(&o->lock);
+            if (!t)
+                break;
+            ait__task_finish(t, AIT_ECANCELED);
+            /* If another thread (an abort) is finishing it, it may still be
+             * listed: take it off so this loop ends. */
+            ait__task_unlist(t);
+            ait__task_unref(t);
+        }
+    }
+}
+
+void ait_rt_free(ait_rt *rt) {
+    if (!rt)
+        return;
+    pthread_mutex_lock(&rt->lock);
+    atomic_store(&rt->closed, true);
+    pthread_mutex_unlock(&rt->lock);
+    /* Pushes that saw closed == false under these locks are done now;
+     * later ones release their task instead of queueing it. */
+    pthread_mutex_lock(&rt->inject_lock);
+    pthread_mutex_unlock(&rt->inject_lock);
+    if (rt->nworkers > 0) {
+        ait__workers_stop(rt);
+        ait__driver_stop(rt);
+    }
+    cancel_all(rt);
+    /* Release the run queues' references. */
+    ait_task_queue q = rt->local;
+    rt->local.head = rt->local.tail = NULL;
+    rt->local.len = 0;
+    pthread_mutex_lock(&rt->lock);
+    ait__queue_append(&q, &rt->remote);
+    atomic_store(&rt->has_remote, false);
+    pthread_mutex_unlock(&rt->lock);
+    ait_task *t;
+    while ((t = ait__queue_pop(&q)) != NULL)
+        ait__task_unref(t);
+    if (rt->nworkers > 0)
+        ait__workers_drain(rt);
+    ait__timers_close(rt);
+    ait__reactor_close(rt);
+    ait__rt_unref(rt);
+}
+
+ait_rt *ait_rt_current(void) {
+    if (ait__tls_rt)
+        return ait__tls_rt;
+    return ait__tls_worker ? ait__tls_worker->rt : NULL;
+}
+
+/* ---- holds and unparking --------------------------------------------------- */
+
+/* A hold is also a reference to the runtime's memory, so the documented
+ * order -- wake the waker, then unhold -- is safe even when the wake
+ * released the last other reference. */
+void ait_rt_hold(ait_rt *rt) {
+    ait__rt_ref(rt);
+    atomic_fetch_add(&rt->holds, 1);
+}
+
+void ait_rt_unhold(ait_rt *rt) {
+    /* The last hold gone: block_on may have to report -EDEADLK now. */
+    if (atomic_fetch_sub(&rt->holds, 1) == 1)
+        ait__rt_unpark_main(rt);
+    ait__rt_unref(rt);
+}
+
+void ait__rt_active_dec(ait_rt *rt) {
+    if (atomic_fetch_sub(&rt->active, 1) == 1)
+        ait__rt_unpark_main(rt);
+}
+
+void ait__rt_unpark_main_locked(ait_rt *rt) {
+    if (!atomic_load(&rt->main_parked) || rt->main_notified)
+        return;
+    rt->main_notified = true;
+    if (rt->nworkers > 0)
+        pthread_cond_signal(&rt->cond);
+    else
+        ait__reactor_notify(rt);    /* it sleeps in epoll_wait */
+}
+
+void ait__rt_unpark_main(ait_rt *rt) {
+    /* main_parked is stored (seq_cst) before block_on's thread looks at
+     * what could wake it, and whoever changes one of those stores it
+     * before this load: one of the two sees the other. */
+    if (!atomic_load(&rt->main_parked))
+        return;
+    pthread_mutex_lock(&rt->lock);
+    ait__rt_unpark_main_locked(rt);
+    pthread_mutex_unlock(&rt->lock);
+}
+
+void ait__rt_timer_added_locked(ait_rt *rt, uint64_t deadline) {
+    /* Whoever sleeps in epoll_wait must wake earlier than it planned. */
+    if (rt->driver_parked && !rt->driver_notified &&
+        (rt->park_deadline == 0 || deadline < rt->park_deadline)) {
+        rt->driver_notified = true;
+        ait__reactor_notify(rt);
+    }
+}

@@ -1,0 +1,322 @@
+/* worker.c: the multi-threaded executor's workers.
+ *
+ * Each worker thread owns a lock-free local run queue (deque.c). A send
+ * task woken or spawned on a worker goes to that worker's queue; from any
+ * other thread it goes to the runtime's injector, a mutex-protected FIFO.
+ * A worker looks for work in this order: its own queue (every
+ * GLOBAL_INTERVAL tasks the injector first, so injected tasks cannot
+ * starve), the injector (taking a batch into its queue), then steals half
+ * of another worker's queue (victims in random order). With nothing
+ * found it parks:
+ *
+ *   park:   under idle_lock push itself on the idle stack (num_idle++),
+ *           then -- after a seq_cst fence -- look at every queue once
+ *           more; work seen: unregister and search again; else sleep on
+ *           its condition variable until `notified`.
+ *   notify: whoever queues work does so, then a seq_cst fence, then reads
+ *           num_idle; if a worker is idle it pops one from the stack and
+ *           signals it.
+ * Both sides store, fence, then load: either the pusher sees the worker
+ * idle and wakes it, or the worker sees the work. No wake-up is lost, and
+ * the hot path (a push when no worker is idle) takes no lock. A worker
+ * that takes a batch (from the injector, or by stealing) notifies too
+ * when work is left over, so parked workers join in one after another.
+ *
+ * `active` counts send tasks queued or running on the workers (incremented
+ * on queueing, decremented after the poll), so block_on can tell "a send
+ * task may still wake me" from a deadlock.
+ */
+#define _GNU_SOURCE             /* pthread_setname_np */
+#include "internal.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+_Thread_local ait_worker *ait__tls_worker;
+
+#define GLOBAL_INTERVAL 61u
+#define SEARCH_ROUNDS 16u       /* look again this many times before parking */
+
+static void notify_work(ait_rt *rt);
+
+/* ---- the injector ----------------------------------------------------------- */
+
+static void release_all(ait_task_queue *q) {
+    ait_task *t;
+    while ((t = ait__queue_pop(q)) != NULL)
+        ait__task_unref(t);
+}
+
+/* Appends q (tasks counted in active already) to the injector. */
+static void inject(ait_rt *rt, ait_task_queue *q) {
+    pthread_mutex_lock(&rt->inject_lock);
+    if (atomic_load(&rt->closed)) {
+        pthread_mutex_unlock(&rt->inject_lock);
+        atomic_fetch_sub(&rt->active, (long)q->len);
+        release_all(q);
+        return;
+    }
+    atomic_fetch_add(&rt->inject_len, q->len);
+    ait__queue_append(&rt->inject, q);
+    pthread_mutex_unlock(&rt->inject_lock);
+}
+
+/* Takes one task from the injector for w, and a batch more into w's queue. */
+static ait_task *inject_pop(ait_worker *w) {
+    ait_rt *rt = w->rt;
+    if (atomic_load_explicit(&rt->inject_len, memory_order_acquire) == 0)
+        return NULL;
+    /* Room that no thief can eat: at most CAP/2 slots are ever claimed. */
+    size_t len = ait__lq_len(&w->q);
+    size_t room = len < AIT_LQ_CAP / 2 ? AIT_LQ_CAP / 2 - len : 0;
+    pthread_mutex_lock(&rt->inject_lock);
+    ait_task *first = ait__queue_pop(&rt->inject);
+    size_t n = first ? 1 : 0;
+    if (first) {
+        size_t batch = rt->inject.len / (size_t)rt->nworkers;
+        if (batch > room)
+            batch = room;
+        for (size_t i = 0; i < batch; i++) {
+            ait_task *t = ait__queue_pop(&rt->inject);
+            ait_task_queue none = { NULL, NULL, 0 };
+            ait__lq_push(&w->q, t, &none);      /* fits: see room */
+            n++;
+        }
+    }
+    atomic_fetch_sub(&rt->inject_len, n);
+    bool more = rt->inject.len > 0 || n > 1;
+    pthread_mutex_unlock(&rt->inject_lock);
+    if (more)
+        notify_work(rt);            /* a parked peer can take some of it */
+    return first;
+}
+
+/* ---- parking ------------------------------------------------------------------ */
+
+static void notify_work(ait_rt *rt) {
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load(&rt->num_idle) == 0)
+        return;
+    pthread_mutex_lock(&rt->idle_lock);
+    if (rt->nidle > 0) {
+        ait_worker *w = &rt->workers[rt->idle[--rt->nidle]];
+        atomic_store(&rt->num_idle, rt->nidle);
+        w->notified = true;
+        pthread_cond_signal(&w->cond);
+    }
+    pthread_mutex_unlock(&rt->idle_lock);
+}
+
+static bool work_visible(ait_rt *rt) {
+    if (atomic_load(&rt->shutdown) || atomic_load(&rt->inject_len) > 0)
+        return true;
+    for (int i = 0; i < rt->nworkers; i++)
+        if (ait__lq_len(&rt->workers[i].q) > 0)
+            return true;
+    return false;
+}
+
+static void park(ait_worker *w) {
+    ait_rt *rt = w->rt;
+    pthread_mutex_lock(&rt->idle_lock);
+    if (atomic_load(&rt->shutdown)) {
+        pthread_mutex_unlock(&rt->idle_lock);
+        return;
+    }
+    rt->idle[rt->nidle++] = w->id;
+    atomic_store(&rt->num_idle, rt->nidle);
+    pthread_mutex_unlock(&rt->idle_lock);
+    atomic_thread_fence(memory_order_seq_cst);
+    bool again = work_visible(rt);
+    pthread_mutex_lock(&rt->idle_lock);
+    if (again && !w->notified) {
+        for (int i = 0; i < rt->nidle; i++) {
+            if (rt->idle[i] == w->id) {
+                rt->idle[i] = rt->idle[--rt->nidle];
+                break;
+            }
+        }
+        atomic_store(&rt->num_idle, rt->nidle);
+    }
+    while (!again && !w->notified && !atomic_load(&rt->shutdown))
+        pthread_cond_wait(&w->cond, &rt->idle_lock);
+    w->notified = false;
+    pthread_mutex_unlock(&rt->idle_lock);
+}
+
+/* ---- the worker loop ------------------------------------------------------------ */
+
+static uint32_t next_rand(ait_worker *w) {
+    uint32_t x = w->rng;            /* xorshift32 */
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    w->rng = x;
+    return x;
+}
+
+static ait_task *steal(ait_worker *w) {
+    ait_rt *rt = w->rt;
+    int n = rt->nworkers;
+    if (n > 1) {
+        int start = (int)(next_rand(w) % (uint32_t)n);
+        for (int i = 0; i < n; i++) {
+            ait_worker *v = &rt->workers[(start + i) % n];
+            if (v == w)
+                continue;
+            ait_task *t = ait__lq_steal(&v->q, &w->q);
+            if (t) {
+                if (ait__lq_len(&w->q) > 0)
+                    notify_work(rt);    /* more than one stolen: share */
+                return t;
+            }
+        }
+    }
+    return inject_pop(w);
+}
+
+static ait_task *next_task(ait_worker *w) {
+    ait_task *t;
+    if (++w->tick % GLOBAL_INTERVAL == 0 && (t = inject_pop(w)) != NULL)
+        return t;
+    if ((t = ait__lq_pop(&w->q)) != NULL)
+        return t;
+    if ((t = inject_pop(w)) != NULL)
+        return t;
+    return steal(w);
+}
+
+static void *worker_main(void *arg) {
+    ait_worker *w = arg;
+    ait_rt *rt = w->rt;
+    ait__tls_worker = w;
+    unsigned idle_rounds = 0;
+    while (!atomic_load(&rt->shutdown)) {
+        ait_task *t = next_task(w);
+        if (t) {
+            idle_rounds = 0;
+            ait__task_run(rt, t);
+            ait__rt_active_dec(rt);
+        } else if (++idle_rounds < SEARCH_ROUNDS) {
+            /* Searching: work often comes back within microseconds, and
+             * parking and unparking cost two syscalls and a context
+             * switch. Yield the CPU meanwhile (the pusher may need it). */
+            sched_yield();
+        } else {
+            idle_rounds = 0;
+            park(w);
+        }
+    }
+    ait__tls_worker = NULL;
+    return NULL;
+}
+
+/* ---- scheduling ------------------------------------------------------------------ */
+
+void ait__workers_schedule(ait_rt *rt, ait_task *t) {
+    atomic_fetch_add(&rt->active, 1);
+    ait_worker *w = ait__tls_worker;
+    ait_task_queue q = { NULL, NULL, 0 };
+    if (w && w->rt == rt) {
+        if (!ait__lq_push(&w->q, t, &q))
+            inject(rt, &q);         /* the ring was full: half of it */
+    } else {
+        ait__queue_push(&q, t);
+        inject(rt, &q);
+    }
+    notify_work(rt);
+}
+
+/* ---- start and stop --------------------------------------------------------------- */
+
+static void stop_started(ait_rt *rt) {
+    atomic_store(&rt->shutdown, true);
+    pthread_mutex_lock(&rt->idle_lock);
+    for (int i = 0; i < rt->nworkers; i++) {
+        rt->workers[i].notified = true;
+        pthread_cond_signal(&rt->workers[i].cond);
+    }
+    pthread_mutex_unlock(&rt->idle_lock);
+    for (int i = 0; i < rt->nworkers; i++) {
+        if (rt->workers[i].started) {
+            pthread_join(rt->workers[i].thread, NULL);
+            rt->workers[i].started = false;
+        }
+    }
+}
+
+int ait__workers_start(ait_rt *rt) {
+    int n = rt->nworkers;
+    void *mem = NULL;
+    if (posix_memalign(&mem, 64, (size_t)n * sizeof(ait_worker)) != 0)
+        return -ENOMEM;
+    rt->idle = calloc((size_t)n, sizeof *rt->idle);
+    if (!rt->idle) {
+        free(mem);
+        return -ENOMEM;
+    }
+    rt->workers = mem;
+    for (int i = 0; i < n; i++) {
+        ait_worker *w = &rt->workers[i];
+        ait__lq_init(&w->q);
+        w->rt = rt;
+        w->id = i;
+        w->notified = false;
+        w->started = false;
+        w->rng = 0x9e3779b9u * (uint32_t)(i + 1);
+        w->tick = 0;
+        pthread_cond_init(&w->cond, NULL);
+    }
+    /* Workers block every signal: signals go to the program's threads. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        ait_worker *w = &rt->workers[i];
+        rc = pthread_create(&w->thread, NULL, worker_main, w);
+        if (rc == 0) {
+            char name[16];
+            snprintf(name, sizeof name, "ait-worker-%u", (unsigned)i % 1000u);
+            pthread_setname_np(w->thread, name);
+            w->started = true;
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        stop_started(rt);
+        return -rc;
+    }
+    return 0;
+}
+
+void ait__workers_stop(ait_rt *rt) { stop_started(rt); }
+
+void ait__workers_drain(ait_rt *rt) {
+    for (int i = 0; i < rt->nworkers; i++) {
+        ait_task *t;
+        while ((t = ait__lq_pop(&rt->workers[i].q)) != NULL)
+            ait__task_unref(t);
+    }
+    pthread_mutex_lock(&rt->inject_lock);
+    ait_task_queue q = rt->inject;
+    rt->inject.head = rt->inject.tail = NULL;
+    rt->inject.len = 0;
+    atomic_store(&rt->inject_len, 0);
+    pthread_mutex_unlock(&rt->inject_lock);
+    release_all(&q);
+}
+
+void ait__workers_destroy(ait_rt *rt) {
+    if (rt->workers) {
+        for (int i = 0; i < rt->nworkers; i++)
+            pthread_cond_destroy(&rt->workers[i].cond);
+        free(rt->workers);
+        rt->workers = NULL;
+    }
+    free(rt->idle);
+    rt->idle = NULL;
+}
