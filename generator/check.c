@@ -221,6 +221,18 @@ static void collect_impl(Sema *s, Item *it, bool local) {
     if (!typenames_declared(it->type))
         error_at(it->type_loc, "unknown type '%s' in impl of '%s'; declare it in passthrough "
                  "C, as a .ait struct, or with %%types", it->type, it->iface);
+    for (int k = 0; k < x->item->methods.len; k++) {   /* T_m must name one function */
+        Func *m = x->item->methods.data[k];
+        int other;
+        Impl *o = sema_impl_for(s, it->type, m->name, &other);
+        if (o) {
+            error_at(it->type_loc, "'%s' implements '%s' from both '%s' and '%s': the generated "
+                     "name %s_%s would clash", it->type, m->name, o->iface->name, x->name,
+                     it->type, m->name);
+            note_at(o->item->type_loc, "the impl of '%s' is here", o->iface->name);
+            return;
+        }
+    }
     Impl *im = xalloc(sizeof *im);
     im->item = it;
     im->iface = x;

@@ -184,7 +184,7 @@ static void dyn_code(Emit *e, Fut *f) {
     buf_printf(c, "    f->ait_vt = self.vt;\n");
     buf_printf(c, "    f->ait_boxed = 0;\n    f->ait_fr = storage_;\n");
     buf_printf(c, "    if (!storage_ || self.vt->%s_size > size_ || "
-                  "(uintptr_t)storage_ %% self.vt->%s_align != 0) {\n", m, m);
+                  "((uintptr_t)storage_ & (self.vt->%s_align - 1)) != 0) {\n", m, m);
     buf_printf(c, "        f->ait_boxed = 1;\n");
     buf_printf(c, "        f->ait_fr = ait_frame_alloc(self.vt->%s_size, self.vt->%s_align);\n", m, m);
     buf_printf(c, "        if (!f->ait_fr)\n            return;   /* the first poll fails with AIT_ENOMEM */\n    }\n");

@@ -95,6 +95,8 @@ static Est fut_est(Sema *s, Fut *f) {
     case FUT_EXTERN: case FUT_ABSTRACT: return (Est){0, false};
     case FUT_DYN: {
         Est e = {24, true};
+        if (!f->iface->local)   /* its inline storage was sized by its own file */
+            return (Est){24, false};
         for (int i = 0; !f->boxed && i < f->iface->impls.len; i++) {
             Fut *g = ((Impl *)f->iface->impls.data[i])->futs.data[f->method];
             Est k = fut_est(s, g);
@@ -106,8 +108,10 @@ static Est fut_est(Sema *s, Fut *f) {
     }
     default: break;
     }
-    if (!f->low)
+    if (!f->low || f->visit == 3)   /* 3: being estimated (a cycle) */
         return (Est){0, false};
+    int saved = f->visit;
+    f->visit = 3;
     Est e = {4, true}, sub = {0, true};
     for (int i = 0; i < f->params.len; i++) {
         Est v = var_est(f, f->params.data[i]);
@@ -131,6 +135,7 @@ static Est fut_est(Sema *s, Fut *f) {
         sub.exact &= k.exact;
     }
     Est l = layout_est(f, f->low->layout);
+    f->visit = saved;
     return (Est){e.size + sub.size + l.size, e.exact && sub.exact && l.exact};
 }
 

@@ -229,7 +229,7 @@ void Counter_next_dyn_init_in(Counter_next_dyn_frame *f, void *storage_, size_t 
     f->ait_vt = self.vt;
     f->ait_boxed = 0;
     f->ait_fr = storage_;
-    if (!storage_ || self.vt->next_size > size_ || (uintptr_t)storage_ % self.vt->next_align != 0) {
+    if (!storage_ || self.vt->next_size > size_ || ((uintptr_t)storage_ & (self.vt->next_align - 1)) != 0) {
         f->ait_boxed = 1;
         f->ait_fr = ait_frame_alloc(self.vt->next_size, self.vt->next_align);
         if (!f->ait_fr)
@@ -531,7 +531,7 @@ void Counter_sum_dyn_init_in(Counter_sum_dyn_frame *f, void *storage_, size_t si
     f->ait_vt = self.vt;
     f->ait_boxed = 0;
     f->ait_fr = storage_;
-    if (!storage_ || self.vt->sum_size > size_ || (uintptr_t)storage_ % self.vt->sum_align != 0) {
+    if (!storage_ || self.vt->sum_size > size_ || ((uintptr_t)storage_ & (self.vt->sum_align - 1)) != 0) {
         f->ait_boxed = 1;
         f->ait_fr = ait_frame_alloc(self.vt->sum_size, self.vt->sum_align);
         if (!f->ait_fr)
