@@ -9,32 +9,11 @@
 
 /* ---- lookups -------------------------------------------------------- */
 
-Iface *sema_iface(Sema *s, const char *name) {
-    for (int i = 0; i < s->ifaces.len; i++) {
-        Iface *x = s->ifaces.data[i];
-        if (!strcmp(x->name, name))
-            return x;
-    }
-    return NULL;
-}
-
-Fut *sema_fut(Sema *s, const char *cname) {
-    for (int i = 0; i < s->futs.len; i++) {
-        Fut *f = s->futs.data[i];
-        if (!strcmp(f->cname, cname) && f->kind != FUT_ABSTRACT)
-            return f;
-    }
-    return NULL;
-}
-
-Item *sema_struct(Sema *s, const char *name) {
-    for (int i = 0; i < s->structs.len; i++) {
-        Item *it = s->structs.data[i];
-        if (!strcmp(it->name, name))
-            return it;
-    }
-    return NULL;
-}
+Iface *sema_iface(Sema *s, const char *name) { return map_get(&s->iface_map, name); }
+Fut *sema_fut(Sema *s, const char *cname) { return map_get(&s->fut_map, cname); }
+Item *sema_struct(Sema *s, const char *name) { return map_get(&s->struct_map, name); }
+Func *sema_func(Sema *s, const char *name) { return map_get(&s->func_map, name); }
+bool sema_is_impl_type(Sema *s, const char *type) { return map_get(&s->impls_by_type, type); }
 
 static int method_index(Item *iface, const char *name) {
     for (int i = 0; i < iface->methods.len; i++)
@@ -45,10 +24,9 @@ static int method_index(Item *iface, const char *name) {
 
 /* The impl of `type` that has `method`; NULL when none. Reports nothing. */
 Impl *sema_impl_for(Sema *s, const char *type, const char *method, int *index) {
-    for (int i = 0; i < s->impls.len; i++) {
-        Impl *im = s->impls.data[i];
-        if (strcmp(im->type, type))
-            continue;
+    Vec *impls = map_get(&s->impls_by_type, type);
+    for (int i = 0; impls && i < impls->len; i++) {
+        Impl *im = impls->data[i];
         int k = method_index(im->iface->item, method);
         if (k >= 0) {
             *index = k;
@@ -66,15 +44,6 @@ const char *sema_subst(Fut *f, const char *name) {
 }
 
 /* ---- collecting ----------------------------------------------------- */
-
-static Func *find_func(Sema *s, const char *name) {
-    for (int i = 0; i < s->funcs.len; i++) {
-        Func *fn = s->funcs.data[i];
-        if (!strcmp(fn->name, name))
-            return fn;
-    }
-    return NULL;
-}
 
 static void redefinition(Loc loc, const char *what, const char *name, Loc prev) {
     error_at(loc, "redefinition of %s '%s'", what, name);
@@ -101,6 +70,7 @@ static void collect_interface(Sema *s, Item *it, bool local) {
     x->name = it->name;
     x->local = local;
     vec_push(&s->ifaces, x);
+    map_put(&s->iface_map, x->name, x);
 }
 
 static void collect_item(Sema *s, Item *it, bool local) {
@@ -114,15 +84,15 @@ static void collect_item(Sema *s, Item *it, bool local) {
             redefinition(it->decl->spec->name_loc, "struct", it->name,
                          prev->decl->spec->name_loc);
         else
-            vec_push(&s->structs, it);
+            vec_push(&s->structs, it), map_put(&s->struct_map, it->name, it);
         break;
     }
     case I_FUNC: {
-        Func *prev = find_func(s, it->func->name);
+        Func *prev = sema_func(s, it->func->name);
         if (prev)
             redefinition(it->func->loc, "function", it->func->name, prev->loc);
         else
-            vec_push(&s->funcs, it->func);
+            vec_push(&s->funcs, it->func), map_put(&s->func_map, it->func->name, it->func);
         break;
     }
     default:
@@ -242,6 +212,10 @@ static void collect_impl(Sema *s, Item *it, bool local) {
     match_methods(im);
     vec_push(&x->impls, im);
     vec_push(&s->impls, im);
+    Vec *same = map_get(&s->impls_by_type, im->type);
+    if (!same)
+        map_put(&s->impls_by_type, im->type, same = xalloc(sizeof *same));
+    vec_push(same, im);
 }
 
 /* ---- futures -------------------------------------------------------- */
@@ -254,6 +228,8 @@ static Fut *new_fut(Sema *s, FutKind kind, const char *cname, Func *fn, bool emi
     f->emit = emit;
     f->loc = fn ? fn->loc : (Loc){-1, 0, 0};
     vec_push(&s->futs, f);
+    if (kind != FUT_ABSTRACT && !sema_fut(s, cname))
+        map_put(&s->fut_map, cname, f);
     return f;
 }
 
@@ -265,6 +241,7 @@ static void add_prelude(Sema *s) {
         if (it->kind != I_FUNC)
             continue;
         vec_push(&s->funcs, it->func);
+        map_put(&s->func_map, it->func->name, it->func);
         new_fut(s, FUT_PRELUDE, it->func->name, it->func, false)->send = true;
     }
 }

@@ -258,11 +258,8 @@ static Target *method_call(R *r, Expr *call) {
         int k;
         Impl *im = sema_impl_for(r->s, t.name, m->name, &k);
         if (!im) {
-            for (int i = 0; i < r->s->impls.len; i++)
-                if (!strcmp(((Impl *)r->s->impls.data[i])->type, t.name)) {
-                    error_at(m->loc, "type '%s' has no method '%s'", t.name, m->name);
-                    break;
-                }
+            if (sema_is_impl_type(r->s, t.name))
+                error_at(m->loc, "type '%s' has no method '%s'", t.name, m->name);
             return NULL;
         }
         Func *fn = im->iface->item->methods.data[k];
@@ -333,18 +330,15 @@ static Target *free_call(R *r, Expr *call) {
     const char *name = call->lhs->name;
     if (lookup(r, name))
         return NULL;
-    for (int i = 0; i < r->s->funcs.len; i++) {
-        Func *fn = r->s->funcs.data[i];
-        if (strcmp(fn->name, name) || !fn->is_async)
-            continue;
-        check_arity(call, fn, name);
-        if (fn->tparams.len)
-            return generic_call(r, fn, call);
-        Target *t = new_target(CT_ASYNC);
-        t->fut = sema_fut(r->s, name);
-        return t;
-    }
-    return NULL;
+    Func *fn = sema_func(r->s, name);
+    if (!fn || !fn->is_async)
+        return NULL;
+    check_arity(call, fn, name);
+    if (fn->tparams.len)
+        return generic_call(r, fn, call);
+    Target *t = new_target(CT_ASYNC);
+    t->fut = sema_fut(r->s, name);
+    return t;
 }
 
 static Target *resolve_call(R *r, Expr *call) {
@@ -395,12 +389,7 @@ static bool is_combinator(R *r, Expr *call) {
     Expr *fn = call->lhs;
     if (fn->kind != E_IDENT || (strcmp(fn->name, "join") && strcmp(fn->name, "select")))
         return false;
-    if (lookup(r, fn->name))
-        return false;
-    for (int i = 0; i < r->s->funcs.len; i++)
-        if (!strcmp(((Func *)r->s->funcs.data[i])->name, fn->name))
-            return false;
-    return true;
+    return !lookup(r, fn->name) && !sema_func(r->s, fn->name);
 }
 
 /* await join(a = f(x), g(y)) / await select(...): each operand is awaited

@@ -137,7 +137,13 @@ typedef struct Sema {
     Vec funcs;               /* Func* free/extern/generic of every file */
     Vec plains;              /* Fut* records of plain (sync) bodies: impl methods,
                                 C function definitions; kind FUT_METHOD or FUT_FREE */
+    /* the same, by name */
+    Map iface_map, fut_map, struct_map, func_map;
+    Map impls_by_type;       /* type name -> Vec* of Impl* */
 } Sema;
+
+Func *sema_func(Sema *s, const char *name);
+bool sema_is_impl_type(Sema *s, const char *type);
 
 Iface *sema_iface(Sema *s, const char *name);
 Impl *sema_impl_for(Sema *s, const char *type, const char *method, int *index);

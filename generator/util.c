@@ -21,7 +21,8 @@ static void out_of_memory(void) {
     exit(1);
 }
 
-void *xalloc(size_t size) {
+/* Arena memory, not zeroed: for strings about to be written. */
+static void *xalloc_raw(size_t size) {
     size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
     if (!arena || arena->size - arena->used < size) {
         size_t cap = size > 65536 ? size : 65536;
@@ -35,6 +36,11 @@ void *xalloc(size_t size) {
     }
     void *p = (char *)arena->data + arena->used;
     arena->used += size;
+    return p;
+}
+
+void *xalloc(size_t size) {
+    void *p = xalloc_raw(size);
     memset(p, 0, size);
     return p;
 }
@@ -48,7 +54,7 @@ void arena_release(void) {
 }
 
 char *xstrndup(const char *s, size_t n) {
-    char *p = xalloc(n + 1);
+    char *p = xalloc_raw(n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -57,11 +63,14 @@ char *xstrndup(const char *s, size_t n) {
 char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
 char *xvprintf(const char *fmt, va_list ap) {
+    char small[256];
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(small, sizeof small, fmt, ap2);
     va_end(ap2);
-    char *p = xalloc((size_t)n + 1);
+    if ((size_t)n < sizeof small)
+        return xstrndup(small, (size_t)n);
+    char *p = xalloc_raw((size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
 }
@@ -86,6 +95,45 @@ void vec_push(Vec *v, void *item) {
         v->cap = cap;
     }
     v->data[v->len++] = item;
+}
+
+/* ---- maps ---------------------------------------------------------- */
+
+static unsigned long str_hash(const char *s) {
+    unsigned long h = 1469598103934665603UL;   /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211UL;
+    return h;
+}
+
+static MapEntry *map_slot(MapEntry *slots, int cap, const char *key) {
+    for (unsigned long i = str_hash(key) & (unsigned long)(cap - 1);; i = (i + 1) & (unsigned long)(cap - 1))
+        if (!slots[i].key || !strcmp(slots[i].key, key))
+            return &slots[i];
+}
+
+void *map_get(const Map *m, const char *key) {
+    if (!m->cap)
+        return NULL;
+    MapEntry *e = map_slot(m->slots, m->cap, key);
+    return e->key ? e->value : NULL;
+}
+
+void map_put(Map *m, const char *key, void *value) {
+    if ((m->len + 1) * 2 > m->cap) {   /* at most half full */
+        int cap = m->cap ? m->cap * 2 : 64;
+        MapEntry *slots = xalloc(sizeof *slots * (size_t)cap);
+        for (int i = 0; i < m->cap; i++)
+            if (m->slots[i].key)
+                *map_slot(slots, cap, m->slots[i].key) = m->slots[i];
+        m->slots = slots;
+        m->cap = cap;
+    }
+    MapEntry *e = map_slot(m->slots, m->cap, key);
+    if (!e->key)
+        m->len++;
+    e->key = key;
+    e->value = value;
 }
 
 /* ---- buffers -------------------------------------------------------- */
@@ -113,12 +161,21 @@ void buf_putn(Buf *b, const char *s, size_t n) {
 void buf_putc(Buf *b, char c) { buf_putn(b, &c, 1); }
 void buf_puts(Buf *b, const char *s) { buf_putn(b, s, strlen(s)); }
 
+/* Formats straight into the buffer; grows it and formats again only
+ * when the text did not fit. */
 void buf_printf(Buf *b, const char *fmt, ...) {
+    buf_reserve(b, 128);
     va_list ap;
     va_start(ap, fmt);
-    char *s = xvprintf(fmt, ap);
+    int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
-    buf_puts(b, s);
+    if ((size_t)n >= b->cap - b->len) {
+        buf_reserve(b, (size_t)n);
+        va_start(ap, fmt);
+        vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+    }
+    b->len += (size_t)n;
 }
 
 void buf_free(Buf *b) {

@@ -21,6 +21,19 @@ void vec_push(Vec *v, void *item);
 #define vec_get(v, i) ((v)->data[i])
 #define vec_last(v) ((v)->data[(v)->len - 1])
 
+/* ---- maps from strings to pointers (open addressing, arena memory) ---- */
+typedef struct MapEntry {
+    const char *key;
+    void *value;
+} MapEntry;
+
+typedef struct Map {
+    MapEntry *slots;
+    int cap, len;
+} Map;
+void *map_get(const Map *m, const char *key);
+void map_put(Map *m, const char *key, void *value);   /* replaces */
+
 /* ---- growable string buffers ---------------------------------------- */
 typedef struct Buf {
     char *data;
