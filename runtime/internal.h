@@ -13,6 +13,17 @@
  *               (header + frame + output) is freed when refs reaches 0.
  *   ait_timer   owned by the sleep frame that registered it; the heap only
  *               points to it. A timer holds a reference to its runtime.
+ *   ait_io_wait lives in a pending fd future's frame; listed on its fd's
+ *               entry while it waits, with a clone of the frame's waker and
+ *               a hold (which is also a reference) on the runtime.
+ *   entries     per fd number, owned by the runtime, freed with its memory.
+ *   workers     threads owned by the runtime: started by ait_rt_new,
+ *               joined by ait_rt_free (before any task is cancelled).
+ *
+ * Files: rt.c (lifecycle), exec.c (block_on, scheduling), task.c (task
+ * states), join.c, deque.c (local run queue), worker.c (workers,
+ * injector, parking), reactor.c (epoll, driver thread), io.c (fd
+ * futures), timer.c, prelude.c, waker.c, alloc.c, clock.c.
  */
 #ifndef AIT_INTERNAL_H
 #define AIT_INTERNAL_H

@@ -70,7 +70,13 @@ typedef struct ait_waker {
 } ait_waker;
 
 /* All four accept a zeroed waker (vt NULL, "no waker") and do nothing
- * with it, so a frame can hold an optional clone without a flag. */
+ * with it, so a frame can hold an optional clone without a flag.
+ * The runtime's wakers (of tasks, of a block_on's root) may be cloned,
+ * woken and dropped from any thread, concurrently, at any time (also
+ * after their task finished or their runtime was freed: then waking does
+ * nothing). A wake only schedules; it never polls on the waking thread.
+ * A wake that arrives while the task is being polled is not lost: the
+ * task is polled again after that poll. */
 ait_waker ait_waker_clone(const ait_waker *w);
 void ait_waker_wake(ait_waker w);          /* consumes w */
 void ait_waker_wake_by_ref(const ait_waker *w);
@@ -139,29 +145,51 @@ void ait_alloc_trim(void);
 
 typedef struct ait_rt ait_rt;
 
+/* Two executors behind one type:
+ * - current-thread (workers 0): every task runs on the thread that calls
+ *   ait_block_on, inside it; timers and fds are driven by block_on too
+ *   (it parks in epoll_wait). No thread is created.
+ * - multi-threaded (workers N > 0): ait_rt_new starts N worker threads
+ *   ("ait-worker-K") and one I/O driver thread ("ait-io"). Send tasks
+ *   (ait_spawn) run on the workers: each worker has a lock-free local run
+ *   queue; spawns and wakes on a worker go to its own queue, from other
+ *   threads to a shared injector queue; idle workers steal half of a busy
+ *   worker's queue, and park when there is nothing to do. The driver
+ *   thread waits in epoll_wait for fd events and the next timer deadline.
+ *   Local tasks (ait_spawn_local) and the root future of ait_block_on
+ *   still run on the thread calling ait_block_on. Send tasks run whether
+ *   or not a block_on is in progress.
+ * Runtime threads block all signals. */
 typedef struct ait_rt_config {
     int workers;            /* 0: current-thread only; N: N worker threads for send tasks */
 } ait_rt_config;
-/* (workers > 0 is accepted, but until the multi-threaded executor lands
- * every task runs on the thread of the runtime's block_on; negative:
- * ait_rt_new fails with errno EINVAL.) */
+/* workers outside 0..1024: ait_rt_new fails with errno EINVAL. */
 
-ait_rt *ait_rt_new(const ait_rt_config *cfg);   /* cfg NULL: current-thread; NULL on failure */
-/* Cancels the unfinished tasks of rt (each frame dropped once; join
- * handles still held then report AIT_ECANCELED), detaches its timers and
- * releases rt. Wakers, handles and sleep frames that outlive it stay safe
- * to use (waking them does nothing, dropping them frees them); the memory
- * goes when the last of them does. Not from inside rt's own block_on. */
+/* cfg NULL: current-thread. NULL on failure, errno set: EINVAL, ENOMEM,
+ * EAGAIN (a thread could not be started), EMFILE (epoll/eventfd). */
+ait_rt *ait_rt_new(const ait_rt_config *cfg);
+/* Shuts rt down: stops and joins its threads (a worker in the middle of a
+ * poll finishes that poll first), then cancels the unfinished tasks on
+ * this thread (each frame dropped exactly once; join handles still held
+ * then report AIT_ECANCELED), detaches its timers and fd waiters, and
+ * releases rt. Wakers, handles, sleep and fd frames that outlive it stay
+ * safe to use (waking them does nothing, dropping them frees them); the
+ * memory goes when the last of them does. Not from inside rt's own
+ * block_on or from one of its tasks; call it from the thread that ran its
+ * block_on when it has local tasks (their frames are dropped here). */
 void ait_rt_free(ait_rt *rt);
 
 /* The type-erased poll and drop of a frame, as block_on and tasks see it. */
 typedef ait_poll (*ait_poll_fn)(void *frame, ait_cx *cx, void *out);
 typedef void (*ait_drop_fn)(void *frame);
 
-/* Runs the future in frame to completion on rt's current thread (rt
- * NULL: a temporary runtime), running other local tasks and timers while
- * it is pending. Returns 0 when it completed (output in out), or the
- * negative errno it failed with. The frame is not dropped. */
+/* Runs the future in frame to completion on the calling thread (rt NULL:
+ * a temporary current-thread runtime), running rt's local tasks (and, on
+ * a current-thread runtime, its timers and fd events) while it is
+ * pending. Returns 0 when it completed (output in out), or the negative
+ * errno it failed with. The frame is not dropped. On a multi-threaded
+ * runtime the send tasks keep running on the workers meanwhile, and
+ * block_on returns as soon as the root completes. */
 int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out);
 /* More on ait_block_on:
  * - out is passed to poll as it is; it must be valid for that poll
@@ -169,17 +197,21 @@ int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out);
  * - The root future's waker is a flag in the runtime (no allocation): a
  *   wake during the poll itself is recorded and the root is polled again.
  *   Wakes may come from any thread; they interrupt the executor's sleep.
- * - When the root is pending, no task is ready, no timer is pending and
- *   no hold (ait_rt_hold) is active, nothing can ever wake it: block_on
- *   returns -EDEADLK instead of hanging. AIT_ERROR with no error set in
- *   the context is reported as -EIO.
+ * - When the root is pending, no task is ready, no timer is pending, no
+ *   hold (ait_rt_hold) is active, no fd future is pending and no send task
+ *   is queued or being polled on a worker, nothing can ever wake it:
+ *   block_on returns -EDEADLK instead of hanging. AIT_ERROR with no error
+ *   set in the context is reported as -EIO.
  * - -EBUSY: rt is already running a block_on (nested, or on another
- *   thread). A block_on on a different runtime may nest.
+ *   thread), or the caller is one of rt's workers (a task must not block
+ *   its worker). A block_on on a different runtime may nest.
  * - Tasks still unfinished when block_on returns stay on rt and run in
  *   its next block_on; ait_rt_free cancels them. */
 
 
-/* The runtime whose ait_block_on is running on this thread, or NULL. */
+/* The runtime whose ait_block_on is running on this thread, or whose
+ * worker this thread is; NULL elsewhere. (Inside a poll, cx->rt is the
+ * same and cheaper.) */
 ait_rt *ait_rt_current(void);
 
 /* A hold tells rt that a wake may come from outside it (another thread, a
@@ -219,25 +251,33 @@ typedef struct ait_task ait_task;
  * not a power of two), ECANCELED (rt is being freed).
  * Local tasks run only on the thread of rt's block_on and may hold
  * non-thread-safe state. Call it from that thread (or, before block_on,
- * from the thread that will run it). */
+ * from the thread that will run it); from inside a poll, pass cx->rt.
+ * (Called on a worker, the task still goes to block_on's thread.) */
 ait_task *ait_spawn_local(ait_rt *rt, size_t frame_size, size_t frame_align,
                           size_t out_size, void (*init)(void *frame, void *arg),
                           void *arg, ait_poll_fn poll, ait_drop_fn drop);
 
 /* Spawns a send task: the same contract as ait_spawn_local, but callable
- * from any thread, and the frame must be safe to poll on any thread.
- * (Until the multi-threaded executor lands, send tasks also run on the
- * thread of rt's block_on.) */
+ * from any thread, and the frame must be safe to poll on any thread: on a
+ * multi-threaded runtime it is polled by the workers, by one thread at a
+ * time, and may move to another worker between polls (never during one).
+ * Spawned on a worker (e.g. inside a task's poll, with cx->rt) it goes to
+ * that worker's local queue; from any other thread to the injector. The
+ * task is scheduled at once: on a multi-threaded runtime it may start (and
+ * even finish) before ait_spawn returns. On a current-thread runtime send
+ * tasks run like local ones. */
 ait_task *ait_spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
                     size_t out_size, void (*init)(void *frame, void *arg),
                     void *arg, ait_poll_fn poll, ait_drop_fn drop);
 
 /* Releases the handle; the task keeps running and its output is dropped. */
 void ait_task_detach(ait_task *t);
-/* Cancels the task: its frame is dropped (running its defers) now, or,
- * when called from inside the task's own poll, right after that poll.
+/* Cancels the task: its frame is dropped (running its defers) now, on the
+ * calling thread, or, when the task is being polled (by itself, or on a
+ * worker at that moment), right after that poll by the thread polling it.
  * The handle stays valid; joining it then reports AIT_ECANCELED (unless
- * the task had already completed). Call it on the task's runtime thread. */
+ * the task had already completed). A send task may be aborted from any
+ * thread; a local task from the thread of its runtime's block_on. */
 void ait_task_abort(ait_task *t);
 /* True once the task completed, failed or was cancelled. */
 bool ait_task_is_finished(const ait_task *t);
