@@ -50,18 +50,21 @@ static void release_all(ait_task_queue *q) {
         ait__task_unref(t);
 }
 
-/* Appends q (tasks counted in active already) to the injector. */
-static void inject(ait_rt *rt, ait_task_queue *q) {
+/* Appends q (tasks counted in active already) to the injector; false
+ * when the runtime is closed (then the tasks are released instead: its
+ * shutdown cancels them). */
+static bool inject(ait_rt *rt, ait_task_queue *q) {
     pthread_mutex_lock(&rt->inject_lock);
     if (atomic_load(&rt->closed)) {
         pthread_mutex_unlock(&rt->inject_lock);
         atomic_fetch_sub(&rt->active, (long)q->len);
         release_all(q);
-        return;
+        return false;
     }
     atomic_fetch_add(&rt->inject_len, q->len);
     ait__queue_append(&rt->inject, q);
     pthread_mutex_unlock(&rt->inject_lock);
+    return true;
 }
 
 /* Takes one task from the injector for w, and a batch more into w's queue. */
@@ -225,7 +228,8 @@ void ait__workers_schedule(ait_rt *rt, ait_task *t) {
             inject(rt, &q);         /* the ring was full: half of it */
     } else {
         ait__queue_push(&q, t);
-        inject(rt, &q);
+        if (!inject(rt, &q))
+            return;                 /* closed: no worker to wake */
     }
     notify_work(rt);
 }
