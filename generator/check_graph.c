@@ -3,7 +3,9 @@
  * Frames contain the frames of what they await. A cycle of static
  * awaits would make a struct contain itself: an error, with the cycle
  * and a hint. A cycle through a dyn call is fine when that dyn frame
- * stops embedding its impls' frames inline: it is marked boxed.
+ * stops embedding the impl on the cycle inline (a decorator holding a
+ * dyn of its own interface): calls into that impl are boxed, calls into
+ * the others stay inline.
  * Then `send`: an impl declared send may await only send futures. */
 #include <string.h>
 #include "sema.h"
@@ -13,17 +15,25 @@ static Fut *await_callee(Expr *await) {
     return t ? t->fut : NULL;
 }
 
+void sema_inline_impls(Fut *d, Vec *out) {
+    out->len = 0;
+    if (!d->iface->local)   /* its frame type was emitted with the interface */
+        return;
+    for (int i = 0; i < d->iface->impls.len; i++) {
+        Fut *g = ((Impl *)d->iface->impls.data[i])->futs.data[d->method];
+        bool excluded = false;
+        for (int k = 0; k < d->excluded.len && !excluded; k++)
+            excluded = d->excluded.data[k] == g;
+        if (g && !excluded)
+            vec_push(out, g);
+    }
+}
+
 /* The futures f's frame embeds. */
 void sema_frame_edges(Sema *s, Fut *f, Vec *out) {
     out->len = 0;
     if (f->kind == FUT_DYN) {
-        if (f->boxed || !f->iface->local)
-            return;
-        for (int i = 0; i < f->iface->impls.len; i++) {
-            Fut *g = ((Impl *)f->iface->impls.data[i])->futs.data[f->method];
-            if (g)
-                vec_push(out, g);
-        }
+        sema_inline_impls(f, out);
         return;
     }
     for (int i = 0; i < f->awaits.len; i++) {
@@ -56,8 +66,9 @@ static void report_cycle(Vec *stack, int from) {
     buf_free(&b);
 }
 
-/* Depth-first search; returns true when it changed the graph (boxed a
- * dyn frame), so the caller starts over. visit: 0 new, 1 on stack, 2 done. */
+/* Depth-first search; returns true when it changed the graph (took an
+ * impl out of a dyn frame's inline storage), so the caller starts over.
+ * visit: 0 new, 1 on stack, 2 done. */
 static bool dfs(Sema *s, Fut *f, Vec *stack) {
     f->visit = 1;
     vec_push(stack, f);
@@ -72,7 +83,7 @@ static bool dfs(Sema *s, Fut *f, Vec *stack) {
             for (int k = from; k < stack->len; k++) {
                 Fut *d = stack->data[k];
                 if (d->kind == FUT_DYN) {
-                    d->boxed = true;
+                    vec_push(&d->excluded, k + 1 < stack->len ? stack->data[k + 1] : g);
                     return true;
                 }
             }

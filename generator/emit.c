@@ -269,22 +269,53 @@ static void dyn_plain_inlines(Emit *e, Iface *x) {
     }
 }
 
-/* union I_m_frames: every impl frame of one method that this unit sees,
- * so that a dyn frame can hold any of them inline. */
-static void max_frame_union(Emit *e, Fut *d) {
+/* union I_m_frames: the impl frames a dyn call of m holds inline (all
+ * the impls this unit sees, but a decorator whose frame contains the dyn
+ * frame itself). I_m_MAX_FRAME is the largest frame of every impl seen. */
+static void frame_union(Emit *e, Fut *d, const char *suffix, Vec *impls) {
     Buf *h = e->h.b;
+    buf_printf(h, "union %s_%s_%s {\n", d->iface->name, d->func->name, suffix);
+    for (int k = 0; k < impls->len; k++) {
+        Fut *g = impls->data[k];
+        buf_printf(h, "    %s_frame %s;\n", g->cname, g->self_type);
+    }
+    buf_puts(h, "};\n");
+}
+
+static void all_impls(Fut *d, Vec *out) {
+    for (int i = 0; i < d->iface->impls.len; i++) {
+        Fut *g = ((Impl *)d->iface->impls.data[i])->futs.data[d->method];
+        if (g)
+            vec_push(out, g);
+    }
+}
+
+static void max_frame(Emit *e, Fut *d, const char *suffix) {
     const char *i = d->iface->name, *m = d->func->name;
-    if (!d->iface->impls.len) {
-        buf_printf(h, "#define %s_%s_MAX_FRAME 0\n\n", i, m);
-        return;
-    }
-    buf_printf(h, "union %s_%s_frames {\n", i, m);
-    for (int k = 0; k < d->iface->impls.len; k++) {
-        Impl *im = d->iface->impls.data[k];
-        buf_printf(h, "    %s_frame %s;\n", ((Fut *)im->futs.data[d->method])->cname, im->type);
-    }
-    buf_printf(h, "};\n/* The largest frame of %s.%s among the impls aitc saw. */\n", i, m);
-    buf_printf(h, "#define %s_%s_MAX_FRAME sizeof(union %s_%s_frames)\n\n", i, m, i, m);
+    buf_printf(e->h.b, "/* The largest frame of %s.%s among the impls aitc saw. */\n", i, m);
+    buf_printf(e->h.b, "#define %s_%s_MAX_FRAME sizeof(union %s_%s_%s)\n\n", i, m, i, m, suffix);
+}
+
+/* Before the dyn frame: its inline storage. */
+static void inline_union(Emit *e, Fut *d) {
+    Vec in = {0}, all = {0};
+    sema_inline_impls(d, &in);
+    all_impls(d, &all);
+    if (in.len)
+        frame_union(e, d, "frames", &in);
+    if (in.len && in.len == all.len)
+        max_frame(e, d, "frames");
+}
+
+/* After every frame: MAX_FRAME when it differs from the inline storage. */
+static void all_union(Emit *e, Fut *d) {
+    Vec in = {0}, all = {0};
+    sema_inline_impls(d, &in);
+    all_impls(d, &all);
+    if (!all.len)
+        buf_printf(e->h.b, "#define %s_%s_MAX_FRAME 0\n\n", d->iface->name, d->func->name);
+    else if (in.len != all.len)
+        frame_union(e, d, "all_frames", &all), max_frame(e, d, "all_frames");
 }
 
 static void frames(Emit *e, Vec *order) {
@@ -302,14 +333,14 @@ static void frames(Emit *e, Vec *order) {
     buf_putc(h, '\n');
     for (int i = 0; i < order->len; i++) {
         Fut *f = order->data[i];
-        if (f->kind == FUT_DYN && !f->boxed)
-            max_frame_union(e, f);
+        if (f->kind == FUT_DYN)
+            inline_union(e, f);
         emit_frame_struct(e, f);
     }
     for (int i = 0; i < order->len; i++) {
         Fut *f = order->data[i];
-        if (f->kind == FUT_DYN && f->boxed)
-            max_frame_union(e, f);
+        if (f->kind == FUT_DYN)
+            all_union(e, f);
     }
 }
 

@@ -163,10 +163,12 @@ void emit_fut_prototypes(Emit *e, Fut *f) {
 static void dyn_frame_struct(Emit *e, Fut *f) {
     Buf *h = e->h.b;
     const char *n = f->cname, *m = f->func->name, *i = f->iface->name;
-    bool inline_ = !f->boxed && f->iface->impls.len > 0;
+    Vec in = {0};
+    sema_inline_impls(f, &in);
+    bool inline_ = in.len > 0;
     buf_printf(h, "/* A call of %s.%s through dyn %s: the impl's frame sits in %s. */\n", i, m,
                i, inline_ ? "ait_inline when it fits, else in memory from ait_frame_alloc"
-                          : "memory from ait_frame_alloc (an inline frame would contain itself)");
+                          : "memory from ait_frame_alloc");
     buf_printf(h, "struct %s_frame {\n    void *ait_fr;\n    const %s_vtable *ait_vt;\n", n, i);
     buf_puts(h, "    int ait_boxed;\n");
     if (inline_)
@@ -178,7 +180,9 @@ static void dyn_frame_struct(Emit *e, Fut *f) {
 static void dyn_code(Emit *e, Fut *f) {
     Buf *c = e->c.b;
     const char *n = f->cname, *m = f->func->name, *ps = self_params(e, f);
-    bool inline_ = !f->boxed && f->iface->impls.len > 0;
+    Vec in = {0};
+    sema_inline_impls(f, &in);
+    bool inline_ = in.len > 0;
     const char *args = args_str(f->func, "a");
     buf_printf(c, "void %s_init_in(%s_frame *f, void *storage_, size_t size_, %s) {\n", n, n, ps);
     buf_printf(c, "    f->ait_vt = self.vt;\n");

@@ -97,8 +97,10 @@ static Est fut_est(Sema *s, Fut *f) {
         Est e = {24, true};
         if (!f->iface->local)   /* its inline storage was sized by its own file */
             return (Est){24, false};
-        for (int i = 0; !f->boxed && i < f->iface->impls.len; i++) {
-            Fut *g = ((Impl *)f->iface->impls.data[i])->futs.data[f->method];
+        Vec in = {0};
+        sema_inline_impls(f, &in);
+        for (int i = 0; i < in.len; i++) {
+            Fut *g = in.data[i];
             Est k = fut_est(s, g);
             if (k.size + 24 > e.size)
                 e.size = k.size + 24;

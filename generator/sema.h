@@ -64,7 +64,8 @@ struct Fut {
     Vec spawns;              /* Expr* (E_SPAWN) in this body */
     Vec params;              /* Var*: self first for methods, then the parameters */
     Vec vars;                /* Var*: every variable of the body, params included */
-    bool boxed;              /* FUT_DYN: frame boxed (its inline storage would recurse) */
+    Vec excluded;            /* FUT_DYN: impl futures kept out of the inline storage,
+                                since their frames contain this dyn frame (a decorator) */
     int visit;               /* graph walks */
     Lowered *low;            /* lowering result */
     Loc loc;
@@ -157,6 +158,8 @@ bool check_unit(Sema *s, Unit *u);
 bool check_graph(Sema *s);
 /* prelude.c: the runtime's leaf futures as a parsed file. */
 File *prelude_file(void);
+/* FUT_DYN: the impl futures its inline storage holds (check_graph.c). */
+void sema_inline_impls(Fut *d, Vec *out);
 /* The futures whose frames f's frame embeds (check_graph.c). */
 void sema_frame_edges(Sema *s, Fut *f, Vec *out);
 /* resolve.c: names, receivers and calls of one body. */

@@ -249,14 +249,22 @@ static void test_static_recursion_is_an_error(void **state) {
     assert_non_null(strstr(messages(), "recursive await: 'r' -> 'r'"));
 }
 
-static void test_dyn_cycle_is_boxed(void **state) {
+static void test_decorator_is_boxed_alone(void **state) {
     (void)state;
     Sema *s = lower_text(
         "interface P { async int run(int x); }\n"
         "struct Wrap { dyn P inner; };\n"
-        "impl P for Wrap { async int run(int x) { return await self->inner.run(x); } }\n");
+        "struct Leaf { int n; };\n"
+        "impl P for Wrap { async int run(int x) { return await self->inner.run(x); } }\n"
+        "impl P for Leaf { async int run(int x) { return x + self->n; } }\n");
     assert_int_equal(errors(), 0);
-    assert_true(fut(s, "P_run_dyn")->boxed);
+    Fut *d = fut(s, "P_run_dyn");
+    assert_int_equal(d->excluded.len, 1);          /* the decorator's frame holds d */
+    assert_ptr_equal(d->excluded.data[0], fut(s, "Wrap_run"));
+    Vec in = {0};
+    sema_inline_impls(d, &in);
+    assert_int_equal(in.len, 1);                   /* Leaf stays inline */
+    assert_ptr_equal(in.data[0], fut(s, "Leaf_run"));
 }
 
 static void test_send_impl_awaiting_local(void **state) {
@@ -283,7 +291,7 @@ int main(void) {
         cmocka_unit_test(test_instances),
         cmocka_unit_test(test_missing_method_and_arity),
         cmocka_unit_test(test_static_recursion_is_an_error),
-        cmocka_unit_test(test_dyn_cycle_is_boxed),
+        cmocka_unit_test(test_decorator_is_boxed_alone),
         cmocka_unit_test(test_send_impl_awaiting_local),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
