@@ -236,6 +236,13 @@ static void spawn_stmt(Emit *e, Stmt *s, int level) {
     line(e, level, "}");
 }
 
+/* A generated future releases everything as it completes or fails, so
+ * its drop is then a no-op and is not called; hand-written leaves and dyn
+ * frames (boxed memory) are dropped. */
+static bool drop_is_empty_when_done(Fut *g) {
+    return g->kind == FUT_FREE || g->kind == FUT_METHOD || g->kind == FUT_GENERIC;
+}
+
 static void await_stmt(Emit *e, Stmt *s, int level) {
     AwaitPoint *ap = s->sema;
     if (ap->comb) {
@@ -247,14 +254,21 @@ static void await_stmt(Emit *e, Stmt *s, int level) {
     const char *g = t->fut->cname;
     declare_temp(e, s, ap->temp, level);
     init_call(e, call, ap->field, level);
-    line(e, level, "f->ait_state = %d;", ap->state);
     buf_printf(B(e), "ait_s%d:\n", ap->state);
-    line(e, level, "ait_r = %s_poll(&f->%s, cx, &%s);", g, ap->field, ap->temp->cname);
-    line(e, level, "if (ait_r == AIT_PENDING)");
-    line(e, level + 1, "return AIT_PENDING;");
-    line(e, level, "%s_drop(&f->%s);", g, ap->field);
-    line(e, level, "if (ait_r == AIT_ERROR)");
+    line(e, level, "ait_r = %s_%s(&f->%s, cx, &%s);", g,
+         t->fut->emit && drop_is_empty_when_done(t->fut) ? "ait_poll" : "poll", ap->field,
+         ap->temp->cname);
+    /* the state is stored only when the poll returns without the output */
+    line(e, level, "if (ait_r != AIT_READY) {");
+    line(e, level + 1, "f->ait_state = %d;", ap->state);
+    line(e, level + 1, "if (ait_r == AIT_PENDING)");
+    line(e, level + 2, "return AIT_PENDING;");
+    if (!drop_is_empty_when_done(t->fut))
+        line(e, level + 1, "%s_drop(&f->%s);", g, ap->field);
     line(e, level + 1, "return %s_ait_fail(f);", e->fut->cname);
+    line(e, level, "}");
+    if (!drop_is_empty_when_done(t->fut))
+        line(e, level, "%s_drop(&f->%s);", g, ap->field);
 }
 
 /* ---- control -------------------------------------------------------- */

@@ -38,7 +38,9 @@ void Fixed_next_init(Fixed_next_frame *frame_, Fixed *self) {
     frame_->self = self;
 }
 
-ait_poll Fixed_next_poll(Fixed_next_frame *f, ait_cx *cx, Fixed_next_output *out) {
+/* The body; static awaits in this file call it directly, so the C
+ * compiler can inline a chain of static calls into one function. */
+static inline ait_poll Fixed_next_ait_poll(Fixed_next_frame *f, ait_cx *cx, Fixed_next_output *out) {
     ait_poll ait_r;
     (void)out;
 #ifdef AIT_DEBUG
@@ -58,14 +60,16 @@ ait_poll Fixed_next_poll(Fixed_next_frame *f, ait_cx *cx, Fixed_next_output *out
     }
     ait_yield_output ait_r1;
     ait_yield_init(&f->ait_aw1);
-    f->ait_state = 1;
 ait_s1:
     ait_r = ait_yield_poll(&f->ait_aw1, cx, &ait_r1);
-    if (ait_r == AIT_PENDING)
-        return AIT_PENDING;
-    ait_yield_drop(&f->ait_aw1);
-    if (ait_r == AIT_ERROR)
+    if (ait_r != AIT_READY) {
+        f->ait_state = 1;
+        if (ait_r == AIT_PENDING)
+            return AIT_PENDING;
+        ait_yield_drop(&f->ait_aw1);
         return Fixed_next_ait_fail(f);
+    }
+    ait_yield_drop(&f->ait_aw1);
     {
         *out = f->self->value;
         f->ait_state = -1;
@@ -73,6 +77,10 @@ ait_s1:
     }
     f->ait_state = -1;
     return AIT_READY;
+}
+
+ait_poll Fixed_next_poll(Fixed_next_frame *f, ait_cx *cx, Fixed_next_output *out) {
+    return Fixed_next_ait_poll(f, cx, out);
 }
 
 void Fixed_next_drop(Fixed_next_frame *f) {
@@ -143,7 +151,9 @@ void Ticker_next_init(Ticker_next_frame *frame_, Ticker *self) {
     frame_->self = self;
 }
 
-ait_poll Ticker_next_poll(Ticker_next_frame *f, ait_cx *cx, Ticker_next_output *out) {
+/* The body; static awaits in this file call it directly, so the C
+ * compiler can inline a chain of static calls into one function. */
+static inline ait_poll Ticker_next_ait_poll(Ticker_next_frame *f, ait_cx *cx, Ticker_next_output *out) {
     ait_poll ait_r;
     (void)out;
 #ifdef AIT_DEBUG
@@ -168,14 +178,16 @@ ait_poll Ticker_next_poll(Ticker_next_frame *f, ait_cx *cx, Ticker_next_output *
     }
     ait_yield_output ait_r1;
     ait_yield_init(&f->ait_aw1);
-    f->ait_state = 1;
 ait_s1:
     ait_r = ait_yield_poll(&f->ait_aw1, cx, &ait_r1);
-    if (ait_r == AIT_PENDING)
-        return AIT_PENDING;
-    ait_yield_drop(&f->ait_aw1);
-    if (ait_r == AIT_ERROR)
+    if (ait_r != AIT_READY) {
+        f->ait_state = 1;
+        if (ait_r == AIT_PENDING)
+            return AIT_PENDING;
+        ait_yield_drop(&f->ait_aw1);
         return Ticker_next_ait_fail(f);
+    }
+    ait_yield_drop(&f->ait_aw1);
     {
         *out = f->self->next++;
         f->ait_state = -1;
@@ -183,6 +195,10 @@ ait_s1:
     }
     f->ait_state = -1;
     return AIT_READY;
+}
+
+ait_poll Ticker_next_poll(Ticker_next_frame *f, ait_cx *cx, Ticker_next_output *out) {
+    return Ticker_next_ait_poll(f, cx, out);
 }
 
 void Ticker_next_drop(Ticker_next_frame *f) {
@@ -321,7 +337,9 @@ void Fixed_sum_init(Fixed_sum_frame *frame_, Fixed *self, int n) {
     frame_->n = n;
 }
 
-ait_poll Fixed_sum_poll(Fixed_sum_frame *f, ait_cx *cx, Fixed_sum_output *out) {
+/* The body; static awaits in this file call it directly, so the C
+ * compiler can inline a chain of static calls into one function. */
+static inline ait_poll Fixed_sum_ait_poll(Fixed_sum_frame *f, ait_cx *cx, Fixed_sum_output *out) {
     ait_poll ait_r;
     (void)out;
 #ifdef AIT_DEBUG
@@ -343,14 +361,14 @@ ait_poll Fixed_sum_poll(Fixed_sum_frame *f, ait_cx *cx, Fixed_sum_output *out) {
     for (f->i = 0; f->i < f->n; f->i++) {
         Fixed_next_output ait_r1;
         Fixed_next_init(&f->ait_aw1, f->self);
-        f->ait_state = 1;
 ait_s1:
-        ait_r = Fixed_next_poll(&f->ait_aw1, cx, &ait_r1);
-        if (ait_r == AIT_PENDING)
-            return AIT_PENDING;
-        Fixed_next_drop(&f->ait_aw1);
-        if (ait_r == AIT_ERROR)
+        ait_r = Fixed_next_ait_poll(&f->ait_aw1, cx, &ait_r1);
+        if (ait_r != AIT_READY) {
+            f->ait_state = 1;
+            if (ait_r == AIT_PENDING)
+                return AIT_PENDING;
             return Fixed_sum_ait_fail(f);
+        }
         if (ait_r1 < 0) {
             *out = ait_r1;
             f->ait_state = -1;
@@ -365,6 +383,10 @@ ait_s1:
     }
     f->ait_state = -1;
     return AIT_READY;
+}
+
+ait_poll Fixed_sum_poll(Fixed_sum_frame *f, ait_cx *cx, Fixed_sum_output *out) {
+    return Fixed_sum_ait_poll(f, cx, out);
 }
 
 void Fixed_sum_drop(Fixed_sum_frame *f) {
@@ -439,7 +461,9 @@ void Ticker_sum_init(Ticker_sum_frame *frame_, Ticker *self, int n) {
     frame_->n = n;
 }
 
-ait_poll Ticker_sum_poll(Ticker_sum_frame *f, ait_cx *cx, Ticker_sum_output *out) {
+/* The body; static awaits in this file call it directly, so the C
+ * compiler can inline a chain of static calls into one function. */
+static inline ait_poll Ticker_sum_ait_poll(Ticker_sum_frame *f, ait_cx *cx, Ticker_sum_output *out) {
     ait_poll ait_r;
     (void)out;
 #ifdef AIT_DEBUG
@@ -461,14 +485,14 @@ ait_poll Ticker_sum_poll(Ticker_sum_frame *f, ait_cx *cx, Ticker_sum_output *out
     for (f->i = 0; f->i < f->n; f->i++) {
         Ticker_next_output ait_r1;
         Ticker_next_init(&f->ait_aw1, f->self);
-        f->ait_state = 1;
 ait_s1:
-        ait_r = Ticker_next_poll(&f->ait_aw1, cx, &ait_r1);
-        if (ait_r == AIT_PENDING)
-            return AIT_PENDING;
-        Ticker_next_drop(&f->ait_aw1);
-        if (ait_r == AIT_ERROR)
+        ait_r = Ticker_next_ait_poll(&f->ait_aw1, cx, &ait_r1);
+        if (ait_r != AIT_READY) {
+            f->ait_state = 1;
+            if (ait_r == AIT_PENDING)
+                return AIT_PENDING;
             return Ticker_sum_ait_fail(f);
+        }
         if (ait_r1 < 0) {
             *out = ait_r1;
             f->ait_state = -1;
@@ -483,6 +507,10 @@ ait_s1:
     }
     f->ait_state = -1;
     return AIT_READY;
+}
+
+ait_poll Ticker_sum_poll(Ticker_sum_frame *f, ait_cx *cx, Ticker_sum_output *out) {
+    return Ticker_sum_ait_poll(f, cx, out);
 }
 
 void Ticker_sum_drop(Ticker_sum_frame *f) {
@@ -640,7 +668,9 @@ void drain_Fixed_init(drain_Fixed_frame *frame_, Fixed *c) {
     frame_->c = c;
 }
 
-ait_poll drain_Fixed_poll(drain_Fixed_frame *f, ait_cx *cx, drain_Fixed_output *out) {
+/* The body; static awaits in this file call it directly, so the C
+ * compiler can inline a chain of static calls into one function. */
+static inline ait_poll drain_Fixed_ait_poll(drain_Fixed_frame *f, ait_cx *cx, drain_Fixed_output *out) {
     ait_poll ait_r;
     (void)out;
 #ifdef AIT_DEBUG
@@ -663,14 +693,14 @@ ait_poll drain_Fixed_poll(drain_Fixed_frame *f, ait_cx *cx, drain_Fixed_output *
     for (;;) {
         Fixed_next_output ait_r1;
         Fixed_next_init(&f->ait_aw1, f->c);
-        f->ait_state = 1;
 ait_s1:
-        ait_r = Fixed_next_poll(&f->ait_aw1, cx, &ait_r1);
-        if (ait_r == AIT_PENDING)
-            return AIT_PENDING;
-        Fixed_next_drop(&f->ait_aw1);
-        if (ait_r == AIT_ERROR)
+        ait_r = Fixed_next_ait_poll(&f->ait_aw1, cx, &ait_r1);
+        if (ait_r != AIT_READY) {
+            f->ait_state = 1;
+            if (ait_r == AIT_PENDING)
+                return AIT_PENDING;
             return drain_Fixed_ait_fail(f);
+        }
         if (!(ait_r1 >= 0)) {
             break;
         }
@@ -687,6 +717,10 @@ ait_s1:
     }
     f->ait_state = -1;
     return AIT_READY;
+}
+
+ait_poll drain_Fixed_poll(drain_Fixed_frame *f, ait_cx *cx, drain_Fixed_output *out) {
+    return drain_Fixed_ait_poll(f, cx, out);
 }
 
 void drain_Fixed_drop(drain_Fixed_frame *f) {
@@ -773,7 +807,9 @@ void drain_Ticker_init(drain_Ticker_frame *frame_, Ticker *c) {
     frame_->c = c;
 }
 
-ait_poll drain_Ticker_poll(drain_Ticker_frame *f, ait_cx *cx, drain_Ticker_output *out) {
+/* The body; static awaits in this file call it directly, so the C
+ * compiler can inline a chain of static calls into one function. */
+static inline ait_poll drain_Ticker_ait_poll(drain_Ticker_frame *f, ait_cx *cx, drain_Ticker_output *out) {
     ait_poll ait_r;
     (void)out;
 #ifdef AIT_DEBUG
@@ -796,14 +832,14 @@ ait_poll drain_Ticker_poll(drain_Ticker_frame *f, ait_cx *cx, drain_Ticker_outpu
     for (;;) {
         Ticker_next_output ait_r1;
         Ticker_next_init(&f->ait_aw1, f->c);
-        f->ait_state = 1;
 ait_s1:
-        ait_r = Ticker_next_poll(&f->ait_aw1, cx, &ait_r1);
-        if (ait_r == AIT_PENDING)
-            return AIT_PENDING;
-        Ticker_next_drop(&f->ait_aw1);
-        if (ait_r == AIT_ERROR)
+        ait_r = Ticker_next_ait_poll(&f->ait_aw1, cx, &ait_r1);
+        if (ait_r != AIT_READY) {
+            f->ait_state = 1;
+            if (ait_r == AIT_PENDING)
+                return AIT_PENDING;
             return drain_Ticker_ait_fail(f);
+        }
         if (!(ait_r1 >= 0)) {
             break;
         }
@@ -820,6 +856,10 @@ ait_s1:
     }
     f->ait_state = -1;
     return AIT_READY;
+}
+
+ait_poll drain_Ticker_poll(drain_Ticker_frame *f, ait_cx *cx, drain_Ticker_output *out) {
+    return drain_Ticker_ait_poll(f, cx, out);
 }
 
 void drain_Ticker_drop(drain_Ticker_frame *f) {
@@ -885,7 +925,9 @@ void total_of_init(total_of_frame *frame_, Counter_dyn c, int n) {
     frame_->n = n;
 }
 
-ait_poll total_of_poll(total_of_frame *f, ait_cx *cx, total_of_output *out) {
+/* The body; static awaits in this file call it directly, so the C
+ * compiler can inline a chain of static calls into one function. */
+static inline ait_poll total_of_ait_poll(total_of_frame *f, ait_cx *cx, total_of_output *out) {
     ait_poll ait_r;
     (void)out;
 #ifdef AIT_DEBUG
@@ -905,14 +947,16 @@ ait_poll total_of_poll(total_of_frame *f, ait_cx *cx, total_of_output *out) {
     }
     Counter_sum_dyn_output ait_r1;
     Counter_sum_dyn_init(&f->ait_aw1, f->c, f->n);
-    f->ait_state = 1;
 ait_s1:
     ait_r = Counter_sum_dyn_poll(&f->ait_aw1, cx, &ait_r1);
-    if (ait_r == AIT_PENDING)
-        return AIT_PENDING;
-    Counter_sum_dyn_drop(&f->ait_aw1);
-    if (ait_r == AIT_ERROR)
+    if (ait_r != AIT_READY) {
+        f->ait_state = 1;
+        if (ait_r == AIT_PENDING)
+            return AIT_PENDING;
+        Counter_sum_dyn_drop(&f->ait_aw1);
         return total_of_ait_fail(f);
+    }
+    Counter_sum_dyn_drop(&f->ait_aw1);
     int t = ait_r1;
     {
         *out = t;
@@ -921,6 +965,10 @@ ait_s1:
     }
     f->ait_state = -1;
     return AIT_READY;
+}
+
+ait_poll total_of_poll(total_of_frame *f, ait_cx *cx, total_of_output *out) {
+    return total_of_ait_poll(f, cx, out);
 }
 
 void total_of_drop(total_of_frame *f) {
