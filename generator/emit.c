@@ -418,6 +418,8 @@ static void impl_vtable(Emit *e, Impl *im) {
         const char *f = xprintf("%s_%s", t, m->name);
         if (m->is_async) {
             buf_printf(c, "static void %s_ait_init_any(void *frame, void *self%s) {\n    %s_init(frame, self%s);\n}\n", f, ps, f, as);
+            buf_printf(c, "static ait_poll %s_ait_vpoll(void *frame, ait_cx *cx, void *out) {\n"
+                          "    return %s_ait_poll(frame, cx, out);\n}\n", f, f);
         } else {
             buf_printf(c, "static %s %s_ait_any(void *self%s) {\n    %s%s(self%s);\n}\n",
                        method_ret(e, m), f, ps, returns_void(m) ? "" : "return ", f, as);
@@ -428,7 +430,7 @@ static void impl_vtable(Emit *e, Impl *im) {
         Func *m = ii->methods.data[k];
         const char *f = xprintf("%s_%s", t, m->name);
         if (m->is_async)
-            buf_printf(c, "    sizeof(%s_frame), _Alignof(%s_frame), %s_ait_init_any, %s_ait_poll_any, "
+            buf_printf(c, "    sizeof(%s_frame), _Alignof(%s_frame), %s_ait_init_any, %s_ait_vpoll, "
                           "%s_ait_drop_any,\n", f, f, f, f, f);
         else
             buf_printf(c, "    %s_ait_any,\n", f);

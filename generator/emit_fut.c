@@ -43,6 +43,7 @@ static const char *sub_frame_type(AwaitPoint *ap) {
 }
 
 static void dyn_frame_struct(Emit *e, Fut *f);
+static void dyn_inlines(Emit *e, Fut *f);
 
 static Fut *comb_fut(AwaitPoint *ap, int i) {
     return ((Target *)((Expr *)ap->comb->calls.data[i])->sema)->fut;
@@ -142,12 +143,13 @@ void emit_fut_prototypes(Emit *e, Fut *f) {
     Buf *h = e->h.b;
     e->fut = f;
     const char *n = f->cname, *ps = self_params(e, f);
-    buf_printf(h, "void %s_init(%s_frame *frame_%s);\n", n, n, comma(ps));
-    if (f->kind == FUT_DYN)
-        buf_printf(h, "void %s_init_in(%s_frame *frame_, void *storage_, size_t size_%s);\n", n,
-                   n, comma(ps));
-    buf_printf(h, "ait_poll %s_poll(%s_frame *f, ait_cx *cx, %s_output *out);\n", n, n, n);
-    buf_printf(h, "void %s_drop(%s_frame *f);\n", n, n);
+    if (f->kind == FUT_DYN) {
+        dyn_inlines(e, f);
+    } else {
+        buf_printf(h, "void %s_init(%s_frame *frame_%s);\n", n, n, comma(ps));
+        buf_printf(h, "ait_poll %s_poll(%s_frame *f, ait_cx *cx, %s_output *out);\n", n, n, n);
+        buf_printf(h, "void %s_drop(%s_frame *f);\n", n, n);
+    }
     buf_printf(h, "int %s_block_on(ait_rt *rt_, %s_output *out_%s);\n", n, n, comma(ps));
     buf_printf(h, "ait_task *%s_spawn_local(ait_rt *rt_%s);\n", n, comma(ps));
     if (f->kind == FUT_DYN)
@@ -177,35 +179,41 @@ static void dyn_frame_struct(Emit *e, Fut *f) {
     buf_printf(h, "#define %s_FRAME_ALIGN _Alignof(%s_frame)\n\n", n, n);
 }
 
-static void dyn_code(Emit *e, Fut *f) {
-    Buf *c = e->c.b;
+/* A dyn call's init, poll and drop: static inline in the header, so the
+ * C compiler sees through to the one indirect call per step. A finished
+ * call releases its boxed frame at once, so its drop is then a no-op. */
+static void dyn_inlines(Emit *e, Fut *f) {
+    Buf *c = e->h.b;
     const char *n = f->cname, *m = f->func->name, *ps = self_params(e, f);
     Vec in = {0};
     sema_inline_impls(f, &in);
-    bool inline_ = in.len > 0;
     const char *args = args_str(f->func, "a");
-    buf_printf(c, "void %s_init_in(%s_frame *f, void *storage_, size_t size_, %s) {\n", n, n, ps);
-    buf_printf(c, "    f->ait_vt = self.vt;\n");
-    buf_printf(c, "    f->ait_boxed = 0;\n    f->ait_fr = storage_;\n");
+    buf_printf(c, "static inline void %s_init_in(%s_frame *f, void *storage_, size_t size_, %s) {\n",
+               n, n, ps);
+    buf_printf(c, "    f->ait_vt = self.vt;\n    f->ait_boxed = 0;\n    f->ait_fr = storage_;\n");
     buf_printf(c, "    if (!storage_ || self.vt->%s_size > size_ || "
                   "((uintptr_t)storage_ & (self.vt->%s_align - 1)) != 0) {\n", m, m);
     buf_printf(c, "        f->ait_boxed = 1;\n");
     buf_printf(c, "        f->ait_fr = ait_frame_alloc(self.vt->%s_size, self.vt->%s_align);\n", m, m);
     buf_printf(c, "        if (!f->ait_fr)\n            return;   /* the first poll fails with AIT_ENOMEM */\n    }\n");
     buf_printf(c, "    self.vt->%s_init(f->ait_fr, self.self%s);\n}\n\n", m, args);
-    buf_printf(c, "void %s_init(%s_frame *f, %s) {\n", n, n, ps);
-    if (inline_)
+    buf_printf(c, "static inline void %s_init(%s_frame *f, %s) {\n", n, n, ps);
+    if (in.len)
         buf_printf(c, "    %s_init_in(f, &f->ait_inline, sizeof f->ait_inline, self%s);\n}\n\n", n, args);
     else
         buf_printf(c, "    %s_init_in(f, NULL, 0, self%s);\n}\n\n", n, args);
-    buf_printf(c, "ait_poll %s_poll(%s_frame *f, ait_cx *cx, %s_output *out) {\n", n, n, n);
-    buf_printf(c, "    if (!f->ait_fr)\n        return ait_fail(cx, AIT_ENOMEM);\n");
-    buf_printf(c, "    return f->ait_vt->%s_poll(f->ait_fr, cx, out);\n}\n\n", m);
-    buf_printf(c, "void %s_drop(%s_frame *f) {\n    if (!f->ait_fr)\n        return;\n", n, n);
-    buf_printf(c, "    f->ait_vt->%s_drop(f->ait_fr);\n", m);
-    buf_printf(c, "    if (f->ait_boxed)\n        ait_frame_free(f->ait_fr, f->ait_vt->%s_size, "
+    buf_printf(c, "/* Frees a boxed frame (ait_boxed 1); ait_boxed 2 marks a finished call. */\n");
+    buf_printf(c, "static inline void %s_release(%s_frame *f) {\n", n, n);
+    buf_printf(c, "    if (f->ait_boxed == 1)\n        ait_frame_free(f->ait_fr, f->ait_vt->%s_size, "
                   "f->ait_vt->%s_align);\n", m, m);
     buf_puts(c, "    f->ait_fr = NULL;\n}\n\n");
+    buf_printf(c, "static inline ait_poll %s_poll(%s_frame *f, ait_cx *cx, %s_output *out) {\n", n, n, n);
+    buf_printf(c, "    if (!f->ait_fr)\n        return ait_fail(cx, f->ait_boxed == 2 ? AIT_EPOISONED : AIT_ENOMEM);\n");
+    buf_printf(c, "    ait_poll r = f->ait_vt->%s_poll(f->ait_fr, cx, out);\n", m);
+    buf_printf(c, "    if (r != AIT_PENDING) {   /* finished: it holds nothing more */\n");
+    buf_printf(c, "        %s_release(f);\n        f->ait_boxed = 2;\n    }\n    return r;\n}\n\n", n);
+    buf_printf(c, "static inline void %s_drop(%s_frame *f) {\n    if (!f->ait_fr)\n        return;\n", n, n);
+    buf_printf(c, "    f->ait_vt->%s_drop(f->ait_fr);\n    %s_release(f);\n}\n\n", m, n);
 }
 
 /* ---- generated futures -------------------------------------------------- */
@@ -411,9 +419,7 @@ static void block_on_fn(Emit *e, Fut *f) {
 void emit_fut_code(Emit *e, Fut *f) {
     e->fut = f;
     buf_printf(e->c.b, "/* ---- %s ---- */\n\n", describe(f));
-    if (f->kind == FUT_DYN) {
-        dyn_code(e, f);
-    } else {
+    if (f->kind != FUT_DYN) {
         if (has_unwind(f))
             unwind_fn(e, f);
         if (f->low->points.len) {

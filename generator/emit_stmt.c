@@ -240,7 +240,8 @@ static void spawn_stmt(Emit *e, Stmt *s, int level) {
  * its drop is then a no-op and is not called; hand-written leaves and dyn
  * frames (boxed memory) are dropped. */
 static bool drop_is_empty_when_done(Fut *g) {
-    return g->kind == FUT_FREE || g->kind == FUT_METHOD || g->kind == FUT_GENERIC;
+    return g->kind == FUT_FREE || g->kind == FUT_METHOD || g->kind == FUT_GENERIC ||
+           g->kind == FUT_DYN;   /* a finished dyn call freed its box in its poll */
 }
 
 static void await_stmt(Emit *e, Stmt *s, int level) {
@@ -256,7 +257,8 @@ static void await_stmt(Emit *e, Stmt *s, int level) {
     init_call(e, call, ap->field, level);
     buf_printf(B(e), "ait_s%d:\n", ap->state);
     line(e, level, "ait_r = %s_%s(&f->%s, cx, &%s);", g,
-         t->fut->emit && drop_is_empty_when_done(t->fut) ? "ait_poll" : "poll", ap->field,
+         t->fut->emit && t->fut->kind != FUT_DYN && drop_is_empty_when_done(t->fut) ? "ait_poll"
+                                                                                 : "poll", ap->field,
          ap->temp->cname);
     /* the state is stored only when the poll returns without the output */
     line(e, level, "if (ait_r != AIT_READY) {");

@@ -241,38 +241,6 @@ ait_task *Ticker_next_spawn_local(ait_rt *rt_, Ticker *self) {
 
 /* ---- async next (counter.ait:11) ---- */
 
-void Counter_next_dyn_init_in(Counter_next_dyn_frame *f, void *storage_, size_t size_, Counter_dyn self) {
-    f->ait_vt = self.vt;
-    f->ait_boxed = 0;
-    f->ait_fr = storage_;
-    if (!storage_ || self.vt->next_size > size_ || ((uintptr_t)storage_ & (self.vt->next_align - 1)) != 0) {
-        f->ait_boxed = 1;
-        f->ait_fr = ait_frame_alloc(self.vt->next_size, self.vt->next_align);
-        if (!f->ait_fr)
-            return;   /* the first poll fails with AIT_ENOMEM */
-    }
-    self.vt->next_init(f->ait_fr, self.self);
-}
-
-void Counter_next_dyn_init(Counter_next_dyn_frame *f, Counter_dyn self) {
-    Counter_next_dyn_init_in(f, &f->ait_inline, sizeof f->ait_inline, self);
-}
-
-ait_poll Counter_next_dyn_poll(Counter_next_dyn_frame *f, ait_cx *cx, Counter_next_dyn_output *out) {
-    if (!f->ait_fr)
-        return ait_fail(cx, AIT_ENOMEM);
-    return f->ait_vt->next_poll(f->ait_fr, cx, out);
-}
-
-void Counter_next_dyn_drop(Counter_next_dyn_frame *f) {
-    if (!f->ait_fr)
-        return;
-    f->ait_vt->next_drop(f->ait_fr);
-    if (f->ait_boxed)
-        ait_frame_free(f->ait_fr, f->ait_vt->next_size, f->ait_vt->next_align);
-    f->ait_fr = NULL;
-}
-
 static ait_poll Counter_next_dyn_ait_poll_any(void *f, ait_cx *cx, void *out) {
     return Counter_next_dyn_poll(f, cx, out);
 }
@@ -554,38 +522,6 @@ ait_task *Ticker_sum_spawn_local(ait_rt *rt_, Ticker *self, int n) {
 }
 
 /* ---- async sum (counter.ait:13) ---- */
-
-void Counter_sum_dyn_init_in(Counter_sum_dyn_frame *f, void *storage_, size_t size_, Counter_dyn self, int a1) {
-    f->ait_vt = self.vt;
-    f->ait_boxed = 0;
-    f->ait_fr = storage_;
-    if (!storage_ || self.vt->sum_size > size_ || ((uintptr_t)storage_ & (self.vt->sum_align - 1)) != 0) {
-        f->ait_boxed = 1;
-        f->ait_fr = ait_frame_alloc(self.vt->sum_size, self.vt->sum_align);
-        if (!f->ait_fr)
-            return;   /* the first poll fails with AIT_ENOMEM */
-    }
-    self.vt->sum_init(f->ait_fr, self.self, a1);
-}
-
-void Counter_sum_dyn_init(Counter_sum_dyn_frame *f, Counter_dyn self, int a1) {
-    Counter_sum_dyn_init_in(f, &f->ait_inline, sizeof f->ait_inline, self, a1);
-}
-
-ait_poll Counter_sum_dyn_poll(Counter_sum_dyn_frame *f, ait_cx *cx, Counter_sum_dyn_output *out) {
-    if (!f->ait_fr)
-        return ait_fail(cx, AIT_ENOMEM);
-    return f->ait_vt->sum_poll(f->ait_fr, cx, out);
-}
-
-void Counter_sum_dyn_drop(Counter_sum_dyn_frame *f) {
-    if (!f->ait_fr)
-        return;
-    f->ait_vt->sum_drop(f->ait_fr);
-    if (f->ait_boxed)
-        ait_frame_free(f->ait_fr, f->ait_vt->sum_size, f->ait_vt->sum_align);
-    f->ait_fr = NULL;
-}
 
 static ait_poll Counter_sum_dyn_ait_poll_any(void *f, ait_cx *cx, void *out) {
     return Counter_sum_dyn_poll(f, cx, out);
@@ -953,10 +889,8 @@ ait_s1:
         f->ait_state = 1;
         if (ait_r == AIT_PENDING)
             return AIT_PENDING;
-        Counter_sum_dyn_drop(&f->ait_aw1);
         return total_of_ait_fail(f);
     }
-    Counter_sum_dyn_drop(&f->ait_aw1);
     int t = ait_r1;
     {
         *out = t;
@@ -1014,17 +948,23 @@ ait_task *total_of_spawn_local(ait_rt *rt_, Counter_dyn c, int n) {
 static void Fixed_next_ait_init_any(void *frame, void *self) {
     Fixed_next_init(frame, self);
 }
+static ait_poll Fixed_next_ait_vpoll(void *frame, ait_cx *cx, void *out) {
+    return Fixed_next_ait_poll(frame, cx, out);
+}
 static const char * Fixed_name_ait_any(void *self) {
     return Fixed_name(self);
 }
 static void Fixed_sum_ait_init_any(void *frame, void *self, int a1) {
     Fixed_sum_init(frame, self, a1);
 }
+static ait_poll Fixed_sum_ait_vpoll(void *frame, ait_cx *cx, void *out) {
+    return Fixed_sum_ait_poll(frame, cx, out);
+}
 
 static const Counter_vtable Fixed_Counter_ait_vtable = {
-    sizeof(Fixed_next_frame), _Alignof(Fixed_next_frame), Fixed_next_ait_init_any, Fixed_next_ait_poll_any, Fixed_next_ait_drop_any,
+    sizeof(Fixed_next_frame), _Alignof(Fixed_next_frame), Fixed_next_ait_init_any, Fixed_next_ait_vpoll, Fixed_next_ait_drop_any,
     Fixed_name_ait_any,
-    sizeof(Fixed_sum_frame), _Alignof(Fixed_sum_frame), Fixed_sum_ait_init_any, Fixed_sum_ait_poll_any, Fixed_sum_ait_drop_any,
+    sizeof(Fixed_sum_frame), _Alignof(Fixed_sum_frame), Fixed_sum_ait_init_any, Fixed_sum_ait_vpoll, Fixed_sum_ait_drop_any,
 };
 
 Counter_dyn Fixed_as_Counter(Fixed *self) {
@@ -1044,17 +984,23 @@ Counter_send_dyn Fixed_as_Counter_send(Fixed *self) {
 static void Ticker_next_ait_init_any(void *frame, void *self) {
     Ticker_next_init(frame, self);
 }
+static ait_poll Ticker_next_ait_vpoll(void *frame, ait_cx *cx, void *out) {
+    return Ticker_next_ait_poll(frame, cx, out);
+}
 static const char * Ticker_name_ait_any(void *self) {
     return Ticker_name(self);
 }
 static void Ticker_sum_ait_init_any(void *frame, void *self, int a1) {
     Ticker_sum_init(frame, self, a1);
 }
+static ait_poll Ticker_sum_ait_vpoll(void *frame, ait_cx *cx, void *out) {
+    return Ticker_sum_ait_poll(frame, cx, out);
+}
 
 static const Counter_vtable Ticker_Counter_ait_vtable = {
-    sizeof(Ticker_next_frame), _Alignof(Ticker_next_frame), Ticker_next_ait_init_any, Ticker_next_ait_poll_any, Ticker_next_ait_drop_any,
+    sizeof(Ticker_next_frame), _Alignof(Ticker_next_frame), Ticker_next_ait_init_any, Ticker_next_ait_vpoll, Ticker_next_ait_drop_any,
     Ticker_name_ait_any,
-    sizeof(Ticker_sum_frame), _Alignof(Ticker_sum_frame), Ticker_sum_ait_init_any, Ticker_sum_ait_poll_any, Ticker_sum_ait_drop_any,
+    sizeof(Ticker_sum_frame), _Alignof(Ticker_sum_frame), Ticker_sum_ait_init_any, Ticker_sum_ait_vpoll, Ticker_sum_ait_drop_any,
 };
 
 Counter_dyn Ticker_as_Counter(Ticker *self) {

@@ -222,10 +222,48 @@ void Ticker_next_drop(Ticker_next_frame *f);
 int Ticker_next_block_on(ait_rt *rt_, Ticker_next_output *out_, Ticker *self);
 ait_task *Ticker_next_spawn_local(ait_rt *rt_, Ticker *self);
 
-void Counter_next_dyn_init(Counter_next_dyn_frame *frame_, Counter_dyn self);
-void Counter_next_dyn_init_in(Counter_next_dyn_frame *frame_, void *storage_, size_t size_, Counter_dyn self);
-ait_poll Counter_next_dyn_poll(Counter_next_dyn_frame *f, ait_cx *cx, Counter_next_dyn_output *out);
-void Counter_next_dyn_drop(Counter_next_dyn_frame *f);
+static inline void Counter_next_dyn_init_in(Counter_next_dyn_frame *f, void *storage_, size_t size_, Counter_dyn self) {
+    f->ait_vt = self.vt;
+    f->ait_boxed = 0;
+    f->ait_fr = storage_;
+    if (!storage_ || self.vt->next_size > size_ || ((uintptr_t)storage_ & (self.vt->next_align - 1)) != 0) {
+        f->ait_boxed = 1;
+        f->ait_fr = ait_frame_alloc(self.vt->next_size, self.vt->next_align);
+        if (!f->ait_fr)
+            return;   /* the first poll fails with AIT_ENOMEM */
+    }
+    self.vt->next_init(f->ait_fr, self.self);
+}
+
+static inline void Counter_next_dyn_init(Counter_next_dyn_frame *f, Counter_dyn self) {
+    Counter_next_dyn_init_in(f, &f->ait_inline, sizeof f->ait_inline, self);
+}
+
+/* Frees a boxed frame (ait_boxed 1); ait_boxed 2 marks a finished call. */
+static inline void Counter_next_dyn_release(Counter_next_dyn_frame *f) {
+    if (f->ait_boxed == 1)
+        ait_frame_free(f->ait_fr, f->ait_vt->next_size, f->ait_vt->next_align);
+    f->ait_fr = NULL;
+}
+
+static inline ait_poll Counter_next_dyn_poll(Counter_next_dyn_frame *f, ait_cx *cx, Counter_next_dyn_output *out) {
+    if (!f->ait_fr)
+        return ait_fail(cx, f->ait_boxed == 2 ? AIT_EPOISONED : AIT_ENOMEM);
+    ait_poll r = f->ait_vt->next_poll(f->ait_fr, cx, out);
+    if (r != AIT_PENDING) {   /* finished: it holds nothing more */
+        Counter_next_dyn_release(f);
+        f->ait_boxed = 2;
+    }
+    return r;
+}
+
+static inline void Counter_next_dyn_drop(Counter_next_dyn_frame *f) {
+    if (!f->ait_fr)
+        return;
+    f->ait_vt->next_drop(f->ait_fr);
+    Counter_next_dyn_release(f);
+}
+
 int Counter_next_dyn_block_on(ait_rt *rt_, Counter_next_dyn_output *out_, Counter_dyn self);
 ait_task *Counter_next_dyn_spawn_local(ait_rt *rt_, Counter_dyn self);
 ait_task *Counter_next_dyn_spawn(ait_rt *rt_, Counter_send_dyn self);   /* send dyn only */
@@ -243,10 +281,48 @@ void Ticker_sum_drop(Ticker_sum_frame *f);
 int Ticker_sum_block_on(ait_rt *rt_, Ticker_sum_output *out_, Ticker *self, int n);
 ait_task *Ticker_sum_spawn_local(ait_rt *rt_, Ticker *self, int n);
 
-void Counter_sum_dyn_init(Counter_sum_dyn_frame *frame_, Counter_dyn self, int a1);
-void Counter_sum_dyn_init_in(Counter_sum_dyn_frame *frame_, void *storage_, size_t size_, Counter_dyn self, int a1);
-ait_poll Counter_sum_dyn_poll(Counter_sum_dyn_frame *f, ait_cx *cx, Counter_sum_dyn_output *out);
-void Counter_sum_dyn_drop(Counter_sum_dyn_frame *f);
+static inline void Counter_sum_dyn_init_in(Counter_sum_dyn_frame *f, void *storage_, size_t size_, Counter_dyn self, int a1) {
+    f->ait_vt = self.vt;
+    f->ait_boxed = 0;
+    f->ait_fr = storage_;
+    if (!storage_ || self.vt->sum_size > size_ || ((uintptr_t)storage_ & (self.vt->sum_align - 1)) != 0) {
+        f->ait_boxed = 1;
+        f->ait_fr = ait_frame_alloc(self.vt->sum_size, self.vt->sum_align);
+        if (!f->ait_fr)
+            return;   /* the first poll fails with AIT_ENOMEM */
+    }
+    self.vt->sum_init(f->ait_fr, self.self, a1);
+}
+
+static inline void Counter_sum_dyn_init(Counter_sum_dyn_frame *f, Counter_dyn self, int a1) {
+    Counter_sum_dyn_init_in(f, &f->ait_inline, sizeof f->ait_inline, self, a1);
+}
+
+/* Frees a boxed frame (ait_boxed 1); ait_boxed 2 marks a finished call. */
+static inline void Counter_sum_dyn_release(Counter_sum_dyn_frame *f) {
+    if (f->ait_boxed == 1)
+        ait_frame_free(f->ait_fr, f->ait_vt->sum_size, f->ait_vt->sum_align);
+    f->ait_fr = NULL;
+}
+
+static inline ait_poll Counter_sum_dyn_poll(Counter_sum_dyn_frame *f, ait_cx *cx, Counter_sum_dyn_output *out) {
+    if (!f->ait_fr)
+        return ait_fail(cx, f->ait_boxed == 2 ? AIT_EPOISONED : AIT_ENOMEM);
+    ait_poll r = f->ait_vt->sum_poll(f->ait_fr, cx, out);
+    if (r != AIT_PENDING) {   /* finished: it holds nothing more */
+        Counter_sum_dyn_release(f);
+        f->ait_boxed = 2;
+    }
+    return r;
+}
+
+static inline void Counter_sum_dyn_drop(Counter_sum_dyn_frame *f) {
+    if (!f->ait_fr)
+        return;
+    f->ait_vt->sum_drop(f->ait_fr);
+    Counter_sum_dyn_release(f);
+}
+
 int Counter_sum_dyn_block_on(ait_rt *rt_, Counter_sum_dyn_output *out_, Counter_dyn self, int a1);
 ait_task *Counter_sum_dyn_spawn_local(ait_rt *rt_, Counter_dyn self, int a1);
 ait_task *Counter_sum_dyn_spawn(ait_rt *rt_, Counter_send_dyn self, int a1);   /* send dyn only */
