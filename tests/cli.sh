@@ -37,6 +37,15 @@ async int broken(void) {
 }
 EOF
 
+# The caret sits under the column: tabs are copied, a multibyte
+# character takes one column.
+printf 'async int f(void) {\n\tconst char *s = "h\xc3\xa9llo"; int x = s[0] +;\n\treturn x;\n}\n' \
+    >"$T/src/caret.ait"
+run -o "$T/caret-out" "$T/src/caret.ait"
+printf '\t%39s^\n' '' >"$T/want-caret"
+[ "$(rc)" = 1 ] && grep -q ':2:41: error:' "$T/err" && sed -n 3p "$T/err" | cmp -s - "$T/want-caret"
+result caret-tabs-utf8 $? "status $(rc), stderr: $(head -c 300 "$T/err")"
+
 run --version
 [ "$(rc)" = 0 ] && grep -qx 'aitc 0.1.0' "$T/out"
 result version $? "--version: status $(rc), printed '$(head -c 80 "$T/out")'"
