@@ -38,7 +38,7 @@ MAIN_OBJ := $(BUILD)/generator/main.o
 GEN_INC := -Igenerator -Igenerator/bootstrap
 RT_INC  := -Iruntime/include -Iruntime
 
-.PHONY: all demo test bench install clean regen golden-update asan
+.PHONY: all demo test bench install clean regen golden-update asan fuzz
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/aitc $(BUILD)/libait.a
@@ -108,3 +108,9 @@ install: all
 
 clean:
 	rm -rf build
+
+# libFuzzer over aitc's whole pipeline (tests/fuzz/fuzz_aitc.c), seeded with
+# every .ait file here; `make test` runs it for 10 seconds.
+FUZZ_SECONDS ?= 300
+fuzz: all
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run.sh fuzz

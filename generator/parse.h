@@ -17,6 +17,7 @@ File *parse_file(int src_id);
  * types and %types names are added as they are seen, across files, so an
  * imported file's types are known to its importer. */
 void typenames_add(const char *name);
+void typenames_reset(void);            /* forget all but the standard names */
 bool typenames_has(const char *name);
 /* An impl's type that was declared nowhere aitc reads is added as
  * assumed, so its bodies parse; the checks then report it. */

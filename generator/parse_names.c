@@ -86,6 +86,13 @@ bool typenames_declared(const char *name) {
     return typenames_has(name);
 }
 
+void typenames_reset(void) {
+    memset(buckets, 0, sizeof buckets);
+    free_names = NULL;
+    initialized = false;
+    memset(&assumed, 0, sizeof assumed);
+}
+
 bool typenames_has(const char *name) {
     init();
     return *find(name) != NULL;

@@ -25,8 +25,11 @@ static const char prelude_text[] =
     "extern async int ait_chan_recv(ait_chan *chan, void *elem) send;\n"
     "extern async int ait_oneshot_recv(ait_oneshot *shot, void *out) send;\n";
 
+static File *file;
+
+void prelude_reset(void) { file = NULL; }
+
 File *prelude_file(void) {
-    static File *file;
     if (!file) {
         int id = src_add("<prelude>", prelude_text, sizeof prelude_text - 1);
         file = parse_file(id);

@@ -158,6 +158,7 @@ bool check_unit(Sema *s, Unit *u);
 bool check_graph(Sema *s);
 /* prelude.c: the runtime's leaf futures as a parsed file. */
 File *prelude_file(void);
+void prelude_reset(void);
 /* FUT_DYN: the impl futures its inline storage holds (check_graph.c). */
 void sema_inline_impls(Fut *d, Vec *out);
 /* The futures whose frames f's frame embeds (check_graph.c). */

@@ -257,8 +257,9 @@ static void report(Loc loc, const char *kind, const char *fmt, va_list ap,
 
 /* Instances of one default method or generic share source lines: the
  * same error at the same place is reported once. */
+static Vec seen;
+
 static bool seen_before(Loc loc, const char *fmt, va_list ap) {
-    static Vec seen;
     va_list ap2;
     va_copy(ap2, ap);
     char *key = xprintf("%d:%d:%d:%s", loc.file, loc.line, loc.col, xvprintf(fmt, ap2));
@@ -313,4 +314,15 @@ void error_plain(const char *fmt, ...) {
     fputc('\n', out());
     va_end(ap);
     errors++;
+}
+
+/* Forgets every source and diagnostic and frees the arena, so one
+ * process can run aitc again (the fuzz harness does). */
+void util_reset(void) {
+    memset(&sources, 0, sizeof sources);
+    memset(&seen, 0, sizeof seen);
+    memset(&disabled, 0, sizeof disabled);
+    errors = 0;
+    werror = suppressing = false;
+    arena_release();
 }

@@ -15,6 +15,7 @@ char *xstrndup(const char *s, size_t n);
 char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvprintf(const char *fmt, va_list ap);
 void arena_release(void);                  /* at exit, so sanitizers see no leak */
+void util_reset(void);                     /* sources, diagnostics and arena, for reuse */
 
 /* ---- vectors -------------------------------------------------------- */
 void vec_push(Vec *v, void *item);

@@ -3,7 +3,7 @@
 # (after the build and `make asan`); ends with the line "N passed, N failed"
 # and exits 1 when anything failed.
 #
-#   tests/run.sh [SUITE...]      suites: unit tsan bootstrap golden e2e errors cli
+#   tests/run.sh [SUITE...]      suites: unit tsan bootstrap golden e2e errors cli fuzz
 #   tests/run.sh --update-golden rewrite tests/golden/*.expected.{h,c}
 #
 # How each suite finds its tests:
@@ -28,6 +28,9 @@
 #              lines: aitc must exit 1, print each, and write nothing (one
 #              test each; .ait files without expect lines are helpers).
 #   cli        tests/cli.sh, which prints "ok NAME" / "not ok NAME: why".
+#   fuzz       tests/fuzz/fuzz_aitc.c under libFuzzer with ASan/UBSan for
+#              FUZZ_SECONDS (default 10), seeded with every .ait file of the
+#              samples and tests (one test: no crash, no report).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
@@ -260,6 +263,27 @@ suite_errors() {
     end
 }
 
+# ---- fuzz --------------------------------------------------------------
+suite_fuzz() {
+    local gen
+    begin fuzz
+    gen=$(ls generator/*.c generator/bootstrap/*.c | grep -v '^generator/main\.c$')
+    mkdir -p "$TMP/corpus"
+    cp samples/*/*.ait tests/e2e/*/*.ait tests/errors/*.ait tests/golden/*.ait "$TMP/corpus/" 2>/dev/null
+    # shellcheck disable=SC2086
+    if ! clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Igenerator \
+        -Igenerator/bootstrap tests/fuzz/fuzz_aitc.c $gen -o "$TMP/fuzz" >"$TMP/cc.log" 2>&1; then
+        bad fuzz_aitc "does not compile" "$TMP/cc.log"
+    elif ! (cd "$TMP" && ./fuzz -max_total_time="${FUZZ_SECONDS:-10}" -timeout=10 \
+        -rss_limit_mb=4096 -print_final_stats=1 corpus) >"$TMP/fuzz.log" 2>&1; then
+        bad fuzz_aitc "crashed or a sanitizer reported (the input is in the log)" "$TMP/fuzz.log"
+    else
+        ok
+        grep -m1 'stat::number_of_executed_units' "$TMP/fuzz.log" | sed 's/^/    | /'
+    fi
+    end
+}
+
 # ---- cli ---------------------------------------------------------------
 suite_cli() {
     local line
@@ -281,10 +305,10 @@ if [ "${1:-}" = --update-golden ]; then
     suite_golden update
     exit $((total_fail > 0))
 fi
-suites=${*:-unit tsan bootstrap golden e2e errors cli}
+suites=${*:-unit tsan bootstrap golden e2e errors cli fuzz}
 for s in $suites; do
     case $s in
-    unit | tsan | bootstrap) "suite_$s" ;;
+    unit | tsan | bootstrap | fuzz) "suite_$s" ;;
     golden | e2e | errors | cli)
         if [ -x "$AITC" ]; then "suite_$s"; else
             begin "$s"; bad aitc "$AITC is missing: run make first"; end

@@ -1,0 +1,37 @@
+/* fuzz_aitc.c: libFuzzer harness for aitc's whole pipeline.
+ *
+ * Each input is one .ait file: parsed and, when it parses, checked,
+ * lowered and emitted in memory. Any crash, sanitizer report or leak is
+ * a bug (bad input must only ever give diagnostics). Built and run by
+ * `make fuzz` (FUZZ_SECONDS) and, briefly, by `make test`; the seeds are
+ * every .ait file of the samples and tests. */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "gen.h"
+#include "parse.h"
+#include "sema.h"
+#include "util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    static FILE *devnull;
+    if (!devnull)
+        devnull = fopen("/dev/null", "w");
+    diag_set_stream(devnull);
+    char *text = xstrndup((const char *)data, size);
+    File *file = parse_file(src_add("fuzz.ait", text, size));
+    if (!error_count()) {
+        Unit unit = {.file = file};
+        GenOptions opt = {.line_directives = true, .header_name = "fuzz.h"};
+        Buf h = {0}, c = {0};
+        generate(&unit, &opt, &h, &c);
+        buf_free(&h);
+        buf_free(&c);
+    }
+    prelude_reset();
+    typenames_reset();
+    util_reset();
+    return 0;
+}
