@@ -6,17 +6,11 @@
 #include "parse_int.h"
 #include "bootstrap/parser.h"
 
-/* ---- the table: a chained hash set of names ------------------------- */
+/* ---- the table: a set of names (a Map whose values are non-NULL) ---- */
 
-typedef struct Name {
-    struct Name *next;
-    const char *name;
-} Name;
-
-enum { NBUCKETS = 1024 };
-static Name *buckets[NBUCKETS];
-static Name *free_names;
+static Map names;
 static bool initialized;
+static const char present[] = "type";
 
 static const char *standard_names[] = {
     "size_t", "ssize_t", "ptrdiff_t", "intptr_t", "uintptr_t", "intmax_t",
@@ -28,85 +22,49 @@ static const char *standard_names[] = {
     "ait_oneshot",
 };
 
-static unsigned hash(const char *s) {
-    unsigned h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h % NBUCKETS;
-}
-
-static Name **find(const char *name) {
-    Name **p = &buckets[hash(name)];
-    while (*p && strcmp((*p)->name, name))
-        p = &(*p)->next;
-    return p;
-}
-
-static void add(const char *name) {
-    Name **p = find(name);
-    if (*p)
-        return;
-    Name *n = free_names;
-    if (n)
-        free_names = n->next;
-    else
-        n = xalloc(sizeof *n);
-    n->name = xstrdup(name);
-    n->next = NULL;
-    *p = n;
-}
-
 static void init(void) {
     if (initialized)
         return;
     initialized = true;
     for (size_t i = 0; i < sizeof standard_names / sizeof *standard_names; i++)
-        add(standard_names[i]);
+        map_put(&names, standard_names[i], (void *)present);
 }
 
 void typenames_add(const char *name) {
     init();
-    add(name);
+    if (!map_get(&names, name))
+        map_put(&names, xstrdup(name), (void *)present);
 }
 
 /* Impl types the driver had to assume: declared nowhere aitc looked. */
-static Vec assumed;
+static Map assumed;
 
 void typenames_assume(const char *name) {
     if (typenames_has(name))
         return;
     typenames_add(name);
-    vec_push(&assumed, (void *)name);
+    map_put(&assumed, xstrdup(name), (void *)present);
 }
 
 bool typenames_declared(const char *name) {
-    for (int i = 0; i < assumed.len; i++)
-        if (!strcmp(assumed.data[i], name))
-            return false;
-    return typenames_has(name);
+    return !map_get(&assumed, name) && typenames_has(name);
 }
 
 void typenames_reset(void) {
-    memset(buckets, 0, sizeof buckets);
-    free_names = NULL;
-    initialized = false;
+    memset(&names, 0, sizeof names);
     memset(&assumed, 0, sizeof assumed);
+    initialized = false;
 }
 
 bool typenames_has(const char *name) {
     init();
-    return *find(name) != NULL;
+    return map_get(&names, name) != NULL;
 }
 
 void typenames_remove(const char *name) {
     init();
-    Name **p = find(name);
-    if (!*p)
-        return;
-    Name *n = *p;
-    *p = n->next;
-    n->next = free_names;
-    free_names = n;
+    if (map_get(&names, name))
+        map_put(&names, name, NULL);
 }
 
 /* ---- typedef declarations ------------------------------------------- */
