@@ -1,11 +1,26 @@
 /* alloc.c: the allocator hook and the default, recycling allocator.
  *
- * The default allocator keeps, per thread, a free list per size class:
- * powers of two from 16 B to 64 KiB. A block freed goes to the freeing
- * thread's list (a block is plain memory, so any thread may reuse it), up
- * to a cap per class; steady state makes no malloc call. Blocks of 64 B and
- * more are 64-byte aligned, so requests aligned up to 64 are recycled too;
- * larger sizes or alignments go straight to malloc/posix_memalign.
+ * Size classes (O(1), no loop, no division on the fast paths):
+ *   1 B .. 1 KiB      64 classes in 16-byte steps: class = (size - 1) >> 4
+ *   1 KiB .. 64 KiB   24 classes, 4 per doubling (1.25x .. 2x steps),
+ *                     from the position of the highest bit (clz)
+ * Requests aligned to more than 16 (up to 64) round their size up to a
+ * multiple of the alignment first; larger sizes or alignments go straight
+ * to malloc/posix_memalign.
+ *
+ * Per thread, each class has a LIFO free list (head, count, limit). The
+ * fast paths are a pop and a push on it. Blocks are carved from 1 MiB
+ * chunks (one posix_memalign per chunk, never per block) by a per-thread
+ * bump pointer; a block of class c sits at an address aligned to the
+ * lowest set bit of its size (capped at 64), so every request that maps
+ * to c finds its alignment. A block is plain memory: any thread may free
+ * it, onto its own lists. When a list grows past its limit (2 batches,
+ * a batch being ~128 KiB of blocks, 8..1024 of them) one batch moves to a
+ * global depot, from which threads whose list is empty take a batch
+ * before carving more: memory freed by one thread feeds the others, so a
+ * producer/consumer pair does not grow without bound. Thread exit and
+ * ait_alloc_trim() move a thread's lists to the depot. Chunks are kept
+ * (listed globally) for reuse and never returned to malloc.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
@@ -13,20 +28,32 @@
 #include <stdalign.h>
 #include <stdlib.h>
 
-#define MIN_SHIFT 4u            /* 16 B */
-#define MAX_SHIFT 16u           /* 64 KiB */
-#define NCLASS (MAX_SHIFT - MIN_SHIFT + 1u)
-#define BIG_ALIGN 64u           /* alignment of blocks of 64 B and more */
-#define CACHE_BYTES (1u << 20)  /* per class: keep at most ~1 MiB ... */
-#define CACHE_MIN 8u            /* ... but at least this many blocks */
+#define SMALL_MAX 1024u         /* classes in 16-byte steps up to here */
+#define NSMALL 64u
+#define NMED 24u                /* 1 KiB .. 64 KiB, 4 per doubling */
+#define NCLASS (NSMALL + NMED)
+#define MAX_SIZE 65536u
+#define MAX_ALIGN 64u
+#define CHUNK_SIZE ((size_t)1 << 20)
+#define CHUNK_HDR 64u           /* a chunk's first bytes: the global chunk list */
+#define BATCH_BYTES (128u << 10)
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
 
 typedef struct free_block {
     struct free_block *next;
 } free_block;
 
+typedef struct bin {
+    free_block *head;
+    uint32_t count;
+    uint32_t lim;               /* 0 until the thread first uses the class */
+} bin;
+
 typedef struct tcache {
-    free_block *head[NCLASS];
-    uint32_t count[NCLASS];
+    bin bins[NCLASS];
+    char *cur, *end;            /* the chunk being carved */
     bool registered;
 } tcache;
 
@@ -36,26 +63,226 @@ static _Thread_local ait_alloc_stats stats;
 static ait_allocator g_custom;
 static bool g_has_custom;
 
+/* The depot and the chunk list, under g_lock. */
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static free_block *g_depot[NCLASS];
+static _Atomic uint32_t g_depot_count[NCLASS];     /* lock-free peek */
+static void *g_chunks;
+
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static pthread_key_t key;
 static bool key_ok;
 
-static void cache_trim(tcache *c) {
-    for (unsigned i = 0; i < NCLASS; i++) {
-        free_block *b = c->head[i];
-        while (b) {
-            free_block *n = b->next;
-            free(b);
-            b = n;
+/* ---- classes ------------------------------------------------------------- */
+
+/* 1 <= size <= MAX_SIZE */
+static inline unsigned class_of(size_t size) {
+    if (size <= SMALL_MAX)
+        return (unsigned)((size - 1) >> 4);
+    size_t s = size - 1;
+    unsigned sh = 63u - (unsigned)__builtin_clzll((unsigned long long)s);   /* 10..15 */
+    return NSMALL + (sh - 10u) * 4u + (unsigned)((s >> (sh - 2u)) & 3u);
+}
+
+static size_t class_size(unsigned c) {
+    if (c < NSMALL)
+        return ((size_t)c + 1) * 16u;
+    unsigned k = c - NSMALL;
+    return (size_t)(5u + (k & 3u)) << (k / 4u + 8u);
+}
+
+static uint32_t batch_of(unsigned c) {
+    size_t n = BATCH_BYTES / class_size(c);
+    return n < 8 ? 8 : n > 1024 ? 1024 : (uint32_t)n;
+}
+
+/* The class of a request, or -1 when it bypasses the cache. */
+static int class_for(size_t size, size_t align) {
+    if (size == 0)
+        size = 1;
+    if (align > 16) {
+        if (align > MAX_ALIGN)
+            return -1;
+        align = (size_t)1 << (64 - __builtin_clzll((unsigned long long)align - 1));
+        size = (size + align - 1) & ~(align - 1);
+    }
+    if (size > MAX_SIZE)
+        return -1;
+    return (int)class_of(size);
+}
+
+static size_t norm_align(size_t align) {
+    if (align <= 1)
+        return 1;
+    return (size_t)1 << (64 - __builtin_clzll((unsigned long long)align - 1));
+}
+
+/* ---- the depot and thread exit ------------------------------------------------ */
+
+/* Moves the list first..last (n blocks) to the depot. */
+static void depot_put(unsigned c, free_block *first, free_block *last, uint32_t n) {
+    pthread_mutex_lock(&g_lock);
+    last->next = g_depot[c];
+    g_depot[c] = first;
+    atomic_store_explicit(&g_depot_count[c],
+                          atomic_load_explicit(&g_depot_count[c], memory_order_relaxed) + n,
+                          memory_order_relaxed);
+    pthread_mutex_unlock(&g_lock);
+}
+
+/* Takes up to a batch of class c into this thread's (empty) list. */
+static bool depot_take(unsigned c) {
+    if (atomic_load_explicit(&g_depot_count[c], memory_order_relaxed) == 0)
+        return false;
+    uint32_t want = batch_of(c), n = 0;
+    pthread_mutex_lock(&g_lock);
+    free_block *first = g_depot[c], *last = NULL;
+    for (free_block *b = first; b && n < want; b = b->next) {
+        last = b;
+        n++;
+    }
+    if (n) {
+        g_depot[c] = last->next;
+        last->next = NULL;
+        atomic_store_explicit(&g_depot_count[c],
+                              atomic_load_explicit(&g_depot_count[c], memory_order_relaxed) - n,
+                              memory_order_relaxed);
+    }
+    pthread_mutex_unlock(&g_lock);
+    if (!n)
+        return false;
+    tc.bins[c].head = first;
+    tc.bins[c].count = n;
+    return true;
+}
+
+static void flush(tcache *t) {
+    for (unsigned c = 0; c < NCLASS; c++) {
+        bin *b = &t->bins[c];
+        if (!b->head)
+            continue;
+        free_block *last = b->head;
+        uint32_t n = 1;
+        while (last->next) {
+            last = last->next;
+            n++;
         }
-        c->head[i] = NULL;
-        c->count[i] = 0;
+        depot_put(c, b->head, last, n);
+        b->head = NULL;
+        b->count = 0;
     }
 }
 
-static void thread_exit(void *p) { cache_trim(p); }
+static void thread_exit(void *p) { flush(p); }
 
 static void make_key(void) { key_ok = pthread_key_create(&key, thread_exit) == 0; }
+
+static void register_thread(void) {
+    if (tc.registered)
+        return;
+    pthread_once(&key_once, make_key);
+    if (key_ok)
+        pthread_setspecific(key, &tc);
+    tc.registered = true;
+}
+
+/* ---- slow paths ------------------------------------------------------------- */
+
+static void *raw_alloc(size_t size, size_t align) {
+    if (align <= alignof(max_align_t))
+        return malloc(size);
+    void *p = NULL;
+    if (align < sizeof(void *))
+        align = sizeof(void *);
+    if (posix_memalign(&p, align, size) != 0)
+        return NULL;
+    return p;
+}
+
+/* A fresh block of class c from this thread's chunk. */
+static void *carve(unsigned c) {
+    size_t cs = class_size(c);
+    size_t a = cs & (~cs + 1);
+    if (a > MAX_ALIGN)
+        a = MAX_ALIGN;
+    uintptr_t p = ((uintptr_t)tc.cur + a - 1) & ~(uintptr_t)(a - 1);
+    if (!tc.cur || p + cs > (uintptr_t)tc.end) {
+        void *m = NULL;
+        if (posix_memalign(&m, MAX_ALIGN, CHUNK_SIZE) != 0)
+            return NULL;
+        pthread_mutex_lock(&g_lock);
+        *(void **)m = g_chunks;         /* kept reachable, reused forever */
+        g_chunks = m;
+        pthread_mutex_unlock(&g_lock);
+        tc.cur = (char *)m + CHUNK_HDR;
+        tc.end = (char *)m + CHUNK_SIZE;
+        p = (uintptr_t)tc.cur;          /* 64-aligned */
+    }
+    tc.cur = (char *)(p + cs);
+    return (void *)p;
+}
+
+static void *alloc_custom(size_t size, size_t align) {
+    return g_custom.alloc(g_custom.ud, size ? size : 1, norm_align(align));
+}
+
+static __attribute__((noinline)) void *alloc_slow(size_t size, size_t align) {
+    int ci = class_for(size, align);
+    if (ci < 0) {
+        stats.mallocs++;
+        return raw_alloc(size ? size : 1, norm_align(align));
+    }
+    unsigned c = (unsigned)ci;
+    bin *b = &tc.bins[c];
+    if (!b->head) {
+        if (b->lim == 0) {
+            register_thread();
+            b->lim = 2 * batch_of(c);
+        }
+        if (!depot_take(c)) {
+            stats.mallocs++;
+            return carve(c);
+        }
+    }
+    free_block *p = b->head;
+    b->head = p->next;
+    b->count--;
+    return p;
+}
+
+/* The list of class c grew past its limit (or was used for the first time). */
+static __attribute__((noinline)) void bin_overflow(unsigned c) {
+    bin *b = &tc.bins[c];
+    if (b->lim == 0) {
+        register_thread();
+        b->lim = 2 * batch_of(c);
+        if (b->count <= b->lim)
+            return;
+    }
+    uint32_t n = batch_of(c);
+    free_block *first = b->head, *last = first;
+    for (uint32_t i = 1; i < n; i++)
+        last = last->next;
+    b->head = last->next;
+    b->count -= n;
+    depot_put(c, first, last, n);
+}
+
+static __attribute__((noinline)) void free_slow(void *p, size_t size, size_t align) {
+    int ci = class_for(size, align);
+    if (ci < 0) {
+        free(p);
+        return;
+    }
+    bin *b = &tc.bins[ci];
+    free_block *f = p;
+    f->next = b->head;
+    b->head = f;
+    if (++b->count > b->lim)
+        bin_overflow((unsigned)ci);
+}
+
+/* ---- the API ------------------------------------------------------------------ */
 
 void ait_set_allocator(const ait_allocator *a) {
     if (a) {
@@ -72,96 +299,41 @@ void ait_alloc_stats_reset(void) {
     stats.allocs = stats.frees = stats.mallocs = 0;
 }
 
-void ait_alloc_trim(void) { cache_trim(&tc); }
-
-/* The class of a request, or -1 when it bypasses the cache. */
-static int size_class(size_t size, size_t align) {
-    if (align > BIG_ALIGN || size > ((size_t)1 << MAX_SHIFT))
-        return -1;
-    if (align > alignof(max_align_t) && size < BIG_ALIGN)
-        size = BIG_ALIGN;
-    unsigned s = MIN_SHIFT;
-    while (((size_t)1 << s) < size)
-        s++;
-    return (int)(s - MIN_SHIFT);
-}
-
-static void *raw_alloc(size_t size, size_t align) {
-    if (align <= alignof(max_align_t))
-        return malloc(size);
-    void *p = NULL;
-    if (align < sizeof(void *))
-        align = sizeof(void *);
-    if (posix_memalign(&p, align, size) != 0)
-        return NULL;
-    return p;
-}
-
-static size_t norm_align(size_t align) {
-    if (align == 0)
-        return 1;
-    /* round up to a power of two */
-    size_t a = 1;
-    while (a < align)
-        a <<= 1;
-    return a;
-}
+void ait_alloc_trim(void) { flush(&tc); }
 
 void *ait_frame_alloc(size_t size, size_t align) {
-    if (size == 0)
-        size = 1;
-    align = norm_align(align);
     stats.allocs++;
-    if (g_has_custom)
-        return g_custom.alloc(g_custom.ud, size, align);
-    int c = size_class(size, align);
-    if (c < 0) {
-        stats.mallocs++;
-        return raw_alloc(size, align);
+    if (unlikely(g_has_custom))
+        return alloc_custom(size, align);
+    if (likely(size - 1 < SMALL_MAX && align <= 16)) {
+        bin *b = &tc.bins[(size - 1) >> 4];
+        free_block *p = b->head;
+        if (likely(p != NULL)) {
+            b->head = p->next;
+            b->count--;
+            return p;
+        }
     }
-    free_block *b = tc.head[c];
-    if (b) {
-        tc.head[c] = b->next;
-        tc.count[c]--;
-        return b;
-    }
-    size_t csize = (size_t)1 << (c + (int)MIN_SHIFT);
-    stats.mallocs++;
-    return raw_alloc(csize, csize >= BIG_ALIGN ? BIG_ALIGN : 1);
+    return alloc_slow(size, align);
 }
 
 void ait_frame_free(void *p, size_t size, size_t align) {
-    if (!p)
+    if (unlikely(!p))
         return;
-    if (size == 0)
-        size = 1;
-    align = norm_align(align);
     stats.frees++;
-    if (g_has_custom) {
-        g_custom.free(g_custom.ud, p, size, align);
+    if (unlikely(g_has_custom)) {
+        g_custom.free(g_custom.ud, p, size ? size : 1, norm_align(align));
         return;
     }
-    int c = size_class(size, align);
-    if (c < 0) {
-        free(p);
+    if (likely(size - 1 < SMALL_MAX && align <= 16)) {
+        unsigned c = (unsigned)((size - 1) >> 4);
+        bin *b = &tc.bins[c];
+        free_block *f = p;
+        f->next = b->head;
+        b->head = f;
+        if (unlikely(++b->count > b->lim))
+            bin_overflow(c);
         return;
     }
-    size_t csize = (size_t)1 << (c + (int)MIN_SHIFT);
-    uint32_t cap = (uint32_t)(CACHE_BYTES / csize);
-    if (cap < CACHE_MIN)
-        cap = CACHE_MIN;
-    if (tc.count[c] >= cap) {
-        free(p);
-        return;
-    }
-    if (!tc.registered) {
-        pthread_once(&key_once, make_key);
-        if (key_ok)
-            pthread_setspecific(key, &tc);
-        tc.registered = true;
-    }
-    free_block *b = p;
-    b->next = tc.head[c];
-    tc.head[c] = b;
-    tc.count[c]++;
+    free_slow(p, size, align);
 }
