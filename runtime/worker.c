@@ -72,7 +72,7 @@ static ait_task *inject_pop(ait_worker *w) {
     ait_rt *rt = w->rt;
     if (atomic_load_explicit(&rt->inject_len, memory_order_acquire) == 0)
         return NULL;
-    /* Room that no thief can eat: at most CAP/2 slots are ever claimed. */
+    /* Room for a batch (a push may still find the ring full: see below). */
     size_t len = ait__lq_len(&w->q);
     size_t room = len < AIT_LQ_CAP / 2 ? AIT_LQ_CAP / 2 - len : 0;
     pthread_mutex_lock(&rt->inject_lock);
@@ -84,8 +84,20 @@ static ait_task *inject_pop(ait_worker *w) {
             batch = room;
         for (size_t i = 0; i < batch; i++) {
             ait_task *t = ait__queue_pop(&rt->inject);
-            ait_task_queue none = { NULL, NULL, 0 };
-            ait__lq_push(&w->q, t, &none);      /* fits: see room */
+            ait_task_queue back = { NULL, NULL, 0 };
+            if (!ait__lq_push(&w->q, t, &back)) {
+                /* Full after all: the owner's pops advance `real` while a
+                 * thief copies out, so the claimed span [steal, real) may
+                 * exceed CAP/2. Put what came back (t, maybe half of the
+                 * ring) at the injector's head and stop. */
+                back.tail->next = rt->inject.head;
+                if (!rt->inject.head)
+                    rt->inject.tail = back.tail;
+                rt->inject.head = back.head;
+                rt->inject.len += back.len;
+                atomic_fetch_add(&rt->inject_len, back.len - 1);  /* t was never counted out */
+                break;
+            }
             n++;
         }
     }
