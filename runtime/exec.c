@@ -68,7 +68,7 @@ void ait__queue_append(ait_task_queue *dst, ait_task_queue *src) {
 /* ---- scheduling --------------------------------------------------------------- */
 
 void ait__rt_schedule(ait_rt *rt, ait_task *t) {
-    if (t->send && rt->nworkers > 0) {
+    if (rt->nworkers > 0 && ait__task_is_send(t)) {
         ait__workers_schedule(rt, t);
         return;
     }
@@ -92,9 +92,28 @@ void ait__rt_schedule(ait_rt *rt, ait_task *t) {
 
 static void root_wake_by_ref(void *data) {
     ait_rt *rt = data;
+    if (ait__tls_rt == rt) {
+        /* On block_on's own thread (the root or a local task woke it):
+         * a plain flag, looked at before the next park. */
+        rt->root_woken_here = true;
+        return;
+    }
     atomic_store(&rt->root_woken, 1);
-    if (ait__tls_rt != rt)
-        ait__rt_unpark_main(rt);
+    ait__rt_unpark_main(rt);
+}
+
+/* Takes the root's wake-up, from this thread or from another. */
+static inline bool root_take_woken(ait_rt *rt) {
+    if (rt->root_woken_here) {
+        rt->root_woken_here = false;
+        return true;
+    }
+    return atomic_load_explicit(&rt->root_woken, memory_order_relaxed) &&
+           atomic_exchange(&rt->root_woken, 0);
+}
+
+static inline bool root_is_woken(ait_rt *rt) {
+    return rt->root_woken_here || atomic_load(&rt->root_woken);
 }
 
 static void root_wake(void *data) {
@@ -142,7 +161,7 @@ static int park(ait_rt *rt) {
     atomic_store(&rt->main_parked, true);
     uint64_t dl = 0;
     bool has_timer = ait__timers_next(rt, &dl);
-    if (rt->remote.len || atomic_load(&rt->root_woken)) {
+    if (rt->remote.len || root_is_woken(rt)) {
         /* ready already */
     } else if (!has_timer && atomic_load(&rt->holds) == 0 && atomic_load(&rt->active) == 0) {
         rc = -EDEADLK;
@@ -183,12 +202,12 @@ int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out) {
     }
     ait_rt *prev = ait__tls_rt;
     ait__tls_rt = rt;
-    atomic_store(&rt->root_woken, 1);
+    rt->root_woken_here = true;
     bool ct = rt->nworkers == 0;
     unsigned rounds = 0;
     int rc;
     for (;;) {
-        if (atomic_exchange(&rt->root_woken, 0)) {
+        if (root_take_woken(rt)) {
             ait_cx cx = { { &root_vt, rt }, rt, 0 };
             ait_poll r = poll(frame, &cx, out);
             if (r == AIT_READY) {
@@ -200,7 +219,8 @@ int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out) {
                 break;
             }
         }
-        if (ct)
+        /* The clock only when a timer is pending. */
+        if (ct && atomic_load_explicit(&rt->timer_next, memory_order_relaxed) != UINT64_MAX)
             ait__timers_fire(rt, ait_now_ns());
         drain_remote(rt);
         /* One round: the tasks ready now, not those they wake, so a task
@@ -211,7 +231,7 @@ int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out) {
                 break;
             ait__task_run(rt, t);
         }
-        if (atomic_load(&rt->root_woken) || rt->local.len) {
+        if (root_is_woken(rt) || rt->local.len) {
             /* Busy: still look at the fds now and then. */
             if (ct && ++rounds % IO_POLL_ROUNDS == 0 && atomic_load(&rt->io_waiters) > 0)
                 ait__reactor_wait(rt, 0);

@@ -63,45 +63,69 @@ void ait__timers_close(struct ait_rt *rt);
 
 /* ---- tasks (task.c) ---------------------------------------------------- */
 
-/* Task state bits (t->state, atomic). The life of a poll:
+/* A task's state word (t->state, atomic, 64 bits): flags in the low
+ * AIT_TS_REF_SHIFT bits, the reference count above them, so that one
+ * atomic operation can change both (complete: set COMPLETE and drop the
+ * alive and queue references). The life of a poll:
  *   idle --wake--> SCHEDULED (pushed on a queue, which holds a reference)
  *   SCHEDULED --popped--> RUNNING (SCHEDULED cleared), polled by one thread
  *   RUNNING --wake--> RUNNING|NOTIFIED (not queued: it runs now)
  *   after a PENDING poll: NOTIFIED ? SCHEDULED (queued again) : idle
  * So a task is in at most one queue and polled by one thread at a time.
- * CLOSING (set once, by ait__task_finish) decides who drops the frame;
- * COMPLETE follows when the output or error is final. */
-enum {
-    AIT_TS_SCHEDULED = 1u << 0,    /* in a run queue (the queue holds a ref) */
-    AIT_TS_RUNNING = 1u << 1,      /* being polled */
-    AIT_TS_CLOSING = 1u << 2,      /* finishing: its frame is being dropped */
-    AIT_TS_COMPLETE = 1u << 3,     /* finished: output or error is final */
-    AIT_TS_CANCEL_REQ = 1u << 4,   /* aborted (while running: finished after the poll) */
-    AIT_TS_SEND = 1u << 5,         /* spawned with ait_spawn */
-    AIT_TS_NOTIFIED = 1u << 6      /* woken while RUNNING: queued again after the poll */
-};
+ * CLOSING decides who drops the frame (set once: by the poller when the
+ * poll finished it, else by ait__task_finish); COMPLETE follows when the
+ * output or error is final.
+ * JOIN_WAKER: join_waker holds the joiner's waker. The joiner owns the
+ * slot while the bit is clear (it writes the waker, then sets the bit
+ * unless COMPLETE came first); while set the task owns it, and the
+ * joiner takes it back by clearing the bit (unless COMPLETE came first).
+ * Whoever sets COMPLETE while the bit is set wakes that waker. */
+#define AIT_TS_SCHEDULED 0x1ull     /* in a run queue (the queue holds a ref) */
+#define AIT_TS_RUNNING 0x2ull       /* being polled */
+#define AIT_TS_CLOSING 0x4ull       /* finishing: its frame is being dropped */
+#define AIT_TS_COMPLETE 0x8ull      /* finished: output or error is final */
+#define AIT_TS_CANCEL_REQ 0x10ull   /* aborted (while running: finished after the poll) */
+#define AIT_TS_SEND 0x20ull         /* immutable: spawned with ait_spawn */
+#define AIT_TS_NOTIFIED 0x40ull     /* woken while RUNNING: queued again after the poll */
+#define AIT_TS_JOIN_WAKER 0x80ull   /* join_waker is set and owned by the task */
+#define AIT_TS_ERRORED 0x100ull     /* failed: the error (int) is in the output area */
+#define AIT_TS_LOCAL_LIST 0x200ull  /* immutable: listed on rt->local_all (no lock) */
+#define AIT_TS_REF_SHIFT 16
+#define AIT_TS_REF_ONE (1ull << AIT_TS_REF_SHIFT)
 
 #define AIT_OWNED_SHARDS 16u
 
-struct ait_task {
-    atomic_uint refs;
-    atomic_uint state;
-    struct ait_rt *rt;              /* holds a reference */
-    struct ait_task *next;          /* link in a list queue (local, remote, injector) */
-    struct ait_task *all_prev, *all_next;   /* rt->owned[shard], under its lock */
-    bool in_all;
-    bool send;                      /* immutable: runs on the workers when there are some */
-    unsigned shard;
+/* The layout of a task block and its frame's functions, shared by every
+ * task of one (poll, drop, frame size, frame align, output size): interned
+ * once (task.c), never freed. */
+typedef struct ait_task_vt {
     ait_poll_fn poll;
     ait_drop_fn drop;
-    void *frame;
-    void *out;
-    size_t out_size;
+    size_t frame_size, frame_align, out_size;   /* the key */
+    uint32_t frame_off, out_off;
     size_t alloc_size, alloc_align;
-    int error;
-    atomic_flag jlock;              /* guards join_waker */
-    ait_waker join_waker;           /* vt NULL when none */
+    struct ait_task_vt *next;                   /* in the intern table */
+} ait_task_vt;
+
+/* A task block: [header][pad][frame][pad][output, at least an int]. */
+struct ait_task {
+    _Atomic uint64_t state;         /* flags | refs << AIT_TS_REF_SHIFT */
+    struct ait_task *next;          /* link in a list queue (local, remote, injector) */
+    const ait_task_vt *vt;
+    struct ait_rt *rt;              /* holds a reference */
+    /* The list of unfinished tasks that ait_rt_free cancels: rt->local_all
+     * (LOCAL_LIST: touched by block_on's thread only, no lock) or
+     * rt->owned[shard] under its lock. all_prev == the task itself: not
+     * listed (any more). */
+    struct ait_task *all_prev, *all_next;
+    ait_waker join_waker;           /* see AIT_TS_JOIN_WAKER */
 };
+
+static inline void *ait__task_frame(ait_task *t) { return (char *)t + t->vt->frame_off; }
+static inline void *ait__task_out(ait_task *t) { return (char *)t + t->vt->out_off; }
+static inline bool ait__task_is_send(ait_task *t) {
+    return (atomic_load_explicit(&t->state, memory_order_relaxed) & AIT_TS_SEND) != 0;
+}
 
 typedef struct ait_task_queue {
     ait_task *head, *tail;
@@ -112,11 +136,13 @@ void ait__task_ref(ait_task *t);
 void ait__task_unref(ait_task *t);
 void ait__task_run(struct ait_rt *rt, ait_task *t);   /* consumes the queue ref */
 void ait__task_finish(ait_task *t, int err);
-/* Takes t off its owner shard's list if it is still there (ait_rt_free). */
+/* The join: true when t completed, else registers cx's waker as its join
+ * waker (see AIT_TS_JOIN_WAKER) and returns false. */
+bool ait__task_join_register(ait_task *t, ait_cx *cx);
+/* After COMPLETE: 0, or the task's negative errno. */
+int ait__task_error(ait_task *t);
+/* Takes t off its list of unfinished tasks if it is still there (ait_rt_free). */
 void ait__task_unlist(ait_task *t);
-/* The spin flag guarding t->join_waker (join.c, task.c). */
-void ait__task_jlock(ait_task *t);
-void ait__task_junlock(ait_task *t);
 extern const ait_waker_vtable ait__task_waker_vt;
 
 /* ---- the local run queue of a worker (deque.c) -------------------------- */
@@ -212,7 +238,8 @@ typedef struct ait_owned {
 struct ait_rt {
     atomic_uint refs;
     atomic_bool closed;
-    atomic_int root_woken;          /* the block_on waker: a flag */
+    atomic_int root_woken;          /* the block_on waker: a flag (wakes from other threads) */
+    bool root_woken_here;           /* the same, woken on block_on's thread (no atomics) */
     atomic_long holds;              /* ait_rt_hold count (pending I/O counts too) */
     atomic_bool in_block_on;
     atomic_bool main_parked;        /* block_on's thread sleeps (written under lock) */
@@ -234,7 +261,9 @@ struct ait_rt {
     bool driver_notified;           /* under lock */
     uint64_t park_deadline;         /* under lock: when it wakes by itself (0: never) */
 
-    /* tasks not yet finished, sharded by task address */
+    /* tasks not yet finished: local tasks spawned on block_on's thread
+     * (that thread only, no lock), the others sharded by task address */
+    ait_task *local_all;
     ait_owned owned[AIT_OWNED_SHARDS];
 
     /* the workers (worker.c) */

@@ -2,9 +2,10 @@
  *
  * ait_join (AIT_ERROR-style: the task's error fails the awaiting future)
  * and ait_task_join (errno-style: the error is the int output), both over
- * one helper. The join waker lives in the task under its spin flag; the
- * task's completion (on whatever thread) sets COMPLETE under that flag and
- * wakes it, so a join never misses the completion and reads the output
+ * one helper. The join waker lives in the task, handed over and taken
+ * back with the JOIN_WAKER bit of its state word (task.c); the task's
+ * completion (on whatever thread) sets COMPLETE and wakes it if it was
+ * handed over, so a join never misses the completion and reads the output
  * only after COMPLETE is visible (the atomic state orders it).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -13,31 +14,12 @@
 #include <errno.h>
 #include <string.h>
 
-/* True when t finished; otherwise registers cx's waker as its join waker. */
-static bool finished_or_register(ait_task *t, ait_cx *cx) {
-    if (atomic_load(&t->state) & AIT_TS_COMPLETE)
-        return true;
-    ait_waker old = { NULL, NULL };
-    bool done = true;
-    ait__task_jlock(t);
-    if (!(atomic_load(&t->state) & AIT_TS_COMPLETE)) {
-        done = false;
-        if (!t->join_waker.vt || !ait_waker_will_wake(&t->join_waker, &cx->waker)) {
-            old = t->join_waker;
-            t->join_waker = ait_waker_clone(&cx->waker);
-        }
-    }
-    ait__task_junlock(t);
-    ait_waker_drop(old);
-    return done;
-}
-
 /* Copies the output (when completed and out is not NULL), releases the
  * handle, returns 0 or the task's error. */
 static int take_result(ait_task *t, void *out) {
-    int err = t->error;
-    if (err == 0 && out && t->out_size)
-        memcpy(out, t->out, t->out_size);
+    int err = ait__task_error(t);
+    if (err == 0 && out && t->vt->out_size)
+        memcpy(out, ait__task_out(t), t->vt->out_size);
     ait_task_detach(t);
     return err;
 }
@@ -50,7 +32,7 @@ ait_poll ait_join_poll(ait_join_frame *f, ait_cx *cx, void *out) {
     ait_task *t = f->task;
     if (!t)
         return ait_fail(cx, AIT_EPOISONED);
-    if (!finished_or_register(t, cx))
+    if (!ait__task_join_register(t, cx))
         return AIT_PENDING;
     f->task = NULL;
     int err = take_result(t, out);
@@ -85,7 +67,7 @@ ait_poll ait_task_join_poll(ait_task_join_frame *f, ait_cx *cx, ait_task_join_ou
     ait_task *t = f->task;
     if (!t)
         return ait_fail(cx, AIT_EPOISONED);
-    if (!finished_or_register(t, cx))
+    if (!ait__task_join_register(t, cx))
         return AIT_PENDING;
     f->task = NULL;
     int err = take_result(t, f->out);

@@ -116,6 +116,14 @@ void ait__rt_unref(ait_rt *rt) {
 /* Cancels every unfinished task: each frame is dropped once, on this
  * thread; join handles still held then report AIT_ECANCELED. */
 static void cancel_all(ait_rt *rt) {
+    /* Local tasks spawned on block_on's thread: this is that thread. */
+    ait_task *t;
+    while ((t = rt->local_all) != NULL) {
+        ait__task_ref(t);
+        ait__task_finish(t, AIT_ECANCELED);
+        ait__task_unlist(t);
+        ait__task_unref(t);
+    }
     for (unsigned i = 0; i < AIT_OWNED_SHARDS; i++) {
         ait_owned *o = &rt->owned[i];
         for (;;) {

@@ -129,16 +129,18 @@ void ait_frame_free(void *p, size_t size, size_t align);
 typedef struct ait_alloc_stats {
     uint64_t allocs;        /* ait_frame_alloc calls */
     uint64_t frees;
-    uint64_t mallocs;       /* of those, served by malloc (not recycled) */
+    uint64_t mallocs;       /* of those, not recycled (a fresh block or a malloc) */
 } ait_alloc_stats;
 ait_alloc_stats ait_alloc_stats_get(void);  /* this thread's counters */
 /* Sets this thread's counters to zero. allocs and frees count every
  * ait_frame_alloc/free call, whichever allocator is installed; mallocs
  * counts only the default allocator's calls to malloc. */
 void ait_alloc_stats_reset(void);
-/* Returns the blocks cached by this thread's free lists to malloc (a
- * thread's cache is also released when the thread exits). For leak
- * checkers and programs that want memory back after a burst. */
+/* Moves the blocks cached by this thread's free lists to the default
+ * allocator's shared pool, where any thread reuses them (a thread's cache
+ * also goes there when the thread exits). The default allocator carves
+ * blocks from 1 MiB chunks and keeps them for reuse: memory is not
+ * returned to malloc. */
 void ait_alloc_trim(void);
 
 /* ---- runtimes and executors ----------------------------------------- */
@@ -242,7 +244,8 @@ typedef struct ait_task ait_task;
  * initializes the frame in place (it is F_init with the arguments packed
  * in arg; NULL: the frame is left as allocated, uninitialized); poll and
  * drop are F_poll and F_drop, type-erased. out_size bytes of output are
- * kept in the block (aligned to alignof(max_align_t)) for the join. The
+ * kept in the block (aligned to the largest power of two dividing
+ * out_size, at most alignof(max_align_t)) for the join. The
  * frame never moves. The task is scheduled at once and first polled by
  * rt's block_on. drop runs exactly once: when the task completes, fails,
  * is aborted, or rt is freed.
