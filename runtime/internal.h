@@ -276,6 +276,7 @@ struct ait_rt {
     int *idle;                      /* under idle_lock: a stack of parked worker ids */
     int nidle;
     atomic_int num_idle;            /* == nidle, lock-free peek */
+    atomic_int searching;           /* workers looking for work before parking */
 
     /* the reactor (reactor.c) */
     pthread_mutex_t io_lock;        /* the fd table and lazy creation */

@@ -52,6 +52,7 @@ ait_rt *ait_rt_new(const ait_rt_config *cfg) {
     atomic_init(&rt->shutdown, false);
     atomic_init(&rt->inject_len, 0);
     atomic_init(&rt->num_idle, 0);
+    atomic_init(&rt->searching, 0);
     atomic_init(&rt->epfd, -1);
     atomic_init(&rt->io_waiters, 0);
     rt->evfd = -1;

@@ -113,7 +113,9 @@ static ait_task *inject_pop(ait_worker *w) {
 
 static void notify_work(ait_rt *rt) {
     atomic_thread_fence(memory_order_seq_cst);
-    if (atomic_load(&rt->num_idle) == 0)
+    /* A searching worker will find the work (it looks again, registered
+     * idle, before it sleeps): no wake-up needed. */
+    if (atomic_load(&rt->searching) > 0 || atomic_load(&rt->num_idle) == 0)
         return;
     pthread_mutex_lock(&rt->idle_lock);
     if (rt->nidle > 0) {
@@ -212,16 +214,29 @@ static void *worker_main(void *arg) {
     while (!atomic_load(&rt->shutdown)) {
         ait_task *t = next_task(w);
         if (t) {
-            idle_rounds = 0;
+            if (idle_rounds) {
+                /* Found work: the last searcher wakes a parked peer (which
+                 * searches in turn), since pushers skip the wake-up while
+                 * someone searches. */
+                idle_rounds = 0;
+                if (atomic_fetch_sub(&rt->searching, 1) == 1)
+                    notify_work(rt);
+            }
             ait__task_run(rt, t);
             ait__rt_active_dec(rt);
         } else if (++idle_rounds < SEARCH_ROUNDS) {
+            if (idle_rounds == 1)
+                atomic_fetch_add(&rt->searching, 1);
             /* Searching: work often comes back within microseconds, and
              * parking and unparking cost two syscalls and a context
              * switch. Yield the CPU meanwhile (the pusher may need it). */
             sched_yield();
         } else {
+            /* No longer searching, then (in park) registered idle, a
+             * fence, one more look: a pusher that saw us searching has
+             * queued its work before that look. */
             idle_rounds = 0;
+            atomic_fetch_sub(&rt->searching, 1);
             park(w);
         }
     }
