@@ -451,32 +451,30 @@ def paragraphs(missed, res, ir):
         if key == "w1-time" or key == "w3-time":
             w = key[:2].upper()
             out.append(f"**{w}, time vs Rust ({fmt(d['c'])} ns vs {fmt(d['r'])} ns per call).** "
-                       "rustc sees the whole coroutine chain and inlines every `poll` into the "
-                       "loop: a call that never suspends costs a handful of instructions and its "
-                       "frame lives in registers. aitc's output keeps each frame in memory "
-                       "(the frame may be suspended, so every field is a store), stores the state "
-                       "before and after each sub-poll, checks the poisoned state on entry and "
-                       "calls the finished sub-frame's `drop`; gcc inlines the leaf but, for W3, "
-                       "not `Top_call_poll` into the loop, which is an extern function with "
-                       "several callers (vtable adapter, block_on, spawn). The hand-written "
-                       f"baseline ({fmt(d.get('base'))} ns) is slower than Rust too: the gap is the "
-                       "C compiler's view of frames in memory, not only the generator. What would "
-                       "fix most of it: emit each poll as a `static inline` body used by static "
-                       "awaits in the same translation unit (the extern `F_poll` a thin wrapper), "
-                       "skip `F_drop` after `AIT_READY` when the callee's drop is known to be "
-                       "empty, and keep loop counters that do not cross an await in C locals.")
+                       "rustc compiles the whole coroutine chain as one function and keeps a "
+                       "call that never suspends in registers. aitc's static awaits now call "
+                       "the callee's `static inline` poll body (gcc inlines the chain into the "
+                       "loop), store the state only when a poll returns without the output, and "
+                       "skip the no-op `drop` of a finished generated future. What remains is "
+                       "memory: each frame is a struct the caller embeds, so every argument and "
+                       "every local that crosses an await is a store and a load, and each level "
+                       "writes its state at init and marks itself finished (the protocol makes "
+                       "polling a finished frame a defined error). The hand-written baseline "
+                       f"({fmt(d.get('base'))} ns) pays the same: the gap to Rust is C's view of "
+                       "frames in memory, not dispatch. Closing it would mean keeping a frame "
+                       "that never suspends in C locals (a fast path for a first poll that "
+                       "completes), which the generator does not do yet.")
         elif key in ("w1-ir", "w3-ir"):
             w = key[:2].upper()
             out.append(f"**{w}, instructions vs the hand-written machine ({fmt(d['c'], 1)} vs "
-                       f"{fmt(d['base'], 1)} per call, {fmt(d['ratio'])}x).** The generated code "
-                       "does what the baseline skips: a poisoned-state check per poll, `F_drop` "
-                       "of every finished sub-frame (which writes the state again), the state "
-                       "store before each sub-poll at every level. For the chain, gcc does not "
-                       "inline the top level's `Top_call_poll` into the loop (it is extern and "
-                       "has several callers), so each call also pays a call/return and spills. "
-                       "Fix (generator): static-inline poll bodies for static awaits in the same "
-                       "file, no `drop` call after READY for callees whose drop is empty, and a "
-                       "single state store per suspension instead of per await.")
+                       f"{fmt(d['base'], 1)} per call, {fmt(d['ratio'])}x).** The extra "
+                       "instructions are the per-level state writes: the hand-written chain "
+                       "gives its never-suspending levels no state at all, while every "
+                       "generated frame stores `ait_state = 0` at init and `-1` on completion "
+                       "(what makes a poll after completion return AIT_EPOISONED). W1 (one "
+                       "level) is at parity. Fix: drop the state of futures that have no await "
+                       "point in release builds, keeping poisoning under AIT_DEBUG: a protocol "
+                       "trade-off that has not been made.")
         elif key in ("w2-time", "w4i-time", "w4-time"):
             w = key.split("-")[0].upper()
             cw = ir.get(("c", key.split("-")[0]))
@@ -484,92 +482,83 @@ def paragraphs(missed, res, ir):
             txt = (f"**{w}, dyn vs async-trait ({fmt(d['c'])} vs {fmt(d['r'])} ns per call, "
                    f"{fmt(d['ratio'])}x; {fmt(cw, 0)} vs {fmt(rw, 0)} instructions).** ")
             if w == "W4":
-                txt += ("This is the boxed path: a decorator that holds a `dyn` of its own "
-                        "interface makes aitc give every dyn call of that method boxed "
-                        "storage, so each level costs an `ait_frame_alloc` + `ait_frame_free` "
-                        "pair from the recycling allocator. No malloc is made, but the "
-                        "allocator's fast path is ~60 + ~70 instructions (a linear loop in "
-                        "`size_class` and in `norm_align`, a 64-bit division for the cache cap "
-                        "in `ait_frame_free`, the custom-allocator and thread-registration "
-                        "checks), which is more than glibc's tcache malloc+free that Rust pays. "
-                        "Fixes: (runtime) compute the class with `__builtin_clzl`, the cap with a "
-                        "shift, and register the thread once at first alloc; (generator) store "
-                        "the size class in the vtable; (generator) size the inline storage from "
-                        "the impls whose frames do not contain the dyn frame, and box only the "
-                        "self-containing ones, instead of boxing every call of the method.")
+                txt += ("The decorator chain is the boxed path: the decorator's own frame holds "
+                        "a dyn frame of its interface, so calls into it are boxed (calls into "
+                        "the other impls stay inline). Each boxed level costs an "
+                        "`ait_frame_alloc` + `ait_frame_free` from the recycling allocator "
+                        "(~13 + ~17 instructions, no malloc) on top of the dyn call itself. "
+                        "async-trait pays a malloc and a free per level; the C side is about 2x "
+                        "faster, not 4x. Fix: fold the dyn init into the first poll (one indirect "
+                        "call fewer per level) and pass the box's size class in the vtable.")
             else:
-                txt += ("With inline storage no allocation is made, but a dyn call is still "
-                        "three indirect calls (init, poll, drop through the vtable's adapters) "
-                        "and three out-of-line functions (`I_m_dyn_init_in`, `_poll`, `_drop`), "
-                        "and `I_m_dyn_init_in` checks the inline storage's alignment with "
-                        "`(uintptr_t)storage_ % vt->m_align`: a 64-bit `div` on every call "
-                        "(20-40 cycles of latency on this CPU). Fixes (generator): test "
-                        "`vt->m_align <= _Alignof(inline storage)` (a compile-time constant) or "
-                        "`& (align - 1)`; emit the dyn init/poll/drop as `static inline` in the "
-                        "header; skip the indirect `drop` after READY when the vtable says the "
-                        "impl's drop is empty (a flag in the vtable); fold init into the first "
-                        "poll (one indirect call fewer).")
+                txt += ("No allocation is made (the impl's frame sits in the dyn frame's inline "
+                        "storage), and the dyn call's init, poll and drop are `static inline` in "
+                        "the header; a finished call frees its box in poll so no drop call "
+                        "follows. What remains is two indirect calls per call (the vtable's init "
+                        "and poll adapters) and the dyn frame's bookkeeping (storage fit check, "
+                        "frame pointer, vtable, boxed flag: a few stores and loads). async-trait "
+                        "costs a malloc+free and a boxed poll per call, so C is ~3x faster. Fix "
+                        "for the rest: fold init into the first poll (the vtable's poll takes the "
+                        "arguments), removing one indirect call and the argument stores.")
             out.append(txt)
         elif key.endswith("-malloc"):
             out.append(f"**{key.split('-')[0].upper()}, malloc per call ({fmt(d['c'], 2)}).** "
                        "The recycling allocator should serve steady-state frames; see findings.")
         elif key == "w5":
             out.append(f"**W5, yield round trip ({fmt(d['c'])} vs {fmt(d['r'])} ns, "
-                       f"{fmt(d['ratio'])}x).** Each trip through `ait_block_on` calls "
-                       "`ait__timers_fire(rt, ait_now_ns())`: a `clock_gettime` per round even "
-                       "with no timer pending, plus the atomic exchange of `root_woken`, the "
-                       "remote-queue check and the local-queue loop. tokio's `yield_now` defers "
-                       "the waker and its block_on loop is comparably lean, so the C side is "
-                       "faster but not 2.5x. Fix (runtime, exec.c): read the clock only when "
-                       "`rt->timer_next != UINT64_MAX` (the heap is not empty), and when the root "
-                       "woke itself during its poll and no task is queued, poll it again at once "
-                       "without the timer/remote/queue round.")
+                       f"{fmt(d['ratio'])}x).** A wake on the executor's own thread is a plain "
+                       "flag and the clock is read only when a timer is pending; what remains is "
+                       "the executor round (root poll, local queue, remote-queue check).")
         elif key in ("w6-tps", "w7-tps"):
             w = key[:2].upper()
             txt = (f"**{w}, tasks/s ({fmt(d['c'])} vs {fmt(d['r'])} M/s, {fmt(d['ratio'])}x).** ")
             if w == "W7" and d.get("threads") is not None and d["threads"] <= 1:
-                txt += ("The multi-threaded executor had not landed when this ran: "
-                        "`ait_rt_new(&(ait_rt_config){.workers=2})` started no worker thread, so "
-                        "every send task ran on the block_on thread (measured as is). ")
-            txt += ("Per task the runtime makes one `malloc` (the task block: 1M tasks alive at "
-                    "once exceed the per-class cache of ~1 MiB, so nothing is recycled), takes "
-                    "`rt->lock` twice (linking into and out of `rt->all`, the list of unfinished "
-                    "tasks that `ait_rt_free` cancels), does 4-6 atomic RMWs on `state`/`refs`, a "
-                    "`memset` of the header and, for the join, a spin lock and a waker clone. "
-                    "Fixes (runtime, task.c): keep `rt->all` for local tasks without the mutex "
-                    "(only the owning thread touches it), skip the join-waker lock when the task "
-                    "is already complete at the first join poll, use a slab/bump allocator for "
-                    "task blocks (no per-task malloc, no 64-byte `posix_memalign`), and shrink "
-                    "the header (below).")
+                txt += ("The multi-threaded executor started no worker thread in this run "
+                        "(measured as is). ")
+            if w == "W6":
+                txt += ("A task is one 96-byte block (64-byte header, frame, output) cut from "
+                        "1 MiB chunks, spawned without a lock on the executor's thread and "
+                        "finished with one compare-and-swap. About a third of the time is page "
+                        "faults: 1M live tasks touch ~100 MB of fresh memory (~25k faults); "
+                        "the rest is two atomic updates of the runtime's reference count per "
+                        "task and the three calls of the join path. Fixes: transparent huge "
+                        "pages for the chunks, a per-task (not per-runtime) reference for the "
+                        "runtime, a join fast path for a task found complete.")
+            else:
+                txt += ("The machine has 2 CPUs for 3 busy threads (the spawning block_on "
+                        "thread and 2 workers). Each send task takes the shared queue's lock on "
+                        "spawn and a shard lock of the cancellation list on spawn and finish, "
+                        "and updates the runtime's active-task counter from both threads, so "
+                        "those cache lines bounce; figures are noisy here (see min-max). Fixes: "
+                        "batch spawns into the shared queue, per-worker cancellation lists and "
+                        "counters, fewer `sched_yield` calls while searching for work.")
             out.append(txt)
         elif key == "w6-rss":
             out.append(f"**W6, peak memory ({fmt(d['c'])} vs {fmt(d['r'])} MiB, "
-                       f"{fmt(d['cb'], 0)} vs {fmt(d['rb'], 0)} B per task).** A task of a trivial "
-                       "future is a 128-byte `ait_task` header (refcount, state, run-queue link, "
-                       "`rt->all` links, poll/drop pointers, frame/out pointers, three sizes, the "
-                       "join lock and waker) + the frame (16 B) + the output (8 B), 152 B, rounded up "
-                       "to the power of two 256 by `size_class`, and allocated with `posix_memalign(64, 256)`, "
-                       "which glibc serves from a larger chunk (alignment slack + header), ~384 B "
-                       "in RSS. tokio's task is a ~100 B cell from plain malloc. Fixes "
-                       "(runtime): size classes at 16-byte steps up to 512 B (or 1.25x geometric), "
-                       "64-byte alignment only when the frame asks for it, a header without the "
-                       "derivable fields (frame/out pointers and sizes can be computed from the "
-                       "vtable-like poll/drop/size record shared per F, as tokio's task vtable "
-                       "does): 48-64 B of header is within reach.")
+                       f"{fmt(d['cb'], 0)} vs {fmt(d['rb'], 0)} B per task).** A trivial task is "
+                       "a 64-byte header (state and reference count in one word, the type "
+                       "record shared per future type, the run-queue link, the runtime, the "
+                       "cancellation-list links, the join waker) + frame + output, 96 B, plus "
+                       "the 8-byte handle. Meeting half of tokio (72 B of overhead at most) "
+                       "needs a ~40-byte header: the runtime pointer moved into the type "
+                       "record and the cancellation list replaced by per-runtime chunks that "
+                       "`ait_rt_free` walks.")
         elif key == "w8":
             l = d["lps"]
             parts = ", ".join(f"{k // 1000}k: {fmt(v, 3)} M lines/s" for k, v in sorted(l.items()))
             out.append(f"**W8, aitc throughput ({parts}; time per line grows {fmt(d['scale'])}x "
-                       "from the smallest to the largest input).** aitc is superlinear: its "
-                       "semantic lookups are linear scans by name (`sema_iface`, `sema_fut`, "
-                       "`sema_impl_for`, `find_func` in generator/check.c, the impl scan in "
-                       "`method_call`/`free_call` in generator/resolve.c), called once per "
-                       "declaration and per call site, so the work is O(declarations x call "
-                       "sites); at 40k lines `strcmp` alone is ~15% of the time and the share "
-                       "grows with the input. Emission is formatted through `vsnprintf` into "
-                       "a buffer (~30% at 40k lines). Fixes (generator): a hash table (or "
-                       "interned names) for interfaces, impls by (type, method), functions and "
-                       "futures; emission with `buf_puts` for constant text.")
+                       "from the smallest to the largest input).** Name lookups are hash maps "
+                       "now and emission formats straight into its buffers, so the work per "
+                       "declaration is constant; what grows is memory. The output is ~27x the "
+                       "input in bytes (every async function gets init, poll, drop, block_on "
+                       "and spawn functions, a frame and prototypes; every interface method a "
+                       "dyn frame and its inline functions), and aitc holds both outputs and "
+                       "the syntax tree in memory until it writes them atomically: at 1M lines "
+                       "that is ~1.8 GB, and the kernel's page clearing and the 700 MB write "
+                       "dominate. Fixes: stream each output to its temporary file instead of "
+                       "holding it, release emission temporaries per function (an arena mark), "
+                       "and emit the per-function boilerplate through a descriptor from ait.h to "
+                       "cut the output 2-3x.")
     return out
 
 
@@ -634,15 +623,13 @@ def write_doc(path, table, v, notes, missed, runs, elapsed, w7_threads, res, ir)
         L.append("")
     L.append("## Other findings (not tied to one target)")
     L.append("")
-    L.append("- aitc crashes (stack overflow in `fut_est`, generator/gen.c, FUT_DYN case <-> "
-             "lowered case, reached from the large-frame warning in `generate`) on a decorator "
-             "impl in a file that imports the interface (`impl Op for DMid` holding `dyn Op`). "
-             "That is why W4's decorator lives in the interface's file, on an interface of its own.")
-    L.append("- One type implementing two interfaces that share a method name (`call`) gets "
-             "duplicate `T_call_*` definitions in the generated C; aitc reports nothing. "
-             "bench/c/work.ait names the methods `call2`/`call3` to avoid it.")
-    L.append("- A single impl holding `dyn I` in the interface's file makes every dyn call of "
-             "that method boxed (`I_m_dyn_frame` loses its inline storage for all callers).")
+    L.append("- Found by this benchmark and fixed since: aitc's frame estimate recursed without "
+             "end on a decorator impl in a file importing its interface; a type implementing "
+             "two interfaces with a method of the same name now gets an error (the generated "
+             "names T_m would clash) instead of duplicate C definitions; a decorator no longer "
+             "takes the inline storage away from the other impls' dyn calls.")
+    L.append("- bench/c/work.ait still names W4i's methods `call2`/`call3`: one type cannot take "
+             "a method `call` from two interfaces (generated names are TYPE_METHOD).")
     L.append("")
     L.append("## Reading the workloads")
     L.append("")
@@ -651,10 +638,11 @@ def write_doc(path, table, v, notes, missed, runs, elapsed, w7_threads, res, ir)
     L.append("- W2 is `run_loop_dyn(dyn Op)`; the impl's frame sits in the dyn frame's inline "
              "storage (`Op_call_MAX_FRAME`). Rust: `#[async_trait]`, `&mut dyn DOp`, one `Box` "
              "per call.")
-    L.append("- W4 is a decorator chain `DMid -> DMid -> Leaf` over one interface: aitc boxes "
-             "every dyn call of a method whose impls include one holding a dyn of the same "
-             "interface (recycled blocks, no malloc). W4i is the same depth through three "
-             "interfaces, all inline. Both are compared with async-trait's `Box<dyn>` chain.")
+    L.append("- W4 is a decorator chain `DMid -> DMid -> Leaf` over one interface: calls into "
+             "the decorator are boxed (its frame holds a dyn frame of its own interface; "
+             "recycled blocks, no malloc), calls into `Leaf` stay inline. W4i is the same depth "
+             "through three interfaces, all inline. Both are compared with async-trait's "
+             "`Box<dyn>` chain.")
     L.append("- W5: `await ait_yield()` in a loop under `F_block_on`; Rust: "
              "`tokio::task::yield_now()` under a current_thread runtime's `block_on`.")
     L.append("- W6/W7: spawn 1,000,000 trivial tasks from the root future, then join them in "
