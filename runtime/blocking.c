@@ -26,6 +26,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "ait.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -401,16 +402,5 @@ void ait_spawn_blocking_drop(ait_spawn_blocking_frame *f) {
     wake_release(w, rt, false);
 }
 
-static ait_poll poll_erased(void *f, ait_cx *cx, void *out) {
-    return ait_spawn_blocking_poll(f, cx, out);
-}
-
-int ait_spawn_blocking_block_on(ait_rt *rt, ait_spawn_blocking_output *out,
-                                intptr_t (*fn)(void *arg), void *arg) {
-    ait_spawn_blocking_frame f;
-    ait_spawn_blocking_output o;
-    ait_spawn_blocking_init(&f, fn, arg);
-    int rc = ait_block_on(rt, &f, poll_erased, out ? out : &o);
-    ait_spawn_blocking_drop(&f);
-    return rc;
-}
+AIT__DEFINE_BLOCK_ON(ait_spawn_blocking, AIT__PARAMS_AFTER(intptr_t (*fn)(void *arg), void *arg),
+                     AIT__PARAMS_AFTER(fn, arg))

@@ -29,6 +29,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "ait.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -471,32 +472,11 @@ void ait_chan_recv_drop(ait_chan_recv_frame *f) {
     f->chan = NULL;
 }
 
-static ait_poll send_erased(void *f, ait_cx *cx, void *out) {
-    return ait_chan_send_poll(f, cx, out);
-}
+AIT__DEFINE_BLOCK_ON(ait_chan_send, AIT__PARAMS_AFTER(ait_chan *c, const void *elem),
+                     AIT__PARAMS_AFTER(c, elem))
 
-static ait_poll recv_erased(void *f, ait_cx *cx, void *out) {
-    return ait_chan_recv_poll(f, cx, out);
-}
-
-int ait_chan_send_block_on(ait_rt *rt, ait_chan_send_output *out, ait_chan *c,
-                           const void *elem) {
-    ait_chan_send_frame f;
-    ait_chan_send_output o;
-    ait_chan_send_init(&f, c, elem);
-    int rc = ait_block_on(rt, &f, send_erased, out ? out : &o);
-    ait_chan_send_drop(&f);
-    return rc;
-}
-
-int ait_chan_recv_block_on(ait_rt *rt, ait_chan_recv_output *out, ait_chan *c, void *elem) {
-    ait_chan_recv_frame f;
-    ait_chan_recv_output o;
-    ait_chan_recv_init(&f, c, elem);
-    int rc = ait_block_on(rt, &f, recv_erased, out ? out : &o);
-    ait_chan_recv_drop(&f);
-    return rc;
-}
+AIT__DEFINE_BLOCK_ON(ait_chan_recv, AIT__PARAMS_AFTER(ait_chan *c, void *elem),
+                     AIT__PARAMS_AFTER(c, elem))
 
 /* ---- oneshot ---------------------------------------------------------------------- */
 
@@ -644,16 +624,5 @@ void ait_oneshot_recv_drop(ait_oneshot_recv_frame *f) {
     f->shot = NULL;
 }
 
-static ait_poll shot_erased(void *f, ait_cx *cx, void *out) {
-    return ait_oneshot_recv_poll(f, cx, out);
-}
-
-int ait_oneshot_recv_block_on(ait_rt *rt, ait_oneshot_recv_output *out, ait_oneshot *o,
-                              void *value) {
-    ait_oneshot_recv_frame f;
-    ait_oneshot_recv_output o2;
-    ait_oneshot_recv_init(&f, o, value);
-    int rc = ait_block_on(rt, &f, shot_erased, out ? out : &o2);
-    ait_oneshot_recv_drop(&f);
-    return rc;
-}
+AIT__DEFINE_BLOCK_ON(ait_oneshot_recv, AIT__PARAMS_AFTER(ait_oneshot *shot, void *value),
+                     AIT__PARAMS_AFTER(shot, value))

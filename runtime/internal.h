@@ -309,4 +309,27 @@ void ait__queue_append(ait_task_queue *dst, ait_task_queue *src);
 /* Milliseconds from now until deadline (ait_now_ns), rounded up (clock.c). */
 int ait__ms_until(uint64_t deadline);
 
+
+/* F_block_on of a leaf future F: init on the stack, ait_block_on, drop.
+ * PARAMS is the parameter list after (rt, out), ARGS the init arguments:
+ *   AIT__DEFINE_BLOCK_ON(ait_read, AIT__PARAMS_AFTER(int fd, void *buf, size_t n),
+ *                        AIT__PARAMS_AFTER(fd, buf, n))
+ * expands to the type-erased poll and
+ *   int ait_read_block_on(ait_rt *rt, ait_read_output *out, int fd, void *buf, size_t n)
+ * A future without parameters passes AIT__NOTHING() for both. */
+#define AIT__PARAMS_AFTER(...) , __VA_ARGS__
+#define AIT__NOTHING()
+#define AIT__DEFINE_BLOCK_ON(F, PARAMS, ARGS)                                    \
+    static ait_poll F##_poll_erased(void *f, ait_cx *cx, void *out) {           \
+        return F##_poll(f, cx, out);                                            \
+    }                                                                           \
+    int F##_block_on(ait_rt *rt, F##_output *out PARAMS) {                      \
+        F##_frame f;                                                            \
+        F##_output o;                                                           \
+        F##_init(&f ARGS);                                                      \
+        int rc = ait_block_on(rt, &f, F##_poll_erased, out ? out : &o);        \
+        F##_drop(&f);                                                           \
+        return rc;                                                              \
+    }
+
 #endif

@@ -107,18 +107,8 @@ ait_poll ait_read_poll(ait_read_frame *f, ait_cx *cx, ait_read_output *out) {
 
 void ait_read_drop(ait_read_frame *f) { ait__io_release(&f->w); }
 
-static ait_poll read_erased(void *f, ait_cx *cx, void *out) {
-    return ait_read_poll(f, cx, out);
-}
-
-int ait_read_block_on(ait_rt *rt, ait_read_output *out, int fd, void *buf, size_t n) {
-    ait_read_frame f;
-    ait_read_output o;
-    ait_read_init(&f, fd, buf, n);
-    int rc = ait_block_on(rt, &f, read_erased, out ? out : &o);
-    ait_read_drop(&f);
-    return rc;
-}
+AIT__DEFINE_BLOCK_ON(ait_read, AIT__PARAMS_AFTER(int fd, void *buf, size_t n),
+                     AIT__PARAMS_AFTER(fd, buf, n))
 
 /* ---- ait_write ------------------------------------------------------------- */
 
@@ -164,18 +154,8 @@ ait_poll ait_write_poll(ait_write_frame *f, ait_cx *cx, ait_write_output *out) {
 
 void ait_write_drop(ait_write_frame *f) { ait__io_release(&f->w); }
 
-static ait_poll write_erased(void *f, ait_cx *cx, void *out) {
-    return ait_write_poll(f, cx, out);
-}
-
-int ait_write_block_on(ait_rt *rt, ait_write_output *out, int fd, const void *buf, size_t n) {
-    ait_write_frame f;
-    ait_write_output o;
-    ait_write_init(&f, fd, buf, n);
-    int rc = ait_block_on(rt, &f, write_erased, out ? out : &o);
-    ait_write_drop(&f);
-    return rc;
-}
+AIT__DEFINE_BLOCK_ON(ait_write, AIT__PARAMS_AFTER(int fd, const void *buf, size_t n),
+                     AIT__PARAMS_AFTER(fd, buf, n))
 
 /* ---- ait_accept ------------------------------------------------------------ */
 
@@ -208,18 +188,8 @@ ait_poll ait_accept_poll(ait_accept_frame *f, ait_cx *cx, ait_accept_output *out
 
 void ait_accept_drop(ait_accept_frame *f) { ait__io_release(&f->w); }
 
-static ait_poll accept_erased(void *f, ait_cx *cx, void *out) {
-    return ait_accept_poll(f, cx, out);
-}
-
-int ait_accept_block_on(ait_rt *rt, ait_accept_output *out, int listen_fd) {
-    ait_accept_frame f;
-    ait_accept_output o;
-    ait_accept_init(&f, listen_fd);
-    int rc = ait_block_on(rt, &f, accept_erased, out ? out : &o);
-    ait_accept_drop(&f);
-    return rc;
-}
+AIT__DEFINE_BLOCK_ON(ait_accept, AIT__PARAMS_AFTER(int listen_fd),
+                     AIT__PARAMS_AFTER(listen_fd))
 
 /* ---- ait_connect ------------------------------------------------------------ */
 
@@ -273,19 +243,8 @@ ait_poll ait_connect_poll(ait_connect_frame *f, ait_cx *cx, ait_connect_output *
 
 void ait_connect_drop(ait_connect_frame *f) { ait__io_release(&f->w); }
 
-static ait_poll connect_erased(void *f, ait_cx *cx, void *out) {
-    return ait_connect_poll(f, cx, out);
-}
-
-int ait_connect_block_on(ait_rt *rt, ait_connect_output *out, int fd,
-                         const struct sockaddr *addr, socklen_t len) {
-    ait_connect_frame f;
-    ait_connect_output o;
-    ait_connect_init(&f, fd, addr, len);
-    int rc = ait_block_on(rt, &f, connect_erased, out ? out : &o);
-    ait_connect_drop(&f);
-    return rc;
-}
+AIT__DEFINE_BLOCK_ON(ait_connect, AIT__PARAMS_AFTER(int fd, const struct sockaddr *addr, socklen_t len),
+                     AIT__PARAMS_AFTER(fd, addr, len))
 
 /* ---- ait_readable, ait_writable --------------------------------------------- */
 
@@ -313,18 +272,8 @@ ait_poll ait_readable_poll(ait_readable_frame *f, ait_cx *cx, ait_readable_outpu
 
 void ait_readable_drop(ait_readable_frame *f) { ait__io_release(&f->w); }
 
-static ait_poll readable_erased(void *f, ait_cx *cx, void *out) {
-    return ait_readable_poll(f, cx, out);
-}
-
-int ait_readable_block_on(ait_rt *rt, ait_readable_output *out, int fd) {
-    ait_readable_frame f;
-    ait_readable_output o;
-    ait_readable_init(&f, fd);
-    int rc = ait_block_on(rt, &f, readable_erased, out ? out : &o);
-    ait_readable_drop(&f);
-    return rc;
-}
+AIT__DEFINE_BLOCK_ON(ait_readable, AIT__PARAMS_AFTER(int fd),
+                     AIT__PARAMS_AFTER(fd))
 
 void ait_writable_init(ait_writable_frame *f, int fd) {
     f->fd = fd;
@@ -350,15 +299,5 @@ ait_poll ait_writable_poll(ait_writable_frame *f, ait_cx *cx, ait_writable_outpu
 
 void ait_writable_drop(ait_writable_frame *f) { ait__io_release(&f->w); }
 
-static ait_poll writable_erased(void *f, ait_cx *cx, void *out) {
-    return ait_writable_poll(f, cx, out);
-}
-
-int ait_writable_block_on(ait_rt *rt, ait_writable_output *out, int fd) {
-    ait_writable_frame f;
-    ait_writable_output o;
-    ait_writable_init(&f, fd);
-    int rc = ait_block_on(rt, &f, writable_erased, out ? out : &o);
-    ait_writable_drop(&f);
-    return rc;
-}
+AIT__DEFINE_BLOCK_ON(ait_writable, AIT__PARAMS_AFTER(int fd),
+                     AIT__PARAMS_AFTER(fd))

@@ -24,18 +24,7 @@ ait_poll ait_yield_poll(ait_yield_frame *f, ait_cx *cx, ait_yield_output *out) {
 
 void ait_yield_drop(ait_yield_frame *f) { (void)f; }
 
-static ait_poll yield_poll_erased(void *f, ait_cx *cx, void *out) {
-    return ait_yield_poll(f, cx, out);
-}
-
-int ait_yield_block_on(ait_rt *rt, ait_yield_output *out) {
-    ait_yield_frame f;
-    ait_yield_output o;
-    ait_yield_init(&f);
-    int rc = ait_block_on(rt, &f, yield_poll_erased, out ? out : &o);
-    ait_yield_drop(&f);
-    return rc;
-}
+AIT__DEFINE_BLOCK_ON(ait_yield, AIT__NOTHING(), AIT__NOTHING())
 
 /* ---- ait_sleep_ms ---------------------------------------------------------- */
 
@@ -82,15 +71,5 @@ ait_poll ait_sleep_ms_poll(ait_sleep_ms_frame *f, ait_cx *cx, ait_sleep_ms_outpu
 
 void ait_sleep_ms_drop(ait_sleep_ms_frame *f) { sleep_cancel(f); }
 
-static ait_poll sleep_poll_erased(void *f, ait_cx *cx, void *out) {
-    return ait_sleep_ms_poll(f, cx, out);
-}
-
-int ait_sleep_ms_block_on(ait_rt *rt, ait_sleep_ms_output *out, uint64_t ms) {
-    ait_sleep_ms_frame f;
-    ait_sleep_ms_output o;
-    ait_sleep_ms_init(&f, ms);
-    int rc = ait_block_on(rt, &f, sleep_poll_erased, out ? out : &o);
-    ait_sleep_ms_drop(&f);
-    return rc;
-}
+AIT__DEFINE_BLOCK_ON(ait_sleep_ms, AIT__PARAMS_AFTER(uint64_t ms),
+                     AIT__PARAMS_AFTER(ms))
