@@ -50,6 +50,18 @@ static ait_poll drive(void *frame, ait_io_wait *w, ait_cx *cx, int fd, int dir, 
     }
 }
 
+/* The poll of a one-shot fd operation: the operation, then the frame is
+ * done, and a later poll is AIT_EPOISONED. */
+static ait_poll drive_once(void *frame, int *state, ait_io_wait *w, ait_cx *cx, int fd,
+                           int dir, io_op op, long *res) {
+    if (*state == DONE)
+        return ait_fail(cx, AIT_EPOISONED);
+    ait_poll p = drive(frame, w, cx, fd, dir, op, res);
+    if (p != AIT_PENDING)
+        *state = DONE;
+    return p;
+}
+
 /* Readiness without reading or writing: poll(2) with no timeout. */
 static long ready_now(int fd, short events) {
     struct pollfd p = { fd, events, 0 };
@@ -94,12 +106,8 @@ static long read_op(void *p) {
 }
 
 ait_poll ait_read_poll(ait_read_frame *f, ait_cx *cx, ait_read_output *out) {
-    if (f->state == DONE)
-        return ait_fail(cx, AIT_EPOISONED);
     long r = 0;
-    ait_poll p = drive(f, &f->w, cx, f->fd, AIT_IO_READ, read_op, &r);
-    if (p != AIT_PENDING)
-        f->state = DONE;
+    ait_poll p = drive_once(f, &f->state, &f->w, cx, f->fd, AIT_IO_READ, read_op, &r);
     if (p == AIT_READY && out)
         *out = (ssize_t)r;
     return p;
@@ -141,12 +149,8 @@ static long write_op(void *p) {
 }
 
 ait_poll ait_write_poll(ait_write_frame *f, ait_cx *cx, ait_write_output *out) {
-    if (f->state == DONE)
-        return ait_fail(cx, AIT_EPOISONED);
     long r = 0;
-    ait_poll p = drive(f, &f->w, cx, f->fd, AIT_IO_WRITE, write_op, &r);
-    if (p != AIT_PENDING)
-        f->state = DONE;
+    ait_poll p = drive_once(f, &f->state, &f->w, cx, f->fd, AIT_IO_WRITE, write_op, &r);
     if (p == AIT_READY && out)
         *out = (ssize_t)r;
     return p;
@@ -175,12 +179,8 @@ static long accept_op(void *p) {
 }
 
 ait_poll ait_accept_poll(ait_accept_frame *f, ait_cx *cx, ait_accept_output *out) {
-    if (f->state == DONE)
-        return ait_fail(cx, AIT_EPOISONED);
     long r = 0;
-    ait_poll p = drive(f, &f->w, cx, f->fd, AIT_IO_READ, accept_op, &r);
-    if (p != AIT_PENDING)
-        f->state = DONE;
+    ait_poll p = drive_once(f, &f->state, &f->w, cx, f->fd, AIT_IO_READ, accept_op, &r);
     if (p == AIT_READY && out)
         *out = (int)r;
     return p;
@@ -259,12 +259,8 @@ static long readable_op(void *p) {
 }
 
 ait_poll ait_readable_poll(ait_readable_frame *f, ait_cx *cx, ait_readable_output *out) {
-    if (f->state == DONE)
-        return ait_fail(cx, AIT_EPOISONED);
     long r = 0;
-    ait_poll p = drive(f, &f->w, cx, f->fd, AIT_IO_READ, readable_op, &r);
-    if (p != AIT_PENDING)
-        f->state = DONE;
+    ait_poll p = drive_once(f, &f->state, &f->w, cx, f->fd, AIT_IO_READ, readable_op, &r);
     if (p == AIT_READY && out)
         *out = (int)r;
     return p;
@@ -286,12 +282,8 @@ static long writable_op(void *p) {
 }
 
 ait_poll ait_writable_poll(ait_writable_frame *f, ait_cx *cx, ait_writable_output *out) {
-    if (f->state == DONE)
-        return ait_fail(cx, AIT_EPOISONED);
     long r = 0;
-    ait_poll p = drive(f, &f->w, cx, f->fd, AIT_IO_WRITE, writable_op, &r);
-    if (p != AIT_PENDING)
-        f->state = DONE;
+    ait_poll p = drive_once(f, &f->state, &f->w, cx, f->fd, AIT_IO_WRITE, writable_op, &r);
     if (p == AIT_READY && out)
         *out = (int)r;
     return p;
