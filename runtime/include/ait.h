@@ -134,7 +134,8 @@ typedef struct ait_alloc_stats {
 ait_alloc_stats ait_alloc_stats_get(void);  /* this thread's counters */
 /* Sets this thread's counters to zero. allocs and frees count every
  * ait_frame_alloc/free call, whichever allocator is installed; mallocs
- * counts only the default allocator's calls to malloc. */
+ * counts the default allocator's blocks that were not recycled (carved
+ * fresh from a chunk, or a request too large for the size classes). */
 void ait_alloc_stats_reset(void);
 /* Moves the blocks cached by this thread's free lists to the default
  * allocator's shared pool, where any thread reuses them (a thread's cache
