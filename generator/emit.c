@@ -446,6 +446,16 @@ static void impl_vtable(Emit *e, Impl *im) {
 
 /* ---- the unit ---------------------------------------------------------- */
 
+/* Emits each future; the strings made for one are temporaries (they are
+ * in the output buffer once it is done), so their memory is reused. */
+static void each_fut(Emit *e, Vec *futs, void (*emit)(Emit *, Fut *)) {
+    for (int i = 0; i < futs->len; i++) {
+        ArenaMark m = arena_mark();
+        emit(e, futs->data[i]);
+        arena_release_to(m);
+    }
+}
+
 void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c) {
     Emit e = {.s = s, .opt = opt};
     const char *source_name = opt->source_name;
@@ -470,8 +480,7 @@ void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c) {
     }
     Vec order = frame_order(&e);
     frames(&e, &order);
-    for (int i = 0; i < order.len; i++)
-        emit_fut_prototypes(&e, order.data[i]);
+    each_fut(&e, &order, emit_fut_prototypes);
     impl_prototypes(&e);
     buf_printf(h, "#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
 
@@ -479,8 +488,7 @@ void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c) {
                AITC_VERSION, base_name(src_name(s->unit->file->id)));
     buf_printf(c, "#include \"%s\"\n\n#include <errno.h>\n#include <stdint.h>\n#include <string.h>\n\n", opt->header_name);
     plain_bodies(&e);
-    for (int i = 0; i < order.len; i++)
-        emit_fut_code(&e, order.data[i]);
+    each_fut(&e, &order, emit_fut_code);
     for (int i = 0; i < s->impls.len; i++) {
         Impl *im = s->impls.data[i];
         if (im->local)

@@ -45,6 +45,22 @@ void *xalloc(size_t size) {
     return p;
 }
 
+ArenaMark arena_mark(void) {
+    return (ArenaMark){arena, arena ? arena->used : 0};
+}
+
+/* Frees what was allocated since m: the chunks opened after it, and the
+ * tail of its chunk. */
+void arena_release_to(ArenaMark m) {
+    while (arena && arena != m.chunk) {
+        Chunk *next = arena->next;
+        free(arena);
+        arena = next;
+    }
+    if (arena)
+        arena->used = m.used;
+}
+
 void arena_release(void) {
     while (arena) {
         Chunk *next = arena->next;

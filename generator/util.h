@@ -15,6 +15,14 @@ char *xstrndup(const char *s, size_t n);
 char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvprintf(const char *fmt, va_list ap);
 void arena_release(void);                  /* at exit, so sanitizers see no leak */
+/* Temporaries: everything allocated after a mark goes at its release
+ * (the emitter's strings for one future, once they are in the output). */
+typedef struct ArenaMark {
+    void *chunk;
+    size_t used;
+} ArenaMark;
+ArenaMark arena_mark(void);
+void arena_release_to(ArenaMark m);
 void util_reset(void);                     /* sources, diagnostics and arena, for reuse */
 
 /* ---- vectors -------------------------------------------------------- */
