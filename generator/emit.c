@@ -23,16 +23,25 @@ static int out_lines(Out *o) {
     return o->lines;
 }
 
+/* Maps the next output line to loc's line, unless the last directive
+ * already does (consecutive statements on consecutive lines). */
 void out_line_directive(Emit *e, Out *o, Loc loc) {
     if (!e->opt->line_directives || loc.file < 0 || loc.line <= 0)
         return;
+    if (o->map_out && o->map_file == loc.file &&
+        o->map_line + (out_lines(o) - o->map_out) == loc.line)
+        return;
     buf_printf(o->b, "#line %d \"%s\"\n", loc.line, src_name(loc.file));
+    o->map_file = loc.file;
+    o->map_line = loc.line;
+    o->map_out = out_lines(o);
 }
 
 void out_line_reset(Emit *e, Out *o) {
     if (!e->opt->line_directives)
         return;
     buf_printf(o->b, "#line %d \"%s\"\n", out_lines(o) + 2, o->name);
+    o->map_out = 0;
 }
 
 /* The file name without its directories: comments in the output must

@@ -12,6 +12,8 @@ typedef struct Out {
     const char *name;        /* the generated file's name, for #line resets */
     int lines;               /* newlines in b->data[0 .. counted) */
     size_t counted;
+    int map_file, map_line;  /* the last #line: the source line it named, */
+    int map_out;             /* and the output line after it (0: none in force) */
 } Out;
 
 typedef struct Emit {

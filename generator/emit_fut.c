@@ -284,7 +284,11 @@ static void poll_fn(Emit *e, Fut *f) {
     buf_puts(c, "    default:\n        return ait_fail(cx, AIT_EPOISONED);\n    }\n");
     emit_lowered(e, f->low->body, 1);
     out_line_reset(e, &e->c);
-    buf_puts(c, "    f->ait_state = -1;\n    return AIT_READY;\n}\n\n");
+    Stmt *body = f->low->body;
+    Stmt *last = body->kind == S_COMPOUND && body->items.len ? vec_last(&body->items) : body;
+    if (last->kind != S_RETURN)   /* falling off the end: void, or no value */
+        buf_puts(c, "    f->ait_state = -1;\n    return AIT_READY;\n");
+    buf_puts(c, "}\n\n");
     buf_printf(c, "ait_poll %s_poll(%s_frame *f, ait_cx *cx, %s_output *out) {\n", n, n, n);
     buf_printf(c, "    return %s_ait_poll(f, cx, out);\n}\n\n", n);
 }

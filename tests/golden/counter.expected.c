@@ -75,8 +75,6 @@ ait_s1:
         f->ait_state = -1;
         return AIT_READY;
     }
-    f->ait_state = -1;
-    return AIT_READY;
 }
 
 ait_poll Fixed_next_poll(Fixed_next_frame *f, ait_cx *cx, Fixed_next_output *out) {
@@ -193,8 +191,6 @@ ait_s1:
         f->ait_state = -1;
         return AIT_READY;
     }
-    f->ait_state = -1;
-    return AIT_READY;
 }
 
 ait_poll Ticker_next_poll(Ticker_next_frame *f, ait_cx *cx, Ticker_next_output *out) {
@@ -349,8 +345,6 @@ ait_s1:
         f->ait_state = -1;
         return AIT_READY;
     }
-    f->ait_state = -1;
-    return AIT_READY;
 }
 
 ait_poll Fixed_sum_poll(Fixed_sum_frame *f, ait_cx *cx, Fixed_sum_output *out) {
@@ -473,8 +467,6 @@ ait_s1:
         f->ait_state = -1;
         return AIT_READY;
     }
-    f->ait_state = -1;
-    return AIT_READY;
 }
 
 ait_poll Ticker_sum_poll(Ticker_sum_frame *f, ait_cx *cx, Ticker_sum_output *out) {
@@ -651,8 +643,6 @@ ait_s1:
         f->ait_state = -1;
         return AIT_READY;
     }
-    f->ait_state = -1;
-    return AIT_READY;
 }
 
 ait_poll drain_Fixed_poll(drain_Fixed_frame *f, ait_cx *cx, drain_Fixed_output *out) {
@@ -790,8 +780,6 @@ ait_s1:
         f->ait_state = -1;
         return AIT_READY;
     }
-    f->ait_state = -1;
-    return AIT_READY;
 }
 
 ait_poll drain_Ticker_poll(drain_Ticker_frame *f, ait_cx *cx, drain_Ticker_output *out) {
@@ -897,8 +885,6 @@ ait_s1:
         f->ait_state = -1;
         return AIT_READY;
     }
-    f->ait_state = -1;
-    return AIT_READY;
 }
 
 ait_poll total_of_poll(total_of_frame *f, ait_cx *cx, total_of_output *out) {
