@@ -9,7 +9,7 @@
  * to malloc/posix_memalign.
  *
  * Per thread, each class has a LIFO free list (head, count, limit). The
- * fast paths are a pop and a push on it. Blocks are carved from 1 MiB
+ * fast paths are a pop and a push on it. Blocks are carved from 2 MiB
  * chunks (one posix_memalign per chunk, never per block) by a per-thread
  * bump pointer; a block of class c sits at an address aligned to the
  * lowest set bit of its size (capped at 64), so every request that maps
@@ -22,11 +22,12 @@
  * ait_alloc_trim() move a thread's lists to the depot. Chunks are kept
  * (listed globally) for reuse and never returned to malloc.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE             /* MADV_HUGEPAGE */
 #include "internal.h"
 
 #include <stdalign.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #define SMALL_MAX 1024u         /* classes in 16-byte steps up to here */
 #define NSMALL 64u
@@ -34,7 +35,7 @@
 #define NCLASS (NSMALL + NMED)
 #define MAX_SIZE 65536u
 #define MAX_ALIGN 64u
-#define CHUNK_SIZE ((size_t)1 << 20)
+#define CHUNK_SIZE ((size_t)2 << 20)   /* one transparent huge page */
 #define CHUNK_HDR 64u           /* a chunk's first bytes: the global chunk list */
 #define BATCH_BYTES (128u << 10)
 
@@ -55,6 +56,7 @@ typedef struct tcache {
     bin bins[NCLASS];
     char *cur, *end;            /* the chunk being carved */
     bool registered;
+    bool huge;                  /* carved a chunk already: ask for huge pages */
 } tcache;
 
 static _Thread_local tcache tc;
@@ -208,8 +210,15 @@ static void *carve(unsigned c) {
     uintptr_t p = ((uintptr_t)tc.cur + a - 1) & ~(uintptr_t)(a - 1);
     if (!tc.cur || p + cs > (uintptr_t)tc.end) {
         void *m = NULL;
-        if (posix_memalign(&m, MAX_ALIGN, CHUNK_SIZE) != 0)
+        if (posix_memalign(&m, CHUNK_SIZE, CHUNK_SIZE) != 0)
             return NULL;
+#ifdef MADV_HUGEPAGE
+        /* From a thread's second chunk on: one fault maps the chunk instead
+         * of 512. A thread that allocates little keeps small pages. */
+        if (tc.huge)
+            madvise(m, CHUNK_SIZE, MADV_HUGEPAGE);
+        tc.huge = true;
+#endif
         pthread_mutex_lock(&g_lock);
         *(void **)m = g_chunks;         /* kept reachable, reused forever */
         g_chunks = m;

@@ -140,7 +140,7 @@ void ait_alloc_stats_reset(void);
 /* Moves the blocks cached by this thread's free lists to the default
  * allocator's shared pool, where any thread reuses them (a thread's cache
  * also goes there when the thread exits). The default allocator carves
- * blocks from 1 MiB chunks and keeps them for reuse: memory is not
+ * blocks from 2 MiB chunks and keeps them for reuse: memory is not
  * returned to malloc. */
 void ait_alloc_trim(void);
 
