@@ -237,12 +237,17 @@ int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out) {
                 ait__reactor_wait(rt, 0);
             continue;
         }
+        /* Idle: release what finished tasks hold, if they are many. */
+        ait__tasks_maybe_sweep(rt, false);
         rc = park(rt);
         if (rc < 0)
             break;
     }
     /* Wakes of this runtime from here on go through the remote queue. */
     drain_remote(rt);
+    /* Finished tasks give their memory back now, unless most of the
+     * listed ones are still running. */
+    ait__tasks_maybe_sweep(rt, true);
     ait__tls_rt = prev;
     atomic_store(&rt->in_block_on, false);
     if (temp)

@@ -6,9 +6,9 @@
  *               ait_rt_free closes the runtime and drops it. Every task,
  *               every timer entry and every clone of the root waker holds
  *               one, so the struct (and its mutex) outlives them all.
- *   ait_task    refcounted (refs): its join handle, the runtime while the
- *               task is unfinished ("alive"), the run queue while it is
- *               queued, and each clone of its waker. The frame is dropped
+ *   ait_task    refcounted (refs): its join handle, the runtime's task
+ *               list until a sweep finds it finished, the run queue while
+ *               it is queued, and each clone of its waker. The frame is dropped
  *               once, when the task finishes or is cancelled; the block
  *               (header + frame + output) is freed when refs reaches 0.
  *   ait_timer   owned by the sleep frame that registered it; the heap only
@@ -66,7 +66,7 @@ void ait__timers_close(struct ait_rt *rt);
 /* A task's state word (t->state, atomic, 64 bits): flags in the low
  * AIT_TS_REF_SHIFT bits, the reference count above them, so that one
  * atomic operation can change both (complete: set COMPLETE and drop the
- * alive and queue references). The life of a poll:
+ * queue's reference). The life of a poll:
  *   idle --wake--> SCHEDULED (pushed on a queue, which holds a reference)
  *   SCHEDULED --popped--> RUNNING (SCHEDULED cleared), polled by one thread
  *   RUNNING --wake--> RUNNING|NOTIFIED (not queued: it runs now)
@@ -93,8 +93,6 @@ void ait__timers_close(struct ait_rt *rt);
 #define AIT_TS_REF_SHIFT 16
 #define AIT_TS_REF_ONE (1ull << AIT_TS_REF_SHIFT)
 
-#define AIT_OWNED_SHARDS 16u
-
 /* The layout of a task block and its frame's functions, shared by every
  * task of one (poll, drop, frame size, frame align, output size): interned
  * once (task.c), never freed. */
@@ -113,11 +111,11 @@ struct ait_task {
     struct ait_task *next;          /* link in a list queue (local, remote, injector) */
     const ait_task_vt *vt;
     struct ait_rt *rt;              /* holds a reference */
-    /* The list of unfinished tasks that ait_rt_free cancels: rt->local_all
-     * (LOCAL_LIST: touched by block_on's thread only, no lock) or
-     * rt->owned[shard] under its lock. all_prev == the task itself: not
-     * listed (any more). */
-    struct ait_task *all_prev, *all_next;
+    /* The link in its runtime's list of spawned tasks, which ait_rt_free
+     * cancels: rt->local_all (LOCAL_LIST: touched by block_on's thread
+     * only, no lock) or rt->owned under owned_lock. The list holds a
+     * reference; finished tasks are unlinked lazily, by a sweep (task.c). */
+    struct ait_task *all_next;
     ait_waker join_waker;           /* see AIT_TS_JOIN_WAKER */
 };
 
@@ -141,8 +139,12 @@ void ait__task_finish(ait_task *t, int err);
 bool ait__task_join_register(ait_task *t, ait_cx *cx);
 /* After COMPLETE: 0, or the task's negative errno. */
 int ait__task_error(ait_task *t);
-/* Takes t off its list of unfinished tasks if it is still there (ait_rt_free). */
-void ait__task_unlist(ait_task *t);
+/* Sweeps rt's task lists when at least half of the listed tasks finished
+ * (the local list only on block_on's thread); any: however short the
+ * list (else only lists of 64 tasks or more). */
+void ait__tasks_maybe_sweep(struct ait_rt *rt, bool any);
+/* At ait_rt_free: finishes (cancels) every listed task, empties the lists. */
+void ait__tasks_cancel_all(struct ait_rt *rt);
 extern const ait_waker_vtable ait__task_waker_vt;
 
 /* ---- the local run queue of a worker (deque.c) -------------------------- */
@@ -177,6 +179,7 @@ typedef struct ait_worker {
     bool started;
     uint32_t rng;                   /* victim choice */
     uint32_t tick;
+    atomic_size_t done;             /* send tasks finished here (only it writes) */
 } ait_worker;
 
 /* The worker running on this thread, or NULL. */
@@ -230,11 +233,6 @@ void ait__io_release(ait_io_wait *w);
 
 /* ---- the runtime (rt.c, exec.c) ----------------------------------------- */
 
-typedef struct ait_owned {
-    pthread_mutex_t lock;
-    ait_task *head;                 /* unfinished tasks of this shard */
-} ait_owned;
-
 struct ait_rt {
     atomic_uint refs;
     atomic_bool closed;
@@ -261,10 +259,18 @@ struct ait_rt {
     bool driver_notified;           /* under lock */
     uint64_t park_deadline;         /* under lock: when it wakes by itself (0: never) */
 
-    /* tasks not yet finished: local tasks spawned on block_on's thread
-     * (that thread only, no lock), the others sharded by task address */
+    /* Spawned tasks, each listed until a sweep finds it finished (task.c):
+     * local tasks spawned on block_on's thread (that thread only, no lock)
+     * and the others (under owned_lock). listed/swept count pushes and
+     * removals; done counts finishes (a plain counter for those on
+     * block_on's thread, per worker in ait_worker.done, atomic otherwise). */
     ait_task *local_all;
-    ait_owned owned[AIT_OWNED_SHARDS];
+    size_t local_listed, local_swept, local_done;
+    atomic_size_t local_done_x;
+    pthread_mutex_t owned_lock;
+    ait_task *owned;
+    size_t owned_listed, owned_swept;
+    atomic_size_t owned_done_x;
 
     /* the workers (worker.c) */
     ait_worker *workers;

@@ -55,6 +55,8 @@ ait_rt *ait_rt_new(const ait_rt_config *cfg) {
     atomic_init(&rt->searching, 0);
     atomic_init(&rt->epfd, -1);
     atomic_init(&rt->io_waiters, 0);
+    atomic_init(&rt->local_done_x, 0);
+    atomic_init(&rt->owned_done_x, 0);
     rt->evfd = -1;
     rt->nworkers = nworkers;
     /* The critical sections are a few instructions long: adaptive mutexes
@@ -68,8 +70,7 @@ ait_rt *ait_rt_new(const ait_rt_config *cfg) {
     pthread_mutex_init(&rt->inject_lock, &ma);
     pthread_mutex_init(&rt->idle_lock, &ma);
     pthread_mutex_init(&rt->io_lock, &ma);
-    for (unsigned i = 0; i < AIT_OWNED_SHARDS; i++)
-        pthread_mutex_init(&rt->owned[i].lock, &ma);
+    pthread_mutex_init(&rt->owned_lock, &ma);
     pthread_mutexattr_destroy(&ma);
     int rc = init_cond_monotonic(&rt->cond);
     if (rc == 0 && nworkers > 0) {
@@ -103,8 +104,7 @@ void ait__rt_unref(ait_rt *rt) {
     ait__reactor_destroy(rt);
     free(rt->timers.v);
     pthread_cond_destroy(&rt->cond);
-    for (unsigned i = 0; i < AIT_OWNED_SHARDS; i++)
-        pthread_mutex_destroy(&rt->owned[i].lock);
+    pthread_mutex_destroy(&rt->owned_lock);
     pthread_mutex_destroy(&rt->io_lock);
     pthread_mutex_destroy(&rt->idle_lock);
     pthread_mutex_destroy(&rt->inject_lock);
@@ -113,36 +113,6 @@ void ait__rt_unref(ait_rt *rt) {
 }
 
 /* ---- shutdown ------------------------------------------------------------ */
-
-/* Cancels every unfinished task: each frame is dropped once, on this
- * thread; join handles still held then report AIT_ECANCELED. */
-static void cancel_all(ait_rt *rt) {
-    /* Local tasks spawned on block_on's thread: this is that thread. */
-    ait_task *t;
-    while ((t = rt->local_all) != NULL) {
-        ait__task_ref(t);
-        ait__task_finish(t, AIT_ECANCELED);
-        ait__task_unlist(t);
-        ait__task_unref(t);
-    }
-    for (unsigned i = 0; i < AIT_OWNED_SHARDS; i++) {
-        ait_owned *o = &rt->owned[i];
-        for (;;) {
-            pthread_mutex_lock(&o->lock);
-            ait_task *t = o->head;
-            if (t)
-                ait__task_ref(t);
-            pthread_mutex_unlock(&o->lock);
-            if (!t)
-                break;
-            ait__task_finish(t, AIT_ECANCELED);
-            /* If another thread (an abort) is finishing it, it may still be
-             * listed: take it off so this loop ends. */
-            ait__task_unlist(t);
-            ait__task_unref(t);
-        }
-    }
-}
 
 void ait_rt_free(ait_rt *rt) {
     if (!rt)
@@ -158,7 +128,7 @@ void ait_rt_free(ait_rt *rt) {
         ait__workers_stop(rt);
         ait__driver_stop(rt);
     }
-    cancel_all(rt);
+    ait__tasks_cancel_all(rt);
     /* Release the run queues' references. */
     ait_task_queue q = rt->local;
     rt->local.head = rt->local.tail = NULL;

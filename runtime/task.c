@@ -19,12 +19,14 @@
  * again after the poll, so a task is never in two queues nor polled by
  * two threads at once. A poll that finishes the task drops the frame and
  * publishes COMPLETE with one compare-and-swap that also releases the
- * alive and queue references.
+ * queue's reference.
  *
- * Unfinished tasks are listed for ait_rt_free: local tasks spawned on
+ * Spawned tasks are listed for ait_rt_free: local tasks spawned on
  * block_on's thread on rt->local_all, which only that thread touches (no
- * lock); the others (send tasks, spawns from other threads) on one of
- * AIT_OWNED_SHARDS mutex-protected lists chosen by address.
+ * lock); the others (send tasks, spawns from other threads) on rt->owned,
+ * under owned_lock. The lists are singly linked and hold a reference;
+ * finishing takes no lock, and finished tasks are unlinked by a sweep
+ * (see "the lists of spawned tasks" below).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
@@ -172,41 +174,128 @@ const ait_waker_vtable ait__task_waker_vt = {
     task_wake, task_wake_by_ref, task_clone, task_drop
 };
 
-/* ---- the lists of unfinished tasks ----------------------------------------- */
+/* ---- the lists of spawned tasks -------------------------------------------- */
 
-static ait_owned *shard_of(ait_task *t) {
-    return &t->rt->owned[((uintptr_t)t >> 6) % AIT_OWNED_SHARDS];
-}
+/* Each spawned task is pushed on one list of its runtime, which holds a
+ * reference to it (spawn's "list" reference). Finishing a task does not
+ * touch the list: a sweep unlinks and releases the finished ones once at
+ * least half of the listed tasks are finished (counted by note_done), so
+ * the work is O(1) per task, amortized, and a finish takes no lock. The
+ * memory of a finished task is freed by its last reference: the sweep, or
+ * the handle or a waker if they outlive the sweep. */
 
-static void link_into(ait_task **head, ait_task *t) {
-    t->all_prev = NULL;
-    t->all_next = *head;
-    if (*head)
-        (*head)->all_prev = t;
-    *head = t;
-}
+#define SWEEP_MIN 64u           /* do not sweep shorter lists */
+#define SWEEP_CHECK 32u         /* look at the shared counters every so many spawns */
 
-static void unlink_from(ait_task **head, ait_task *t) {
-    if (t->all_prev == t)
-        return;                     /* not listed */
-    if (t->all_prev)
-        t->all_prev->all_next = t->all_next;
-    else
-        *head = t->all_next;
-    if (t->all_next)
-        t->all_next->all_prev = t->all_prev;
-    t->all_prev = t->all_next = t;
-}
-
-void ait__task_unlist(ait_task *t) {
-    if (atomic_load_explicit(&t->state, memory_order_relaxed) & AIT_TS_LOCAL_LIST) {
-        unlink_from(&t->rt->local_all, t);
+/* Counts a finish (before COMPLETE is published: rt is still referenced). */
+static void note_done(ait_task *t, uint64_t s) {
+    ait_rt *rt = t->rt;
+    if (s & AIT_TS_LOCAL_LIST) {
+        if (ait__tls_rt == rt)
+            rt->local_done++;
+        else
+            atomic_fetch_add_explicit(&rt->local_done_x, 1, memory_order_relaxed);
         return;
     }
-    ait_owned *o = shard_of(t);
-    pthread_mutex_lock(&o->lock);
-    unlink_from(&o->head, t);
-    pthread_mutex_unlock(&o->lock);
+    ait_worker *w = ait__tls_worker;
+    if (w && w->rt == rt)
+        atomic_store_explicit(&w->done,
+                              atomic_load_explicit(&w->done, memory_order_relaxed) + 1,
+                              memory_order_relaxed);
+    else
+        atomic_fetch_add_explicit(&rt->owned_done_x, 1, memory_order_relaxed);
+}
+
+/* Unlinks the finished tasks of *head onto *dead (linked by all_next);
+ * returns how many. */
+static size_t sweep(ait_task **head, ait_task **dead) {
+    size_t n = 0;
+    ait_task **pp = head, *t;
+    while ((t = *pp) != NULL) {
+        if (atomic_load_explicit(&t->state, memory_order_acquire) & AIT_TS_COMPLETE) {
+            *pp = t->all_next;
+            t->all_next = *dead;
+            *dead = t;
+            n++;
+        } else {
+            pp = &t->all_next;
+        }
+    }
+    return n;
+}
+
+static void release_dead(ait_task *t) {
+    while (t) {
+        ait_task *next = t->all_next;
+        /* The list's reference. The only one left: nobody else can take
+         * one, so no atomic step is needed. */
+        if (REFS(atomic_load_explicit(&t->state, memory_order_acquire)) == 1)
+            task_free(t);
+        else
+            ait__task_unref(t);
+        t = next;
+    }
+}
+
+static void sweep_local(ait_rt *rt, size_t min) {
+    size_t done = rt->local_done +
+                  atomic_load_explicit(&rt->local_done_x, memory_order_relaxed);
+    size_t listed = rt->local_listed - rt->local_swept;
+    if (listed < min || done < rt->local_swept || 2 * (done - rt->local_swept) < listed)
+        return;
+    ait_task *dead = NULL;
+    rt->local_swept += sweep(&rt->local_all, &dead);
+    release_dead(dead);
+}
+
+/* Under owned_lock; the released tasks go to *dead. */
+static void sweep_owned_locked(ait_rt *rt, size_t min, ait_task **dead) {
+    size_t listed = rt->owned_listed - rt->owned_swept;
+    if (listed < min || listed == 0)
+        return;
+    size_t done = atomic_load_explicit(&rt->owned_done_x, memory_order_relaxed);
+    for (int i = 0; i < rt->nworkers; i++)
+        done += atomic_load_explicit(&rt->workers[i].done, memory_order_relaxed);
+    if (done < rt->owned_swept || 2 * (done - rt->owned_swept) < listed)
+        return;
+    rt->owned_swept += sweep(&rt->owned, dead);
+}
+
+void ait__tasks_maybe_sweep(ait_rt *rt, bool any) {
+    size_t min = any ? 1 : SWEEP_MIN;
+    if (ait__tls_rt == rt)
+        sweep_local(rt, min);
+    ait_task *dead = NULL;
+    pthread_mutex_lock(&rt->owned_lock);
+    if (!atomic_load(&rt->closed))
+        sweep_owned_locked(rt, min, &dead);
+    pthread_mutex_unlock(&rt->owned_lock);
+    release_dead(dead);
+}
+
+static void cancel_list(ait_task *t) {
+    while (t) {
+        ait_task *next = t->all_next;
+        ait__task_finish(t, AIT_ECANCELED);     /* nothing if it finished */
+        ait__task_unref(t);                     /* the list's reference */
+        t = next;
+    }
+}
+
+void ait__tasks_cancel_all(ait_rt *rt) {
+    /* Local tasks spawned on block_on's thread: this is that thread. A
+     * frame's drop may not spawn here (rt is closed), so the lists only
+     * shrink. */
+    ait_task *t = rt->local_all;
+    rt->local_all = NULL;
+    rt->local_swept = rt->local_listed;
+    cancel_list(t);
+    pthread_mutex_lock(&rt->owned_lock);
+    t = rt->owned;
+    rt->owned = NULL;
+    rt->owned_swept = rt->owned_listed;
+    pthread_mutex_unlock(&rt->owned_lock);
+    cancel_list(t);
 }
 
 /* ---- spawn ------------------------------------------------------------------ */
@@ -236,7 +325,7 @@ static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
     bool local = !(flags & AIT_TS_SEND) && ait__tls_rt == rt;
     if (local)
         flags |= AIT_TS_LOCAL_LIST;
-    /* handle, alive, queue */
+    /* handle, list, queue */
     atomic_init(&t->state, AIT_TS_SCHEDULED | flags | 3 * REF_ONE);
     t->next = NULL;
     t->vt = vt;
@@ -247,12 +336,15 @@ static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
         init((char *)t + vt->frame_off, arg);
     ait__rt_ref(rt);
     if (local) {
-        link_into(&rt->local_all, t);
+        sweep_local(rt, SWEEP_MIN);
+        t->all_next = rt->local_all;
+        rt->local_all = t;
+        rt->local_listed++;
     } else {
-        ait_owned *o = shard_of(t);
-        pthread_mutex_lock(&o->lock);
+        ait_task *dead = NULL;
+        pthread_mutex_lock(&rt->owned_lock);
         if (atomic_load(&rt->closed)) {
-            pthread_mutex_unlock(&o->lock);
+            pthread_mutex_unlock(&rt->owned_lock);
             if (drop)
                 drop((char *)t + vt->frame_off);
             ait_frame_free(t, vt->alloc_size, vt->alloc_align);
@@ -260,8 +352,12 @@ static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
             errno = ECANCELED;
             return NULL;
         }
-        link_into(&o->head, t);
-        pthread_mutex_unlock(&o->lock);
+        if (++rt->owned_listed % SWEEP_CHECK == 0)
+            sweep_owned_locked(rt, SWEEP_MIN, &dead);
+        t->all_next = rt->owned;
+        rt->owned = t;
+        pthread_mutex_unlock(&rt->owned_lock);
+        release_dead(dead);
     }
     ait__rt_schedule(rt, t);
     return t;
@@ -283,30 +379,31 @@ ait_task *ait_spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
 /* ---- finishing ------------------------------------------------------------------ */
 
 /* The caller owns the right to finish t (it set CLOSING, or it is the
- * poller whose poll finished it: nobody else sets CLOSING meanwhile).
- * Drops the frame, unlists t, publishes COMPLETE (with err, if any) and
- * releases `refs` references (the alive one, and the queue's when the
- * poller finishes). */
+ * poller whose poll finished it: nobody else sets CLOSING meanwhile) and
+ * holds a reference meanwhile. Drops the frame, counts the finish for the
+ * sweeps, publishes COMPLETE (with err, if any) and releases `refs`
+ * references (1: the queue's, when the poller finishes; else 0). */
 static void complete(ait_task *t, int err, uint64_t refs) {
     const ait_task_vt *vt = t->vt;
     if (vt->drop)
         vt->drop((char *)t + vt->frame_off);
-    ait__task_unlist(t);
+    uint64_t s = atomic_load_explicit(&t->state, memory_order_relaxed), n;
+    note_done(t, s);
     uint64_t set = AIT_TS_CLOSING | AIT_TS_COMPLETE;
     if (err) {
         memcpy((char *)t + vt->out_off, &err, sizeof err);
         set |= AIT_TS_ERRORED;
     }
-    uint64_t s = atomic_load_explicit(&t->state, memory_order_relaxed), n;
     do {
-        /* With a join waker to wake, keep one reference until it is read. */
-        uint64_t drop_refs = (s & AIT_TS_JOIN_WAKER) ? refs - 1 : refs;
+        /* With a join waker to wake, keep the reference until it is read. */
+        uint64_t drop_refs = (s & AIT_TS_JOIN_WAKER) ? 0 : refs;
         n = (s | set) - drop_refs * REF_ONE;
     } while (!atomic_compare_exchange_weak_explicit(&t->state, &s, n, memory_order_acq_rel,
                                                     memory_order_relaxed));
     if (s & AIT_TS_JOIN_WAKER) {
         ait_waker_wake(t->join_waker);      /* the task owned it: consumed */
-        ait__task_unref(t);
+        if (refs)
+            ait__task_unref(t);
     } else if (REFS(n) == 0) {
         task_free(t);
     }
@@ -317,7 +414,7 @@ void ait__task_finish(ait_task *t, int err) {
     uint64_t s = atomic_fetch_or(&t->state, AIT_TS_CLOSING);
     if (s & (AIT_TS_CLOSING | AIT_TS_COMPLETE))
         return;
-    complete(t, err, 1);            /* the alive reference */
+    complete(t, err, 0);
 }
 
 void ait__task_run(ait_rt *rt, ait_task *t) {
@@ -345,7 +442,7 @@ void ait__task_run(ait_rt *rt, ait_task *t) {
      * task to us, and cannot turn a completion into a cancellation. */
     if (r != AIT_PENDING) {
         int err = r == AIT_READY ? 0 : cx.error < 0 ? cx.error : -EIO;
-        complete(t, err, 2);        /* alive + queue */
+        complete(t, err, 1);        /* the queue's */
         return;
     }
     s = atomic_load_explicit(&t->state, memory_order_acquire);
@@ -359,7 +456,7 @@ void ait__task_run(ait_rt *rt, ait_task *t) {
         if (s & AIT_TS_NOTIFIED)
             n |= AIT_TS_SCHEDULED;  /* woken during the poll: the ref goes on */
         else
-            n -= REF_ONE;           /* the queue's reference (alive remains) */
+            n -= REF_ONE;           /* the queue's reference (the list's remains) */
         if (atomic_compare_exchange_weak_explicit(&t->state, &s, n, memory_order_acq_rel,
                                                   memory_order_acquire))
             break;

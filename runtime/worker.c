@@ -299,6 +299,7 @@ int ait__workers_start(ait_rt *rt) {
         w->started = false;
         w->rng = 0x9e3779b9u * (uint32_t)(i + 1);
         w->tick = 0;
+        atomic_init(&w->done, 0);
         pthread_cond_init(&w->cond, NULL);
     }
     /* Workers block every signal: signals go to the program's threads. */
