@@ -5,7 +5,9 @@
  *   ait_rt      refcounted (refs). ait_rt_new gives the owner's reference,
  *               ait_rt_free closes the runtime and drops it. Every task,
  *               every timer entry and every clone of the root waker holds
- *               one, so the struct (and its mutex) outlives them all.
+ *               one, so the struct (and its mutex) outlives them all
+ *               (local spawns take theirs 256 at a time: local_ref_credit,
+ *               returned by ait_rt_free).
  *   ait_task    refcounted (refs): its join handle, the runtime's task
  *               list until a sweep finds it finished, the run queue while
  *               it is queued, and each clone of its waker. The frame is dropped
@@ -266,6 +268,7 @@ struct ait_rt {
      * block_on's thread, per worker in ait_worker.done, atomic otherwise). */
     ait_task *local_all;
     size_t local_listed, local_swept, local_done;
+    unsigned local_ref_credit;      /* references to rt taken ahead by local spawns */
     atomic_size_t local_done_x;
     pthread_mutex_t owned_lock;
     ait_task *owned;

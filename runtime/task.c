@@ -224,17 +224,25 @@ static size_t sweep(ait_task **head, ait_task **dead) {
     return n;
 }
 
-static void release_dead(ait_task *t) {
+/* rt: the runtime of every task on the list t, referenced by the caller. */
+static void release_dead(ait_rt *rt, ait_task *t) {
+    unsigned freed = 0;
     while (t) {
         ait_task *next = t->all_next;
         /* The list's reference. The only one left: nobody else can take
-         * one, so no atomic step is needed. */
-        if (REFS(atomic_load_explicit(&t->state, memory_order_acquire)) == 1)
-            task_free(t);
-        else
+         * one, so no atomic step is needed; the blocks' references to rt
+         * are released in one step below. */
+        if (REFS(atomic_load_explicit(&t->state, memory_order_acquire)) == 1) {
+            const ait_task_vt *vt = t->vt;
+            ait_frame_free(t, vt->alloc_size, vt->alloc_align);
+            freed++;
+        } else {
             ait__task_unref(t);
+        }
         t = next;
     }
+    if (freed)
+        atomic_fetch_sub_explicit(&rt->refs, freed, memory_order_acq_rel);
 }
 
 static void sweep_local(ait_rt *rt, size_t min) {
@@ -245,7 +253,7 @@ static void sweep_local(ait_rt *rt, size_t min) {
         return;
     ait_task *dead = NULL;
     rt->local_swept += sweep(&rt->local_all, &dead);
-    release_dead(dead);
+    release_dead(rt, dead);
 }
 
 /* Under owned_lock; the released tasks go to *dead. */
@@ -270,7 +278,7 @@ void ait__tasks_maybe_sweep(ait_rt *rt, bool any) {
     if (!atomic_load(&rt->closed))
         sweep_owned_locked(rt, min, &dead);
     pthread_mutex_unlock(&rt->owned_lock);
-    release_dead(dead);
+    release_dead(rt, dead);
 }
 
 static void cancel_list(ait_task *t) {
@@ -288,6 +296,10 @@ void ait__tasks_cancel_all(ait_rt *rt) {
      * shrink. */
     ait_task *t = rt->local_all;
     rt->local_all = NULL;
+    /* rt's references taken ahead for local spawns (the owner's keeps rt). */
+    if (rt->local_ref_credit)
+        atomic_fetch_sub_explicit(&rt->refs, rt->local_ref_credit, memory_order_relaxed);
+    rt->local_ref_credit = 0;
     rt->local_swept = rt->local_listed;
     cancel_list(t);
     pthread_mutex_lock(&rt->owned_lock);
@@ -334,13 +346,19 @@ static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
     t->join_waker.data = NULL;
     if (init)
         init((char *)t + vt->frame_off, arg);
-    ait__rt_ref(rt);
     if (local) {
+        /* References to rt taken 256 at a time on this thread. */
+        if (rt->local_ref_credit == 0) {
+            atomic_fetch_add_explicit(&rt->refs, 256, memory_order_relaxed);
+            rt->local_ref_credit = 256;
+        }
+        rt->local_ref_credit--;
         sweep_local(rt, SWEEP_MIN);
         t->all_next = rt->local_all;
         rt->local_all = t;
         rt->local_listed++;
     } else {
+        ait__rt_ref(rt);
         ait_task *dead = NULL;
         pthread_mutex_lock(&rt->owned_lock);
         if (atomic_load(&rt->closed)) {
@@ -357,7 +375,7 @@ static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
         t->all_next = rt->owned;
         rt->owned = t;
         pthread_mutex_unlock(&rt->owned_lock);
-        release_dead(dead);
+        release_dead(rt, dead);
     }
     ait__rt_schedule(rt, t);
     return t;
