@@ -201,6 +201,10 @@ int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out) {
         return -EBUSY;
     }
     ait_rt *prev = ait__tls_rt;
+    /* Nested in a poll of prev's: its batched send tasks must not wait
+     * for this block_on to return. */
+    if (prev && prev->nworkers > 0)
+        ait__workers_flush(prev);
     ait__tls_rt = rt;
     rt->root_woken_here = true;
     bool ct = rt->nworkers == 0;
@@ -218,6 +222,8 @@ int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out) {
                 rc = cx.error < 0 ? cx.error : -EIO;
                 break;
             }
+            if (!ct)
+                ait__workers_flush(rt);
         }
         /* The clock only when a timer is pending. */
         if (ct && atomic_load_explicit(&rt->timer_next, memory_order_relaxed) != UINT64_MAX)
@@ -231,6 +237,8 @@ int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out) {
                 break;
             ait__task_run(rt, t);
         }
+        if (!ct)
+            ait__workers_flush(rt);
         if (root_is_woken(rt) || rt->local.len) {
             /* Busy: still look at the fds now and then. */
             if (ct && ++rounds % IO_POLL_ROUNDS == 0 && atomic_load(&rt->io_waiters) > 0)
@@ -243,7 +251,10 @@ int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out) {
         if (rc < 0)
             break;
     }
-    /* Wakes of this runtime from here on go through the remote queue. */
+    /* Wakes of this runtime from here on go through the remote queue, send
+     * tasks straight to the injector. */
+    if (!ct)
+        ait__workers_flush(rt);
     drain_remote(rt);
     /* Finished tasks give their memory back now, unless most of the
      * listed ones are still running. */

@@ -192,6 +192,9 @@ void ait__workers_stop(struct ait_rt *rt);     /* sets shutdown, wakes, joins */
 /* Queues a send task on the workers: this worker's local queue when
  * called on one of rt's workers, else the injector. */
 void ait__workers_schedule(struct ait_rt *rt, ait_task *t);
+/* On block_on's thread: hands the send tasks it queued (batched in
+ * rt->inject_buf) to the injector. */
+void ait__workers_flush(struct ait_rt *rt);
 /* At ait_rt_free, after the workers stopped: releases queued tasks. */
 void ait__workers_drain(struct ait_rt *rt);
 void ait__workers_destroy(struct ait_rt *rt);
@@ -280,6 +283,7 @@ struct ait_rt {
     atomic_bool shutdown;
     pthread_mutex_t inject_lock;
     ait_task_queue inject;          /* under inject_lock: send tasks from other threads */
+    ait_task_queue inject_buf;      /* block_on's thread only: its send tasks, not yet injected */
     atomic_size_t inject_len;
     pthread_mutex_t idle_lock;
     int *idle;                      /* under idle_lock: a stack of parked worker ids */

@@ -346,19 +346,22 @@ static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
     t->join_waker.data = NULL;
     if (init)
         init((char *)t + vt->frame_off, arg);
-    if (local) {
-        /* References to rt taken 256 at a time on this thread. */
+    if (ait__tls_rt == rt) {
+        /* References to rt taken 256 at a time on block_on's thread. */
         if (rt->local_ref_credit == 0) {
             atomic_fetch_add_explicit(&rt->refs, 256, memory_order_relaxed);
             rt->local_ref_credit = 256;
         }
         rt->local_ref_credit--;
+    } else {
+        ait__rt_ref(rt);
+    }
+    if (local) {
         sweep_local(rt, SWEEP_MIN);
         t->all_next = rt->local_all;
         rt->local_all = t;
         rt->local_listed++;
     } else {
-        ait__rt_ref(rt);
         ait_task *dead = NULL;
         pthread_mutex_lock(&rt->owned_lock);
         if (atomic_load(&rt->closed)) {

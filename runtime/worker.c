@@ -39,6 +39,7 @@ _Thread_local ait_worker *ait__tls_worker;
 
 #define GLOBAL_INTERVAL 61u
 #define SEARCH_ROUNDS 16u       /* look again this many times before parking */
+#define INJECT_BATCH 32u        /* send tasks queued on block_on's thread per hand-over */
 
 static void notify_work(ait_rt *rt);
 
@@ -253,12 +254,30 @@ void ait__workers_schedule(ait_rt *rt, ait_task *t) {
     if (w && w->rt == rt) {
         if (!ait__lq_push(&w->q, t, &q))
             inject(rt, &q);         /* the ring was full: half of it */
+    } else if (ait__tls_rt == rt) {
+        /* On block_on's thread: batched, handed over by ait__workers_flush
+         * (block_on calls it after each poll of the root and each round of
+         * local tasks, before it parks and when it returns). */
+        ait__queue_push(&rt->inject_buf, t);
+        if (rt->inject_buf.len >= INJECT_BATCH)
+            ait__workers_flush(rt);
+        return;
     } else {
         ait__queue_push(&q, t);
         if (!inject(rt, &q))
             return;                 /* closed: no worker to wake */
     }
     notify_work(rt);
+}
+
+void ait__workers_flush(ait_rt *rt) {
+    if (rt->inject_buf.len == 0)
+        return;
+    ait_task_queue q = rt->inject_buf;
+    rt->inject_buf.head = rt->inject_buf.tail = NULL;
+    rt->inject_buf.len = 0;
+    if (inject(rt, &q))
+        notify_work(rt);
 }
 
 /* ---- start and stop --------------------------------------------------------------- */
@@ -328,6 +347,7 @@ int ait__workers_start(ait_rt *rt) {
 void ait__workers_stop(ait_rt *rt) { stop_started(rt); }
 
 void ait__workers_drain(ait_rt *rt) {
+    release_all(&rt->inject_buf);   /* empty: block_on flushes it when it returns */
     for (int i = 0; i < rt->nworkers; i++) {
         ait_task *t;
         while ((t = ait__lq_pop(&rt->workers[i].q)) != NULL)
