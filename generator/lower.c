@@ -527,6 +527,7 @@ static void lower_into(L *l, Stmt *s, Vec *out) {
 
 typedef struct Block {
     struct Block *up;
+    Stmt *stmt;              /* the S_COMPOUND or S_FOR that opens it */
     Vec defers;              /* Stmt* (S_DEFER), in order */
     Layout *layout;
     int start;
@@ -543,6 +544,7 @@ typedef struct A {
     Vec loop_blocks;         /* Block* of each enclosing loop: continue target */
     Vec loops;               /* Span* of every loop */
     Vec await_pos;           /* int positions of the await points */
+    Map labels;              /* label -> Vec* of the blocks (Stmt*) around it */
     int pos;
 } A;
 
@@ -594,6 +596,38 @@ static Layout *new_layout(A *a) {
 
 static void annotate(A *a, Stmt *s);
 
+/* Records, for each label, the blocks around it (outermost first). */
+static void collect_labels(Map *labels, Stmt *s, Vec *around) {
+    if (!s)
+        return;
+    bool opens = s->kind == S_COMPOUND || s->kind == S_FOR;
+    if (opens)
+        vec_push(around, s);
+    if (s->kind == S_LABEL) {
+        Vec *copy = xalloc(sizeof *copy);
+        for (int i = 0; i < around->len; i++)
+            vec_push(copy, around->data[i]);
+        map_put(labels, s->name, copy);
+    }
+    for (int i = 0; i < s->items.len; i++)
+        collect_labels(labels, s->items.data[i], around);
+    collect_labels(labels, s->body, around);
+    collect_labels(labels, s->els, around);
+    if (opens)
+        around->len--;
+}
+
+/* The innermost open block that also encloses the label: a goto runs the
+ * defers of the blocks it leaves, those below that one. */
+static Block *goto_target_block(A *a, const char *label) {
+    Vec *around = map_get(&a->labels, label);
+    for (Block *b = a->block; b && around; b = b->up)
+        for (int i = 0; i < around->len; i++)
+            if (around->data[i] == b->stmt)
+                return b;
+    return NULL;
+}
+
 static void declare_var(A *a, Var *v) {
     v->pos_decl = a->pos;
     v->scope = a->block->start;
@@ -609,7 +643,8 @@ static void annotate_decl(A *a, Decl *d) {
     }
 }
 
-static void open_block(A *a, Block *b) {
+static void open_block(A *a, Block *b, Stmt *s) {
+    b->stmt = s;
     b->up = a->block;
     b->layout = new_layout(a);
     b->start = a->pos;
@@ -684,7 +719,7 @@ static void annotate(A *a, Stmt *s) {
     switch (s->kind) {
     case S_COMPOUND: {
         Block *b = xalloc(sizeof *b);
-        open_block(a, b);
+        open_block(a, b, s);
         for (int i = 0; i < s->items.len; i++)
             annotate(a, s->items.data[i]);
         s->sema = &b->defers;
@@ -720,8 +755,8 @@ static void annotate(A *a, Stmt *s) {
     case S_GOTO:
         if (!strncmp(s->name, "ait_continue", 12))
             s->sema = defers_until(a, vec_last(&a->loop_blocks));
-        else if (defers_until(a, NULL)->len)
-            error_at(s->loc, "'goto' cannot leave a block with pending defers");
+        else
+            s->sema = defers_until(a, goto_target_block(a, s->name));
         return;
     case S_WHILE:
     case S_DO:
@@ -729,7 +764,7 @@ static void annotate(A *a, Stmt *s) {
         return;
     case S_FOR: {
         Block *b = xalloc(sizeof *b);
-        open_block(a, b);
+        open_block(a, b, s);
         if (s->decl)
             annotate_decl(a, s->decl);
         refs_in(a, s->expr);
@@ -873,6 +908,8 @@ void lower_fut(Sema *s, Fut *f) {
     Layout *root = xalloc(sizeof *root);
     Block top = {.layout = root};
     a.block = &top;
+    Vec around = {0};
+    collect_labels(&a.labels, l.low->body, &around);
     annotate(&a, l.low->body);
     place(&a);
     prune(root);
