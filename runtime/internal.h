@@ -182,6 +182,7 @@ typedef struct ait_worker {
     uint32_t rng;                   /* victim choice */
     uint32_t tick;
     atomic_size_t done;             /* send tasks finished here (only it writes) */
+    long ran;                       /* tasks run, not yet subtracted from rt->active */
 } ait_worker;
 
 /* The worker running on this thread, or NULL. */
@@ -315,7 +316,7 @@ void ait__rt_unpark_main_locked(struct ait_rt *rt);
 /* Under lock, by timer registration: a new earliest deadline. */
 void ait__rt_timer_added_locked(struct ait_rt *rt, uint64_t deadline);
 /* active: a send task was queued / a worker is done with one. */
-void ait__rt_active_dec(struct ait_rt *rt);
+void ait__rt_active_sub(struct ait_rt *rt, long n);
 void ait__queue_push(ait_task_queue *q, ait_task *t);
 ait_task *ait__queue_pop(ait_task_queue *q);
 void ait__queue_append(ait_task_queue *dst, ait_task_queue *src);

@@ -170,8 +170,8 @@ void ait_rt_unhold(ait_rt *rt) {
     ait__rt_unref(rt);
 }
 
-void ait__rt_active_dec(ait_rt *rt) {
-    if (atomic_fetch_sub(&rt->active, 1) == 1)
+void ait__rt_active_sub(ait_rt *rt, long n) {
+    if (atomic_fetch_sub(&rt->active, n) == n)
         ait__rt_unpark_main(rt);
 }
 

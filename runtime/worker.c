@@ -23,8 +23,10 @@
  * when work is left over, so parked workers join in one after another.
  *
  * `active` counts send tasks queued or running on the workers (incremented
- * on queueing, decremented after the poll), so block_on can tell "a send
- * task may still wake me" from a deadlock.
+ * on queueing -- for block_on's batches, at the hand-over -- and
+ * decremented after the poll, by each worker ACTIVE_BATCH tasks at a time
+ * and whenever it finds no task), so block_on can tell "a send task may
+ * still wake me" from a deadlock.
  */
 #define _GNU_SOURCE             /* pthread_setname_np */
 #include "internal.h"
@@ -39,7 +41,8 @@ _Thread_local ait_worker *ait__tls_worker;
 
 #define GLOBAL_INTERVAL 61u
 #define SEARCH_ROUNDS 16u       /* look again this many times before parking */
-#define INJECT_BATCH 32u        /* send tasks queued on block_on's thread per hand-over */
+#define INJECT_BATCH 32u
+#define ACTIVE_BATCH 32             /* tasks run per update of rt->active */        /* send tasks queued on block_on's thread per hand-over */
 
 static void notify_work(ait_rt *rt);
 
@@ -224,7 +227,15 @@ static void *worker_main(void *arg) {
                     notify_work(rt);
             }
             ait__task_run(rt, t);
-            ait__rt_active_dec(rt);
+            /* Out of rt->active in batches: late only while this worker
+             * still finds work, so a deadlock is still seen. */
+            if (++w->ran >= ACTIVE_BATCH) {
+                ait__rt_active_sub(rt, w->ran);
+                w->ran = 0;
+            }
+        } else if (w->ran > 0) {
+            ait__rt_active_sub(rt, w->ran);
+            w->ran = 0;
         } else if (++idle_rounds < SEARCH_ROUNDS) {
             if (idle_rounds == 1)
                 atomic_fetch_add(&rt->searching, 1);
@@ -241,6 +252,9 @@ static void *worker_main(void *arg) {
             park(w);
         }
     }
+    if (w->ran > 0)
+        ait__rt_active_sub(rt, w->ran);
+    w->ran = 0;
     ait__tls_worker = NULL;
     return NULL;
 }
@@ -248,9 +262,10 @@ static void *worker_main(void *arg) {
 /* ---- scheduling ------------------------------------------------------------------ */
 
 void ait__workers_schedule(ait_rt *rt, ait_task *t) {
-    atomic_fetch_add(&rt->active, 1);
     ait_worker *w = ait__tls_worker;
     ait_task_queue q = { NULL, NULL, 0 };
+    if (!(ait__tls_rt == rt && !(w && w->rt == rt)))
+        atomic_fetch_add(&rt->active, 1);   /* batched ones: at the flush */
     if (w && w->rt == rt) {
         if (!ait__lq_push(&w->q, t, &q))
             inject(rt, &q);         /* the ring was full: half of it */
@@ -276,6 +291,7 @@ void ait__workers_flush(ait_rt *rt) {
     ait_task_queue q = rt->inject_buf;
     rt->inject_buf.head = rt->inject_buf.tail = NULL;
     rt->inject_buf.len = 0;
+    atomic_fetch_add(&rt->active, (long)q.len);
     if (inject(rt, &q))
         notify_work(rt);
 }
@@ -318,6 +334,7 @@ int ait__workers_start(ait_rt *rt) {
         w->started = false;
         w->rng = 0x9e3779b9u * (uint32_t)(i + 1);
         w->tick = 0;
+        w->ran = 0;
         atomic_init(&w->done, 0);
         pthread_cond_init(&w->cond, NULL);
     }
