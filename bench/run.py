@@ -516,33 +516,32 @@ def paragraphs(missed, res, ir):
                 txt += ("The multi-threaded executor started no worker thread in this run "
                         "(measured as is). ")
             if w == "W6":
-                txt += ("A task is one 96-byte block (64-byte header, frame, output) cut from "
-                        "1 MiB chunks, spawned without a lock on the executor's thread and "
-                        "finished with one compare-and-swap. About a third of the time is page "
-                        "faults: 1M live tasks touch ~100 MB of fresh memory (~25k faults); "
-                        "the rest is two atomic updates of the runtime's reference count per "
-                        "task and the three calls of the join path. Fixes: transparent huge "
-                        "pages for the chunks, a per-task (not per-runtime) reference for the "
-                        "runtime, a join fast path for a task found complete.")
+                txt += ("A trivial task is one 80-byte block (a 56-byte header, frame and "
+                        "output) carved from huge-page 2 MiB chunks, spawned without a lock on "
+                        "the executor's thread, finished with one compare-and-swap and freed by "
+                        "a later sweep. What remains per task is the spawn path (~110 "
+                        "instructions), carving fresh blocks in the allocator's slow path, and "
+                        "the sweep that reads 1M finished tasks from cold memory when block_on "
+                        "returns; figures are close to the target and noisy on this machine.")
             else:
                 txt += ("The machine has 2 CPUs for 3 busy threads (the spawning block_on "
-                        "thread and 2 workers). Each send task takes the shared queue's lock on "
-                        "spawn and a shard lock of the cancellation list on spawn and finish, "
-                        "and updates the runtime's active-task counter from both threads, so "
-                        "those cache lines bounce; figures are noisy here (see min-max). Fixes: "
-                        "batch spawns into the shared queue, per-worker cancellation lists and "
-                        "counters, fewer `sched_yield` calls while searching for work.")
+                        "thread and 2 workers). Spawns are handed to the shared queue in "
+                        "batches of 32 and the active-task count is updated in batches, but "
+                        "each join still registers a waker across threads and the root is "
+                        "woken from a worker; timings swing widely here (see min-max). Next: "
+                        "spawn straight into a worker's queue, fewer `sched_yield` calls while "
+                        "searching for work.")
             out.append(txt)
         elif key == "w6-rss":
             out.append(f"**W6, peak memory ({fmt(d['c'])} vs {fmt(d['r'])} MiB, "
                        f"{fmt(d['cb'], 0)} vs {fmt(d['rb'], 0)} B per task).** A trivial task is "
-                       "a 64-byte header (state and reference count in one word, the type "
+                       "a 56-byte header (state and reference count in one word, the type "
                        "record shared per future type, the run-queue link, the runtime, the "
-                       "cancellation-list links, the join waker) + frame + output, 96 B, plus "
-                       "the 8-byte handle. Meeting half of tokio (72 B of overhead at most) "
-                       "needs a ~40-byte header: the runtime pointer moved into the type "
-                       "record and the cancellation list replaced by per-runtime chunks that "
-                       "`ait_rt_free` walks.")
+                       "task-list link, the join waker) + frame + output in an 80-byte block, "
+                       "plus the 8-byte handle. Half of tokio (72 B of overhead at most) needs "
+                       "a 40-byte header, so that the task fits a 64-byte block: the runtime "
+                       "pointer folded into a per-runtime type record or the state word, and an "
+                       "8-byte join waker (a tagged pointer).")
         elif key == "w8":
             l = d["lps"]
             parts = ", ".join(f"{k // 1000}k: {fmt(v, 3)} M lines/s" for k, v in sorted(l.items()))
