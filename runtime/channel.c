@@ -395,18 +395,25 @@ ait_poll ait_chan_send_poll(ait_chan_send_frame *f, ait_cx *cx, ait_chan_send_ou
     return chan_done(&f->chan, &f->done, rc, out);
 }
 
-void ait_chan_send_drop(ait_chan_send_frame *f) {
-    ait_chan *c = f->chan;
+/* The drop of a send or recv: leaves its wait list (a reservation it
+ * held passes to the next waiter) and releases the channel. */
+static void leave_chan(ait_chan **chanp, ait_chan_waiter *w, bool sender) {
+    ait_chan *c = *chanp;
     if (!c)
         return;
     wake stale = { { NULL, NULL }, NULL };
     pthread_mutex_lock(&c->lock);
-    settle_waiter(&f->w, &c->senders, &c->sres, &stale);
-    settle_unlock(c);               /* passes a reservation on */
+    if (sender)
+        settle_waiter(w, &c->senders, &c->sres, &stale);
+    else
+        settle_waiter(w, &c->receivers, &c->rres, &stale);
+    settle_unlock(c);
     release(&stale);
     ait_chan_unref(c);
-    f->chan = NULL;
+    *chanp = NULL;
 }
+
+void ait_chan_send_drop(ait_chan_send_frame *f) { leave_chan(&f->chan, &f->w, true); }
 
 void ait_chan_recv_init(ait_chan_recv_frame *f, ait_chan *c, void *elem) {
     f->chan = ait_chan_ref(c);
@@ -459,18 +466,7 @@ ait_poll ait_chan_recv_poll(ait_chan_recv_frame *f, ait_cx *cx, ait_chan_recv_ou
     return chan_done(&f->chan, &f->done, rc, out);
 }
 
-void ait_chan_recv_drop(ait_chan_recv_frame *f) {
-    ait_chan *c = f->chan;
-    if (!c)
-        return;
-    wake stale = { { NULL, NULL }, NULL };
-    pthread_mutex_lock(&c->lock);
-    settle_waiter(&f->w, &c->receivers, &c->rres, &stale);
-    settle_unlock(c);
-    release(&stale);
-    ait_chan_unref(c);
-    f->chan = NULL;
-}
+void ait_chan_recv_drop(ait_chan_recv_frame *f) { leave_chan(&f->chan, &f->w, false); }
 
 AIT__DEFINE_BLOCK_ON(ait_chan_send, AIT__PARAMS_AFTER(ait_chan *c, const void *elem),
                      AIT__PARAMS_AFTER(c, elem))
