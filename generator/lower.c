@@ -1,6 +1,6 @@
 /* lower.c: an async body becomes a state machine.
  *
- * Pass 1 (hoist) moves every await and try out of expressions into a
+ * Pass 1 (hoist.c) moves every await and try out of expressions into a
  * statement of its own, keeping C's sequencing where C defines one
  * (&&, ||, ?:, the comma operator, loop conditions and steps).
  * Pass 2 (annotate) numbers the await points, records which defers each
@@ -11,517 +11,6 @@
 #include <stdint.h>
 #include <string.h>
 #include "lower.h"
-
-typedef struct L {
-    Sema *s;
-    Fut *f;
-    Lowered *low;
-    int ntemps, nlabels;
-} L;
-
-/* ---- building nodes ------------------------------------------------- */
-
-static Stmt *new_stmt(StmtKind kind, Loc loc) {
-    Stmt *s = xalloc(sizeof *s);
-    s->kind = kind;
-    s->loc = loc;
-    s->end = loc;
-    return s;
-}
-
-static Expr *new_expr(ExprKind kind, Loc loc) {
-    Expr *e = xalloc(sizeof *e);
-    e->kind = kind;
-    e->loc = loc;
-    return e;
-}
-
-static Expr *var_ref(Var *v, Loc loc) {
-    Expr *e = new_expr(E_IDENT, loc);
-    e->name = v->name;
-    e->sema = v;
-    return e;
-}
-
-static Expr *binary(const char *op, Expr *a, Expr *b, ExprKind kind) {
-    Expr *e = new_expr(kind, a->loc);
-    e->op = op;
-    e->lhs = a;
-    e->rhs = b;
-    return e;
-}
-
-static Expr *int_lit(const char *text, Loc loc) {
-    Expr *e = new_expr(E_INT, loc);
-    e->text = text;
-    return e;
-}
-
-static Stmt *expr_stmt(Expr *e) {
-    Stmt *s = new_stmt(S_EXPR, e->loc);
-    s->expr = e;
-    return s;
-}
-
-static Stmt *block_of(Vec *items, Loc loc) {
-    if (items->len == 1)
-        return items->data[0];
-    Stmt *b = new_stmt(S_COMPOUND, loc);
-    b->items = *items;
-    return b;
-}
-
-static Var *new_temp(L *l, const char *type_text, const char *prefix) {
-    Var *v = xalloc(sizeof *v);
-    v->name = xprintf("ait_%s%d", prefix, ++l->ntemps);
-    v->cname = v->name;
-    v->type_text = type_text;
-    v->is_temp = true;
-    vec_push(&l->f->vars, v);
-    return v;
-}
-
-/* "int NAME = init;" for a temporary the lowering needs. */
-static Stmt *temp_decl(Var *v, Expr *init, Loc loc) {
-    DeclSpec *spec = xalloc(sizeof *spec);
-    spec->kind = BT_WORDS;
-    spec->words = v->type_text;
-    Declarator *d = xalloc(sizeof *d);
-    d->kind = D_IDENT;
-    d->name = v->name;
-    InitDecl *id = xalloc(sizeof *id);
-    id->decl = d;
-    id->sema = v;
-    if (init) {
-        id->init = xalloc(sizeof *id->init);
-        id->init->expr = init;
-    }
-    v->spec = spec;
-    v->decl = d;
-    Decl *decl = xalloc(sizeof *decl);
-    decl->spec = spec;
-    vec_push(&decl->decls, id);
-    Stmt *s = new_stmt(S_DECL, loc);
-    s->decl = decl;
-    return s;
-}
-
-/* ---- pass 1: hoisting ----------------------------------------------- */
-
-static bool has_special(Expr *e);
-
-static bool init_special(Init *in) {
-    if (!in)
-        return false;
-    if (!in->is_list)
-        return has_special(in->expr);
-    for (int i = 0; i < in->items.len; i++)
-        if (init_special(((InitItem *)in->items.data[i])->init))
-            return true;
-    return false;
-}
-
-/* Does e contain an await or a try? */
-static bool has_special(Expr *e) {
-    if (!e)
-        return false;
-    if (e->kind == E_AWAIT || e->kind == E_TRY || e->kind == E_SPAWN)
-        return true;
-    if (has_special(e->lhs) || has_special(e->rhs) || has_special(e->cond))
-        return true;
-    for (int i = 0; i < e->args.len; i++)
-        if (has_special(e->args.data[i]))
-            return true;
-    for (int i = 0; i < e->assocs.len; i++)
-        if (has_special(((GenericAssoc *)e->assocs.data[i])->expr))
-            return true;
-    return init_special(e->init);
-}
-
-static Expr *hoist(L *l, Expr *e, Vec *pre);
-static void lower_into(L *l, Stmt *s, Vec *out);
-
-static const char *output_type(Fut *g) { return xprintf("%s_output", g->cname); }
-
-/* The receiver and arguments of a call, evaluated before it starts. */
-static void hoist_call(L *l, Expr *call, Vec *pre) {
-    Target *t = call->sema;
-    if (t->recv)
-        t->recv = hoist(l, t->recv, pre);
-    for (int i = 0; i < call->args.len; i++)
-        call->args.data[i] = hoist(l, call->args.data[i], pre);
-}
-
-static Expr *hoist_await(L *l, Expr *e, Vec *pre) {
-    AwaitPoint *ap = xalloc(sizeof *ap);
-    ap->await = e;
-    if (e->sema) {                      /* join / select */
-        ap->comb = e->sema;
-        for (int i = 0; i < ap->comb->calls.len; i++) {
-            hoist_call(l, ap->comb->calls.data[i], pre);
-            Expr *lhs = ap->comb->lhs.data[i];
-            if (lhs && has_special(lhs))
-                error_at(lhs->loc, "the target of a join/select output cannot await");
-        }
-        ap->temp = new_temp(l, "int", "r");
-    } else {
-        Target *t = e->lhs->sema;
-        hoist_call(l, e->lhs, pre);
-        ap->temp = new_temp(l, output_type(t->fut), "r");
-    }
-    Stmt *s = new_stmt(S_AWAIT, e->loc);
-    s->expr = e;
-    s->sema = ap;
-    vec_push(pre, s);
-    return var_ref(ap->temp, e->loc);
-}
-
-static Expr *hoist_spawn(L *l, Expr *e, Vec *pre) {
-    hoist_call(l, e->lhs, pre);
-    SpawnPoint *sp = xalloc(sizeof *sp);
-    sp->spawn = e;
-    sp->temp = new_temp(l, "ait_task *", "task");
-    Stmt *s = new_stmt(S_SPAWN, e->loc);
-    s->expr = e;
-    s->sema = sp;
-    vec_push(pre, s);
-    return var_ref(sp->temp, e->loc);
-}
-
-/* try X: the value of X, returned at once when negative. */
-static Expr *hoist_try(L *l, Expr *e, Vec *pre) {
-    Expr *inner = e->lhs;
-    while (inner->kind == E_PAREN)
-        inner = inner->lhs;
-    Expr *v = hoist(l, inner, pre);
-    Var *t;
-    if (v->kind == E_IDENT && v->sema && ((Var *)v->sema)->is_temp) {
-        t = v->sema;
-    } else {
-        t = new_temp(l, "long long", "t");
-        vec_push(pre, temp_decl(t, v, e->loc));
-    }
-    Stmt *ret = new_stmt(S_RETURN, e->loc);
-    ret->expr = var_ref(t, e->loc);
-    Stmt *iff = new_stmt(S_IF, e->loc);
-    iff->cond = binary("<", var_ref(t, e->loc), int_lit("0", e->loc), E_BINARY);
-    iff->body = ret;
-    vec_push(pre, iff);
-    return var_ref(t, e->loc);
-}
-
-/* a && b, a || b with an await in b: b runs only when C would run it. */
-static Expr *hoist_logic(L *l, Expr *e, Vec *pre) {
-    bool and = !strcmp(e->op, "&&");
-    Expr *a = hoist(l, e->lhs, pre);
-    Var *t = new_temp(l, "int", "t");
-    vec_push(pre, temp_decl(t, int_lit(and ? "0" : "1", e->loc), e->loc));
-    Vec then = {0};
-    Expr *b = hoist(l, e->rhs, &then);
-    Expr *paren = new_expr(E_PAREN, b->loc);
-    paren->lhs = b;
-    Expr *ne = binary("!=", paren, int_lit("0", e->loc), E_BINARY);
-    vec_push(&then, expr_stmt(binary("=", var_ref(t, e->loc), ne, E_ASSIGN)));
-    Stmt *iff = new_stmt(S_IF, e->loc);
-    if (and) {
-        iff->cond = a;
-    } else {
-        Expr *not = new_expr(E_UNARY, a->loc);
-        not->op = "!";
-        not->lhs = a;
-        iff->cond = not;
-    }
-    Stmt *blk = new_stmt(S_COMPOUND, e->loc);
-    blk->items = then;
-    iff->body = blk;
-    vec_push(pre, iff);
-    return var_ref(t, e->loc);
-}
-
-static Expr *strip_parens(Expr *e) {
-    while (e->kind == E_PAREN)
-        e = e->lhs;
-    return e;
-}
-
-/* c ? a : b with an await in a branch: the result takes the type of an
- * awaited branch (a limitation, documented: a branch must be the await). */
-static Expr *hoist_cond(L *l, Expr *e, Vec *pre) {
-    Expr *c = hoist(l, e->cond, pre);
-    Expr *typed = strip_parens(e->lhs)->kind == E_AWAIT ? strip_parens(e->lhs)
-                : strip_parens(e->rhs)->kind == E_AWAIT ? strip_parens(e->rhs) : NULL;
-    if (!typed) {
-        Expr *at = has_special(e->lhs) ? e->lhs : e->rhs;
-        while (at->kind != E_AWAIT && at->kind != E_TRY)
-            at = has_special(at->lhs) ? at->lhs : has_special(at->rhs) ? at->rhs
-               : has_special(at->cond) ? at->cond : at->args.data[0];
-        error_at(at->loc, "an 'await' inside '?:' must be a whole branch, or move it to a "
-                 "statement of its own");
-        return e;
-    }
-    const char *type = typed->sema ? "int" : output_type(((Target *)typed->lhs->sema)->fut);
-    Var *t = new_temp(l, type, "t");
-    vec_push(pre, temp_decl(t, NULL, e->loc));
-    Stmt *iff = new_stmt(S_IF, e->loc);
-    iff->cond = c;
-    Expr *branch[2] = {e->lhs, e->rhs};
-    Stmt *arms[2];
-    for (int i = 0; i < 2; i++) {
-        Vec items = {0};
-        Expr *v = hoist(l, branch[i], &items);
-        vec_push(&items, expr_stmt(binary("=", var_ref(t, e->loc), v, E_ASSIGN)));
-        arms[i] = new_stmt(S_COMPOUND, e->loc);
-        arms[i]->items = items;
-    }
-    iff->body = arms[0];
-    iff->els = arms[1];
-    vec_push(pre, iff);
-    return var_ref(t, e->loc);
-}
-
-static void hoist_init(L *l, Init *in, Vec *pre) {
-    if (!in)
-        return;
-    if (!in->is_list) {
-        in->expr = hoist(l, in->expr, pre);
-        return;
-    }
-    for (int i = 0; i < in->items.len; i++)
-        hoist_init(l, ((InitItem *)in->items.data[i])->init, pre);
-}
-
-static Expr *hoist(L *l, Expr *e, Vec *pre) {
-    if (!has_special(e))
-        return e;
-    switch (e->kind) {
-    case E_AWAIT:
-        return hoist_await(l, e, pre);
-    case E_SPAWN:
-        return hoist_spawn(l, e, pre);
-    case E_TRY:
-        return hoist_try(l, e, pre);
-    case E_BINARY:
-        if ((!strcmp(e->op, "&&") || !strcmp(e->op, "||")) && has_special(e->rhs))
-            return hoist_logic(l, e, pre);
-        break;
-    case E_COND:
-        if (has_special(e->lhs) || has_special(e->rhs))
-            return hoist_cond(l, e, pre);
-        break;
-    case E_COMMA:
-        vec_push(pre, expr_stmt(hoist(l, e->lhs, pre)));
-        return hoist(l, e->rhs, pre);
-    case E_SIZEOF_EXPR:
-    case E_GENERIC:
-        error_at(e->loc, "'await' and 'try' cannot appear in an unevaluated operand");
-        return e;
-    default:
-        break;
-    }
-    e->cond = hoist(l, e->cond, pre);
-    e->lhs = hoist(l, e->lhs, pre);
-    e->rhs = hoist(l, e->rhs, pre);
-    for (int i = 0; i < e->args.len; i++)
-        e->args.data[i] = hoist(l, e->args.data[i], pre);
-    hoist_init(l, e->init, pre);
-    return e;
-}
-
-/* An expression statement whose value is a hoisted temporary says nothing. */
-static void push_expr_stmt(Vec *out, Expr *e, Loc loc) {
-    if (e->kind == E_IDENT && e->sema && ((Var *)e->sema)->is_temp)
-        return;
-    Stmt *s = expr_stmt(e);
-    s->loc = loc;
-    vec_push(out, s);
-}
-
-static Stmt *lower_sub(L *l, Stmt *s) {
-    if (!s)
-        return NULL;
-    Vec out = {0};
-    lower_into(l, s, &out);
-    if (out.len == 0)
-        return new_stmt(S_NULL, s->loc);
-    return block_of(&out, s->loc);
-}
-
-/* "continue" of this loop (not of nested ones) becomes "goto label". */
-static int retarget_continue(Stmt *s, const char *label) {
-    if (!s)
-        return 0;
-    switch (s->kind) {
-    case S_CONTINUE:
-        s->kind = S_GOTO;
-        s->name = label;
-        return 1;
-    case S_WHILE: case S_DO: case S_FOR:
-        return 0;
-    default:
-        break;
-    }
-    int n = 0;
-    for (int i = 0; i < s->items.len; i++)
-        n += retarget_continue(s->items.data[i], label);
-    return n + retarget_continue(s->body, label) + retarget_continue(s->els, label);
-}
-
-/* if (!(cond)) break; with cond's awaits hoisted before it. */
-static void push_exit_test(L *l, Expr *cond, Vec *out) {
-    if (!cond)
-        return;
-    Expr *c = hoist(l, cond, out);
-    Expr *paren = new_expr(E_PAREN, c->loc);
-    paren->lhs = c;
-    Expr *not = new_expr(E_UNARY, c->loc);
-    not->op = "!";
-    not->lhs = paren;
-    Stmt *iff = new_stmt(S_IF, c->loc);
-    iff->cond = not;
-    iff->body = new_stmt(S_BREAK, c->loc);
-    vec_push(out, iff);
-}
-
-/* A loop whose condition or step awaits: for (;;) with explicit tests. */
-static void lower_awaiting_loop(L *l, Stmt *s, Vec *out) {
-    Stmt *loop = new_stmt(S_FOR, s->loc);
-    Vec body = {0};
-    const char *label = xprintf("ait_continue%d", ++l->nlabels);
-    if (s->kind != S_DO)
-        push_exit_test(l, s->cond, &body);
-    Stmt *b = lower_sub(l, s->body);
-    bool used = retarget_continue(b, label) > 0;
-    vec_push(&body, b);
-    if (used) {
-        Stmt *lab = new_stmt(S_LABEL, s->loc);
-        lab->name = label;
-        lab->body = new_stmt(S_NULL, s->loc);
-        vec_push(&body, lab);
-    }
-    if (s->kind == S_DO)
-        push_exit_test(l, s->cond, &body);
-    if (s->step)
-        push_expr_stmt(&body, hoist(l, s->step, &body), s->loc);
-    Stmt *blk = new_stmt(S_COMPOUND, s->loc);
-    blk->items = body;
-    loop->body = blk;
-    vec_push(out, loop);
-}
-
-static void lower_for(L *l, Stmt *s, Vec *out) {
-    bool init_awaits = s->expr && has_special(s->expr);
-    if (s->decl)
-        for (int i = 0; i < s->decl->decls.len; i++)
-            init_awaits |= init_special(((InitDecl *)s->decl->decls.data[i])->init);
-    if (!init_awaits && !has_special(s->cond) && !has_special(s->step)) {
-        s->body = lower_sub(l, s->body);
-        vec_push(out, s);
-        return;
-    }
-    /* { init; loop } keeps the init's scope */
-    Vec items = {0};
-    if (s->decl) {
-        Stmt *d = new_stmt(S_DECL, s->loc);
-        d->decl = s->decl;
-        lower_into(l, d, &items);
-    } else if (s->expr) {
-        push_expr_stmt(&items, hoist(l, s->expr, &items), s->loc);
-    }
-    s->decl = NULL;
-    s->expr = NULL;
-    if (has_special(s->cond) || has_special(s->step)) {
-        lower_awaiting_loop(l, s, &items);
-    } else {
-        s->body = lower_sub(l, s->body);
-        vec_push(&items, s);
-    }
-    Stmt *blk = new_stmt(S_COMPOUND, s->loc);
-    blk->items = items;
-    vec_push(out, blk);
-}
-
-/* One declarator per declaration, so that an await in the initializer
- * of the second runs after the first is initialized. */
-static void lower_decl(L *l, Stmt *s, Vec *out) {
-    Decl *d = s->decl;
-    if (d->decls.len <= 1 || d->spec->has_body) {
-        for (int i = 0; i < d->decls.len; i++)
-            hoist_init(l, ((InitDecl *)d->decls.data[i])->init, out);
-        vec_push(out, s);
-        return;
-    }
-    for (int i = 0; i < d->decls.len; i++) {
-        Decl *one = xalloc(sizeof *one);
-        one->spec = d->spec;
-        one->loc = d->loc;
-        vec_push(&one->decls, d->decls.data[i]);
-        Stmt *st = new_stmt(S_DECL, s->loc);
-        st->decl = one;
-        lower_decl(l, st, out);
-    }
-}
-
-static void lower_into(L *l, Stmt *s, Vec *out) {
-    switch (s->kind) {
-    case S_COMPOUND: {
-        Vec items = {0};
-        for (int i = 0; i < s->items.len; i++)
-            lower_into(l, s->items.data[i], &items);
-        s->items = items;
-        vec_push(out, s);
-        return;
-    }
-    case S_DECL:
-        lower_decl(l, s, out);
-        return;
-    case S_EXPR:
-        push_expr_stmt(out, hoist(l, s->expr, out), s->loc);
-        return;
-    case S_RETURN:
-        if (s->expr)
-            s->expr = hoist(l, s->expr, out);
-        vec_push(out, s);
-        return;
-    case S_IF:
-        s->cond = hoist(l, s->cond, out);
-        s->body = lower_sub(l, s->body);
-        s->els = lower_sub(l, s->els);
-        vec_push(out, s);
-        return;
-    case S_SWITCH:
-        s->cond = hoist(l, s->cond, out);
-        s->body = lower_sub(l, s->body);
-        vec_push(out, s);
-        return;
-    case S_WHILE:
-    case S_DO:
-        if (has_special(s->cond)) {
-            lower_awaiting_loop(l, s, out);
-            return;
-        }
-        s->body = lower_sub(l, s->body);
-        vec_push(out, s);
-        return;
-    case S_FOR:
-        lower_for(l, s, out);
-        return;
-    case S_CASE:
-    case S_DEFAULT:
-    case S_LABEL: {
-        /* the label stays on the first statement the body lowers to */
-        Vec body = {0};
-        lower_into(l, s->body, &body);
-        s->body = body.len ? body.data[0] : new_stmt(S_NULL, s->loc);
-        vec_push(out, s);
-        for (int i = 1; i < body.len; i++)
-            vec_push(out, body.data[i]);
-        return;
-    }
-    default:
-        vec_push(out, s);
-        return;
-    }
-}
 
 /* ---- pass 2: annotating --------------------------------------------- */
 
@@ -538,7 +27,8 @@ typedef struct Span {
 } Span;
 
 typedef struct A {
-    L *l;
+    Fut *f;
+    Lowered *low;
     Block *block;
     Vec exits;               /* Block* depth of each enclosing loop/switch: break target */
     Vec loop_blocks;         /* Block* of each enclosing loop: continue target */
@@ -701,8 +191,8 @@ static void annotate_await(A *a, Stmt *s) {
     else
         refs_in_call(a, ap->await->lhs);
     a->pos++;
-    vec_push(&a->l->low->points, ap);
-    ap->state = a->l->low->points.len;
+    vec_push(&a->low->points, ap);
+    ap->state = a->low->points.len;
     vec_push(&a->await_pos, (void *)(intptr_t)a->pos);
     Vec *unwind = defers_until(a, NULL);
     ap->unwind = *unwind;
@@ -731,7 +221,7 @@ static void annotate(A *a, Stmt *s) {
         return;
     case S_DEFER:
         /* an armed flag, since a jump (case label, goto) may pass it */
-        s->sema = (void *)(intptr_t)++a->l->low->ndefers;
+        s->sema = (void *)(intptr_t)++a->low->ndefers;
         vec_push(&a->block->defers, s);
         return;
     case S_AWAIT:
@@ -848,7 +338,7 @@ static void to_frame(Fut *f, Var *v) {
 }
 
 static void place(A *a) {
-    Fut *f = a->l->f;
+    Fut *f = a->f;
     for (int i = 0; i < f->params.len; i++)
         to_frame(f, f->params.data[i]);
     for (int i = 0; i < f->vars.len; i++) {
@@ -872,7 +362,7 @@ static void place(A *a) {
     }
     /* live lists for every point, for --frame-report */
     for (int k = 0; k < a->await_pos.len; k++) {
-        AwaitPoint *ap = a->l->low->points.data[k];
+        AwaitPoint *ap = a->low->points.data[k];
         ap->live.len = 0;
         int p = (int)(intptr_t)a->await_pos.data[k];
         for (int i = 0; i < f->vars.len; i++) {
@@ -899,19 +389,16 @@ static bool prune(Layout *ly) {
 }
 
 void lower_fut(Sema *s, Fut *f) {
-    L l = {.s = s, .f = f};
-    f->low = l.low = xalloc(sizeof *l.low);
-    Vec out = {0};
-    lower_into(&l, f->body, &out);
-    l.low->body = block_of(&out, f->body->loc);
-    A a = {.l = &l};
+    Lowered *low = f->low = xalloc(sizeof *low);
+    low->body = hoist_body(s, f, low);
+    A a = {.f = f, .low = low};
     Layout *root = xalloc(sizeof *root);
     Block top = {.layout = root};
     a.block = &top;
     Vec around = {0};
-    collect_labels(&a.labels, l.low->body, &around);
-    annotate(&a, l.low->body);
+    collect_labels(&a.labels, low->body, &around);
+    annotate(&a, low->body);
     place(&a);
     prune(root);
-    l.low->layout = root;
+    low->layout = root;
 }

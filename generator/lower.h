@@ -48,5 +48,7 @@ struct Lowered {
 };
 
 bool var_is_array(Var *v);
+/* hoist.c: pass 1, the body with awaits, trys and spawns hoisted. */
+Stmt *hoist_body(Sema *s, Fut *f, Lowered *low);
 
 #endif
