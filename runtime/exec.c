@@ -128,7 +128,7 @@ static void *root_clone(void *data) {
 
 static void root_drop(void *data) { ait__rt_unref(data); }
 
-static const ait_waker_vtable root_vt = {
+const ait_waker_vtable ait__root_waker_vt = {
     root_wake, root_wake_by_ref, root_clone, root_drop
 };
 
@@ -212,7 +212,7 @@ int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out) {
     int rc;
     for (;;) {
         if (root_take_woken(rt)) {
-            ait_cx cx = { { &root_vt, rt }, rt, 0 };
+            ait_cx cx = { { &ait__root_waker_vt, rt }, rt, 0 };
             ait_poll r = poll(frame, &cx, out);
             if (r == AIT_READY) {
                 rc = 0;

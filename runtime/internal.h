@@ -66,7 +66,8 @@ void ait__timers_close(struct ait_rt *rt);
 /* ---- tasks (task.c) ---------------------------------------------------- */
 
 /* A task's state word (t->state, atomic, 64 bits): flags in the low
- * AIT_TS_REF_SHIFT bits, the reference count above them, so that one
+ * 10 bits, the runtime's index (AIT_TS_RT_*, immutable) in bits 12..31,
+ * the reference count above them, so that one
  * atomic operation can change both (complete: set COMPLETE and drop the
  * queue's reference). The life of a poll:
  *   idle --wake--> SCHEDULED (pushed on a queue, which holds a reference)
@@ -92,7 +93,11 @@ void ait__timers_close(struct ait_rt *rt);
 #define AIT_TS_JOIN_WAKER 0x80ull   /* join_waker is set and owned by the task */
 #define AIT_TS_ERRORED 0x100ull     /* failed: the error (int) is in the output area */
 #define AIT_TS_LOCAL_LIST 0x200ull  /* immutable: listed on rt->local_all (no lock) */
-#define AIT_TS_REF_SHIFT 16
+/* Bits 12..31: the index of the task's runtime (immutable; rt.c). */
+#define AIT_TS_RT_SHIFT 12
+#define AIT_TS_RT_BITS 20
+#define AIT_TS_RT_MASK (((1ull << AIT_TS_RT_BITS) - 1) << AIT_TS_RT_SHIFT)
+#define AIT_TS_REF_SHIFT 32
 #define AIT_TS_REF_ONE (1ull << AIT_TS_REF_SHIFT)
 
 /* The layout of a task block and its frame's functions, shared by every
@@ -109,20 +114,36 @@ typedef struct ait_task_vt {
 
 /* A task block: [header][pad][frame][pad][output, at least an int]. */
 struct ait_task {
-    _Atomic uint64_t state;         /* flags | refs << AIT_TS_REF_SHIFT */
+    _Atomic uint64_t state;         /* flags | rt index | refs << AIT_TS_REF_SHIFT */
     struct ait_task *next;          /* link in a list queue (local, remote, injector) */
     const ait_task_vt *vt;
-    struct ait_rt *rt;              /* holds a reference */
     /* The link in its runtime's list of spawned tasks, which ait_rt_free
      * cancels: rt->local_all (LOCAL_LIST: touched by block_on's thread
      * only, no lock) or rt->owned under owned_lock. The list holds a
      * reference; finished tasks are unlinked lazily, by a sweep (task.c). */
     struct ait_task *all_next;
-    ait_waker join_waker;           /* see AIT_TS_JOIN_WAKER */
+    /* See AIT_TS_JOIN_WAKER: 0, or a tagged word: a task's waker (the task
+     * | 1), a root waker (the runtime | 2), any other waker boxed (an
+     * ait_waker * from ait_frame_alloc, tag 0). */
+    uintptr_t join_waker;
 };
+
+/* The runtime of index i (rt.c): a global table, two levels, never shrunk;
+ * a slot is valid while its runtime is referenced (a task holds a ref). */
+#define AIT_RT_CHUNK_BITS 12
+extern struct ait_rt **_Atomic ait__rt_table[1u << (AIT_TS_RT_BITS - AIT_RT_CHUNK_BITS)];
+static inline struct ait_rt *ait__rt_of_index(uint32_t i) {
+    struct ait_rt **c = atomic_load_explicit(&ait__rt_table[i >> AIT_RT_CHUNK_BITS],
+                                             memory_order_acquire);
+    return c[i & ((1u << AIT_RT_CHUNK_BITS) - 1)];
+}
 
 static inline void *ait__task_frame(ait_task *t) { return (char *)t + t->vt->frame_off; }
 static inline void *ait__task_out(ait_task *t) { return (char *)t + t->vt->out_off; }
+static inline struct ait_rt *ait__task_rt(ait_task *t) {
+    uint64_t s = atomic_load_explicit(&t->state, memory_order_relaxed);
+    return ait__rt_of_index((uint32_t)((s & AIT_TS_RT_MASK) >> AIT_TS_RT_SHIFT));
+}
 static inline bool ait__task_is_send(ait_task *t) {
     return (atomic_load_explicit(&t->state, memory_order_relaxed) & AIT_TS_SEND) != 0;
 }
@@ -148,6 +169,7 @@ void ait__tasks_maybe_sweep(struct ait_rt *rt, bool any);
 /* At ait_rt_free: finishes (cancels) every listed task, empties the lists. */
 void ait__tasks_cancel_all(struct ait_rt *rt);
 extern const ait_waker_vtable ait__task_waker_vt;
+extern const ait_waker_vtable ait__root_waker_vt;   /* exec.c */
 
 /* ---- the local run queue of a worker (deque.c) -------------------------- */
 
@@ -241,6 +263,7 @@ void ait__io_release(ait_io_wait *w);
 
 struct ait_rt {
     atomic_uint refs;
+    uint32_t index;                 /* in ait__rt_table (>= 1) */
     atomic_bool closed;
     atomic_int root_woken;          /* the block_on waker: a flag (wakes from other threads) */
     bool root_woken_here;           /* the same, woken on block_on's thread (no atomics) */

@@ -88,7 +88,7 @@ static ait_poll task_join_poll_erased(void *f, ait_cx *cx, void *out) {
 int ait_task_join_block_on(ait_rt *rt, ait_task_join_output *out, ait_task *task,
                            void *result) {
     if (!rt && task)
-        rt = task->rt;
+        rt = ait__task_rt(task);
     ait_task_join_frame f;
     ait_task_join_output o;
     ait_task_join_init(&f, task, result);

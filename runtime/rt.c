@@ -29,6 +29,64 @@ static int init_cond_monotonic(pthread_cond_t *c) {
     return rc ? -rc : 0;
 }
 
+/* ---- the table of runtimes (a task's state word holds its index) ------- */
+
+struct ait_rt **_Atomic ait__rt_table[1u << (AIT_TS_RT_BITS - AIT_RT_CHUNK_BITS)];
+static pthread_mutex_t rt_table_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint32_t *rt_free_ids;       /* under rt_table_lock: a stack of freed ids */
+static size_t rt_nfree, rt_free_cap;
+static uint32_t rt_next_id = 1;     /* 0 is never used */
+
+static int rt_index_get(ait_rt *rt) {
+    const uint32_t chunk = 1u << AIT_RT_CHUNK_BITS;
+    pthread_mutex_lock(&rt_table_lock);
+    uint32_t id;
+    if (rt_nfree) {
+        id = rt_free_ids[--rt_nfree];
+    } else {
+        if (rt_next_id >= (1u << AIT_TS_RT_BITS)) {
+            pthread_mutex_unlock(&rt_table_lock);
+            return -ENOMEM;
+        }
+        id = rt_next_id;
+        if (!atomic_load_explicit(&ait__rt_table[id / chunk], memory_order_relaxed)) {
+            ait_rt **c = calloc(chunk, sizeof *c);
+            if (!c) {
+                pthread_mutex_unlock(&rt_table_lock);
+                return -ENOMEM;
+            }
+            atomic_store_explicit(&ait__rt_table[id / chunk], c, memory_order_release);
+        }
+        /* Room to free it later, so that freeing cannot fail. */
+        if (rt_next_id > rt_free_cap) {
+            size_t cap = rt_free_cap ? 2 * rt_free_cap : 64;
+            uint32_t *v = realloc(rt_free_ids, cap * sizeof *v);
+            if (!v) {
+                pthread_mutex_unlock(&rt_table_lock);
+                return -ENOMEM;
+            }
+            rt_free_ids = v;
+            rt_free_cap = cap;
+        }
+        rt_next_id++;
+    }
+    atomic_load_explicit(&ait__rt_table[id / chunk], memory_order_relaxed)[id % chunk] = rt;
+    rt->index = id;
+    pthread_mutex_unlock(&rt_table_lock);
+    return 0;
+}
+
+static void rt_index_put(ait_rt *rt) {
+    const uint32_t chunk = 1u << AIT_RT_CHUNK_BITS;
+    uint32_t id = rt->index;
+    if (!id)
+        return;
+    pthread_mutex_lock(&rt_table_lock);
+    atomic_load_explicit(&ait__rt_table[id / chunk], memory_order_relaxed)[id % chunk] = NULL;
+    rt_free_ids[rt_nfree++] = id;
+    pthread_mutex_unlock(&rt_table_lock);
+}
+
 ait_rt *ait_rt_new(const ait_rt_config *cfg) {
     int nworkers = cfg ? cfg->workers : 0;
     if (nworkers < 0 || nworkers > MAX_WORKERS) {
@@ -73,6 +131,8 @@ ait_rt *ait_rt_new(const ait_rt_config *cfg) {
     pthread_mutex_init(&rt->owned_lock, &ma);
     pthread_mutexattr_destroy(&ma);
     int rc = init_cond_monotonic(&rt->cond);
+    if (rc == 0)
+        rc = rt_index_get(rt);
     if (rc == 0 && nworkers > 0) {
         rc = ait__reactor_init(rt);
         if (rc == 0)
@@ -109,6 +169,7 @@ void ait__rt_unref(ait_rt *rt) {
     pthread_mutex_destroy(&rt->idle_lock);
     pthread_mutex_destroy(&rt->inject_lock);
     pthread_mutex_destroy(&rt->lock);
+    rt_index_put(rt);
     free(rt);
 }
 

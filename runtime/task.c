@@ -1,7 +1,7 @@
 /* task.c: tasks (spawned futures), their wakers and join handles.
  *
  * A task is one block from the allocator hook:
- *     [ait_task header, 64 B][pad][frame][pad][output]
+ *     [ait_task header, 40 B][pad][frame][pad][output]
  * sized exactly (the output area is aligned to the largest power of two
  * dividing its size, up to max_align_t, and holds at least an int: a
  * failed task's error goes there). The layout and the frame's poll/drop
@@ -115,7 +115,7 @@ static inline const ait_task_vt *vt_get(ait_poll_fn poll, ait_drop_fn drop, size
 /* ---- references ------------------------------------------------------------ */
 
 static void task_free(ait_task *t) {
-    ait_rt *rt = t->rt;
+    ait_rt *rt = ait__task_rt(t);
     const ait_task_vt *vt = t->vt;
     ait_frame_free(t, vt->alloc_size, vt->alloc_align);
     ait__rt_unref(rt);
@@ -155,7 +155,7 @@ static void task_wake_by_ref(void *data) {
             break;
         }
     }
-    ait__rt_schedule(t->rt, t);
+    ait__rt_schedule(ait__task_rt(t), t);
 }
 
 static void task_wake(void *data) {
@@ -174,6 +174,54 @@ const ait_waker_vtable ait__task_waker_vt = {
     task_wake, task_wake_by_ref, task_clone, task_drop
 };
 
+/* ---- the join waker: one tagged word --------------------------------------- */
+
+#define JW_TASK 1u
+#define JW_ROOT 2u
+#define JW_TAGS 3u
+
+/* Consumes w; 0 when the box could not be allocated (w dropped). */
+static uintptr_t jw_pack(ait_waker w) {
+    if (!w.vt)
+        return 0;   /* never: a context's waker has a vtable */
+    if (w.vt == &ait__task_waker_vt)
+        return (uintptr_t)w.data | JW_TASK;
+    if (w.vt == &ait__root_waker_vt)
+        return (uintptr_t)w.data | JW_ROOT;
+    ait_waker *b = ait_frame_alloc(sizeof *b, _Alignof(ait_waker));
+    if (!b) {
+        ait_waker_drop(w);
+        return 0;
+    }
+    *b = w;
+    return (uintptr_t)b;
+}
+
+/* Takes the waker out of t's slot (the caller owns the slot). */
+static ait_waker jw_take(ait_task *t) {
+    uintptr_t x = t->join_waker;
+    t->join_waker = 0;
+    ait_waker w = { NULL, (void *)(x & ~(uintptr_t)JW_TAGS) };
+    switch (x & JW_TAGS) {
+    case JW_TASK: w.vt = &ait__task_waker_vt; break;
+    case JW_ROOT: w.vt = &ait__root_waker_vt; break;
+    default:
+        if (x) {
+            w = *(ait_waker *)x;
+            ait_frame_free((void *)x, sizeof w, _Alignof(ait_waker));
+        }
+    }
+    return w;
+}
+
+static bool jw_will_wake(uintptr_t x, const ait_waker *b) {
+    switch (x & JW_TAGS) {
+    case JW_TASK: return b->vt == &ait__task_waker_vt && (uintptr_t)b->data == (x & ~(uintptr_t)JW_TAGS);
+    case JW_ROOT: return b->vt == &ait__root_waker_vt && (uintptr_t)b->data == (x & ~(uintptr_t)JW_TAGS);
+    default: return x && ait_waker_will_wake((const ait_waker *)x, b);
+    }
+}
+
 /* ---- the lists of spawned tasks -------------------------------------------- */
 
 /* Each spawned task is pushed on one list of its runtime, which holds a
@@ -188,8 +236,8 @@ const ait_waker_vtable ait__task_waker_vt = {
 #define SWEEP_CHECK 32u         /* look at the shared counters every so many spawns */
 
 /* Counts a finish (before COMPLETE is published: rt is still referenced). */
-static void note_done(ait_task *t, uint64_t s) {
-    ait_rt *rt = t->rt;
+static void note_done(uint64_t s) {
+    ait_rt *rt = ait__rt_of_index((uint32_t)((s & AIT_TS_RT_MASK) >> AIT_TS_RT_SHIFT));
     if (s & AIT_TS_LOCAL_LIST) {
         if (ait__tls_rt == rt)
             rt->local_done++;
@@ -338,12 +386,11 @@ static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
     if (local)
         flags |= AIT_TS_LOCAL_LIST;
     /* handle, list, queue */
-    atomic_init(&t->state, AIT_TS_SCHEDULED | flags | 3 * REF_ONE);
+    atomic_init(&t->state, AIT_TS_SCHEDULED | flags |
+                               ((uint64_t)rt->index << AIT_TS_RT_SHIFT) | 3 * REF_ONE);
     t->next = NULL;
     t->vt = vt;
-    t->rt = rt;
-    t->join_waker.vt = NULL;
-    t->join_waker.data = NULL;
+    t->join_waker = 0;
     if (init)
         init((char *)t + vt->frame_off, arg);
     if (ait__tls_rt == rt) {
@@ -409,7 +456,7 @@ static void complete(ait_task *t, int err, uint64_t refs) {
     if (vt->drop)
         vt->drop((char *)t + vt->frame_off);
     uint64_t s = atomic_load_explicit(&t->state, memory_order_relaxed), n;
-    note_done(t, s);
+    note_done(s);
     uint64_t set = AIT_TS_CLOSING | AIT_TS_COMPLETE;
     if (err) {
         memcpy((char *)t + vt->out_off, &err, sizeof err);
@@ -422,7 +469,7 @@ static void complete(ait_task *t, int err, uint64_t refs) {
     } while (!atomic_compare_exchange_weak_explicit(&t->state, &s, n, memory_order_acq_rel,
                                                     memory_order_relaxed));
     if (s & AIT_TS_JOIN_WAKER) {
-        ait_waker_wake(t->join_waker);      /* the task owned it: consumed */
+        ait_waker_wake(jw_take(t));         /* the task owned it: consumed */
         if (refs)
             ait__task_unref(t);
     } else if (REFS(n) == 0) {
@@ -496,9 +543,7 @@ static void take_join_waker(ait_task *t) {
         if (atomic_compare_exchange_weak_explicit(&t->state, &s, s & ~AIT_TS_JOIN_WAKER,
                                                   memory_order_acq_rel,
                                                   memory_order_acquire)) {
-            ait_waker w = t->join_waker;
-            t->join_waker.vt = NULL;
-            ait_waker_drop(w);
+            ait_waker_drop(jw_take(t));
             return;
         }
     }
@@ -517,7 +562,7 @@ bool ait__task_join_register(ait_task *t, ait_cx *cx) {
         return true;
     if (s & AIT_TS_JOIN_WAKER) {
         /* The slot is the task's: reading it is safe (nobody writes it). */
-        if (ait_waker_will_wake(&t->join_waker, &cx->waker))
+        if (jw_will_wake(t->join_waker, &cx->waker))
             return false;
         for (;;) {
             if (s & AIT_TS_COMPLETE)
@@ -527,18 +572,20 @@ bool ait__task_join_register(ait_task *t, ait_cx *cx) {
                                                       memory_order_acquire))
                 break;
         }
-        ait_waker old = t->join_waker;
-        t->join_waker.vt = NULL;
-        ait_waker_drop(old);
+        ait_waker_drop(jw_take(t));
     }
     /* The slot is ours: fill it, then hand it over unless COMPLETE came. */
-    t->join_waker = ait_waker_clone(&cx->waker);
+    t->join_waker = jw_pack(ait_waker_clone(&cx->waker));
+    if (!t->join_waker) {
+        /* No memory for the box: poll again soon rather than miss the
+         * completion. */
+        ait_waker_wake_by_ref(&cx->waker);
+        return false;
+    }
     s = atomic_load_explicit(&t->state, memory_order_acquire);
     for (;;) {
         if (s & AIT_TS_COMPLETE) {
-            ait_waker w = t->join_waker;
-            t->join_waker.vt = NULL;
-            ait_waker_drop(w);
+            ait_waker_drop(jw_take(t));
             return true;
         }
         if (atomic_compare_exchange_weak_explicit(&t->state, &s, s | AIT_TS_JOIN_WAKER,
@@ -571,3 +618,7 @@ void ait_task_abort(ait_task *t) {
 bool ait_task_is_finished(const ait_task *t) {
     return (atomic_load(&((ait_task *)t)->state) & AIT_TS_COMPLETE) != 0;
 }
+
+#if UINTPTR_MAX == UINT64_MAX
+_Static_assert(sizeof(ait_task) == 40, "the task header is 40 bytes on 64-bit targets");
+#endif
