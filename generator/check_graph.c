@@ -30,7 +30,7 @@ void sema_inline_impls(Fut *d, Vec *out) {
 }
 
 /* The futures f's frame embeds. */
-void sema_frame_edges(Sema *s, Fut *f, Vec *out) {
+void sema_frame_edges(Fut *f, Vec *out) {
     out->len = 0;
     if (f->kind == FUT_DYN) {
         sema_inline_impls(f, out);
@@ -41,7 +41,6 @@ void sema_frame_edges(Sema *s, Fut *f, Vec *out) {
         if (g && g->kind != FUT_PRELUDE && g->kind != FUT_EXTERN)
             vec_push(out, g);
     }
-    (void)s;
 }
 
 static Expr *await_of(Fut *f, Fut *callee) {
@@ -69,11 +68,11 @@ static void report_cycle(Vec *stack, int from) {
 /* Depth-first search; returns true when it changed the graph (took an
  * impl out of a dyn frame's inline storage), so the caller starts over.
  * visit: 0 new, 1 on stack, 2 done. */
-static bool dfs(Sema *s, Fut *f, Vec *stack) {
+static bool dfs(Fut *f, Vec *stack) {
     f->visit = 1;
     vec_push(stack, f);
     Vec edges = {0};
-    sema_frame_edges(s, f, &edges);
+    sema_frame_edges(f, &edges);
     for (int i = 0; i < edges.len; i++) {
         Fut *g = edges.data[i];
         if (g->visit == 1) {
@@ -90,7 +89,7 @@ static bool dfs(Sema *s, Fut *f, Vec *stack) {
             report_cycle(stack, from);
             continue;
         }
-        if (g->visit == 0 && dfs(s, g, stack))
+        if (g->visit == 0 && dfs(g, stack))
             return true;
     }
     f->visit = 2;
@@ -109,7 +108,7 @@ static bool check_recursion(Sema *s) {
             Fut *f = s->futs.data[i];
             if (f->visit == 0 && f->kind != FUT_ABSTRACT) {
                 stack.len = 0;
-                again = dfs(s, f, &stack);
+                again = dfs(f, &stack);
             }
         }
     }

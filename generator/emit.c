@@ -159,7 +159,7 @@ static void topo_visit(Emit *e, Fut *f, Vec *order) {
         return;
     f->visit = 1;
     Vec edges = {0};
-    sema_frame_edges(e->s, f, &edges);
+    sema_frame_edges(f, &edges);
     for (int i = 0; i < edges.len; i++)
         topo_visit(e, edges.data[i], order);
     if (emitted(f))

@@ -192,8 +192,6 @@ static void declare_params(R *r) {
 
 /* ---- calls ---------------------------------------------------------- */
 
-static Func *fut_decl(Fut *f) { return f->func; }
-
 static void check_arity(Expr *call, Func *fn, const char *what) {
     int want = fn->params.len, have = call->args.len;
     if (have < want || (have > want && !fn->variadic))
@@ -208,7 +206,7 @@ static Target *new_target(CallKind kind) {
     return t;
 }
 
-static Target *interface_call(R *r, Iface *x, Expr *m, bool send_dyn) {
+static Target *interface_call(Iface *x, Expr *m, bool send_dyn) {
     int k = -1;
     for (int i = 0; i < x->item->methods.len; i++)
         if (!strcmp(((Func *)x->item->methods.data[i])->name, m->name))
@@ -228,7 +226,6 @@ static Target *interface_call(R *r, Iface *x, Expr *m, bool send_dyn) {
     }
     t->send_dyn = send_dyn;
     t->iface = x->name;
-    (void)r;
     return t;
 }
 
@@ -248,13 +245,13 @@ static Target *method_call(R *r, Expr *call) {
         Iface *x = sema_iface(r->s, t.name);
         if (!x)   /* reported at its declaration */
             return r->quiet = true, NULL;
-        tg = interface_call(r, x, m, t.kind == TY_SEND_DYN);
+        tg = interface_call(x, m, t.kind == TY_SEND_DYN);
         if (tg)
             tg->recv_deref = m->arrow;
     } else if (t.kind == TY_NAME) {
         Iface *x = sema_iface(r->s, t.name);
         if (x) /* a generic parameter or self, checked against its interface */
-            return interface_call(r, x, m, false);
+            return interface_call(x, m, false);
         int k;
         Impl *im = sema_impl_for(r->s, t.name, m->name, &k);
         if (!im) {
@@ -274,7 +271,7 @@ static Target *method_call(R *r, Expr *call) {
     }
     if (tg) {
         tg->recv = m->lhs;
-        Func *fn = tg->fut ? fut_decl(tg->fut) : NULL;
+        Func *fn = tg->fut ? tg->fut->func : NULL;
         if (fn)
             check_arity(call, fn, m->name);
     }

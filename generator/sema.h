@@ -162,7 +162,7 @@ void prelude_reset(void);
 /* FUT_DYN: the impl futures its inline storage holds (check_graph.c). */
 void sema_inline_impls(Fut *d, Vec *out);
 /* The futures whose frames f's frame embeds (check_graph.c). */
-void sema_frame_edges(Sema *s, Fut *f, Vec *out);
+void sema_frame_edges(Fut *f, Vec *out);
 /* resolve.c: names, receivers and calls of one body. */
 void resolve_fut(Sema *s, Fut *f);
 void check_dyn_type(Sema *s, DeclSpec *spec);
