@@ -257,17 +257,26 @@ ait_chan *ait_chan_new(size_t elem_size, size_t capacity) {
     return c;
 }
 
+/* Reference counts of channels and oneshots: the last unref frees. */
+static void ref_take(atomic_uint *refs) {
+    atomic_fetch_add_explicit(refs, 1, memory_order_relaxed);
+}
+
+static bool ref_drop_last(atomic_uint *refs) {
+    return atomic_fetch_sub_explicit(refs, 1, memory_order_acq_rel) == 1;
+}
+
 ait_chan *ait_chan_ref(ait_chan *c) {
     if (c)
-        atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);
+        ref_take(&c->refs);
     return c;
 }
 
 void ait_chan_unref(ait_chan *c) {
-    if (!c || atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1)
-        return;
-    pthread_mutex_destroy(&c->lock);
-    free(c);
+    if (c && ref_drop_last(&c->refs)) {
+        pthread_mutex_destroy(&c->lock);
+        free(c);
+    }
 }
 
 void ait_chan_close(ait_chan *c) {
@@ -499,15 +508,15 @@ ait_oneshot *ait_oneshot_new(size_t size) {
 
 ait_oneshot *ait_oneshot_ref(ait_oneshot *o) {
     if (o)
-        atomic_fetch_add_explicit(&o->refs, 1, memory_order_relaxed);
+        ref_take(&o->refs);
     return o;
 }
 
 void ait_oneshot_unref(ait_oneshot *o) {
-    if (!o || atomic_fetch_sub_explicit(&o->refs, 1, memory_order_acq_rel) != 1)
-        return;
-    pthread_mutex_destroy(&o->lock);
-    free(o);
+    if (o && ref_drop_last(&o->refs)) {
+        pthread_mutex_destroy(&o->lock);
+        free(o);
+    }
 }
 
 /* Wakes every waiting receiver (once the oneshot is sent or closed). */
