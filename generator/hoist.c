@@ -242,22 +242,42 @@ static Expr *strip_parens(Expr *e) {
     return e;
 }
 
-/* c ? a : b with an await in a branch: the result takes the type of an
- * awaited branch (a limitation, documented: a branch must be the await). */
+/* The first await, try or spawn inside e (which has one), for messages. */
+static Expr *first_special(Expr *e) {
+    if (!e || !has_special(e))
+        return NULL;
+    if (e->kind == E_AWAIT || e->kind == E_TRY || e->kind == E_SPAWN)
+        return e;
+    Expr *kids[3] = {e->cond, e->lhs, e->rhs};
+    for (int i = 0; i < 3; i++)
+        if (has_special(kids[i]))
+            return first_special(kids[i]);
+    for (int i = 0; i < e->args.len; i++)
+        if (has_special(e->args.data[i]))
+            return first_special(e->args.data[i]);
+    return e;                           /* in an initializer or _Generic */
+}
+
+/* A branch of ?: that is a whole await or spawn, or NULL. */
+static Expr *whole_branch(Expr *e) {
+    e = strip_parens(e);
+    return e->kind == E_AWAIT || e->kind == E_SPAWN ? e : NULL;
+}
+
+/* c ? a : b with an await or spawn in a branch: the result takes the type
+ * of such a branch (a limitation, documented: a branch must be the await). */
 static Expr *hoist_cond(L *l, Expr *e, Vec *pre) {
     Expr *c = hoist(l, e->cond, pre);
-    Expr *typed = strip_parens(e->lhs)->kind == E_AWAIT ? strip_parens(e->lhs)
-                : strip_parens(e->rhs)->kind == E_AWAIT ? strip_parens(e->rhs) : NULL;
+    Expr *typed = whole_branch(e->lhs) ? whole_branch(e->lhs) : whole_branch(e->rhs);
     if (!typed) {
-        Expr *at = has_special(e->lhs) ? e->lhs : e->rhs;
-        while (at->kind != E_AWAIT && at->kind != E_TRY)
-            at = has_special(at->lhs) ? at->lhs : has_special(at->rhs) ? at->rhs
-               : has_special(at->cond) ? at->cond : at->args.data[0];
-        error_at(at->loc, "an 'await' inside '?:' must be a whole branch, or move it to a "
-                 "statement of its own");
+        Expr *at = first_special(has_special(e->lhs) ? e->lhs : e->rhs);
+        const char *kw = at->kind == E_TRY ? "try" : at->kind == E_SPAWN ? at->op : "await";
+        error_at(at->loc, "%s '%s' inside '?:' must be a whole branch, or move it to a "
+                 "statement of its own", kw[0] == 'a' ? "an" : "a", kw);
         return e;
     }
-    const char *type = typed->sema ? "int" : output_type(((Target *)typed->lhs->sema)->fut);
+    const char *type = typed->kind == E_SPAWN ? "ait_task *"
+                     : typed->sema ? "int" : output_type(((Target *)typed->lhs->sema)->fut);
     Var *t = new_temp(l, type, "t");
     vec_push(pre, temp_decl(t, NULL, e->loc));
     Stmt *iff = new_stmt(S_IF, e->loc);
