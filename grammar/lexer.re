@@ -7,8 +7,9 @@
  * it is a keyword, since both depend on context.
  *
  * The input must end with a '\0' at text[len]: it is the sentinel of
- * re2c's bounds-checked end of input, so '\0' bytes inside the text are
- * ordinary (stray) characters.
+ * re2c's bounds-checked end of input. A '\0' byte inside the text is an
+ * error wherever it stands (in a literal, a comment or a '%{ %}' block
+ * too): C strings would silently cut the text short there.
  */
 #include <stdio.h>
 #include <string.h>
@@ -72,6 +73,26 @@ static int stray(Lexer *L, Token *t) {
     return LEX_ERROR;
 }
 
+/* Reports the first '\0' byte of the current token's text [from, to),
+ * if any, at its own position; true when there was one. */
+static bool nul_inside(Lexer *L, const char *from, const char *to, const char *where) {
+    const char *nul = memchr(from, '\0', (size_t)(to - from));
+    if (!nul)
+        return false;
+    if (!L->c_mode)
+        error_at(lexer_loc(L, nul), "NUL character in %s", where);
+    return true;
+}
+
+/* A token that must hold no '\0' byte: the token, or LEX_ERROR. */
+static int clean_token(Lexer *L, Token *t, int kind, const char *where) {
+    token(L, t, kind);
+    if (!nul_inside(L, L->tok, L->cur, where))
+        return kind;
+    t->kind = LEX_ERROR;
+    return LEX_ERROR;
+}
+
 /* Finds "end" (two characters) from the cursor; false at end of input. */
 static bool skip_past(Lexer *L, char a, char b, const char **at) {
     for (const char *p = L->cur; p + 1 < L->lim; p++) {
@@ -90,7 +111,8 @@ static int passthrough(Lexer *L, Token *t) {
     const char *body = L->cur, *end;
     if (!skip_past(L, '%', '}', &end))
         return lex_error(L, t, "unterminated '%{' block (missing '%}')");
-    token(L, t, TK_PASSTHROUGH);
+    if (clean_token(L, t, TK_PASSTHROUGH, "a '%{ %}' block") == LEX_ERROR)
+        return LEX_ERROR;
     t->text = body;
     t->len = (int)(end - body);
     return TK_PASSTHROUGH;
@@ -139,11 +161,19 @@ int lexer_next(Lexer *L, Token *t) {
         $                     { return token(L, t, LEX_EOF); }
         [ \t\v\f\r\n]+        { continue; }
         "\\" "\r"? "\n"       { continue; }
-        "//" [^\n]*           { continue; }
+        "//" [^\n]* {
+            token(L, t, LEX_ERROR);
+            if (nul_inside(L, L->tok, L->cur, "a comment"))
+                return LEX_ERROR;
+            continue;
+        }
         "/*" {
             const char *end;
             if (!skip_past(L, '*', '/', &end))
                 return lex_error(L, t, "unterminated comment");
+            token(L, t, LEX_ERROR);
+            if (nul_inside(L, L->tok, L->cur, "a comment"))
+                return LEX_ERROR;
             continue;
         }
         "#" {
@@ -216,10 +246,10 @@ int lexer_next(Lexer *L, Token *t) {
 
         ident                 { return token(L, t, TK_IDENT); }
         ppnum                 { return number(L, t); }
-        prefix? ['] cchar+ [']  { return token(L, t, TK_CHARLIT); }
+        prefix? ['] cchar+ [']  { return clean_token(L, t, TK_CHARLIT, "a character constant"); }
         prefix? ['] [']       { return lex_error(L, t, "empty character constant"); }
         prefix? ['] cchar*    { return lex_error(L, t, "missing terminating ' character"); }
-        prefix? ["] schar* ["] { return token(L, t, TK_STRLIT); }
+        prefix? ["] schar* ["] { return clean_token(L, t, TK_STRLIT, "a string literal"); }
         prefix? ["] schar*    { return lex_error(L, t, "missing terminating \" character"); }
 
         "..."                 { return token(L, t, TK_ELLIPSIS); }

@@ -9,8 +9,9 @@
  * it is a keyword, since both depend on context.
  *
  * The input must end with a '\0' at text[len]: it is the sentinel of
- * re2c's bounds-checked end of input, so '\0' bytes inside the text are
- * ordinary (stray) characters.
+ * re2c's bounds-checked end of input. A '\0' byte inside the text is an
+ * error wherever it stands (in a literal, a comment or a '%{ %}' block
+ * too): C strings would silently cut the text short there.
  */
 #include <stdio.h>
 #include <string.h>
@@ -74,6 +75,26 @@ static int stray(Lexer *L, Token *t) {
     return LEX_ERROR;
 }
 
+/* Reports the first '\0' byte of the current token's text [from, to),
+ * if any, at its own position; true when there was one. */
+static bool nul_inside(Lexer *L, const char *from, const char *to, const char *where) {
+    const char *nul = memchr(from, '\0', (size_t)(to - from));
+    if (!nul)
+        return false;
+    if (!L->c_mode)
+        error_at(lexer_loc(L, nul), "NUL character in %s", where);
+    return true;
+}
+
+/* A token that must hold no '\0' byte: the token, or LEX_ERROR. */
+static int clean_token(Lexer *L, Token *t, int kind, const char *where) {
+    token(L, t, kind);
+    if (!nul_inside(L, L->tok, L->cur, where))
+        return kind;
+    t->kind = LEX_ERROR;
+    return LEX_ERROR;
+}
+
 /* Finds "end" (two characters) from the cursor; false at end of input. */
 static bool skip_past(Lexer *L, char a, char b, const char **at) {
     for (const char *p = L->cur; p + 1 < L->lim; p++) {
@@ -92,7 +113,8 @@ static int passthrough(Lexer *L, Token *t) {
     const char *body = L->cur, *end;
     if (!skip_past(L, '%', '}', &end))
         return lex_error(L, t, "unterminated '%{' block (missing '%}')");
-    token(L, t, TK_PASSTHROUGH);
+    if (clean_token(L, t, TK_PASSTHROUGH, "a '%{ %}' block") == LEX_ERROR)
+        return LEX_ERROR;
     t->text = body;
     t->len = (int)(end - body);
     return TK_PASSTHROUGH;
@@ -125,7 +147,7 @@ int lexer_next(Lexer *L, Token *t) {
     for (;;) {
         L->tok = L->cur;
         
-#line 129 "generator/bootstrap/lexer.c"
+#line 151 "generator/bootstrap/lexer.c"
 {
 	unsigned char yych;
 	unsigned int yyaccept = 0;
@@ -235,9 +257,9 @@ int lexer_next(Lexer *L, Token *t) {
 yy1:
 	++L->cur;
 yy2:
-#line 272 "grammar/lexer.re"
+#line 302 "grammar/lexer.re"
 	{ return stray(L, t); }
-#line 241 "generator/bootstrap/lexer.c"
+#line 263 "generator/bootstrap/lexer.c"
 yy3:
 	yych = *++L->cur;
 	switch (yych) {
@@ -250,9 +272,9 @@ yy3:
 		default: goto yy4;
 	}
 yy4:
-#line 140 "grammar/lexer.re"
+#line 162 "grammar/lexer.re"
 	{ continue; }
-#line 256 "generator/bootstrap/lexer.c"
+#line 278 "generator/bootstrap/lexer.c"
 yy5:
 	yych = *++L->cur;
 	switch (yych) {
@@ -260,9 +282,9 @@ yy5:
 		default: goto yy6;
 	}
 yy6:
-#line 241 "grammar/lexer.re"
+#line 271 "grammar/lexer.re"
 	{ return token(L, t, TK_BANG); }
-#line 266 "generator/bootstrap/lexer.c"
+#line 288 "generator/bootstrap/lexer.c"
 yy7:
 	yyaccept = 0;
 	yych = *(L->mar = ++L->cur);
@@ -275,12 +297,12 @@ yy7:
 			goto yy7;
 	}
 yy8:
-#line 223 "grammar/lexer.re"
+#line 253 "grammar/lexer.re"
 	{ return lex_error(L, t, "missing terminating \" character"); }
-#line 281 "generator/bootstrap/lexer.c"
+#line 303 "generator/bootstrap/lexer.c"
 yy9:
 	++L->cur;
-#line 149 "grammar/lexer.re"
+#line 179 "grammar/lexer.re"
 	{
             skip_pp_line(L);
             if (L->c_mode)
@@ -290,7 +312,7 @@ yy9:
             skip_pp_line(L);
             return LEX_ERROR;
         }
-#line 294 "generator/bootstrap/lexer.c"
+#line 316 "generator/bootstrap/lexer.c"
 yy10:
 	yyaccept = 1;
 	yych = *(L->mar = ++L->cur);
@@ -302,9 +324,9 @@ yy10:
 		default: goto yy11;
 	}
 yy11:
-#line 243 "grammar/lexer.re"
+#line 273 "grammar/lexer.re"
 	{ return token(L, t, TK_PERCENT); }
-#line 308 "generator/bootstrap/lexer.c"
+#line 330 "generator/bootstrap/lexer.c"
 yy12:
 	yych = *++L->cur;
 	switch (yych) {
@@ -313,9 +335,9 @@ yy12:
 		default: goto yy13;
 	}
 yy13:
-#line 236 "grammar/lexer.re"
+#line 266 "grammar/lexer.re"
 	{ return token(L, t, TK_AMP); }
-#line 319 "generator/bootstrap/lexer.c"
+#line 341 "generator/bootstrap/lexer.c"
 yy14:
 	yyaccept = 2;
 	yych = *(L->mar = ++L->cur);
@@ -327,19 +349,19 @@ yy14:
 		default: goto yy81;
 	}
 yy15:
-#line 221 "grammar/lexer.re"
+#line 251 "grammar/lexer.re"
 	{ return lex_error(L, t, "missing terminating ' character"); }
-#line 333 "generator/bootstrap/lexer.c"
+#line 355 "generator/bootstrap/lexer.c"
 yy16:
 	++L->cur;
-#line 228 "grammar/lexer.re"
+#line 258 "grammar/lexer.re"
 	{ return token(L, t, TK_LPAREN); }
-#line 338 "generator/bootstrap/lexer.c"
+#line 360 "generator/bootstrap/lexer.c"
 yy17:
 	++L->cur;
-#line 229 "grammar/lexer.re"
+#line 259 "grammar/lexer.re"
 	{ return token(L, t, TK_RPAREN); }
-#line 343 "generator/bootstrap/lexer.c"
+#line 365 "generator/bootstrap/lexer.c"
 yy18:
 	yych = *++L->cur;
 	switch (yych) {
@@ -347,9 +369,9 @@ yy18:
 		default: goto yy19;
 	}
 yy19:
-#line 237 "grammar/lexer.re"
+#line 267 "grammar/lexer.re"
 	{ return token(L, t, TK_STAR); }
-#line 353 "generator/bootstrap/lexer.c"
+#line 375 "generator/bootstrap/lexer.c"
 yy20:
 	yych = *++L->cur;
 	switch (yych) {
@@ -358,14 +380,14 @@ yy20:
 		default: goto yy21;
 	}
 yy21:
-#line 238 "grammar/lexer.re"
+#line 268 "grammar/lexer.re"
 	{ return token(L, t, TK_PLUS); }
-#line 364 "generator/bootstrap/lexer.c"
+#line 386 "generator/bootstrap/lexer.c"
 yy22:
 	++L->cur;
-#line 270 "grammar/lexer.re"
+#line 300 "grammar/lexer.re"
 	{ return token(L, t, TK_COMMA); }
-#line 369 "generator/bootstrap/lexer.c"
+#line 391 "generator/bootstrap/lexer.c"
 yy23:
 	yych = *++L->cur;
 	switch (yych) {
@@ -375,9 +397,9 @@ yy23:
 		default: goto yy24;
 	}
 yy24:
-#line 239 "grammar/lexer.re"
+#line 269 "grammar/lexer.re"
 	{ return token(L, t, TK_MINUS); }
-#line 381 "generator/bootstrap/lexer.c"
+#line 403 "generator/bootstrap/lexer.c"
 yy25:
 	yyaccept = 3;
 	yych = *(L->mar = ++L->cur);
@@ -396,9 +418,9 @@ yy25:
 		default: goto yy26;
 	}
 yy26:
-#line 232 "grammar/lexer.re"
+#line 262 "grammar/lexer.re"
 	{ return token(L, t, TK_DOT); }
-#line 402 "generator/bootstrap/lexer.c"
+#line 424 "generator/bootstrap/lexer.c"
 yy27:
 	yych = *++L->cur;
 	switch (yych) {
@@ -408,9 +430,9 @@ yy27:
 		default: goto yy28;
 	}
 yy28:
-#line 242 "grammar/lexer.re"
+#line 272 "grammar/lexer.re"
 	{ return token(L, t, TK_SLASH); }
-#line 414 "generator/bootstrap/lexer.c"
+#line 436 "generator/bootstrap/lexer.c"
 yy29:
 	yych = *++L->cur;
 	switch (yych) {
@@ -481,9 +503,9 @@ yy29:
 		default: goto yy30;
 	}
 yy30:
-#line 218 "grammar/lexer.re"
+#line 248 "grammar/lexer.re"
 	{ return number(L, t); }
-#line 487 "generator/bootstrap/lexer.c"
+#line 509 "generator/bootstrap/lexer.c"
 yy31:
 	yych = *++L->cur;
 	switch (yych) {
@@ -491,14 +513,14 @@ yy31:
 		default: goto yy32;
 	}
 yy32:
-#line 257 "grammar/lexer.re"
+#line 287 "grammar/lexer.re"
 	{ return token(L, t, TK_COLON); }
-#line 497 "generator/bootstrap/lexer.c"
+#line 519 "generator/bootstrap/lexer.c"
 yy33:
 	++L->cur;
-#line 258 "grammar/lexer.re"
+#line 288 "grammar/lexer.re"
 	{ return token(L, t, TK_SEMI); }
-#line 502 "generator/bootstrap/lexer.c"
+#line 524 "generator/bootstrap/lexer.c"
 yy34:
 	yych = *++L->cur;
 	switch (yych) {
@@ -509,9 +531,9 @@ yy34:
 		default: goto yy35;
 	}
 yy35:
-#line 246 "grammar/lexer.re"
+#line 276 "grammar/lexer.re"
 	{ return token(L, t, TK_LT); }
-#line 515 "generator/bootstrap/lexer.c"
+#line 537 "generator/bootstrap/lexer.c"
 yy36:
 	yych = *++L->cur;
 	switch (yych) {
@@ -519,9 +541,9 @@ yy36:
 		default: goto yy37;
 	}
 yy37:
-#line 259 "grammar/lexer.re"
+#line 289 "grammar/lexer.re"
 	{ return token(L, t, TK_ASSIGN); }
-#line 525 "generator/bootstrap/lexer.c"
+#line 547 "generator/bootstrap/lexer.c"
 yy38:
 	yych = *++L->cur;
 	switch (yych) {
@@ -530,14 +552,14 @@ yy38:
 		default: goto yy39;
 	}
 yy39:
-#line 247 "grammar/lexer.re"
+#line 277 "grammar/lexer.re"
 	{ return token(L, t, TK_GT); }
-#line 536 "generator/bootstrap/lexer.c"
+#line 558 "generator/bootstrap/lexer.c"
 yy40:
 	++L->cur;
-#line 256 "grammar/lexer.re"
+#line 286 "grammar/lexer.re"
 	{ return token(L, t, TK_QUESTION); }
-#line 541 "generator/bootstrap/lexer.c"
+#line 563 "generator/bootstrap/lexer.c"
 yy41:
 	yych = *++L->cur;
 yy42:
@@ -608,9 +630,9 @@ yy42:
 		default: goto yy43;
 	}
 yy43:
-#line 217 "grammar/lexer.re"
+#line 247 "grammar/lexer.re"
 	{ return token(L, t, TK_IDENT); }
-#line 614 "generator/bootstrap/lexer.c"
+#line 636 "generator/bootstrap/lexer.c"
 yy44:
 	yych = *++L->cur;
 	switch (yych) {
@@ -621,9 +643,9 @@ yy44:
 	}
 yy45:
 	++L->cur;
-#line 226 "grammar/lexer.re"
+#line 256 "grammar/lexer.re"
 	{ return token(L, t, TK_LBRACKET); }
-#line 627 "generator/bootstrap/lexer.c"
+#line 649 "generator/bootstrap/lexer.c"
 yy46:
 	yyaccept = 4;
 	yych = *(L->mar = ++L->cur);
@@ -634,9 +656,9 @@ yy46:
 	}
 yy47:
 	++L->cur;
-#line 227 "grammar/lexer.re"
+#line 257 "grammar/lexer.re"
 	{ return token(L, t, TK_RBRACKET); }
-#line 640 "generator/bootstrap/lexer.c"
+#line 662 "generator/bootstrap/lexer.c"
 yy48:
 	yych = *++L->cur;
 	switch (yych) {
@@ -644,9 +666,9 @@ yy48:
 		default: goto yy49;
 	}
 yy49:
-#line 252 "grammar/lexer.re"
+#line 282 "grammar/lexer.re"
 	{ return token(L, t, TK_CARET); }
-#line 650 "generator/bootstrap/lexer.c"
+#line 672 "generator/bootstrap/lexer.c"
 yy50:
 	yych = *++L->cur;
 	switch (yych) {
@@ -788,9 +810,9 @@ yy65:
 	}
 yy66:
 	++L->cur;
-#line 230 "grammar/lexer.re"
+#line 260 "grammar/lexer.re"
 	{ return token(L, t, TK_LBRACE); }
-#line 794 "generator/bootstrap/lexer.c"
+#line 816 "generator/bootstrap/lexer.c"
 yy67:
 	yych = *++L->cur;
 	switch (yych) {
@@ -799,29 +821,29 @@ yy67:
 		default: goto yy68;
 	}
 yy68:
-#line 253 "grammar/lexer.re"
+#line 283 "grammar/lexer.re"
 	{ return token(L, t, TK_PIPE); }
-#line 805 "generator/bootstrap/lexer.c"
+#line 827 "generator/bootstrap/lexer.c"
 yy69:
 	++L->cur;
-#line 231 "grammar/lexer.re"
+#line 261 "grammar/lexer.re"
 	{ return token(L, t, TK_RBRACE); }
-#line 810 "generator/bootstrap/lexer.c"
+#line 832 "generator/bootstrap/lexer.c"
 yy70:
 	++L->cur;
-#line 240 "grammar/lexer.re"
+#line 270 "grammar/lexer.re"
 	{ return token(L, t, TK_TILDE); }
-#line 815 "generator/bootstrap/lexer.c"
+#line 837 "generator/bootstrap/lexer.c"
 yy71:
 	++L->cur;
-#line 251 "grammar/lexer.re"
+#line 281 "grammar/lexer.re"
 	{ return token(L, t, TK_NE); }
-#line 820 "generator/bootstrap/lexer.c"
+#line 842 "generator/bootstrap/lexer.c"
 yy72:
 	++L->cur;
-#line 222 "grammar/lexer.re"
-	{ return token(L, t, TK_STRLIT); }
-#line 825 "generator/bootstrap/lexer.c"
+#line 252 "grammar/lexer.re"
+	{ return clean_token(L, t, TK_STRLIT, "a string literal"); }
+#line 847 "generator/bootstrap/lexer.c"
 yy73:
 	yych = *++L->cur;
 	if (yych <= 0x00) {
@@ -831,9 +853,9 @@ yy73:
 	goto yy7;
 yy74:
 	++L->cur;
-#line 262 "grammar/lexer.re"
+#line 292 "grammar/lexer.re"
 	{ return token(L, t, TK_MODEQ); }
-#line 837 "generator/bootstrap/lexer.c"
+#line 859 "generator/bootstrap/lexer.c"
 yy75:
 	yych = *++L->cur;
 	switch (yych) {
@@ -851,19 +873,19 @@ yy76:
 	}
 yy77:
 	++L->cur;
-#line 158 "grammar/lexer.re"
+#line 188 "grammar/lexer.re"
 	{ return passthrough(L, t); }
-#line 857 "generator/bootstrap/lexer.c"
+#line 879 "generator/bootstrap/lexer.c"
 yy78:
 	++L->cur;
-#line 254 "grammar/lexer.re"
+#line 284 "grammar/lexer.re"
 	{ return token(L, t, TK_ANDAND); }
-#line 862 "generator/bootstrap/lexer.c"
+#line 884 "generator/bootstrap/lexer.c"
 yy79:
 	++L->cur;
-#line 267 "grammar/lexer.re"
+#line 297 "grammar/lexer.re"
 	{ return token(L, t, TK_ANDEQ); }
-#line 867 "generator/bootstrap/lexer.c"
+#line 889 "generator/bootstrap/lexer.c"
 yy80:
 	yyaccept = 2;
 	yych = *(L->mar = ++L->cur);
@@ -878,9 +900,9 @@ yy81:
 	}
 yy82:
 	++L->cur;
-#line 220 "grammar/lexer.re"
+#line 250 "grammar/lexer.re"
 	{ return lex_error(L, t, "empty character constant"); }
-#line 884 "generator/bootstrap/lexer.c"
+#line 906 "generator/bootstrap/lexer.c"
 yy83:
 	yych = *++L->cur;
 	switch (yych) {
@@ -891,34 +913,34 @@ yy83:
 	}
 yy84:
 	++L->cur;
-#line 260 "grammar/lexer.re"
+#line 290 "grammar/lexer.re"
 	{ return token(L, t, TK_MULEQ); }
-#line 897 "generator/bootstrap/lexer.c"
+#line 919 "generator/bootstrap/lexer.c"
 yy85:
 	++L->cur;
-#line 234 "grammar/lexer.re"
+#line 264 "grammar/lexer.re"
 	{ return token(L, t, TK_INC); }
-#line 902 "generator/bootstrap/lexer.c"
+#line 924 "generator/bootstrap/lexer.c"
 yy86:
 	++L->cur;
-#line 263 "grammar/lexer.re"
+#line 293 "grammar/lexer.re"
 	{ return token(L, t, TK_ADDEQ); }
-#line 907 "generator/bootstrap/lexer.c"
+#line 929 "generator/bootstrap/lexer.c"
 yy87:
 	++L->cur;
-#line 235 "grammar/lexer.re"
+#line 265 "grammar/lexer.re"
 	{ return token(L, t, TK_DEC); }
-#line 912 "generator/bootstrap/lexer.c"
+#line 934 "generator/bootstrap/lexer.c"
 yy88:
 	++L->cur;
-#line 264 "grammar/lexer.re"
+#line 294 "grammar/lexer.re"
 	{ return token(L, t, TK_SUBEQ); }
-#line 917 "generator/bootstrap/lexer.c"
+#line 939 "generator/bootstrap/lexer.c"
 yy89:
 	++L->cur;
-#line 233 "grammar/lexer.re"
+#line 263 "grammar/lexer.re"
 	{ return token(L, t, TK_ARROW); }
-#line 922 "generator/bootstrap/lexer.c"
+#line 944 "generator/bootstrap/lexer.c"
 yy90:
 	yych = *++L->cur;
 	switch (yych) {
@@ -927,14 +949,17 @@ yy90:
 	}
 yy91:
 	++L->cur;
-#line 143 "grammar/lexer.re"
+#line 170 "grammar/lexer.re"
 	{
             const char *end;
             if (!skip_past(L, '*', '/', &end))
                 return lex_error(L, t, "unterminated comment");
+            token(L, t, LEX_ERROR);
+            if (nul_inside(L, L->tok, L->cur, "a comment"))
+                return LEX_ERROR;
             continue;
         }
-#line 938 "generator/bootstrap/lexer.c"
+#line 963 "generator/bootstrap/lexer.c"
 yy92:
 	yych = *++L->cur;
 	switch (yych) {
@@ -944,14 +969,19 @@ yy92:
 			goto yy92;
 	}
 yy93:
-#line 142 "grammar/lexer.re"
-	{ continue; }
-#line 950 "generator/bootstrap/lexer.c"
+#line 164 "grammar/lexer.re"
+	{
+            token(L, t, LEX_ERROR);
+            if (nul_inside(L, L->tok, L->cur, "a comment"))
+                return LEX_ERROR;
+            continue;
+        }
+#line 980 "generator/bootstrap/lexer.c"
 yy94:
 	++L->cur;
-#line 261 "grammar/lexer.re"
+#line 291 "grammar/lexer.re"
 	{ return token(L, t, TK_DIVEQ); }
-#line 955 "generator/bootstrap/lexer.c"
+#line 985 "generator/bootstrap/lexer.c"
 yy95:
 	yych = *++L->cur;
 	switch (yych) {
@@ -1030,24 +1060,24 @@ yy96:
 		default: goto yy97;
 	}
 yy97:
-#line 244 "grammar/lexer.re"
+#line 274 "grammar/lexer.re"
 	{ return token(L, t, TK_SHL); }
-#line 1036 "generator/bootstrap/lexer.c"
+#line 1066 "generator/bootstrap/lexer.c"
 yy98:
 	++L->cur;
-#line 248 "grammar/lexer.re"
+#line 278 "grammar/lexer.re"
 	{ return token(L, t, TK_LE); }
-#line 1041 "generator/bootstrap/lexer.c"
+#line 1071 "generator/bootstrap/lexer.c"
 yy99:
 	++L->cur;
-#line 250 "grammar/lexer.re"
+#line 280 "grammar/lexer.re"
 	{ return token(L, t, TK_EQEQ); }
-#line 1046 "generator/bootstrap/lexer.c"
+#line 1076 "generator/bootstrap/lexer.c"
 yy100:
 	++L->cur;
-#line 249 "grammar/lexer.re"
+#line 279 "grammar/lexer.re"
 	{ return token(L, t, TK_GE); }
-#line 1051 "generator/bootstrap/lexer.c"
+#line 1081 "generator/bootstrap/lexer.c"
 yy101:
 	yych = *++L->cur;
 	switch (yych) {
@@ -1055,14 +1085,14 @@ yy101:
 		default: goto yy102;
 	}
 yy102:
-#line 245 "grammar/lexer.re"
+#line 275 "grammar/lexer.re"
 	{ return token(L, t, TK_SHR); }
-#line 1061 "generator/bootstrap/lexer.c"
+#line 1091 "generator/bootstrap/lexer.c"
 yy103:
 	++L->cur;
-#line 141 "grammar/lexer.re"
+#line 163 "grammar/lexer.re"
 	{ continue; }
-#line 1066 "generator/bootstrap/lexer.c"
+#line 1096 "generator/bootstrap/lexer.c"
 yy104:
 	yych = *++L->cur;
 	switch (yych) {
@@ -1071,9 +1101,9 @@ yy104:
 	}
 yy105:
 	++L->cur;
-#line 268 "grammar/lexer.re"
+#line 298 "grammar/lexer.re"
 	{ return token(L, t, TK_XOREQ); }
-#line 1077 "generator/bootstrap/lexer.c"
+#line 1107 "generator/bootstrap/lexer.c"
 yy106:
 	yych = *++L->cur;
 	switch (yych) {
@@ -1268,9 +1298,9 @@ yy123:
 		default: goto yy124;
 	}
 yy124:
-#line 168 "grammar/lexer.re"
+#line 198 "grammar/lexer.re"
 	{ return token(L, t, TK_DO); }
-#line 1274 "generator/bootstrap/lexer.c"
+#line 1304 "generator/bootstrap/lexer.c"
 yy125:
 	yych = *++L->cur;
 	switch (yych) {
@@ -1389,9 +1419,9 @@ yy132:
 		default: goto yy133;
 	}
 yy133:
-#line 176 "grammar/lexer.re"
+#line 206 "grammar/lexer.re"
 	{ return token(L, t, TK_IF); }
-#line 1395 "generator/bootstrap/lexer.c"
+#line 1425 "generator/bootstrap/lexer.c"
 yy134:
 	yych = *++L->cur;
 	switch (yych) {
@@ -1499,14 +1529,14 @@ yy147:
 	}
 yy148:
 	++L->cur;
-#line 269 "grammar/lexer.re"
+#line 299 "grammar/lexer.re"
 	{ return token(L, t, TK_OREQ); }
-#line 1505 "generator/bootstrap/lexer.c"
+#line 1535 "generator/bootstrap/lexer.c"
 yy149:
 	++L->cur;
-#line 255 "grammar/lexer.re"
+#line 285 "grammar/lexer.re"
 	{ return token(L, t, TK_OROR); }
-#line 1510 "generator/bootstrap/lexer.c"
+#line 1540 "generator/bootstrap/lexer.c"
 yy150:
 	yych = *++L->cur;
 	switch (yych) {
@@ -1515,24 +1545,24 @@ yy150:
 	}
 yy151:
 	++L->cur;
-#line 219 "grammar/lexer.re"
-	{ return token(L, t, TK_CHARLIT); }
-#line 1521 "generator/bootstrap/lexer.c"
+#line 249 "grammar/lexer.re"
+	{ return clean_token(L, t, TK_CHARLIT, "a character constant"); }
+#line 1551 "generator/bootstrap/lexer.c"
 yy152:
 	++L->cur;
-#line 225 "grammar/lexer.re"
+#line 255 "grammar/lexer.re"
 	{ return token(L, t, TK_ELLIPSIS); }
-#line 1526 "generator/bootstrap/lexer.c"
+#line 1556 "generator/bootstrap/lexer.c"
 yy153:
 	++L->cur;
-#line 265 "grammar/lexer.re"
+#line 295 "grammar/lexer.re"
 	{ return token(L, t, TK_SHLEQ); }
-#line 1531 "generator/bootstrap/lexer.c"
+#line 1561 "generator/bootstrap/lexer.c"
 yy154:
 	++L->cur;
-#line 266 "grammar/lexer.re"
+#line 296 "grammar/lexer.re"
 	{ return token(L, t, TK_SHREQ); }
-#line 1536 "generator/bootstrap/lexer.c"
+#line 1566 "generator/bootstrap/lexer.c"
 yy155:
 	yych = *++L->cur;
 	switch (yych) {
@@ -1772,9 +1802,9 @@ yy179:
 		default: goto yy180;
 	}
 yy180:
-#line 210 "grammar/lexer.re"
+#line 240 "grammar/lexer.re"
 	{ return token(L, t, TK_DYN); }
-#line 1778 "generator/bootstrap/lexer.c"
+#line 1808 "generator/bootstrap/lexer.c"
 yy181:
 	yych = *++L->cur;
 	switch (yych) {
@@ -1872,9 +1902,9 @@ yy185:
 		default: goto yy186;
 	}
 yy186:
-#line 174 "grammar/lexer.re"
+#line 204 "grammar/lexer.re"
 	{ return token(L, t, TK_FOR); }
-#line 1878 "generator/bootstrap/lexer.c"
+#line 1908 "generator/bootstrap/lexer.c"
 yy187:
 	yych = *++L->cur;
 	switch (yych) {
@@ -1966,9 +1996,9 @@ yy190:
 		default: goto yy191;
 	}
 yy191:
-#line 178 "grammar/lexer.re"
+#line 208 "grammar/lexer.re"
 	{ return token(L, t, TK_INT); }
-#line 1972 "generator/bootstrap/lexer.c"
+#line 2002 "generator/bootstrap/lexer.c"
 yy192:
 	yych = *++L->cur;
 	switch (yych) {
@@ -2115,9 +2145,9 @@ yy203:
 		default: goto yy204;
 	}
 yy204:
-#line 212 "grammar/lexer.re"
+#line 242 "grammar/lexer.re"
 	{ return token(L, t, TK_TRY); }
-#line 2121 "generator/bootstrap/lexer.c"
+#line 2151 "generator/bootstrap/lexer.c"
 yy205:
 	yych = *++L->cur;
 	switch (yych) {
@@ -2347,9 +2377,9 @@ yy228:
 		default: goto yy229;
 	}
 yy229:
-#line 161 "grammar/lexer.re"
+#line 191 "grammar/lexer.re"
 	{ return token(L, t, TK_AUTO); }
-#line 2353 "generator/bootstrap/lexer.c"
+#line 2383 "generator/bootstrap/lexer.c"
 yy230:
 	yych = *++L->cur;
 	switch (yych) {
@@ -2433,9 +2463,9 @@ yy232:
 		default: goto yy233;
 	}
 yy233:
-#line 163 "grammar/lexer.re"
+#line 193 "grammar/lexer.re"
 	{ return token(L, t, TK_CASE); }
-#line 2439 "generator/bootstrap/lexer.c"
+#line 2469 "generator/bootstrap/lexer.c"
 yy234:
 	yych = *++L->cur;
 	switch (yych) {
@@ -2505,9 +2535,9 @@ yy234:
 		default: goto yy235;
 	}
 yy235:
-#line 164 "grammar/lexer.re"
+#line 194 "grammar/lexer.re"
 	{ return token(L, t, TK_CHAR); }
-#line 2511 "generator/bootstrap/lexer.c"
+#line 2541 "generator/bootstrap/lexer.c"
 yy236:
 	yych = *++L->cur;
 	switch (yych) {
@@ -2612,9 +2642,9 @@ yy241:
 		default: goto yy242;
 	}
 yy242:
-#line 170 "grammar/lexer.re"
+#line 200 "grammar/lexer.re"
 	{ return token(L, t, TK_ELSE); }
-#line 2618 "generator/bootstrap/lexer.c"
+#line 2648 "generator/bootstrap/lexer.c"
 yy243:
 	yych = *++L->cur;
 	switch (yych) {
@@ -2684,9 +2714,9 @@ yy243:
 		default: goto yy244;
 	}
 yy244:
-#line 171 "grammar/lexer.re"
+#line 201 "grammar/lexer.re"
 	{ return token(L, t, TK_ENUM); }
-#line 2690 "generator/bootstrap/lexer.c"
+#line 2720 "generator/bootstrap/lexer.c"
 yy245:
 	yych = *++L->cur;
 	switch (yych) {
@@ -2770,9 +2800,9 @@ yy247:
 		default: goto yy248;
 	}
 yy248:
-#line 175 "grammar/lexer.re"
+#line 205 "grammar/lexer.re"
 	{ return token(L, t, TK_GOTO); }
-#line 2776 "generator/bootstrap/lexer.c"
+#line 2806 "generator/bootstrap/lexer.c"
 yy249:
 	yych = *++L->cur;
 	switch (yych) {
@@ -2842,9 +2872,9 @@ yy249:
 		default: goto yy250;
 	}
 yy250:
-#line 207 "grammar/lexer.re"
+#line 237 "grammar/lexer.re"
 	{ return token(L, t, TK_IMPL); }
-#line 2848 "generator/bootstrap/lexer.c"
+#line 2878 "generator/bootstrap/lexer.c"
 yy251:
 	yych = *++L->cur;
 	switch (yych) {
@@ -2935,9 +2965,9 @@ yy254:
 		default: goto yy255;
 	}
 yy255:
-#line 179 "grammar/lexer.re"
+#line 209 "grammar/lexer.re"
 	{ return token(L, t, TK_LONG); }
-#line 2941 "generator/bootstrap/lexer.c"
+#line 2971 "generator/bootstrap/lexer.c"
 yy256:
 	yych = *++L->cur;
 	switch (yych) {
@@ -3098,9 +3128,9 @@ yy269:
 		default: goto yy270;
 	}
 yy270:
-#line 192 "grammar/lexer.re"
+#line 222 "grammar/lexer.re"
 	{ return token(L, t, TK_VOID); }
-#line 3104 "generator/bootstrap/lexer.c"
+#line 3134 "generator/bootstrap/lexer.c"
 yy271:
 	yych = *++L->cur;
 	switch (yych) {
@@ -3204,9 +3234,9 @@ yy276:
 		default: goto yy277;
 	}
 yy277:
-#line 198 "grammar/lexer.re"
+#line 228 "grammar/lexer.re"
 	{ return token(L, t, TK_BOOL); }
-#line 3210 "generator/bootstrap/lexer.c"
+#line 3240 "generator/bootstrap/lexer.c"
 yy278:
 	yych = *++L->cur;
 	switch (yych) {
@@ -3360,9 +3390,9 @@ yy290:
 		default: goto yy291;
 	}
 yy291:
-#line 208 "grammar/lexer.re"
+#line 238 "grammar/lexer.re"
 	{ return token(L, t, TK_ASYNC); }
-#line 3366 "generator/bootstrap/lexer.c"
+#line 3396 "generator/bootstrap/lexer.c"
 yy292:
 	yych = *++L->cur;
 	switch (yych) {
@@ -3432,9 +3462,9 @@ yy292:
 		default: goto yy293;
 	}
 yy293:
-#line 209 "grammar/lexer.re"
+#line 239 "grammar/lexer.re"
 	{ return token(L, t, TK_AWAIT); }
-#line 3438 "generator/bootstrap/lexer.c"
+#line 3468 "generator/bootstrap/lexer.c"
 yy294:
 	yych = *++L->cur;
 	switch (yych) {
@@ -3504,9 +3534,9 @@ yy294:
 		default: goto yy295;
 	}
 yy295:
-#line 162 "grammar/lexer.re"
+#line 192 "grammar/lexer.re"
 	{ return token(L, t, TK_BREAK); }
-#line 3510 "generator/bootstrap/lexer.c"
+#line 3540 "generator/bootstrap/lexer.c"
 yy296:
 	yych = *++L->cur;
 	switch (yych) {
@@ -3576,9 +3606,9 @@ yy296:
 		default: goto yy297;
 	}
 yy297:
-#line 165 "grammar/lexer.re"
+#line 195 "grammar/lexer.re"
 	{ return token(L, t, TK_CONST); }
-#line 3582 "generator/bootstrap/lexer.c"
+#line 3612 "generator/bootstrap/lexer.c"
 yy298:
 	yych = *++L->cur;
 	switch (yych) {
@@ -3662,9 +3692,9 @@ yy300:
 		default: goto yy301;
 	}
 yy301:
-#line 211 "grammar/lexer.re"
+#line 241 "grammar/lexer.re"
 	{ return token(L, t, TK_DEFER); }
-#line 3668 "generator/bootstrap/lexer.c"
+#line 3698 "generator/bootstrap/lexer.c"
 yy302:
 	yych = *++L->cur;
 	switch (yych) {
@@ -3748,9 +3778,9 @@ yy304:
 		default: goto yy305;
 	}
 yy305:
-#line 173 "grammar/lexer.re"
+#line 203 "grammar/lexer.re"
 	{ return token(L, t, TK_FLOAT); }
-#line 3754 "generator/bootstrap/lexer.c"
+#line 3784 "generator/bootstrap/lexer.c"
 yy306:
 	yych = *++L->cur;
 	switch (yych) {
@@ -3862,9 +3892,9 @@ yy312:
 		default: goto yy313;
 	}
 yy313:
-#line 183 "grammar/lexer.re"
+#line 213 "grammar/lexer.re"
 	{ return token(L, t, TK_SHORT); }
-#line 3868 "generator/bootstrap/lexer.c"
+#line 3898 "generator/bootstrap/lexer.c"
 yy314:
 	yych = *++L->cur;
 	switch (yych) {
@@ -3948,9 +3978,9 @@ yy316:
 		default: goto yy317;
 	}
 yy317:
-#line 213 "grammar/lexer.re"
+#line 243 "grammar/lexer.re"
 	{ return token(L, t, TK_SPAWN); }
-#line 3954 "generator/bootstrap/lexer.c"
+#line 3984 "generator/bootstrap/lexer.c"
 yy318:
 	yych = *++L->cur;
 	switch (yych) {
@@ -4048,9 +4078,9 @@ yy322:
 		default: goto yy323;
 	}
 yy323:
-#line 190 "grammar/lexer.re"
+#line 220 "grammar/lexer.re"
 	{ return token(L, t, TK_UNION); }
-#line 4054 "generator/bootstrap/lexer.c"
+#line 4084 "generator/bootstrap/lexer.c"
 yy324:
 	yych = *++L->cur;
 	switch (yych) {
@@ -4134,14 +4164,14 @@ yy326:
 		default: goto yy327;
 	}
 yy327:
-#line 194 "grammar/lexer.re"
+#line 224 "grammar/lexer.re"
 	{ return token(L, t, TK_WHILE); }
-#line 4140 "generator/bootstrap/lexer.c"
+#line 4170 "generator/bootstrap/lexer.c"
 yy328:
 	++L->cur;
-#line 159 "grammar/lexer.re"
+#line 189 "grammar/lexer.re"
 	{ return token(L, t, TK_TYPES); }
-#line 4145 "generator/bootstrap/lexer.c"
+#line 4175 "generator/bootstrap/lexer.c"
 yy329:
 	yych = *++L->cur;
 	switch (yych) {
@@ -4317,9 +4347,9 @@ yy344:
 		default: goto yy345;
 	}
 yy345:
-#line 169 "grammar/lexer.re"
+#line 199 "grammar/lexer.re"
 	{ return token(L, t, TK_DOUBLE); }
-#line 4323 "generator/bootstrap/lexer.c"
+#line 4353 "generator/bootstrap/lexer.c"
 yy346:
 	yych = *++L->cur;
 	switch (yych) {
@@ -4389,9 +4419,9 @@ yy346:
 		default: goto yy347;
 	}
 yy347:
-#line 172 "grammar/lexer.re"
+#line 202 "grammar/lexer.re"
 	{ return token(L, t, TK_EXTERN); }
-#line 4395 "generator/bootstrap/lexer.c"
+#line 4425 "generator/bootstrap/lexer.c"
 yy348:
 	yych = *++L->cur;
 	switch (yych) {
@@ -4461,9 +4491,9 @@ yy348:
 		default: goto yy349;
 	}
 yy349:
-#line 215 "grammar/lexer.re"
+#line 245 "grammar/lexer.re"
 	{ return token(L, t, TK_IMPORT); }
-#line 4467 "generator/bootstrap/lexer.c"
+#line 4497 "generator/bootstrap/lexer.c"
 yy350:
 	yych = *++L->cur;
 	switch (yych) {
@@ -4533,9 +4563,9 @@ yy350:
 		default: goto yy351;
 	}
 yy351:
-#line 177 "grammar/lexer.re"
+#line 207 "grammar/lexer.re"
 	{ return token(L, t, TK_INLINE); }
-#line 4539 "generator/bootstrap/lexer.c"
+#line 4569 "generator/bootstrap/lexer.c"
 yy352:
 	yych = *++L->cur;
 	switch (yych) {
@@ -4626,9 +4656,9 @@ yy355:
 		default: goto yy356;
 	}
 yy356:
-#line 182 "grammar/lexer.re"
+#line 212 "grammar/lexer.re"
 	{ return token(L, t, TK_RETURN); }
-#line 4632 "generator/bootstrap/lexer.c"
+#line 4662 "generator/bootstrap/lexer.c"
 yy357:
 	yych = *++L->cur;
 	switch (yych) {
@@ -4698,9 +4728,9 @@ yy357:
 		default: goto yy358;
 	}
 yy358:
-#line 184 "grammar/lexer.re"
+#line 214 "grammar/lexer.re"
 	{ return token(L, t, TK_SIGNED); }
-#line 4704 "generator/bootstrap/lexer.c"
+#line 4734 "generator/bootstrap/lexer.c"
 yy359:
 	yych = *++L->cur;
 	switch (yych) {
@@ -4770,9 +4800,9 @@ yy359:
 		default: goto yy360;
 	}
 yy360:
-#line 185 "grammar/lexer.re"
+#line 215 "grammar/lexer.re"
 	{ return token(L, t, TK_SIZEOF); }
-#line 4776 "generator/bootstrap/lexer.c"
+#line 4806 "generator/bootstrap/lexer.c"
 yy361:
 	yych = *++L->cur;
 	switch (yych) {
@@ -4849,9 +4879,9 @@ yy362:
 		default: goto yy363;
 	}
 yy363:
-#line 186 "grammar/lexer.re"
+#line 216 "grammar/lexer.re"
 	{ return token(L, t, TK_STATIC); }
-#line 4855 "generator/bootstrap/lexer.c"
+#line 4885 "generator/bootstrap/lexer.c"
 yy364:
 	yych = *++L->cur;
 	switch (yych) {
@@ -4921,9 +4951,9 @@ yy364:
 		default: goto yy365;
 	}
 yy365:
-#line 187 "grammar/lexer.re"
+#line 217 "grammar/lexer.re"
 	{ return token(L, t, TK_STRUCT); }
-#line 4927 "generator/bootstrap/lexer.c"
+#line 4957 "generator/bootstrap/lexer.c"
 yy366:
 	yych = *++L->cur;
 	switch (yych) {
@@ -4993,9 +5023,9 @@ yy366:
 		default: goto yy367;
 	}
 yy367:
-#line 188 "grammar/lexer.re"
+#line 218 "grammar/lexer.re"
 	{ return token(L, t, TK_SWITCH); }
-#line 4999 "generator/bootstrap/lexer.c"
+#line 5029 "generator/bootstrap/lexer.c"
 yy368:
 	yych = *++L->cur;
 	switch (yych) {
@@ -5100,9 +5130,9 @@ yy373:
 		default: goto yy374;
 	}
 yy374:
-#line 197 "grammar/lexer.re"
+#line 227 "grammar/lexer.re"
 	{ return token(L, t, TK_ATOMIC); }
-#line 5106 "generator/bootstrap/lexer.c"
+#line 5136 "generator/bootstrap/lexer.c"
 yy375:
 	yych = *++L->cur;
 	switch (yych) {
@@ -5256,9 +5286,9 @@ yy387:
 		default: goto yy388;
 	}
 yy388:
-#line 167 "grammar/lexer.re"
+#line 197 "grammar/lexer.re"
 	{ return token(L, t, TK_DEFAULT); }
-#line 5262 "generator/bootstrap/lexer.c"
+#line 5292 "generator/bootstrap/lexer.c"
 yy389:
 	yych = *++L->cur;
 	switch (yych) {
@@ -5356,9 +5386,9 @@ yy393:
 		default: goto yy394;
 	}
 yy394:
-#line 189 "grammar/lexer.re"
+#line 219 "grammar/lexer.re"
 	{ return token(L, t, TK_TYPEDEF); }
-#line 5362 "generator/bootstrap/lexer.c"
+#line 5392 "generator/bootstrap/lexer.c"
 yy395:
 	yych = *++L->cur;
 	switch (yych) {
@@ -5442,9 +5472,9 @@ yy397:
 		default: goto yy398;
 	}
 yy398:
-#line 195 "grammar/lexer.re"
+#line 225 "grammar/lexer.re"
 	{ return token(L, t, TK_ALIGNAS); }
-#line 5448 "generator/bootstrap/lexer.c"
+#line 5478 "generator/bootstrap/lexer.c"
 yy399:
 	yych = *++L->cur;
 	switch (yych) {
@@ -5514,9 +5544,9 @@ yy399:
 		default: goto yy400;
 	}
 yy400:
-#line 196 "grammar/lexer.re"
+#line 226 "grammar/lexer.re"
 	{ return token(L, t, TK_ALIGNOF); }
-#line 5520 "generator/bootstrap/lexer.c"
+#line 5550 "generator/bootstrap/lexer.c"
 yy401:
 	yych = *++L->cur;
 	switch (yych) {
@@ -5586,9 +5616,9 @@ yy401:
 		default: goto yy402;
 	}
 yy402:
-#line 199 "grammar/lexer.re"
+#line 229 "grammar/lexer.re"
 	{ return token(L, t, TK_COMPLEX); }
-#line 5592 "generator/bootstrap/lexer.c"
+#line 5622 "generator/bootstrap/lexer.c"
 yy403:
 	yych = *++L->cur;
 	switch (yych) {
@@ -5658,9 +5688,9 @@ yy403:
 		default: goto yy404;
 	}
 yy404:
-#line 200 "grammar/lexer.re"
+#line 230 "grammar/lexer.re"
 	{ return token(L, t, TK_GENERIC); }
-#line 5664 "generator/bootstrap/lexer.c"
+#line 5694 "generator/bootstrap/lexer.c"
 yy405:
 	yych = *++L->cur;
 	switch (yych) {
@@ -5854,9 +5884,9 @@ yy414:
 		default: goto yy415;
 	}
 yy415:
-#line 166 "grammar/lexer.re"
+#line 196 "grammar/lexer.re"
 	{ return token(L, t, TK_CONTINUE); }
-#line 5860 "generator/bootstrap/lexer.c"
+#line 5890 "generator/bootstrap/lexer.c"
 yy416:
 	yych = *++L->cur;
 	switch (yych) {
@@ -5933,9 +5963,9 @@ yy417:
 		default: goto yy418;
 	}
 yy418:
-#line 180 "grammar/lexer.re"
+#line 210 "grammar/lexer.re"
 	{ return token(L, t, TK_REGISTER); }
-#line 5939 "generator/bootstrap/lexer.c"
+#line 5969 "generator/bootstrap/lexer.c"
 yy419:
 	yych = *++L->cur;
 	switch (yych) {
@@ -6005,9 +6035,9 @@ yy419:
 		default: goto yy420;
 	}
 yy420:
-#line 181 "grammar/lexer.re"
+#line 211 "grammar/lexer.re"
 	{ return token(L, t, TK_RESTRICT); }
-#line 6011 "generator/bootstrap/lexer.c"
+#line 6041 "generator/bootstrap/lexer.c"
 yy421:
 	yych = *++L->cur;
 	switch (yych) {
@@ -6084,9 +6114,9 @@ yy422:
 		default: goto yy423;
 	}
 yy423:
-#line 191 "grammar/lexer.re"
+#line 221 "grammar/lexer.re"
 	{ return token(L, t, TK_UNSIGNED); }
-#line 6090 "generator/bootstrap/lexer.c"
+#line 6120 "generator/bootstrap/lexer.c"
 yy424:
 	yych = *++L->cur;
 	switch (yych) {
@@ -6156,9 +6186,9 @@ yy424:
 		default: goto yy425;
 	}
 yy425:
-#line 193 "grammar/lexer.re"
+#line 223 "grammar/lexer.re"
 	{ return token(L, t, TK_VOLATILE); }
-#line 6162 "generator/bootstrap/lexer.c"
+#line 6192 "generator/bootstrap/lexer.c"
 yy426:
 	yych = *++L->cur;
 	switch (yych) {
@@ -6235,9 +6265,9 @@ yy427:
 		default: goto yy428;
 	}
 yy428:
-#line 202 "grammar/lexer.re"
+#line 232 "grammar/lexer.re"
 	{ return token(L, t, TK_NORETURN); }
-#line 6241 "generator/bootstrap/lexer.c"
+#line 6271 "generator/bootstrap/lexer.c"
 yy429:
 	yych = *++L->cur;
 	switch (yych) {
@@ -6356,9 +6386,9 @@ yy436:
 		default: goto yy437;
 	}
 yy437:
-#line 206 "grammar/lexer.re"
+#line 236 "grammar/lexer.re"
 	{ return token(L, t, TK_INTERFACE); }
-#line 6362 "generator/bootstrap/lexer.c"
+#line 6392 "generator/bootstrap/lexer.c"
 yy438:
 	yych = *++L->cur;
 	switch (yych) {
@@ -6435,9 +6465,9 @@ yy439:
 		default: goto yy440;
 	}
 yy440:
-#line 201 "grammar/lexer.re"
+#line 231 "grammar/lexer.re"
 	{ return token(L, t, TK_IMAGINARY); }
-#line 6441 "generator/bootstrap/lexer.c"
+#line 6471 "generator/bootstrap/lexer.c"
 yy441:
 	yych = *++L->cur;
 	switch (yych) {
@@ -6638,9 +6668,9 @@ yy451:
 		default: goto yy452;
 	}
 yy452:
-#line 214 "grammar/lexer.re"
+#line 244 "grammar/lexer.re"
 	{ return token(L, t, TK_SPAWN_LOCAL); }
-#line 6644 "generator/bootstrap/lexer.c"
+#line 6674 "generator/bootstrap/lexer.c"
 yy453:
 	yych = *++L->cur;
 	switch (yych) {
@@ -6731,9 +6761,9 @@ yy456:
 		default: goto yy457;
 	}
 yy457:
-#line 204 "grammar/lexer.re"
+#line 234 "grammar/lexer.re"
 	{ return token(L, t, TK_THREAD_LOCAL); }
-#line 6737 "generator/bootstrap/lexer.c"
+#line 6767 "generator/bootstrap/lexer.c"
 yy458:
 	yych = *++L->cur;
 	switch (yych) {
@@ -6803,15 +6833,15 @@ yy458:
 		default: goto yy459;
 	}
 yy459:
-#line 203 "grammar/lexer.re"
+#line 233 "grammar/lexer.re"
 	{ return token(L, t, TK_STATIC_ASSERT); }
-#line 6809 "generator/bootstrap/lexer.c"
+#line 6839 "generator/bootstrap/lexer.c"
 yy460:
-#line 139 "grammar/lexer.re"
+#line 161 "grammar/lexer.re"
 	{ return token(L, t, LEX_EOF); }
-#line 6813 "generator/bootstrap/lexer.c"
+#line 6843 "generator/bootstrap/lexer.c"
 }
-#line 273 "grammar/lexer.re"
+#line 303 "grammar/lexer.re"
 
     }
 }
