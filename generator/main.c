@@ -7,12 +7,14 @@
  * was reported for any input, writes OUT/FILE.h and OUT/FILE.c. OUT is
  * the -o directory, or else the input's own directory. Nothing is written
  * when an error was reported; outputs whose content is unchanged are not
- * touched. */
+ * touched; the others are replaced all together or, when one cannot be
+ * written, not at all. No output may be a file that was read as input. */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "astdump.h"
 #include "gen.h"
@@ -62,6 +64,8 @@ typedef struct Loaded {
     const char *key;
     File *file;                 /* NULL while its imports are being loaded */
     Vec imports;
+    Vec import_items;           /* Item*: the import line of each of imports */
+    int mark;                   /* find_cycles: 0 new, 1 on the path, 2 done */
 } Loaded;
 
 static Vec loaded;              /* Loaded* */
@@ -128,8 +132,10 @@ static Loaded *load(const char *path) {
         Loaded *dep = p ? load(p) : NULL;
         if (!p)
             error_at(it->loc, "cannot find import '%s'", it->name);
-        else if (dep)
+        else if (dep) {
             vec_push(&l->imports, dep);
+            vec_push(&l->import_items, it);
+        }
     }
     l->file = f;
     return l;
@@ -148,6 +154,47 @@ static void preload_imports(const char *path, const char *text) {
         if (file)
             load(file);
     }
+}
+
+/* An import cycle cannot be compiled (each header would need the other
+ * first), so it is reported: at the import line that starts the cycle,
+ * with a note at each import line that closes it. path holds the
+ * Loaded* being visited, from a root. */
+static void report_cycle(Vec *path, int from, Loaded *back) {
+    Loaded *first = path->data[from];
+    for (int i = from; i < path->len; i++) {
+        Loaded *l = path->data[i];
+        Loaded *to = i + 1 < path->len ? path->data[i + 1] : back;
+        Item *at = NULL;
+        for (int j = 0; j < l->imports.len && !at; j++)
+            if (l->imports.data[j] == to)
+                at = l->import_items.data[j];
+        if (i == from && to == first)
+            error_at(at->loc, "import cycle: '%s' imports itself", l->file->path);
+        else if (i == from)
+            error_at(at->loc, "import cycle: '%s' imports '%s'", l->file->path, to->file->path);
+        else
+            note_at(at->loc, "which imports '%s'", to->file->path);
+    }
+}
+
+static void find_cycles(Loaded *l, Vec *path) {
+    l->mark = 1;
+    vec_push(path, l);
+    for (int i = 0; i < l->imports.len; i++) {
+        Loaded *dep = l->imports.data[i];
+        if (dep->mark == 0) {
+            find_cycles(dep, path);
+        } else if (dep->mark == 1) {
+            int from = path->len - 1;
+            while (path->data[from] != dep)
+                from--;
+            /* report the edge l -> dep last: path[from..] then back to dep */
+            report_cycle(path, from, dep);
+        }
+    }
+    path->len--;
+    l->mark = 2;
 }
 
 /* Appends l's imports, then theirs, to out, each once, dependencies
@@ -263,6 +310,8 @@ static int check_output(const char *path, const Buf *b) {
 
 /* ---- the command line ------------------------------------------------- */
 
+static int finish(int status, Vec *inputs);
+
 static void die_usage(const char *fmt, const char *arg) {
     fputs("aitc: error: ", stderr);
     fprintf(stderr, fmt, arg);
@@ -295,12 +344,10 @@ static void parse_args(int argc, char **argv, Vec *inputs) {
             options_done = true;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(usage, stdout);
-            arena_release();
-            exit(0);
+            exit(finish(0, NULL));
         } else if (!strcmp(a, "--version")) {
             puts("aitc " AITC_VERSION);
-            arena_release();
-            exit(0);
+            exit(finish(0, NULL));
         } else if (!strncmp(a, "-o", 2)) {
             opt.outdir = value(argc, argv, &i, "-o");
         } else if (!strncmp(a, "-I", 2)) {
@@ -339,12 +386,73 @@ static void check_clashes(Vec *inputs) {
         }
 }
 
-static int finish(int status, Vec *inputs) {
+/* An output must not overwrite a file that was read as an input or an
+ * import ("aitc -MF x.ait x.ait"): they are compared by device and
+ * inode, so another spelling or a link of the same file is caught too. */
+static void check_not_input(const char *out) {
+    struct stat so, si;
+    if (!out || stat(out, &so) != 0)
+        return;
+    for (int i = 0; i < loaded.len; i++) {
+        Loaded *l = loaded.data[i];
+        if (stat(l->key, &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+            error_plain("output '%s' is the input '%s': refusing to overwrite it", out,
+                        l->file ? l->file->path : l->key);
+            return;
+        }
+    }
+}
+
+static void check_outputs_not_inputs(Vec *inputs) {
     for (int i = 0; i < inputs->len; i++) {
+        Input *in = inputs->data[i];
+        if (!opt.deps_only) {
+            check_not_input(in->hpath);
+            check_not_input(in->cpath);
+        }
+    }
+    check_not_input(opt.depfile);
+}
+
+/* Writes every output of the run, or none (output.h: OutputSet). */
+static int write_outputs(Vec *inputs, const Buf *deps) {
+    OutputSet set = {0};
+    for (int i = 0; i < inputs->len; i++) {
+        Input *in = inputs->data[i];
+        if (make_dirs(path_dir(in->hpath)) < 0 ||
+            output_stage(&set, in->hpath, in->h.data, in->h.len) < 0 ||
+            output_stage(&set, in->cpath, in->c.data, in->c.len) < 0) {
+            output_discard(&set);
+            return 1;
+        }
+    }
+    if (opt.depfile && output_stage(&set, opt.depfile, deps->data, deps->len) < 0) {
+        output_discard(&set);
+        return 1;
+    }
+    return output_commit(&set) < 0;
+}
+
+/* What aitc printed must have reached stdout: "aitc -M x.ait >/dev/full"
+ * is a failure. */
+static int flush_stdout(int status) {
+    static bool reported;
+    int err = fflush(stdout) != 0 ? errno : ferror(stdout) ? EIO : 0;
+    if (!err)
+        return status;
+    if (!reported)
+        error_plain("cannot write to standard output: %s", strerror(err));
+    reported = true;
+    return 1;
+}
+
+static int finish(int status, Vec *inputs) {
+    for (int i = 0; inputs && i < inputs->len; i++) {
         Input *in = inputs->data[i];
         buf_free(&in->h);
         buf_free(&in->c);
     }
+    status = flush_stdout(status);
     arena_release();
     return status;
 }
@@ -356,6 +464,12 @@ int main(int argc, char **argv) {
     for (int i = 0; i < inputs.len; i++)
         prepare(inputs.data[i]);
     check_clashes(&inputs);
+    Vec path = {0};
+    for (int i = 0; i < loaded.len; i++)
+        if (((Loaded *)loaded.data[i])->mark == 0 && ((Loaded *)loaded.data[i])->file)
+            find_cycles(loaded.data[i], &path);
+    if (!error_count() && !opt.check && !opt.dump_ast)
+        check_outputs_not_inputs(&inputs);
     if (error_count())
         return finish(1, &inputs);
 
@@ -371,9 +485,14 @@ int main(int argc, char **argv) {
     if (opt.deps_only) {
         if (!opt.depfile)
             fwrite(deps.data, 1, deps.len, stdout);
-        int bad = opt.depfile && write_if_changed(opt.depfile, deps.data, deps.len) < 0;
+        int status = 0;
+        if (opt.depfile) {
+            OutputSet set = {0};
+            status = output_stage(&set, opt.depfile, deps.data, deps.len) < 0 ||
+                     output_commit(&set) < 0;
+        }
         buf_free(&deps);
-        return finish(bad, &inputs);
+        return finish(status, &inputs);
     }
 
     for (int i = 0; i < inputs.len; i++)
@@ -386,16 +505,8 @@ int main(int argc, char **argv) {
             status |= check_output(in->hpath, &in->h);
             status |= check_output(in->cpath, &in->c);
         }
-    } else if (!status) {
-        for (int i = 0; i < inputs.len && !status; i++) {
-            Input *in = inputs.data[i];
-            if (make_dirs(path_dir(in->hpath)) < 0 ||
-                write_if_changed(in->hpath, in->h.data ? in->h.data : "", in->h.len) < 0 ||
-                write_if_changed(in->cpath, in->c.data ? in->c.data : "", in->c.len) < 0)
-                status = 1;
-        }
-        if (!status && opt.depfile && write_if_changed(opt.depfile, deps.data, deps.len) < 0)
-            status = 1;
+    } else if (!status && !flush_stdout(0)) {     /* the frame report went out */
+        status = write_outputs(&inputs, &deps);
     }
     buf_free(&deps);
     return finish(status, &inputs);

@@ -41,40 +41,83 @@ static bool same_content(const char *path, const char *data, size_t len) {
     return old && old_len == len && memcmp(old, data, len) == 0;
 }
 
-int write_if_changed(const char *path, const char *data, size_t len) {
-    if (same_content(path, data, len))
-        return 0;
-    const char *tmp_template = path_join(path_dir(path), xprintf(".%s.XXXXXX", path_base(path)));
-    char *tmp = xstrdup(tmp_template);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        error_plain("cannot create a temporary file for '%s': %s", path, strerror(errno));
-        return -1;
-    }
-    /* mkstemp makes the file 0600; give it the mode a new file gets. */
-    mode_t mask = umask(0);
-    umask(mask);
-    (void)fchmod(fd, 0666 & ~mask);
+/* Writes all of data to fd; 0 or an errno. */
+static int write_all(int fd, const char *data, size_t len) {
     size_t done = 0;
     while (done < len) {
         ssize_t w = write(fd, data + done, len - done);
         if (w < 0 && errno == EINTR)
             continue;
-        if (w <= 0)
-            break;
+        if (w < 0)
+            return errno;
+        if (w == 0)
+            return EIO;
         done += (size_t)w;
     }
-    int err = done < len ? errno : 0;
+    return 0;
+}
+
+/* Writes data to a new temporary file beside path; its name, or NULL
+ * (reported). */
+static char *write_temporary(const char *path, const char *data, size_t len) {
+    char *tmp = xstrdup(path_join(path_dir(path), xprintf(".%s.XXXXXX", path_base(path))));
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        error_plain("cannot create a temporary file for '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    /* mkstemp makes the file 0600; give it the mode a new file gets. */
+    mode_t mask = umask(0);
+    umask(mask);
+    (void)fchmod(fd, 0666 & ~mask);
+    int err = write_all(fd, data, len);
     if (close(fd) != 0 && !err)
-        err = errno;
-    if (!err && rename(tmp, path) != 0)
         err = errno;
     if (err) {
         unlink(tmp);
-        error_plain("cannot write '%s': %s", path, strerror(err ? err : EIO));
+        error_plain("cannot write '%s': %s", path, strerror(err));
+        return NULL;
+    }
+    return tmp;
+}
+
+int output_stage(OutputSet *set, const char *path, const char *data, size_t len) {
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        error_plain("cannot write '%s': it exists and is not a regular file", path);
         return -1;
     }
+    if (same_content(path, data ? data : "", len))
+        return 0;
+    char *tmp = write_temporary(path, data ? data : "", len);
+    if (!tmp)
+        return -1;
+    Staged *sg = xalloc(sizeof *sg);
+    sg->path = path;
+    sg->tmp = tmp;
+    vec_push(&set->staged, sg);
     return 1;
+}
+
+int output_commit(OutputSet *set) {
+    for (int i = 0; i < set->staged.len; i++) {
+        Staged *sg = set->staged.data[i];
+        if (rename(sg->tmp, sg->path) != 0) {
+            error_plain("cannot write '%s': %s", sg->path, strerror(errno));
+            for (int j = i; j < set->staged.len; j++)
+                unlink(((Staged *)set->staged.data[j])->tmp);
+            set->staged.len = 0;
+            return -1;
+        }
+    }
+    set->staged.len = 0;
+    return 0;
+}
+
+void output_discard(OutputSet *set) {
+    for (int i = 0; i < set->staged.len; i++)
+        unlink(((Staged *)set->staged.data[i])->tmp);
+    set->staged.len = 0;
 }
 
 int make_dirs(const char *dir) {

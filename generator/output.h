@@ -8,14 +8,39 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "ast.h"
+
 /* The whole file, NUL-terminated, in the arena; NULL with errno set. */
 char *read_file(const char *path, size_t *len);
 
-/* Writes data to path through a temporary file in the same directory and
- * a rename, so readers see the old or the new file, never a part. A file
- * that already holds exactly data is left alone (its mtime kept).
- * Returns 1 when written, 0 when unchanged, -1 on failure (reported). */
-int write_if_changed(const char *path, const char *data, size_t len);
+/* The outputs of one run, replaced together or not at all. Each changed
+ * output is first written in full to a temporary file beside it; only
+ * when every one is written are they renamed over their paths (readers
+ * see the old or the new file, never a part). On any failure the
+ * temporaries are removed and the old files stay as they were. */
+typedef struct Staged {
+    const char *path;
+    char *tmp;
+} Staged;
+
+typedef struct OutputSet {
+    Vec staged;          /* Staged* */
+} OutputSet;
+
+/* Stages data for path. A file that already holds exactly data is left
+ * alone (its mtime kept). Returns 1 when staged, 0 when unchanged, -1
+ * on failure (reported; path is not a regular file, or the temporary
+ * could not be written: disk full...). */
+int output_stage(OutputSet *set, const char *path, const char *data, size_t len);
+
+/* Renames every staged temporary over its path: 0, or -1 (reported,
+ * the temporaries left are removed). Renames within one directory do
+ * not fail for want of space, so once staging has succeeded this is the
+ * step that cannot leave some outputs new and others old in practice. */
+int output_commit(OutputSet *set);
+
+/* Removes every staged temporary, leaving the old files as they were. */
+void output_discard(OutputSet *set);
 
 /* Creates dir and its parents as needed; 0 or -1 (reported). */
 int make_dirs(const char *dir);

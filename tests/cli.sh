@@ -148,9 +148,77 @@ run -I "$T/inc" -o "$T/o5" "$T/main/x.ait"
 [ "$(rc)" = 0 ] && [ -f "$T/o5/x.c" ]
 result include-path $? "status $(rc), stderr: $(head -c 300 "$T/err")"
 
-# Import cycles are fine: each file is read once.
+# An import cycle is an error at the import line that starts it, with a
+# note at the one that closes it; nothing is written.
 printf 'import "b.ait";\nasync int fa(void) { return 1; }\n' >"$T/src/a.ait"
-printf 'import "a.ait";\nasync int fb(void) { return 2; }\n' >"$T/src/b.ait"
+printf '%%{\n%%}\nimport "a.ait";\nasync int fb(void) { return 2; }\n' >"$T/src/b.ait"
 run -o "$T/o6" "$T/src/a.ait" "$T/src/b.ait"
-[ "$(rc)" = 0 ] && [ -f "$T/o6/a.c" ] && [ -f "$T/o6/b.c" ]
-result import-cycle $? "status $(rc), stderr: $(head -c 300 "$T/err")"
+[ "$(rc)" = 1 ] && grep -q "a.ait:1:8: error: import cycle: '.*a.ait' imports '.*b.ait'" "$T/err" &&
+    grep -q "b.ait:3:8: note: which imports '.*a.ait'" "$T/err" && [ ! -e "$T/o6" ]
+result import-cycle $? "status $(rc), stderr: $(head -c 400 "$T/err")"
+
+printf 'import "self.ait";\nasync int fs(void) { return 1; }\n' >"$T/src/self.ait"
+run -o "$T/o6" "$T/src/self.ait"
+[ "$(rc)" = 1 ] && grep -q "self.ait:1:8: error: import cycle: '.*self.ait' imports itself" "$T/err" &&
+    [ ! -e "$T/o6" ]
+result import-self $? "status $(rc), stderr: $(head -c 400 "$T/err")"
+
+# No output may overwrite an input, however it is spelt.
+mkdir -p "$T/victim"
+cp "$T/src/lib.ait" "$T/victim/v.ait"
+cp "$T/victim/v.ait" "$T/victim.orig"
+run -MF "$T/victim/v.ait" "$T/victim/v.ait"
+[ "$(rc)" = 1 ] && grep -q "error: output '.*v.ait' is the input" "$T/err" &&
+    cmp -s "$T/victim/v.ait" "$T/victim.orig" && [ "$(ls -A "$T/victim")" = v.ait ]
+result depfile-is-input $? "status $(rc), stderr: $(head -c 300 "$T/err")"
+
+run -M -MF "$T/victim/../victim/v.ait" "$T/victim/v.ait"
+[ "$(rc)" = 1 ] && cmp -s "$T/victim/v.ait" "$T/victim.orig"
+result depfile-is-input-M $? "status $(rc), stderr: $(head -c 300 "$T/err")"
+
+mkdir -p "$T/victim/out"
+ln -s ../v.ait "$T/victim/out/v.c"
+run -o "$T/victim/out" "$T/victim/v.ait"
+[ "$(rc)" = 1 ] && grep -q "error: output '.*out/v.c' is the input" "$T/err" &&
+    cmp -s "$T/victim/v.ait" "$T/victim.orig" && [ "$(ls -A "$T/victim/out")" = v.c ]
+result output-is-input $? "status $(rc), stderr: $(head -c 300 "$T/err")"
+
+# Writing stdout must succeed: a full disk is an error, and with
+# --frame-report nothing is written when the report could not be.
+if [ -w /dev/full ]; then
+    for args in "-M" "--frame-report -o $T/full" "--dump-ast" "--version"; do
+        # shellcheck disable=SC2086
+        "$AITC" $args "$T/src/x.ait" >/dev/full 2>"$T/err"
+        rc=$?
+        [ "$rc" = 1 ] && grep -q "aitc: error: cannot write to standard output: No space left on device" "$T/err" &&
+            [ ! -e "$T/full" ]
+        result "stdout-full ${args%% *}" $? "status $rc, stderr: $(head -c 300 "$T/err")"
+    done
+fi
+
+# All outputs of a run are replaced together or not at all. A file size
+# limit makes the large x.c fail after y.h, y.c and x.h were written:
+# every temporary is removed and the old files stay.
+mkdir -p "$T/atomic"
+printf 'async int one(void) { return 1; }\n' >"$T/atomic/y.ait"
+{ printf 'import "y.ait";\nasync int two(int v) {\n'
+  for i in $(seq 1 60); do printf '    v += await one() * %d;\n' "$i"; done
+  printf '    return v;\n}\n'; } >"$T/atomic/x.ait"
+printf 'old x.h\n' >"$T/atomic/x.h"
+printf 'old x.c\n' >"$T/atomic/x.c"
+(trap '' XFSZ; ulimit -f 8; "$AITC" -o "$T/atomic" "$T/atomic/y.ait" "$T/atomic/x.ait") >/dev/null 2>"$T/err"
+rc=$?
+[ "$rc" = 1 ] && grep -q "cannot write '.*x.c': File too large" "$T/err" &&
+    [ "$(cat "$T/atomic/x.h")" = "old x.h" ] && [ "$(cat "$T/atomic/x.c")" = "old x.c" ] &&
+    [ "$(ls -A "$T/atomic" | tr '\n' ' ')" = "x.ait x.c x.h y.ait " ]
+result atomic-disk-full $? "status $rc, left: $(ls -A "$T/atomic" | tr '\n' ' '), stderr: $(head -c 300 "$T/err")"
+
+# The same when an output is in the way (a directory): found before
+# anything is replaced.
+rm "$T/atomic/x.c"
+mkdir "$T/atomic/x.c"
+run -o "$T/atomic" "$T/atomic/y.ait" "$T/atomic/x.ait"
+[ "$(rc)" = 1 ] && grep -q "cannot write '.*x.c': it exists and is not a regular file" "$T/err" &&
+    [ "$(cat "$T/atomic/x.h")" = "old x.h" ] && [ ! -e "$T/atomic/y.h" ] &&
+    [ "$(ls -A "$T/atomic" | tr '\n' ' ')" = "x.ait x.c x.h y.ait " ]
+result atomic-output-in-the-way $? "status $(rc), left: $(ls -A "$T/atomic" | tr '\n' ' ')"
