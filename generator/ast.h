@@ -245,9 +245,19 @@ struct Stmt {
 
 /* ---- top level ----------------------------------------------------- */
 
+/* A name written in the source, where it was written. */
+typedef struct NameRef {
+    const char *name;
+    Loc loc;
+} NameRef;
+
+/* <C: Cache + Log + send>: a type parameter and its bounds. */
 typedef struct TypeParam {
     const char *name;    /* C */
-    const char *iface;   /* Cache */
+    const char *iface;   /* the first interface bound: Cache (NULL: none written) */
+    Vec ifaces;          /* every interface bound, const char *, in order */
+    Vec iface_locs;      /* Loc *, parallel to ifaces */
+    bool send;           /* "+ send": only impls declared send */
     Loc loc;
     Loc iface_loc;
 } TypeParam;
@@ -288,6 +298,7 @@ typedef struct Item {
     Vec names;           /* I_TYPES: const char* */
     Vec members;         /* I_STRUCT: Decl* */
     Vec methods;         /* I_INTERFACE, I_IMPL: Func* */
+    Vec supers;          /* I_INTERFACE: NameRef * of its super-interfaces */
     const char *iface;   /* I_IMPL */
     const char *type;    /* I_IMPL: the implementing type's name */
     bool is_send;        /* I_IMPL */

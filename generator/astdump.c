@@ -417,7 +417,10 @@ static void func(Func *f, int indent, FILE *out) {
         fputs(" (tparams", out);
         for (int i = 0; i < f->tparams.len; i++) {
             TypeParam *p = f->tparams.data[i];
-            fprintf(out, " (%s %s)", p->name, p->iface);
+            fprintf(out, " (%s", p->name);
+            for (int k = 0; k < p->ifaces.len; k++)
+                fprintf(out, " %s", (char *)p->ifaces.data[k]);
+            fputs(p->send ? " send)" : ")", out);
         }
         fputc(')', out);
     }
@@ -450,9 +453,13 @@ static void item(Item *it, FILE *out) {
         }
         break;
     case I_INTERFACE: case I_IMPL:
-        if (it->kind == I_INTERFACE)
+        if (it->kind == I_INTERFACE) {
             fprintf(out, "(interface %s", it->name);
-        else
+            for (int i = 0; i < it->supers.len; i++)
+                fprintf(out, "%s%s", i ? " " : " (supers ", ((NameRef *)it->supers.data[i])->name);
+            if (it->supers.len)
+                fputc(')', out);
+        } else
             fprintf(out, "(impl %s %s%s", it->iface, it->type, it->is_send ? " send" : "");
         for (int i = 0; i < it->methods.len; i++) {
             newline(2, out);

@@ -36,6 +36,42 @@ Impl *sema_impl_for(Sema *s, const char *type, const char *method, int *index) {
     return NULL;
 }
 
+Impl *sema_impl_of(Iface *x, const char *type) {
+    for (int i = 0; i < x->impls.len; i++)
+        if (!strcmp(((Impl *)x->impls.data[i])->type, type))
+            return x->impls.data[i];
+    return NULL;
+}
+
+Iface *sema_method_owner(Iface *x, const char *method, int *index, Vec *path) {
+    int k = method_index(x->item, method);
+    if (k >= 0) {
+        *index = k;
+        return x;
+    }
+    for (int i = 0; i < x->supers.len; i++) {
+        int len = path->len;
+        vec_push(path, x->supers.data[i]);
+        Iface *o = sema_method_owner(x->supers.data[i], method, index, path);
+        if (o)
+            return o;
+        path->len = len;
+    }
+    return NULL;
+}
+
+const char *sema_unmet_bound(Sema *s, TypeParam *tp, const char *type) {
+    for (int i = 0; i < tp->ifaces.len; i++) {
+        Iface *x = sema_iface(s, tp->ifaces.data[i]);
+        Impl *im = x ? sema_impl_of(x, type) : NULL;
+        if (!im)
+            return tp->ifaces.data[i];
+        if (tp->send && !im->send)
+            return "send";
+    }
+    return NULL;
+}
+
 const char *sema_subst(Fut *f, const char *name) {
     for (int i = 0; i < f->subst_from.len; i++)
         if (!strcmp(f->subst_from.data[i], name))
@@ -61,8 +97,6 @@ static void collect_interface(Sema *s, Item *it, bool local) {
         int k = method_index(it, m->name);
         if (k != i)
             redefinition(m->loc, "method", m->name, ((Func *)it->methods.data[k])->loc);
-        if (!m->is_async && m->body)
-            error_at(m->loc, "plain method '%s' cannot have a default body", m->name);
         m->owner = it;
     }
     Iface *x = xalloc(sizeof *x);
@@ -97,6 +131,57 @@ static void collect_item(Sema *s, Item *it, bool local) {
     }
     default:
         break;
+    }
+}
+
+/* ---- super-interfaces ----------------------------------------------- */
+
+static bool reaches(Iface *from, Iface *to, int depth) {
+    if (from == to)
+        return true;
+    for (int i = 0; i < from->supers.len && depth < 64; i++)
+        if (reaches(from->supers.data[i], to, depth + 1))
+            return true;
+    return false;
+}
+
+bool sema_iface_reaches(Iface *from, Iface *to) { return reaches(from, to, 0); }
+
+/* interface B : A, C: the names must be interfaces, and no interface may
+ * be its own super-interface. */
+static void link_supers(Sema *s, Iface *x) {
+    Item *it = x->item;
+    for (int i = 0; i < it->supers.len; i++) {
+        NameRef *r = it->supers.data[i];
+        Iface *sup = sema_iface(s, r->name);
+        if (!sup) {
+            error_at(r->loc, "unknown interface '%s' in the super-interfaces of '%s'", r->name,
+                     x->name);
+        } else if (reaches(sup, x, 0)) {
+            error_at(r->loc, "interface '%s' cannot be a super-interface of itself (through '%s')",
+                     x->name, r->name);
+        } else {
+            vec_push(&x->supers, sup);
+        }
+    }
+}
+
+/* impl B for T needs impl A for T for each super-interface A of B; a
+ * send impl needs send impls of them, since its send dyn converts. */
+static void check_super_impls(Impl *im) {
+    for (int i = 0; i < im->iface->supers.len; i++) {
+        Iface *sup = im->iface->supers.data[i];
+        Impl *o = sema_impl_of(sup, im->type);
+        if (!o) {
+            error_at(im->item->type_loc, "impl of '%s' for '%s' needs an impl of its "
+                     "super-interface '%s' for '%s'", im->iface->name, im->type, sup->name,
+                     im->type);
+            note_at(im->iface->item->loc, "'%s' requires '%s' here", im->iface->name, sup->name);
+        } else if (im->send && !o->send) {
+            error_at(im->item->type_loc, "impl of '%s' for '%s' is declared send, but the impl "
+                     "of its super-interface '%s' is not", im->iface->name, im->type, sup->name);
+            note_at(o->item->type_loc, "impl of '%s' for '%s' is here", sup->name, im->type);
+        }
     }
 }
 
@@ -246,6 +331,12 @@ static void add_prelude(Sema *s) {
     }
 }
 
+/* Self names the implementing type in impl and default bodies. */
+static void subst_self(Fut *f, const char *type) {
+    vec_push(&f->subst_from, "Self");
+    vec_push(&f->subst_to, (void *)type);
+}
+
 static void impl_futs(Sema *s, Impl *im) {
     Item *ii = im->iface->item;
     for (int k = 0; k < ii->methods.len; k++) {
@@ -261,17 +352,21 @@ static void impl_futs(Sema *s, Impl *im) {
             f->body = m == decl ? copy_stmt(m->body) : m->body;
             if (m == decl)
                 f->loc = im->item->type_loc;
-        } else if (m->body && m->owner == im->item) {
+        } else if (m->body) {   /* a plain method, its own or a default for it */
             Fut *p = xalloc(sizeof *p);
             p->kind = FUT_METHOD;
             p->cname = xprintf("%s_%s", im->type, decl->name);
             p->func = m;
-            p->body = m->body;
+            p->body = m == decl ? copy_stmt(m->body) : m->body;
             p->impl = im;
+            p->iface = im->iface;
             p->self_type = im->type;
             p->emit = im->local;
+            subst_self(p, im->type);
             vec_push(&s->plains, p);
         }
+        if (f)
+            subst_self(f, im->type);
         vec_push(&im->futs, f);
     }
 }
@@ -291,6 +386,7 @@ static void iface_futs(Sema *s, Iface *x) {
                 a->method = k;
                 a->self_type = x->name;
                 a->body = copy_stmt(m->body);
+                subst_self(a, x->name);
             }
         }
         vec_push(&x->dyn_futs, f);
@@ -321,7 +417,9 @@ static void instantiate(Sema *s, Func *fn, bool local, Vec *types, int k) {
     Iface *x = sema_iface(s, tp->iface);
     if (!x)
         return;
-    for (int i = 0; i < x->impls.len; i++) {
+    for (int i = 0; i < x->impls.len; i++) {   /* the impl types that satisfy every bound */
+        if (sema_unmet_bound(s, tp, ((Impl *)x->impls.data[i])->type))
+            continue;
         vec_push(types, x->impls.data[i]);
         instantiate(s, fn, local, types, k + 1);
         types->len--;
@@ -332,25 +430,31 @@ static void generic_futs(Sema *s, Func *fn, bool local) {
     bool ok = true;
     for (int i = 0; i < fn->tparams.len; i++) {
         TypeParam *tp = fn->tparams.data[i];
-        if (!sema_iface(s, tp->iface)) {
-            error_at(tp->iface_loc, "unknown interface '%s' in the bound of '%s'", tp->iface,
-                     tp->name);
+        if (!tp->ifaces.len) {
+            error_at(tp->loc, "type parameter '%s' needs an interface bound, as in '%s: I%s'",
+                     tp->name, tp->name, tp->send ? " + send" : "");
             ok = false;
         }
+        for (int k = 0; k < tp->ifaces.len; k++)
+            if (!sema_iface(s, tp->ifaces.data[k])) {
+                error_at(*(Loc *)tp->iface_locs.data[k], "unknown interface '%s' in the bound "
+                         "of '%s'", (char *)tp->ifaces.data[k], tp->name);
+                ok = false;
+            }
     }
     if (!ok)
         return;
-    Vec types = {0};
-    instantiate(s, fn, local, &types, 0);
-    if (local) {
+    if (local) {   /* checked first: its diagnostics speak of the bounds */
         Fut *a = new_fut(s, FUT_ABSTRACT, fn->name, fn, false);
         a->body = copy_stmt(fn->body);
         for (int i = 0; i < fn->tparams.len; i++) {
             TypeParam *tp = fn->tparams.data[i];
             vec_push(&a->subst_from, (void *)tp->name);
-            vec_push(&a->subst_to, (void *)tp->iface);
+            vec_push(&a->subst_to, (void *)tp->name);
         }
     }
+    Vec types = {0};
+    instantiate(s, fn, local, &types, 0);
 }
 
 static void func_futs(Sema *s, Item *it, bool local) {
@@ -403,7 +507,11 @@ bool check_unit(Sema *s, Unit *u) {
     s->unit = u;
     add_prelude(s);
     each_item(s, collect_item);
+    for (int i = 0; i < s->ifaces.len; i++)
+        link_supers(s, s->ifaces.data[i]);
     each_item(s, collect_impl_item);
+    for (int i = 0; i < s->impls.len; i++)
+        check_super_impls(s->impls.data[i]);
     for (int i = 0; i < s->ifaces.len; i++)
         iface_futs(s, s->ifaces.data[i]);
     for (int i = 0; i < s->impls.len; i++)

@@ -43,6 +43,21 @@ void sema_frame_edges(Fut *f, Vec *out) {
     }
 }
 
+/* A default or generic body is checked per instance: a diagnostic at
+ * the shared body says which instance it is about. */
+void note_instance(Fut *f, Loc at) {
+    if (f->kind == FUT_GENERIC) {
+        Buf b = {0};
+        for (int i = 0; i < f->subst_to.len; i++)
+            buf_printf(&b, "%s'%s'", i ? ", " : "", (char *)f->subst_to.data[i]);
+        note_at(at, "in '%s' instantiated for %s", f->func->name, b.data);
+        buf_free(&b);
+    } else if (f->kind == FUT_METHOD && f->func->owner && f->func->owner->kind == I_INTERFACE) {
+        note_at(at, "in default method '%s' of '%s' instantiated for '%s'", f->func->name,
+                f->iface->name, f->impl->type);
+    }
+}
+
 static Expr *await_of(Fut *f, Fut *callee) {
     for (int i = 0; i < f->awaits.len; i++)
         if (await_callee(f->awaits.data[i]) == callee)
@@ -60,6 +75,7 @@ static void report_cycle(Vec *stack, int from) {
     Expr *at = await_of(first, next);
     error_at(at ? at->loc : first->loc,
              "recursive await: %s; a static frame cannot contain itself", b.data);
+    note_instance(first, at ? at->loc : first->loc);
     note_at(at ? at->loc : first->loc,
             "await through a 'dyn' interface value to box the recursive frame");
     buf_free(&b);
@@ -188,21 +204,27 @@ static void check_send(Sema *s) {
             error_at(a->loc, "future is not send: impl of '%s' for '%s' is declared send, "
                      "but '%s' awaits '%s', which is not send", f->iface->name,
                      f->impl->type, f->cname, t->fut->cname);
+            note_instance(f, a->loc);
             explain_unsend(a, 0);
         }
     }
 }
 
-/* spawn (not spawn_local) may run the task on another thread. */
+/* spawn (not spawn_local) may run the task on another thread. A
+ * default or generic body is checked in each instance, where its calls
+ * are the static calls they compile to, not in its abstract form. */
 static void check_spawns(Sema *s) {
     for (int i = 0; i < s->futs.len; i++) {
         Fut *f = s->futs.data[i];
+        if (f->kind == FUT_ABSTRACT)
+            continue;
         for (int k = 0; k < f->spawns.len; k++) {
             Expr *e = f->spawns.data[k];
             if (strcmp(e->op, "spawn") || await_send(e))
                 continue;
             error_at(e->loc, "cannot spawn '%s': its future is not send, and 'spawn' may run "
                      "it on another thread", ((Target *)e->lhs->sema)->fut->cname);
+            note_instance(f, e->loc);
             explain_unsend(e, 0);
             note_at(e->loc, "use 'spawn_local' to run it on this thread");
         }

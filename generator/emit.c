@@ -68,11 +68,15 @@ static const char *type_hook(void *ctx, const char *name) {
 void emit_receiver(Emit *e, Buf *b, Target *t) {
     if (t->send_dyn)
         buf_printf(b, "%s_send_dyn_as_dyn(", t->iface);
+    for (int i = t->upcasts.len - 1; i >= 0; i--)   /* a super-interface's method */
+        buf_printf(b, "%s(", (char *)t->upcasts.data[i]);
     if (t->recv_addr)
         buf_putc(b, '&');
     if (t->recv_deref)
         buf_putc(b, '*');
     cprint_expr(b, t->recv, t->recv_addr || t->recv_deref ? PREC_UNARY : PREC_ASSIGN, &e->hooks);
+    for (int i = 0; i < t->upcasts.len; i++)
+        buf_putc(b, ')');
     if (t->send_dyn)
         buf_putc(b, ')');
 }
@@ -249,6 +253,10 @@ static const char *method_ret(Emit *e, Func *m) { return type_str(e, m->ret_spec
 static void vtable_struct(Emit *e, Iface *x) {
     Buf *h = e->h.b;
     buf_printf(h, "struct %s_vtable {\n", x->name);
+    for (int i = 0; i < x->supers.len; i++) {
+        const char *sup = ((Iface *)x->supers.data[i])->name;
+        buf_printf(h, "    const %s_vtable *%s_vt;   /* super-interface %s */\n", sup, sup, sup);
+    }
     for (int k = 0; k < x->item->methods.len; k++) {
         Func *m = x->item->methods.data[k];
         const char *ps = params_str(e, m, "a");
@@ -263,6 +271,23 @@ static void vtable_struct(Emit *e, Iface *x) {
         }
     }
     buf_puts(h, "};\n\n");
+}
+
+/* dyn B to dyn A for each super-interface A of B: the vtable of B
+ * points at the impl's vtable of A. */
+static void super_conversions(Emit *e, Iface *x) {
+    Buf *h = e->h.b;
+    const char *n = x->name;
+    for (int i = 0; i < x->supers.len; i++) {
+        const char *a = ((Iface *)x->supers.data[i])->name;
+        buf_printf(h, "static inline %s_dyn %s_dyn_as_%s(%s_dyn d) {\n", a, n, a, n);
+        buf_printf(h, "    %s_dyn r;\n    r.self = d.self;\n    r.vt = d.vt->%s_vt;\n"
+                      "    return r;\n}\n", a, a);
+        buf_printf(h, "static inline %s_send_dyn %s_send_dyn_as_%s_send(%s_send_dyn d) {\n",
+                   a, n, a, n);
+        buf_printf(h, "    %s_send_dyn r;\n    r.self = d.self;\n    r.vt = d.vt->%s_vt;\n"
+                      "    return r;\n}\n", a, a);
+    }
 }
 
 /* Plain methods through a dyn: I_m(d, args). */
@@ -382,6 +407,7 @@ static void impl_prototypes(Emit *e) {
         if (!im->local)
             continue;
         const char *n = im->iface->name, *t = im->type;
+        buf_printf(h, "extern const %s_vtable %s_%s_ait_vtable;\n", n, t, n);
         buf_printf(h, "%s_dyn %s_as_%s(%s *self);\n", n, t, n, t);
         if (im->send)
             buf_printf(h, "%s_send_dyn %s_as_%s_send(%s *self);\n", n, t, n, t);
@@ -434,7 +460,11 @@ static void impl_vtable(Emit *e, Impl *im) {
                        method_ret(e, m), f, ps, returns_void(m) ? "" : "return ", f, as);
         }
     }
-    buf_printf(c, "\nstatic const %s_vtable %s_%s_ait_vtable = {\n", n, t, n);
+    buf_printf(c, "\nconst %s_vtable %s_%s_ait_vtable = {\n", n, t, n);
+    for (int i = 0; i < im->iface->supers.len; i++) {
+        const char *sup = ((Iface *)im->iface->supers.data[i])->name;
+        buf_printf(c, "    &%s_%s_ait_vtable,\n", t, sup);
+    }
     for (int k = 0; k < ii->methods.len; k++) {
         Func *m = ii->methods.data[k];
         const char *f = xprintf("%s_%s", t, m->name);
@@ -484,6 +514,7 @@ void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c) {
         Iface *x = s->ifaces.data[i];
         if (x->local) {
             vtable_struct(&e, x);
+            super_conversions(&e, x);
             dyn_plain_inlines(&e, x);
         }
     }

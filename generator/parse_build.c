@@ -4,6 +4,13 @@
 
 char *tok_str(Token t) { return xstrndup(t.text, (size_t)t.len); }
 
+NameRef *mk_nameref(Token t) {
+    NameRef *r = xalloc(sizeof *r);
+    r->name = tok_str(t);
+    r->loc = t.loc;
+    return r;
+}
+
 /* ---- expressions ---------------------------------------------------- */
 
 Expr *mk_expr(ExprKind k, Loc loc) {
@@ -246,6 +253,36 @@ static Declarator *declarator_ident(Declarator *d) {
     while (d->inner)
         d = d->inner;
     return d;
+}
+
+/* One bound of a type parameter: an interface, or send. */
+TypeParam *tparam_bound(const char *iface, Loc loc) {
+    TypeParam *p = xalloc(sizeof *p);
+    if (!strcmp(iface, "send")) {
+        p->send = true;
+        return p;
+    }
+    Loc *at = xalloc(sizeof *at);
+    *at = loc;
+    p->iface = iface;
+    p->iface_loc = loc;
+    vec_push(&p->ifaces, (void *)iface);
+    vec_push(&p->iface_locs, at);
+    return p;
+}
+
+/* A + B: the bounds of b added to a's. */
+TypeParam *tparam_join(TypeParam *a, TypeParam *b) {
+    a->send |= b->send;
+    for (int i = 0; i < b->ifaces.len; i++) {
+        if (!a->iface) {
+            a->iface = b->ifaces.data[i];
+            a->iface_loc = *(Loc *)b->iface_locs.data[i];
+        }
+        vec_push(&a->ifaces, b->ifaces.data[i]);
+        vec_push(&a->iface_locs, b->iface_locs.data[i]);
+    }
+    return a;
 }
 
 void add_generic(ParseCtx *ctx, Declarator *ident, Vec tparams) {

@@ -64,6 +64,7 @@ typedef struct PList {
 /* ---- AST builders used by the grammar's actions (parse_build.c) ----- */
 
 char *tok_str(Token t);
+NameRef *mk_nameref(Token t);
 Expr *mk_expr(ExprKind k, Loc loc);
 Expr *mk_unary(ExprKind k, const char *op, Expr *e, Loc loc);
 Expr *mk_binary(ExprKind k, const char *op, Expr *l, Expr *r);
@@ -91,6 +92,8 @@ Func *mk_func(ParseCtx *ctx, bool is_async, DeclSpec *s, Declarator *d, Stmt *bo
 Item *mk_item(ParseCtx *ctx, ItemKind k, Loc loc);
 void item_decl(ParseCtx *ctx, Decl *d);
 void add_generic(ParseCtx *ctx, Declarator *ident, Vec tparams);
+TypeParam *tparam_bound(const char *iface, Loc loc);
+TypeParam *tparam_join(TypeParam *a, TypeParam *b);
 void no_tparams(ParseCtx *ctx, Decl *d);
 
 /* ---- type names (parse_names.c) ------------------------------------- */

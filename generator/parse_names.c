@@ -20,6 +20,7 @@ static const char *standard_names[] = {
     "socklen_t", "pthread_t", "pthread_mutex_t",
     "ait_rt", "ait_cx", "ait_unit", "ait_poll", "ait_waker", "ait_task", "ait_chan",
     "ait_oneshot",
+    "Self",   /* the implementing type, in impls and default bodies */
 };
 
 static void init(void) {

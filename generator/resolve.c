@@ -206,27 +206,67 @@ static Target *new_target(CallKind kind) {
     return t;
 }
 
+/* A call of method m on a value of interface x (a dyn, self in a
+ * default body, or a generic parameter in its abstract form): m may be
+ * declared by x or by one of its super-interfaces, reached through the
+ * conversions B_dyn_as_A (B_send_dyn_as_A_send) of the receiver. */
 static Target *interface_call(Iface *x, Expr *m, bool send_dyn) {
-    int k = -1;
-    for (int i = 0; i < x->item->methods.len; i++)
-        if (!strcmp(((Func *)x->item->methods.data[i])->name, m->name))
-            k = i;
-    if (k < 0) {
+    int k;
+    Vec path = {0};
+    Iface *owner = sema_method_owner(x, m->name, &k, &path);
+    if (!owner) {
         error_at(m->loc, "interface '%s' has no method '%s'", x->name, m->name);
         return NULL;
     }
-    Func *fn = x->item->methods.data[k];
+    Func *fn = owner->item->methods.data[k];
     Target *t;
     if (fn->is_async) {
         t = new_target(CT_ASYNC);
-        t->fut = x->dyn_futs.data[k];
+        t->fut = owner->dyn_futs.data[k];
     } else {
         t = new_target(CT_PLAIN_DYN);
-        t->cname = xprintf("%s_%s", x->name, fn->name);
+        t->cname = xprintf("%s_%s", owner->name, fn->name);
+    }
+    Iface *from = x;
+    for (int i = 0; i < path.len; i++) {
+        Iface *to = path.data[i];
+        vec_push(&t->upcasts, send_dyn ? xprintf("%s_send_dyn_as_%s_send", from->name, to->name)
+                                       : xprintf("%s_dyn_as_%s", from->name, to->name));
+        from = to;
     }
     t->send_dyn = send_dyn;
-    t->iface = x->name;
+    t->iface = owner->name;
     return t;
+}
+
+/* The type parameter `name` of an abstract generic body (checked once
+ * against its bounds), or NULL. */
+static TypeParam *abstract_tparam(Fut *f, const char *name) {
+    if (f->kind != FUT_ABSTRACT)
+        return NULL;
+    for (int i = 0; i < f->func->tparams.len; i++) {
+        TypeParam *tp = f->func->tparams.data[i];
+        if (!strcmp(tp->name, name))
+            return tp;
+    }
+    return NULL;
+}
+
+/* c->m(...) where c is a C * in an abstract generic body: m must belong
+ * to one of C's interface bounds (or their super-interfaces). */
+static Target *bound_call(R *r, TypeParam *tp, Expr *m) {
+    for (int i = 0; i < tp->ifaces.len; i++) {
+        Iface *x = sema_iface(r->s, tp->ifaces.data[i]);
+        int k;
+        Vec path = {0};
+        if (x && sema_method_owner(x, m->name, &k, &path))
+            return interface_call(x, m, false);
+    }
+    if (tp->ifaces.len == 1)
+        error_at(m->loc, "interface '%s' has no method '%s'", tp->iface, m->name);
+    else
+        error_at(m->loc, "no bound of '%s' has a method '%s'", tp->name, m->name);
+    return NULL;
 }
 
 /* recv.m(...) or recv->m(...): a method of an impl type, a generic
@@ -249,8 +289,11 @@ static Target *method_call(R *r, Expr *call) {
         if (tg)
             tg->recv_deref = m->arrow;
     } else if (t.kind == TY_NAME) {
+        TypeParam *tp = abstract_tparam(r->f, t.name);
+        if (tp)
+            return bound_call(r, tp, m);
         Iface *x = sema_iface(r->s, t.name);
-        if (x) /* a generic parameter or self, checked against its interface */
+        if (x) /* self in a default body, checked against its interface */
             return interface_call(x, m, false);
         int k;
         Impl *im = sema_impl_for(r->s, t.name, m->name, &k);
@@ -278,14 +321,16 @@ static Target *method_call(R *r, Expr *call) {
     return tg;
 }
 
-/* The impl type an argument gives generic parameter tp, or NULL. */
-static const char *infer_param(R *r, Func *fn, TypeParam *tp, Expr *call) {
+/* The type an argument gives generic parameter tp, and the argument's
+ * index (in *arg), or NULL. */
+static const char *infer_param(R *r, Func *fn, TypeParam *tp, Expr *call, int *arg) {
     for (int i = 0; i < fn->params.len && i < call->args.len; i++) {
         Param *p = fn->params.data[i];
         Ty want = ty_of_decl(NULL, p->spec, p->decl);
         if (want.kind != TY_NAME || strcmp(want.name, tp->name))
             continue;
         Ty have = ty_of_expr(r, call->args.data[i]);
+        *arg = i;
         if (have.kind == TY_NAME && have.ptr == want.ptr && have.arr == want.arr)
             return have.name;
         error_at(((Expr *)call->args.data[i])->loc,
@@ -297,24 +342,67 @@ static const char *infer_param(R *r, Func *fn, TypeParam *tp, Expr *call) {
     return NULL;
 }
 
+/* Does type parameter outer (of the abstract body being checked) imply
+ * bound `bound` of inner? */
+static bool outer_implies(R *r, TypeParam *outer, const char *bound) {
+    if (!strcmp(bound, "send"))
+        return outer->send;
+    Iface *want = sema_iface(r->s, bound);
+    for (int i = 0; i < outer->ifaces.len; i++) {
+        Iface *x = sema_iface(r->s, outer->ifaces.data[i]);
+        if (x && want && sema_iface_reaches(x, want))
+            return true;
+    }
+    return false;
+}
+
+/* The bound of tp that `type` does not meet: type is an impl type, or a
+ * type parameter of the abstract body being checked. */
+static const char *unmet_bound(R *r, TypeParam *tp, const char *type) {
+    TypeParam *outer = abstract_tparam(r->f, type);
+    if (!outer)
+        return sema_unmet_bound(r->s, tp, type);
+    for (int i = 0; i < tp->ifaces.len; i++)
+        if (!outer_implies(r, outer, tp->ifaces.data[i]))
+            return tp->ifaces.data[i];
+    return tp->send && !outer->send ? "send" : NULL;
+}
+
+static void explain_unmet(R *r, const char *type, const char *bound) {
+    Loc at = r->f->func->loc;
+    if (abstract_tparam(r->f, type))
+        note_at(at, "'%s' is not bounded by '%s'", type, bound);
+    else if (!strcmp(bound, "send"))
+        note_at(at, "an impl of '%s' is not declared send", type);
+    else
+        note_at(at, "'%s' has no impl of '%s'", type, bound);
+}
+
 static Target *generic_call(R *r, Func *fn, Expr *call) {
     Buf b = {0};
     buf_puts(&b, fn->name);
     bool abstract = false;
     for (int i = 0; i < fn->tparams.len; i++) {
         TypeParam *tp = fn->tparams.data[i];
-        const char *type = infer_param(r, fn, tp, call);
-        if (!type) {
+        int arg = 0;
+        const char *type = infer_param(r, fn, tp, call, &arg);
+        const char *bound = type ? unmet_bound(r, tp, type) : NULL;
+        if (bound) {   /* worded alike for the abstract body and its instances */
+            error_at(((Expr *)call->args.data[arg])->loc, "argument %d of '%s' does not "
+                     "satisfy the bound '%s' of '%s'", arg + 1, fn->name, bound, tp->name);
+            explain_unmet(r, type, bound);
+            r->quiet = true;   /* an instance repeats its abstract body's error */
+        }
+        if (!type || bound) {
             buf_free(&b);
             return NULL;
         }
-        abstract |= sema_iface(r->s, type) != NULL;
+        abstract |= abstract_tparam(r->f, type) != NULL;
         buf_printf(&b, "_%s", type);
     }
     Fut *f = abstract ? NULL : sema_fut(r->s, b.data);
     if (!f && !abstract)
-        error_at(call->loc, "no instance '%s' of generic '%s': the type does not implement "
-                 "the bound", b.data, fn->name);
+        error_at(call->loc, "no instance '%s' of generic '%s'", b.data, fn->name);
     buf_free(&b);
     if (!f && !abstract)
         return NULL;

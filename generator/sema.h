@@ -21,6 +21,7 @@ struct Iface {
     Item *item;
     const char *name;
     bool local;              /* declared in the file being generated */
+    Vec supers;              /* Iface*: its direct super-interfaces, as written */
     Vec impls;               /* Impl* from every file of the unit */
     Vec dyn_futs;            /* Fut* (FUT_DYN), parallel to item->methods; NULL for plain */
 };
@@ -117,6 +118,8 @@ typedef struct Target {
     bool recv_addr;          /* pass &recv (a T value for a T * self) */
     bool recv_deref;         /* pass *recv (a dyn I * for a dyn I) */
     bool send_dyn;           /* receiver is a send dyn I: converted with I_send_dyn_as_dyn */
+    Vec upcasts;             /* const char *: B_dyn_as_A, ... applied to the receiver, first
+                                innermost, when the method is a super-interface's */
     const char *iface;       /* dyn calls: the interface */
 } Target;
 
@@ -148,6 +151,14 @@ bool sema_is_impl_type(Sema *s, const char *type);
 
 Iface *sema_iface(Sema *s, const char *name);
 Impl *sema_impl_for(Sema *s, const char *type, const char *method, int *index);
+Impl *sema_impl_of(Iface *x, const char *type);
+/* The interface among x and its super-interfaces that declares method;
+ * path receives the interfaces from x's direct super down to it. */
+Iface *sema_method_owner(Iface *x, const char *method, int *index, Vec *path);
+/* Is to among from and its super-interfaces (transitively)? */
+bool sema_iface_reaches(Iface *from, Iface *to);
+/* The bound of tp that type does not satisfy ("I" or "send"), or NULL. */
+const char *sema_unmet_bound(Sema *s, TypeParam *tp, const char *type);
 Fut *sema_fut(Sema *s, const char *cname);
 Item *sema_struct(Sema *s, const char *name);
 const char *sema_subst(Fut *f, const char *name);
@@ -156,6 +167,8 @@ const char *sema_subst(Fut *f, const char *name);
 bool check_unit(Sema *s, Unit *u);
 /* check_graph.c: recursion through static frames, send. */
 bool check_graph(Sema *s);
+/* A note naming the instance f of a default or generic body, if it is one. */
+void note_instance(Fut *f, Loc at);
 /* prelude.c: the runtime's leaf futures as a parsed file. */
 File *prelude_file(void);
 void prelude_reset(void);

@@ -117,9 +117,10 @@ item ::= TYPES(K) type_names(L) SEMI. {
     Item *it = mk_item(ctx, I_TYPES, K.loc);
     it->names = L;
 }
-item ::= INTERFACE tname(N) LBRACE iface_methods(M) RBRACE. {
+item ::= INTERFACE tname(N) supers_opt(S) LBRACE iface_methods(M) RBRACE. {
     Item *it = mk_item(ctx, I_INTERFACE, N.loc);
     it->name = tok_str(N);
+    it->supers = S;
     it->methods = M;
     for (int i = 0; i < M.len; i++)
         ((Func *)M.data[i])->owner = it;
@@ -172,6 +173,15 @@ tname(A) ::= TYPE_NAME(T). { A = T; }
 send_opt(A) ::= . { A = false; }
 send_opt(A) ::= SEND. { A = true; }
 
+/* interface B : A, C { ... }: super-interfaces, each a NameRef. */
+%type supers_opt {Vec}
+supers_opt(A) ::= . { A = (Vec){0}; }
+supers_opt(A) ::= COLON supers(L). { A = L; }
+
+%type supers {Vec}
+supers(A) ::= tname(N). { A = (Vec){0}; vec_push(&A, mk_nameref(N)); }
+supers(A) ::= supers(B) COMMA tname(N). { A = B; vec_push(&A, mk_nameref(N)); }
+
 %type iface_methods {Vec}
 iface_methods(A) ::= . { A = (Vec){0}; }
 iface_methods(A) ::= iface_methods(B) iface_method(F). { A = B; vec_push(&A, F); }
@@ -191,6 +201,10 @@ impl_methods(A) ::= impl_methods(B) impl_method(F). { A = B; vec_push(&A, F); }
 %type impl_method {Func *}
 impl_method(A) ::= async_opt(Y) decl_specs(S) declarator(D) compound(B). {
     A = mk_func(ctx, Y, S, D, B);
+}
+/* No body: check.c says "method 'f' of an impl needs a body". */
+impl_method(A) ::= async_opt(Y) decl_specs(S) declarator(D) SEMI. {
+    A = mk_func(ctx, Y, S, D, NULL);
 }
 
 %type async_opt {bool}
@@ -404,13 +418,21 @@ tparams(A) ::= tparam(P). { A = (Vec){0}; vec_push(&A, P); }
 tparams(A) ::= tparams(B) COMMA tparam(P). { A = B; vec_push(&A, P); }
 
 %type tparam {TypeParam *}
-tparam(A) ::= tname(N) COLON tname(I). {
-    A = xalloc(sizeof *A);
+tparam(A) ::= tname(N) COLON bounds(B). {
+    A = B;
     A->name = tok_str(N);
-    A->iface = tok_str(I);
     A->loc = N.loc;
-    A->iface_loc = I.loc;
 }
+
+/* I + J + send */
+%type bounds {TypeParam *}
+bounds(A) ::= bound(B). { A = B; }
+bounds(A) ::= bounds(B) PLUS bound(C). { A = tparam_join(B, C); }
+
+/* "send" arrives as an identifier here (parse.c makes it a keyword only
+ * where the grammar needs the token); tparam_bound tells it apart. */
+%type bound {TypeParam *}
+bound(A) ::= tname(I). { A = tparam_bound(tok_str(I), I.loc); }
 
 /* A chain of D_POINTER whose innermost inner is still NULL: the first
  * '*' written is the outermost node. */

@@ -947,7 +947,7 @@ static ait_poll Fixed_sum_ait_vpoll(void *frame, ait_cx *cx, void *out) {
     return Fixed_sum_ait_poll(frame, cx, out);
 }
 
-static const Counter_vtable Fixed_Counter_ait_vtable = {
+const Counter_vtable Fixed_Counter_ait_vtable = {
     sizeof(Fixed_next_frame), _Alignof(Fixed_next_frame), Fixed_next_ait_init_any, Fixed_next_ait_vpoll, Fixed_next_ait_drop_any,
     Fixed_name_ait_any,
     sizeof(Fixed_sum_frame), _Alignof(Fixed_sum_frame), Fixed_sum_ait_init_any, Fixed_sum_ait_vpoll, Fixed_sum_ait_drop_any,
@@ -983,7 +983,7 @@ static ait_poll Ticker_sum_ait_vpoll(void *frame, ait_cx *cx, void *out) {
     return Ticker_sum_ait_poll(frame, cx, out);
 }
 
-static const Counter_vtable Ticker_Counter_ait_vtable = {
+const Counter_vtable Ticker_Counter_ait_vtable = {
     sizeof(Ticker_next_frame), _Alignof(Ticker_next_frame), Ticker_next_ait_init_any, Ticker_next_ait_vpoll, Ticker_next_ait_drop_any,
     Ticker_name_ait_any,
     sizeof(Ticker_sum_frame), _Alignof(Ticker_sum_frame), Ticker_sum_ait_init_any, Ticker_sum_ait_vpoll, Ticker_sum_ait_drop_any,

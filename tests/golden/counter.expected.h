@@ -348,8 +348,10 @@ ait_task *total_of_spawn_local(ait_rt *rt_, Counter_dyn c, int n);
 
 const char * Fixed_name(Fixed *self);
 const char * Ticker_name(Ticker *self);
+extern const Counter_vtable Fixed_Counter_ait_vtable;
 Counter_dyn Fixed_as_Counter(Fixed *self);
 Counter_send_dyn Fixed_as_Counter_send(Fixed *self);
+extern const Counter_vtable Ticker_Counter_ait_vtable;
 Counter_dyn Ticker_as_Counter(Ticker *self);
 
 #ifdef __cplusplus
