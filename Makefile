@@ -3,8 +3,10 @@
 #   make              build/aitc and build/libait.a
 #   make demo         build, then run every sample (samples/*/)
 #   make test         install what the tests need (scripts/deps.sh), run every suite
-#   make bench        benchmarks (to come)
-#   make install PREFIX=DIR
+#   make bench        C against Rust (bench/run.py): writes docs/BENCHMARKS.md
+#   make install PREFIX=DIR   bin/aitc, lib/libait.a (+ libait-asan.a,
+#                     libait-tsan.a), include/, lib/pkgconfig/ait*.pc,
+#                     lib/cmake/ait/, share/ait/ait.mk
 #   make regen        regenerate generator/bootstrap from grammar/ (needs re2c, lemon)
 #   make golden-update  rewrite tests/golden/*.expected.{h,c} from the current aitc
 #   make clean

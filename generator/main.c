@@ -1,4 +1,4 @@
-/* main.c: aitc, the command line (DESIGN.md section 7).
+/* main.c: aitc, the command line.
  *
  *   aitc [options] FILE.ait...
  *
