@@ -3,8 +3,10 @@
 #   make              build/aitc and build/libait.a
 #   make demo         build, then run every sample (samples/*/)
 #   make test         install what the tests need (scripts/deps.sh), run every suite
-#   make bench        benchmarks (to come)
-#   make install PREFIX=DIR
+#   make bench        C against Rust (bench/run.py): writes docs/BENCHMARKS.md
+#   make install PREFIX=DIR   bin/aitc, lib/libait.a (+ libait-asan.a,
+#                     libait-tsan.a), include/, lib/pkgconfig/ait*.pc,
+#                     lib/cmake/ait/, share/ait/ait.mk
 #   make regen        regenerate generator/bootstrap from grammar/ (needs re2c, lemon)
 #   make golden-update  rewrite tests/golden/*.expected.{h,c} from the current aitc
 #   make clean
@@ -38,7 +40,7 @@ MAIN_OBJ := $(BUILD)/generator/main.o
 GEN_INC := -Igenerator -Igenerator/bootstrap
 RT_INC  := -Iruntime/include -Iruntime
 
-.PHONY: all demo test bench install clean regen golden-update asan fuzz
+.PHONY: all demo test bench install clean regen golden-update asan fuzz sanitizer-libs
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/aitc $(BUILD)/libait.a
@@ -96,15 +98,48 @@ bench:
 regen:
 	grammar/regen.sh generator/bootstrap
 
-install: all
+# libait built with a sanitizer, installed beside the normal one:
+# build/san-asan/libait.a and build/san-tsan/libait.a, with $(SAN_CC) (by
+# default the compiler of the build). A compiler that lacks the sanitizer
+# is reported and skipped, so install still works without it.
+SAN_CC ?= $(CC)
+ASAN_LIB_FLAGS := -fsanitize=address -fno-omit-frame-pointer
+TSAN_LIB_FLAGS := -fsanitize=thread
+sanitizer-libs:
+	@for v in asan tsan; do \
+	    if [ $$v = asan ]; then f="$(ASAN_LIB_FLAGS)"; else f="$(TSAN_LIB_FLAGS)"; fi; \
+	    if printf 'int main(void) { return 0; }\n' | \
+	        $(SAN_CC) $$f -x c - -o $(BUILD)/.san-probe 2>/dev/null; then \
+	        $(MAKE) --no-print-directory -s BUILD=$(BUILD)/san-$$v CC="$(SAN_CC)" \
+	            CFLAGS="$(filter-out -Werror,$(CFLAGS))" \
+	            SANFLAGS="$$f" $(BUILD)/san-$$v/libait.a || exit 1; \
+	    else \
+	        echo "note: $(SAN_CC) has no $$f: libait-$$v.a is not built"; \
+	    fi; \
+	done; rm -f $(BUILD)/.san-probe
+
+# pc NAME LIB WHAT SANFLAGS: writes lib/pkgconfig/NAME.pc.
+pc = sed -e 's|@NAME@|$(1)|' -e 's|@LIB@|$(2)|' -e 's|@WHAT@|$(3)|' \
+         -e 's|@SANFLAGS@|$(if $(4), $(4))|' -e 's|@SANLIBS@|$(if $(4), $(firstword $(4)))|' \
+         -e 's|@VERSION@|$(VERSION)|' ait.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$(1).pc
+
+install: all sanitizer-libs
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/ait
+	    $(DESTDIR)$(PREFIX)/lib/cmake/ait $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/ait
 	install -m 755 $(BUILD)/aitc $(DESTDIR)$(PREFIX)/bin/aitc
 	install -m 644 $(BUILD)/libait.a $(DESTDIR)$(PREFIX)/lib/libait.a
 	install -m 644 runtime/include/*.h $(DESTDIR)$(PREFIX)/include/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' ait.pc.in \
-	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ait.pc
-	install -m 644 ait.mk cmake/ait.cmake $(DESTDIR)$(PREFIX)/share/ait/
+	$(call pc,ait,libait.a,,)
+	@if [ -f $(BUILD)/san-asan/libait.a ]; then set -x; \
+	    install -m 644 $(BUILD)/san-asan/libait.a $(DESTDIR)$(PREFIX)/lib/libait-asan.a; \
+	    $(call pc,ait-asan,libait-asan.a, (built with AddressSanitizer),$(ASAN_LIB_FLAGS)); fi
+	@if [ -f $(BUILD)/san-tsan/libait.a ]; then set -x; \
+	    install -m 644 $(BUILD)/san-tsan/libait.a $(DESTDIR)$(PREFIX)/lib/libait-tsan.a; \
+	    $(call pc,ait-tsan,libait-tsan.a, (built with ThreadSanitizer),$(TSAN_LIB_FLAGS)); fi
+	install -m 644 ait.mk $(DESTDIR)$(PREFIX)/share/ait/
+	install -m 644 cmake/aitConfig.cmake $(DESTDIR)$(PREFIX)/lib/cmake/ait/
+	sed -e 's|@VERSION@|$(VERSION)|g' cmake/aitConfigVersion.cmake.in \
+	    > $(DESTDIR)$(PREFIX)/lib/cmake/ait/aitConfigVersion.cmake
 
 clean:
 	rm -rf build

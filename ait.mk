@@ -1,32 +1,80 @@
-# ait.mk: make rules for .ait files (installed as PREFIX/share/ait/ait.mk).
+# ait.mk: GNU make rules for .ait files (installed as PREFIX/share/ait/ait.mk).
 #
-#   AIT_OUT := gen                   # where generated code goes (default: gen)
-#   include /usr/local/share/ait/ait.mk
-#   SRCS := main.c $(call ait_sources,store.ait service.ait)
-#   CFLAGS += -I$(AIT_OUT) $(shell pkg-config --cflags ait)
-#   LDLIBS += $(shell pkg-config --libs ait)
-#   app: $(SRCS:.c=.o)
-#   main.o: $(call ait_headers,store.ait service.ait)
+#   AIT_FILES := store.ait server.ait        # the .ait files to generate
+#   include $(HOME)/.local/share/ait/ait.mk
+#   CFLAGS += $(AIT_CFLAGS)
+#   app: main.o $(AIT_OBJS)
+#           $(CC) $(LDFLAGS) -o $@ $^ $(AIT_LIBS)
+#   $(call ait_depend,main.o)                # main.o includes generated headers
 #
-# One aitc run writes both $(AIT_OUT)/NAME.h and $(AIT_OUT)/NAME.c from
-# $(AIT_SRCDIR)/NAME.ait, and a depfile that names the files it imports,
-# so editing an import regenerates its importers. aitc leaves an output
-# whose content did not change untouched, so objects are only rebuilt when
-# the generated code really changed (make then runs aitc again on later
-# builds, which is cheap, until the .ait's output changes).
+# Set before the include (all optional):
+#   AIT_FILES     the .ait files (paths); each NAME.ait gives $(AIT_OUT)/NAME.{h,c}
+#   AIT_OUT       where generated code goes (default: gen)
+#   AITFLAGS      more aitc options (-I DIR, -Werror, --no-line...)
+#   AITC          the aitc to run (default: the one installed beside this file)
+#   AIT_SANITIZE  asan or tsan: link the libait built with that sanitizer
+#                 (add -fsanitize=address or -fsanitize=thread yourself)
+#   AIT_NO_GENERATE_GOALS  goals that never run aitc (default: clean distclean)
+# It defines:
+#   AIT_SRCS, AIT_HDRS, AIT_OBJS   the generated .c, .h, and their .o
+#   AIT_CFLAGS    -I for the generated headers and ait.h
+#   AIT_LIBS      libait and -lpthread, for the link line
+#   $(call ait_depend,OBJS)  OBJS depend on every generated header
+#
+# How the rebuilds stay correct and minimal: aitc leaves an output whose
+# content did not change untouched (so nothing is recompiled for nothing),
+# and records each run in a stamp, $(AIT_OUT)/NAME.ait.d, which is also
+# the depfile naming the .ait files NAME imports. The stamps are included
+# makefiles: make brings them up to date first (running aitc for exactly
+# the .ait files that changed or import one that did), then re-reads
+# everything and sees the generated files as they are now. Every generated
+# file therefore exists before anything is compiled, whatever the goal.
 
-AITC       ?= aitc
-AITFLAGS   ?=
-AIT_OUT    ?= gen
-AIT_SRCDIR ?= .
-
-ait_sources = $(addprefix $(AIT_OUT)/,$(notdir $(patsubst %.ait,%.c,$(1))))
-ait_headers = $(addprefix $(AIT_OUT)/,$(notdir $(patsubst %.ait,%.h,$(1))))
-
-$(AIT_OUT)/%.c $(AIT_OUT)/%.h: $(AIT_SRCDIR)/%.ait
-	$(AITC) $(AITFLAGS) -o $(AIT_OUT) -MF $(AIT_OUT)/$*.ait.d $<
-
-# The depfiles' rules must not become the default goal.
 ait_default_goal_ := $(.DEFAULT_GOAL)
--include $(wildcard $(AIT_OUT)/*.ait.d)
+
+# Where this file is: PREFIX/share/ait/ait.mk.
+AIT_PREFIX := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))../..)
+
+AITC        ?= $(firstword $(wildcard $(AIT_PREFIX)/bin/aitc) aitc)
+AITFLAGS    ?=
+AIT_OUT     ?= gen
+AIT_FILES   ?=
+AIT_NO_GENERATE_GOALS ?= clean distclean
+
+ait_stem_ = $(notdir $(basename $(1)))
+AIT_SRCS := $(foreach f,$(AIT_FILES),$(AIT_OUT)/$(call ait_stem_,$(f)).c)
+AIT_HDRS := $(foreach f,$(AIT_FILES),$(AIT_OUT)/$(call ait_stem_,$(f)).h)
+AIT_OBJS := $(AIT_SRCS:.c=.o)
+AIT_STAMPS := $(foreach f,$(AIT_FILES),$(AIT_OUT)/$(call ait_stem_,$(f)).ait.d)
+
+AIT_LIB    := $(AIT_PREFIX)/lib/libait$(if $(AIT_SANITIZE),-$(AIT_SANITIZE)).a
+AIT_CFLAGS := -I$(AIT_OUT) -I$(AIT_PREFIX)/include
+AIT_LIBS   := $(AIT_LIB) -lpthread
+
+# OBJS (the program's own objects) include generated headers.
+ait_depend = $(eval $(1): $(AIT_HDRS))
+
+# One aitc run per .ait file: the stamp (also its depfile) depends on the
+# file and aitc itself; the depfile adds the files it imports. The .c/.h
+# rule only runs when an output was deleted behind the stamp's back.
+define ait_rules_
+$(AIT_OUT)/$(2).ait.d: $(1) $(wildcard $(AITC))
+	@mkdir -p $(AIT_OUT)
+	$(AITC) $(AITFLAGS) -o $(AIT_OUT) -MT $$@ -MF $$@ $(1)
+	@touch $$@
+$(AIT_OUT)/$(2).c $(AIT_OUT)/$(2).h &:
+	$(AITC) $(AITFLAGS) -o $(AIT_OUT) $(1)
+$(AIT_OUT)/$(2).o: $(AIT_HDRS)
+endef
+$(foreach f,$(AIT_FILES),$(eval $(call ait_rules_,$(f),$(call ait_stem_,$(f)))))
+
+# None of the rules here may become the default goal.
+ifneq ($(MAKECMDGOALS),)
+ifeq ($(filter-out $(AIT_NO_GENERATE_GOALS),$(MAKECMDGOALS)),)
+ait_skip_ := 1
+endif
+endif
+ifndef ait_skip_
+-include $(AIT_STAMPS)
+endif
 .DEFAULT_GOAL := $(ait_default_goal_)

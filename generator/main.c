@@ -1,4 +1,4 @@
-/* main.c: aitc, the command line (DESIGN.md section 7).
+/* main.c: aitc, the command line.
  *
  *   aitc [options] FILE.ait...
  *
@@ -34,6 +34,8 @@ static const char usage[] =
     "                   own directory (repeatable)\n"
     "  -M               print make dependencies to stdout and write nothing else\n"
     "  -MF FILE         write make dependencies to FILE (with -M: instead of stdout)\n"
+    "  -MT TARGET       name TARGET (e.g. a stamp file) as the target of the\n"
+    "                   dependencies instead of the generated files\n"
     "  --check          generate in memory and compare with the files on disk:\n"
     "                   exit 0 when current, 1 with a diff when stale or missing;\n"
     "                   writes nothing\n"
@@ -51,6 +53,7 @@ static struct {
     Vec incdirs;                /* -I: const char* */
     bool deps_only;             /* -M */
     const char *depfile;        /* -MF */
+    const char *dep_target;     /* -MT, or NULL: the outputs */
     bool check, frame_report, dump_ast;
     GenOptions gen;
 } opt;
@@ -276,9 +279,13 @@ static void put_path(Buf *b, const char *p) {
 }
 
 static void put_deps(Buf *b, Input *in) {
-    put_path(b, in->cpath);
-    buf_putc(b, ' ');
-    put_path(b, in->hpath);
+    if (opt.dep_target) {
+        buf_puts(b, opt.dep_target);    /* as given: make syntax already */
+    } else {
+        put_path(b, in->cpath);
+        buf_putc(b, ' ');
+        put_path(b, in->hpath);
+    }
     buf_puts(b, ": ");
     put_path(b, in->path);
     for (int i = 0; i < in->deps.len; i++) {
@@ -356,6 +363,8 @@ static void parse_args(int argc, char **argv, Vec *inputs) {
             opt.deps_only = true;
         } else if (!strncmp(a, "-MF", 3)) {
             opt.depfile = value(argc, argv, &i, "-MF");
+        } else if (!strncmp(a, "-MT", 3)) {
+            opt.dep_target = value(argc, argv, &i, "-MT");
         } else if (!strcmp(a, "--check")) {
             opt.check = true;
         } else if (!strcmp(a, "--no-line")) {

@@ -135,7 +135,7 @@ const ait_waker_vtable ait__root_waker_vt = {
 
 /* ---- block_on ---------------------------------------------------------------- */
 
-static void drain_remote(ait_rt *rt) {
+void ait__rt_drain_remote(ait_rt *rt) {
     if (!atomic_load(&rt->has_remote))
         return;
     pthread_mutex_lock(&rt->lock);
@@ -229,7 +229,7 @@ int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out) {
         /* The clock only when a timer is pending. */
         if (ct && atomic_load_explicit(&rt->timer_next, memory_order_relaxed) != UINT64_MAX)
             ait__timers_fire(rt, ait_now_ns());
-        drain_remote(rt);
+        ait__rt_drain_remote(rt);
         /* One round: the tasks ready now, not those they wake, so a task
          * that keeps yielding cannot starve the root future. */
         for (size_t n = rt->local.len; n > 0; n--) {
@@ -256,7 +256,7 @@ int ait_block_on(ait_rt *rt, void *frame, ait_poll_fn poll, void *out) {
      * tasks straight to the injector. */
     if (!ct)
         ait__workers_flush(rt);
-    drain_remote(rt);
+    ait__rt_drain_remote(rt);
     /* Finished tasks give their memory back now, unless most of the
      * listed ones are still running. */
     ait__tasks_maybe_sweep(rt, true);

@@ -346,6 +346,8 @@ void ait__rt_active_sub(struct ait_rt *rt, long n);
 void ait__queue_push(ait_task_queue *q, ait_task *t);
 ait_task *ait__queue_pop(ait_task_queue *q);
 void ait__queue_append(ait_task_queue *dst, ait_task_queue *src);
+/* Moves the tasks woken from other threads to the local queue (exec.c). */
+void ait__rt_drain_remote(struct ait_rt *rt);
 /* Milliseconds from now until deadline (ait_now_ns), rounded up (clock.c). */
 int ait__ms_until(uint64_t deadline);
 

@@ -37,6 +37,7 @@ check() {
     need_cmd make make
     need_cmd cc gcc
     need_file /usr/include/sqlite3.h libsqlite3-dev     # samples/repository
+    need_file /usr/include/uv.h libuv1-dev              # samples/host-loop
     [ "$mode" = demo ] && return
     need_cmd gcc gcc
     need_cmd g++ g++
@@ -44,6 +45,8 @@ check() {
     need_cmd pkg-config pkg-config
     need_file /usr/include/cmocka.h libcmocka-dev
     need_cmd re2c re2c
+    need_cmd cmake cmake                # tests: the integration suite
+    need_cmd ninja ninja-build
     need_cmd lemon lemon
     if have clang && ! asan_works; then missing+=("$(clang_rt_pkg)"); fi
     have valgrind || optional+=(valgrind)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cli.sh: tests of aitc's command line (DESIGN.md section 7). Prints
+# cli.sh: tests of aitc's command line (docs/integration.md, aitc --help). Prints
 # "ok NAME" or "not ok NAME: reason" per test; tests/run.sh counts them.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -123,6 +123,12 @@ result deps-M $? "status $(rc), printed: $(head -c 300 "$T/out")"
 run -MF "$T/x.d" -o "$T/deps2" "$T/src/x.ait"
 [ "$(rc)" = 0 ] && grep -q "^$T/deps2/x.c $T/deps2/x.h:" "$T/x.d" && [ -f "$T/deps2/x.c" ]
 result deps-MF $? "status $(rc), depfile: $(head -c 300 "$T/x.d" 2>/dev/null)"
+
+# -MT names another target (a stamp), keeping the prerequisites.
+run -M -MT "$T/x.stamp" -o "$T/deps3" "$T/src/x.ait"
+[ "$(rc)" = 0 ] && grep -q "^$T/x.stamp: $T/src/x.ait" "$T/out" &&
+    grep -q "$T/src/lib.ait" "$T/out" && ! grep -q "x\.c" "$T/out"
+result deps-MT $? "status $(rc), printed: $(head -c 300 "$T/out")"
 
 # Errors: exit 1, diagnostics with file:line:col, nothing written, and
 # outputs already there left as they were.

@@ -3,7 +3,8 @@
 # (after the build and `make asan`); ends with the line "N passed, N failed"
 # and exits 1 when anything failed.
 #
-#   tests/run.sh [SUITE...]      suites: unit tsan bootstrap golden e2e errors cli fuzz
+#   tests/run.sh [SUITE...]      suites: unit tsan bootstrap golden e2e errors cli
+#                                integration fuzz
 #   tests/run.sh --update-golden rewrite tests/golden/*.expected.{h,c}
 #
 # How each suite finds its tests:
@@ -28,6 +29,11 @@
 #              lines: aitc must exit 1, print each, and write nothing (one
 #              test each; .ait files without expect lines are helpers).
 #   cli        tests/cli.sh, which prints "ok NAME" / "not ok NAME: why".
+#   integration  tests/integration.sh (same output): make install into a
+#              temporary prefix, then a small project built against it with
+#              make + ait.mk, CMake + Ninja, CMake + Unix Makefiles and
+#              pkg-config + cc: no-op rebuilds, edits of an imported .ait,
+#              aitc --check as a CI step, and a moved prefix.
 #   fuzz       tests/fuzz/fuzz_aitc.c under libFuzzer with ASan/UBSan for
 #              FUZZ_SECONDS (default 10), seeded with every .ait file of the
 #              samples and tests (one test: no crash, no report).
@@ -285,18 +291,29 @@ suite_fuzz() {
 }
 
 # ---- cli ---------------------------------------------------------------
-suite_cli() {
+# run_ok_script SCRIPT: counts the "ok NAME" / "not ok NAME: why" lines.
+run_ok_script() {
     local line
-    begin cli
-    if [ -f tests/cli.sh ]; then
+    if [ -f "$1" ]; then
         while IFS= read -r line; do
             case $line in
             "ok "*) ok ;;
             "not ok "*) line=${line#not ok }; bad "${line%%: *}" "${line#*: }" ;;
             *) echo "    | $line" ;;
             esac
-        done < <(AITC="$AITC" bash tests/cli.sh 2>&1)
+        done < <(AITC="$AITC" bash "$1" 2>&1)
     fi
+}
+
+suite_cli() {
+    begin cli
+    run_ok_script tests/cli.sh
+    end
+}
+
+suite_integration() {
+    begin integration
+    run_ok_script tests/integration.sh
     end
 }
 
@@ -305,11 +322,11 @@ if [ "${1:-}" = --update-golden ]; then
     suite_golden update
     exit $((total_fail > 0))
 fi
-suites=${*:-unit tsan bootstrap golden e2e errors cli fuzz}
+suites=${*:-unit tsan bootstrap golden e2e errors cli integration fuzz}
 for s in $suites; do
     case $s in
     unit | tsan | bootstrap | fuzz) "suite_$s" ;;
-    golden | e2e | errors | cli)
+    golden | e2e | errors | cli | integration)
         if [ -x "$AITC" ]; then "suite_$s"; else
             begin "$s"; bad aitc "$AITC is missing: run make first"; end
         fi ;;

@@ -691,6 +691,46 @@ int ait_oneshot_recv_block_on(ait_rt *rt, ait_oneshot_recv_output *out, ait_ones
 
 /* ==== end of the blocking pool and channels ============================ */
 
+/* ==== host loops: a runtime driven by another event loop ============== */
+
+/* A program that already has an event loop (its own epoll or poll loop,
+ * libuv, GLib) drives a current-thread runtime from it instead of handing
+ * its thread to ait_block_on, as it would drive libcurl's multi interface:
+ *
+ *   fd = ait_rt_loop_fd(rt);               watch it for readability
+ *   loop:
+ *     wait until fd is readable or ait_rt_loop_timeout(rt) ms have passed
+ *     ait_rt_loop_run(rt);                 never blocks
+ *
+ * The tasks are spawned (ait_spawn_local, F_spawn_local) and report their
+ * results themselves, or are joined once ait_task_is_finished is true
+ * (ait_join_init + ait_join_poll with ait_cx_noop()). The runtime's own
+ * fd futures and timers keep working: their events make the fd readable
+ * and their deadlines are in the timeout. Wakes from other threads (the
+ * blocking pool, channels, other runtimes) and spawns from outside a run
+ * make the fd readable too. All three calls are for rt's owning thread,
+ * the one that runs its local tasks. Multi-threaded runtimes are not
+ * supported (they have an I/O thread of their own): -EINVAL. */
+
+/* The fd to watch for readability (level-triggered: it stays readable
+ * while work is waiting), valid until ait_rt_free; or a negative errno:
+ * -EINVAL (multi-threaded or NULL rt), AIT_ECANCELED (rt is being
+ * freed), -EMFILE/-ENOMEM (creating the epoll instance). Do not read it
+ * or close it; ait_rt_loop_run empties it. */
+int ait_rt_loop_fd(ait_rt *rt);
+/* Milliseconds until the next timer is due (rounded up: never early), 0
+ * when tasks are ready now, -1 when no timer is pending: the timeout to
+ * give epoll_wait, poll or uv_timer_start. Ask again after every run. */
+int ait_rt_loop_timeout(ait_rt *rt);
+/* Fires the expired timers, takes the fd events without waiting, and runs
+ * the ready tasks, round after round until none is ready (at most 64
+ * rounds; then the fd stays readable so the loop comes back). Returns how
+ * many task polls ran, or -EBUSY (a block_on or another run of rt is in
+ * progress, or called on a worker), or an error of ait_rt_loop_fd. */
+int ait_rt_loop_run(ait_rt *rt);
+
+/* ==== end of host loops ================================================= */
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,102 @@
+# aitConfig.cmake: the ait package for CMake (installed as
+# PREFIX/lib/cmake/ait/aitConfig.cmake).
+#
+#   find_package(ait 0.1 CONFIG REQUIRED)     # CMAKE_PREFIX_PATH=PREFIX
+#   add_executable(app main.c)
+#   ait_generate(TARGET app FILES store.ait server.ait)
+#
+# Gives:
+#   ait::ait         the runtime: libait.a, its include directory, Threads
+#   ait::ait-asan    the same built with -fsanitize=address (when installed);
+#   ait::ait-tsan    with -fsanitize=thread: they add the flag to the
+#                    targets that link them
+#   ait::aitc        the aitc installed beside this file
+#   ait_generate(TARGET tgt FILES a.ait... [OUT dir] [IMPORT_DIRS dir...]
+#                [FLAGS opt...])
+#       one aitc run per file into OUT (default: a directory of tgt's own
+#       in the build tree), its .c added to tgt, OUT added to tgt's PUBLIC
+#       include directories, tgt linked (PUBLIC) with ait::ait unless it
+#       links a sanitizer variant already. Imports are tracked through
+#       aitc's depfiles (Ninja and Makefiles generators). To share the
+#       generated code between targets, generate it into a library
+#       (add_library(proto STATIC), ait_generate(TARGET proto ...)) and link
+#       that library from each.
+# Every path is found from where this file is, so the installed tree can
+# be moved.
+cmake_minimum_required(VERSION 3.20)
+
+get_filename_component(_ait_prefix "${CMAKE_CURRENT_LIST_DIR}/../../.." ABSOLUTE)
+
+include(CMakeFindDependencyMacro)
+find_dependency(Threads)
+
+if(NOT TARGET ait::ait)
+    add_library(ait::ait STATIC IMPORTED)
+    set_target_properties(ait::ait PROPERTIES
+        IMPORTED_LOCATION "${_ait_prefix}/lib/libait.a"
+        INTERFACE_INCLUDE_DIRECTORIES "${_ait_prefix}/include"
+        INTERFACE_LINK_LIBRARIES Threads::Threads)
+    foreach(_ait_san address thread)
+        string(SUBSTRING ${_ait_san} 0 1 _ait_letter)
+        set(_ait_lib "${_ait_prefix}/lib/libait-${_ait_letter}san.a")
+        if(EXISTS "${_ait_lib}")
+            add_library(ait::ait-${_ait_letter}san STATIC IMPORTED)
+            set_target_properties(ait::ait-${_ait_letter}san PROPERTIES
+                IMPORTED_LOCATION "${_ait_lib}"
+                INTERFACE_INCLUDE_DIRECTORIES "${_ait_prefix}/include"
+                INTERFACE_COMPILE_OPTIONS "-fsanitize=${_ait_san};-fno-omit-frame-pointer"
+                INTERFACE_LINK_OPTIONS "-fsanitize=${_ait_san}"
+                INTERFACE_LINK_LIBRARIES Threads::Threads)
+        endif()
+    endforeach()
+endif()
+if(NOT TARGET ait::aitc)
+    add_executable(ait::aitc IMPORTED)
+    set_target_properties(ait::aitc PROPERTIES IMPORTED_LOCATION "${_ait_prefix}/bin/aitc")
+endif()
+
+function(ait_generate)
+    cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;OUT" "FILES;IMPORT_DIRS;FLAGS")
+    if(NOT arg_TARGET OR NOT arg_FILES)
+        message(FATAL_ERROR "ait_generate: TARGET and FILES are required")
+    endif()
+    if(NOT arg_OUT)
+        set(arg_OUT "${CMAKE_CURRENT_BINARY_DIR}/${arg_TARGET}.ait")
+    endif()
+    get_filename_component(out "${arg_OUT}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_BINARY_DIR}")
+    file(MAKE_DIRECTORY "${out}")
+    set(flags ${arg_FLAGS})
+    foreach(dir IN LISTS arg_IMPORT_DIRS)
+        get_filename_component(dir "${dir}" ABSOLUTE)
+        list(APPEND flags -I "${dir}")
+    endforeach()
+    set(sources)
+    foreach(src IN LISTS arg_FILES)
+        get_filename_component(abs "${src}" ABSOLUTE)
+        get_filename_component(stem "${src}" NAME_WLE)
+        set(c "${out}/${stem}.c")
+        set(h "${out}/${stem}.h")
+        # aitc leaves unchanged outputs untouched. Ninja re-reads their
+        # times after the run (restat); make does not, so for make they
+        # are touched, or aitc would run on every build after an edit.
+        set(touch)
+        if(NOT CMAKE_GENERATOR MATCHES "Ninja")
+            set(touch COMMAND "${CMAKE_COMMAND}" -E touch_nocreate "${c}" "${h}")
+        endif()
+        add_custom_command(
+            OUTPUT "${c}" "${h}"
+            COMMAND ait::aitc ${flags} -o "${out}" -MF "${out}/${stem}.ait.d" "${abs}"
+            ${touch}
+            DEPENDS "${abs}" "$<TARGET_FILE:ait::aitc>"
+            DEPFILE "${out}/${stem}.ait.d"
+            COMMENT "aitc ${src}"
+            VERBATIM)
+        list(APPEND sources "${c}")
+    endforeach()
+    target_sources(${arg_TARGET} PRIVATE ${sources})
+    target_include_directories(${arg_TARGET} PUBLIC "${out}")
+    get_target_property(libs ${arg_TARGET} LINK_LIBRARIES)
+    if(NOT libs MATCHES "ait::ait")
+        target_link_libraries(${arg_TARGET} PUBLIC ait::ait)
+    endif()
+endfunction()
