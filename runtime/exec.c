@@ -6,8 +6,9 @@
  *   - current-thread runtime: it fires expired timers itself and parks in
  *     epoll_wait (the reactor), timeout = the next timer deadline; an
  *     eventfd interrupts it for wakes from other threads;
- *   - multi-threaded runtime: timers and fds belong to the I/O driver
- *     thread; block_on's thread parks on a condition variable.
+ *   - multi-threaded runtime: timers and fds belong to the workers (a
+ *     parked one waits in epoll_wait); block_on's thread parks on a
+ *     condition variable.
  * When nothing can ever wake it (nothing ready, no timer, no hold, no
  * pending I/O, no send task queued or running) it reports -EDEADLK rather
  * than hang.

@@ -24,7 +24,7 @@
  *
  * Files: rt.c (lifecycle), exec.c (block_on, scheduling), task.c (task
  * states), join.c, deque.c (local run queue), worker.c (workers,
- * injector, parking), reactor.c (epoll, driver thread), io.c (fd
+ * injector, parking), reactor.c (epoll, the workers' turn), io.c (fd
  * futures), timer.c, prelude.c, waker.c, alloc.c, clock.c.
  */
 #ifndef AIT_INTERNAL_H
@@ -200,6 +200,8 @@ typedef struct ait_worker {
     pthread_t thread;
     pthread_cond_t cond;            /* parking, under rt->idle_lock */
     bool notified;                  /* under rt->idle_lock */
+    bool in_driver;                 /* under rt->idle_lock: parked in epoll_wait, not on cond */
+    bool batching;                  /* its own only: in a reactor turn, wakes queue without notifying */
     bool started;
     uint32_t rng;                   /* victim choice */
     uint32_t tick;
@@ -245,9 +247,11 @@ void ait__reactor_notify(struct ait_rt *rt);
 void ait__reactor_close(struct ait_rt *rt);
 /* When the runtime's memory goes: closes the fds, frees the entries. */
 void ait__reactor_destroy(struct ait_rt *rt);
-/* The I/O driver thread of a multi-threaded runtime. */
-int ait__driver_start(struct ait_rt *rt);
-void ait__driver_stop(struct ait_rt *rt);
+/* A worker's turn of the reactor, with rt->driving taken: block: wait in
+ * epoll_wait until an fd event, the next timer deadline or a notify; else
+ * only collect what is ready. Then wake the fds' waiters and fire the
+ * expired timers (their tasks land on this worker's queue). */
+void ait__reactor_turn(struct ait_rt *rt, bool block);
 
 /* Readiness waits of the leaf futures (io.c). prepare: before trying the
  * syscall, forget old readiness; arm: after EAGAIN, list w (with a clone
@@ -322,8 +326,7 @@ struct ait_rt {
     ait_io_entry **fds;
     size_t nfds;
     atomic_long io_waiters;         /* waiters listed on entries */
-    pthread_t driver;
-    bool driver_started;
+    atomic_bool driving;            /* a worker has the reactor (in or about to be in epoll_wait) */
 };
 
 /* The runtime whose block_on runs on this thread, or NULL. */

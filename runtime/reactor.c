@@ -1,5 +1,5 @@
 /* reactor.c: epoll readiness for fds, the eventfd that interrupts it, and
- * the I/O driver thread of multi-threaded runtimes.
+ * the turn of the reactor that multi-threaded runtimes' workers take.
  *
  * Per runtime: one epoll instance and one eventfd (level-triggered, data
  * NULL) to interrupt epoll_wait. Per fd number: a readiness entry (made on
@@ -23,15 +23,16 @@
  * reports an fd that is ready already as an event.
  *
  * Who waits in epoll_wait: block_on's park on a current-thread runtime
- * (exec.c), the driver thread on a multi-threaded one (below). The driver
- * also fires the timers: it sleeps until the next deadline, and a timer
+ * (exec.c); on a multi-threaded one, a parked worker (worker.c), one at a
+ * time, so an event wakes its task straight onto that worker's queue with
+ * no thread in between (ait__reactor_turn, below). Whoever waits also
+ * fires the timers: it sleeps until the next deadline, and a timer
  * registered with an earlier one writes the eventfd.
  */
-#define _GNU_SOURCE             /* pthread_setname_np */
+#define _POSIX_C_SOURCE 200809L
 #include "internal.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -293,58 +294,35 @@ void ait__reactor_destroy(ait_rt *rt) {
     }
 }
 
-/* ---- the driver thread (multi-threaded runtimes) -------------------------------- */
+/* ---- a turn of the reactor on a worker (multi-threaded runtimes) ----------------- */
 
-static void *driver_main(void *arg) {
-    ait_rt *rt = arg;
-    while (!atomic_load(&rt->shutdown)) {
-        if (atomic_load(&rt->timer_next) <= ait_now_ns()) {
-            /* Held while an expired timer is out of the heap but its
-             * task not yet queued: block_on must not see a deadlock. */
-            ait_rt_hold(rt);
-            ait__timers_fire(rt, ait_now_ns());
-            ait_rt_unhold(rt);
-        }
+void ait__reactor_turn(ait_rt *rt, bool block) {
+    int timeout = 0;
+    if (block) {
         pthread_mutex_lock(&rt->lock);
         uint64_t dl = 0;
         bool has = ait__timers_next(rt, &dl);
-        if ((has && dl <= ait_now_ns()) || atomic_load(&rt->shutdown)) {
-            pthread_mutex_unlock(&rt->lock);
-            continue;
+        if (!atomic_load(&rt->shutdown) && !(has && dl <= ait_now_ns())) {
+            /* Registered as the sleeper in one step with reading the
+             * deadline: an earlier timer added later writes the eventfd. */
+            rt->driver_parked = true;
+            rt->park_deadline = has ? dl : 0;
+            timeout = has ? ait__ms_until(dl) : -1;
         }
-        rt->driver_parked = true;
-        rt->park_deadline = has ? dl : 0;
         pthread_mutex_unlock(&rt->lock);
-        ait__reactor_wait(rt, has ? ait__ms_until(dl) : -1);
+    }
+    ait__reactor_wait(rt, timeout);
+    if (timeout != 0) {
         pthread_mutex_lock(&rt->lock);
         rt->driver_parked = false;
         rt->driver_notified = false;
         pthread_mutex_unlock(&rt->lock);
     }
-    return NULL;
-}
-
-int ait__driver_start(ait_rt *rt) {
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&rt->driver, NULL, driver_main, rt);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0)
-        return -rc;
-    pthread_setname_np(rt->driver, "ait-io");
-    rt->driver_started = true;
-    return 0;
-}
-
-void ait__driver_stop(ait_rt *rt) {
-    if (!rt->driver_started)
-        return;
-    atomic_store(&rt->shutdown, true);
-    pthread_mutex_lock(&rt->lock);
-    rt->driver_notified = true;
-    ait__reactor_notify(rt);
-    pthread_mutex_unlock(&rt->lock);
-    pthread_join(rt->driver, NULL);
-    rt->driver_started = false;
+    if (atomic_load(&rt->timer_next) <= ait_now_ns()) {
+        /* Held while an expired timer is out of the heap but its task not
+         * yet queued: block_on must not see a deadlock. */
+        ait_rt_hold(rt);
+        ait__timers_fire(rt, ait_now_ns());
+        ait_rt_unhold(rt);
+    }
 }

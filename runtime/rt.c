@@ -1,8 +1,8 @@
 /* rt.c: the runtime object: creation, references, holds, shutdown.
  *
  * A runtime is refcounted (see internal.h). ait_rt_new makes the struct
- * and, for a multi-threaded runtime, the reactor, the workers and the I/O
- * driver thread; a current-thread runtime creates its reactor lazily, the
+ * and, for a multi-threaded runtime, the reactor and the workers (which
+ * take turns waiting in it); a current-thread runtime creates its reactor lazily, the
  * first time block_on parks or an fd future waits. ait_rt_free stops the
  * threads, cancels what is unfinished and drops the owner's reference; the
  * memory (and the epoll and eventfd descriptors, which late drops of I/O
@@ -113,6 +113,7 @@ ait_rt *ait_rt_new(const ait_rt_config *cfg) {
     atomic_init(&rt->searching, 0);
     atomic_init(&rt->epfd, -1);
     atomic_init(&rt->io_waiters, 0);
+    atomic_init(&rt->driving, false);
     atomic_init(&rt->local_done_x, 0);
     atomic_init(&rt->owned_done_x, 0);
     rt->evfd = -1;
@@ -137,11 +138,6 @@ ait_rt *ait_rt_new(const ait_rt_config *cfg) {
         rc = ait__reactor_init(rt);
         if (rc == 0)
             rc = ait__workers_start(rt);
-        if (rc == 0) {
-            rc = ait__driver_start(rt);
-            if (rc < 0)
-                ait__workers_stop(rt);
-        }
     } else if (rc == 0) {
         rt->nworkers = 0;
     }
@@ -185,10 +181,8 @@ void ait_rt_free(ait_rt *rt) {
      * later ones release their task instead of queueing it. */
     pthread_mutex_lock(&rt->inject_lock);
     pthread_mutex_unlock(&rt->inject_lock);
-    if (rt->nworkers > 0) {
+    if (rt->nworkers > 0)
         ait__workers_stop(rt);
-        ait__driver_stop(rt);
-    }
     ait__tasks_cancel_all(rt);
     /* Release the run queues' references. */
     ait_task_queue q = rt->local;

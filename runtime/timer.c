@@ -7,9 +7,9 @@
  * there and frees it. ait_rt_free detaches the entries left, so a frame
  * dropped after its runtime is gone is still safe.
  *
- * Who fires them: block_on on a current-thread runtime, the I/O driver
- * thread on a multi-threaded one. A timer that becomes the earliest while
- * that thread sleeps in epoll_wait interrupts it (eventfd), so a sleep in
+ * Who fires them: block_on on a current-thread runtime, the worker that
+ * drives the reactor on a multi-threaded one (see worker.c). A timer that
+ * becomes the earliest while that thread sleeps in epoll_wait interrupts it (eventfd), so a sleep in
  * a worker task is as precise as one in the root.
  */
 #define _POSIX_C_SOURCE 200809L

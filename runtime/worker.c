@@ -7,15 +7,22 @@
  * GLOBAL_INTERVAL tasks the injector first, so injected tasks cannot
  * starve), the injector (taking a batch into its queue), then steals half
  * of another worker's queue (victims in random order). With nothing
- * found it parks:
+ * found it parks (below). One parked worker at a time holds the reactor
+ * (rt->driving): it waits in epoll_wait instead of on its condition
+ * variable, and the tasks an fd event or a timer wakes go to its own queue
+ * (ait__reactor_turn), so readiness reaches a task with no thread in
+ * between. Busy workers take a non-blocking turn every GLOBAL_INTERVAL
+ * tasks when no one holds the reactor, so events are never starved.
  *
  *   park:   under idle_lock push itself on the idle stack (num_idle++),
  *           then -- after a seq_cst fence -- look at every queue once
- *           more; work seen: unregister and search again; else sleep on
- *           its condition variable until `notified`.
+ *           more; work seen: unregister and search again; else take the
+ *           reactor if it is free and wait in epoll_wait, or sleep on its
+ *           condition variable until `notified`.
  *   notify: whoever queues work does so, then a seq_cst fence, then reads
- *           num_idle; if a worker is idle it pops one from the stack and
- *           signals it.
+ *           num_idle; if a worker is idle it takes one from the stack
+ *           (one on a condition variable rather than the one in
+ *           epoll_wait) and signals it (or writes the eventfd).
  * Both sides store, fence, then load: either the pusher sees the worker
  * idle and wakes it, or the worker sees the work. No wake-up is lost, and
  * the hot path (a push when no worker is idle) takes no lock. A worker
@@ -41,8 +48,8 @@ _Thread_local ait_worker *ait__tls_worker;
 
 #define GLOBAL_INTERVAL 61u
 #define SEARCH_ROUNDS 16u       /* look again this many times before parking */
-#define INJECT_BATCH 32u
-#define ACTIVE_BATCH 32             /* tasks run per update of rt->active */        /* send tasks queued on block_on's thread per hand-over */
+#define INJECT_BATCH 32u        /* send tasks queued on block_on's thread per hand-over */
+#define ACTIVE_BATCH 32         /* tasks run per update of rt->active */
 
 static void notify_work(ait_rt *rt);
 
@@ -115,6 +122,8 @@ static ait_task *inject_pop(ait_worker *w) {
 
 /* ---- parking ------------------------------------------------------------------ */
 
+/* Wakes one parked worker: preferably one sleeping on its condition
+ * variable, so that the one in epoll_wait (if any) keeps the reactor. */
 static void notify_work(ait_rt *rt) {
     atomic_thread_fence(memory_order_seq_cst);
     /* A searching worker will find the work (it looks again, registered
@@ -123,10 +132,17 @@ static void notify_work(ait_rt *rt) {
         return;
     pthread_mutex_lock(&rt->idle_lock);
     if (rt->nidle > 0) {
-        ait_worker *w = &rt->workers[rt->idle[--rt->nidle]];
+        int i = rt->nidle - 1;
+        if (i > 0 && rt->workers[rt->idle[i]].in_driver)
+            i--;                    /* only one worker drives */
+        ait_worker *w = &rt->workers[rt->idle[i]];
+        rt->idle[i] = rt->idle[--rt->nidle];
         atomic_store(&rt->num_idle, rt->nidle);
         w->notified = true;
-        pthread_cond_signal(&w->cond);
+        if (w->in_driver)
+            ait__reactor_notify(rt);
+        else
+            pthread_cond_signal(&w->cond);
     }
     pthread_mutex_unlock(&rt->idle_lock);
 }
@@ -140,6 +156,35 @@ static bool work_visible(ait_rt *rt) {
     return false;
 }
 
+/* Takes w off the idle stack (unless a notify did), under idle_lock. */
+static void unlist_locked(ait_worker *w) {
+    ait_rt *rt = w->rt;
+    if (!w->notified) {
+        for (int i = 0; i < rt->nidle; i++) {
+            if (rt->idle[i] == w->id) {
+                rt->idle[i] = rt->idle[--rt->nidle];
+                break;
+            }
+        }
+        atomic_store(&rt->num_idle, rt->nidle);
+    }
+    w->notified = false;
+    w->in_driver = false;
+}
+
+/* A turn of the reactor, the driver role taken: the tasks it wakes go to
+ * w's queue, without a notify each (the caller notifies once). */
+static void drive(ait_worker *w, bool block) {
+    w->batching = true;
+    ait__reactor_turn(w->rt, block);
+    w->batching = false;
+}
+
+/* Parks w until there may be work. Registered idle first, then one more
+ * look (see notify_work). Then, if no other worker has the reactor, w
+ * waits in epoll_wait itself: an fd event or a timer wakes its task onto
+ * w's queue, no thread in between (a notify writes the eventfd). Else it
+ * sleeps on its condition variable. */
 static void park(ait_worker *w) {
     ait_rt *rt = w->rt;
     pthread_mutex_lock(&rt->idle_lock);
@@ -152,20 +197,44 @@ static void park(ait_worker *w) {
     pthread_mutex_unlock(&rt->idle_lock);
     atomic_thread_fence(memory_order_seq_cst);
     bool again = work_visible(rt);
-    pthread_mutex_lock(&rt->idle_lock);
-    if (again && !w->notified) {
-        for (int i = 0; i < rt->nidle; i++) {
-            if (rt->idle[i] == w->id) {
-                rt->idle[i] = rt->idle[--rt->nidle];
-                break;
-            }
-        }
-        atomic_store(&rt->num_idle, rt->nidle);
+    if (!again && !atomic_exchange(&rt->driving, true)) {
+        pthread_mutex_lock(&rt->idle_lock);
+        bool go = !w->notified;
+        w->in_driver = go;
+        pthread_mutex_unlock(&rt->idle_lock);
+        if (go)
+            drive(w, true);
+        pthread_mutex_lock(&rt->idle_lock);
+        unlist_locked(w);
+        pthread_mutex_unlock(&rt->idle_lock);
+        atomic_store(&rt->driving, false);
+        if (ait__lq_len(&w->q) > 1)
+            notify_work(rt);        /* several tasks woken: a peer shares them */
+        return;
     }
+    pthread_mutex_lock(&rt->idle_lock);
     while (!again && !w->notified && !atomic_load(&rt->shutdown))
         pthread_cond_wait(&w->cond, &rt->idle_lock);
-    w->notified = false;
+    unlist_locked(w);
     pthread_mutex_unlock(&rt->idle_lock);
+}
+
+/* While busy, every GLOBAL_INTERVAL tasks: collect the fd events and the
+ * expired timers without waiting, unless another worker has the reactor. */
+static void poll_reactor(ait_worker *w) {
+    ait_rt *rt = w->rt;
+    if (atomic_load_explicit(&rt->io_waiters, memory_order_relaxed) == 0 &&
+        atomic_load_explicit(&rt->timer_next, memory_order_relaxed) == UINT64_MAX)
+        return;
+    if (atomic_load_explicit(&rt->driving, memory_order_relaxed) ||
+        atomic_exchange(&rt->driving, true))
+        return;
+    drive(w, false);
+    atomic_store(&rt->driving, false);
+    /* A peer that parked meanwhile found the reactor taken and sleeps on
+     * its condition variable: wake it, so that it takes the reactor (or
+     * shares the tasks this turn woke). */
+    notify_work(rt);
 }
 
 /* ---- the worker loop ------------------------------------------------------------ */
@@ -201,8 +270,11 @@ static ait_task *steal(ait_worker *w) {
 
 static ait_task *next_task(ait_worker *w) {
     ait_task *t;
-    if (++w->tick % GLOBAL_INTERVAL == 0 && (t = inject_pop(w)) != NULL)
-        return t;
+    if (++w->tick % GLOBAL_INTERVAL == 0) {
+        poll_reactor(w);
+        if ((t = inject_pop(w)) != NULL)
+            return t;
+    }
     if ((t = ait__lq_pop(&w->q)) != NULL)
         return t;
     if ((t = inject_pop(w)) != NULL)
@@ -267,8 +339,12 @@ void ait__workers_schedule(ait_rt *rt, ait_task *t) {
     if (!(ait__tls_rt == rt && !(w && w->rt == rt)))
         atomic_fetch_add(&rt->active, 1);   /* batched ones: at the flush */
     if (w && w->rt == rt) {
-        if (!ait__lq_push(&w->q, t, &q))
+        if (ait__lq_push(&w->q, t, &q)) {
+            if (w->batching)
+                return;             /* its reactor turn notifies once, after */
+        } else {
             inject(rt, &q);         /* the ring was full: half of it */
+        }
     } else if (ait__tls_rt == rt) {
         /* On block_on's thread: batched, handed over by ait__workers_flush
          * (block_on calls it after each poll of the root and each round of
@@ -306,6 +382,7 @@ static void stop_started(ait_rt *rt) {
         pthread_cond_signal(&rt->workers[i].cond);
     }
     pthread_mutex_unlock(&rt->idle_lock);
+    ait__reactor_notify(rt);        /* the one in epoll_wait, if any */
     for (int i = 0; i < rt->nworkers; i++) {
         if (rt->workers[i].started) {
             pthread_join(rt->workers[i].thread, NULL);
@@ -331,6 +408,8 @@ int ait__workers_start(ait_rt *rt) {
         w->rt = rt;
         w->id = i;
         w->notified = false;
+        w->in_driver = false;
+        w->batching = false;
         w->started = false;
         w->rng = 0x9e3779b9u * (uint32_t)(i + 1);
         w->tick = 0;

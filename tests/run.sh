@@ -12,7 +12,7 @@
 #              runtime (build/libait.a); run once as built with $CC and once
 #              built with clang -fsanitize=address,undefined against
 #              build/asan/. Counts the tests cmocka reports.
-#   tsan       tests/unit/test_mt.c, test_mt_life.c, test_io.c and
+#   tsan       tests/unit/test_mt.c, test_mt_life.c, test_io.c, test_mt_io.c and
 #              test_runtime.c built with clang -fsanitize=thread against
 #              runtime/*.c directly; any TSan report fails
 #              (halt_on_error=1). Counts as the unit suite.
@@ -108,7 +108,7 @@ suite_unit() {
 suite_tsan() {
     local t name
     begin tsan
-    for t in tests/unit/test_mt.c tests/unit/test_mt_life.c tests/unit/test_io.c \
+    for t in tests/unit/test_mt.c tests/unit/test_mt_life.c tests/unit/test_io.c tests/unit/test_mt_io.c \
         tests/unit/test_runtime.c; do
         [ -f "$t" ] || continue
         name=$(basename "$t" .c)

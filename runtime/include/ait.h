@@ -153,12 +153,14 @@ typedef struct ait_rt ait_rt;
  *   ait_block_on, inside it; timers and fds are driven by block_on too
  *   (it parks in epoll_wait). No thread is created.
  * - multi-threaded (workers N > 0): ait_rt_new starts N worker threads
- *   ("ait-worker-K") and one I/O driver thread ("ait-io"). Send tasks
+ *   ("ait-worker-K") and no other. Send tasks
  *   (ait_spawn) run on the workers: each worker has a lock-free local run
  *   queue; spawns and wakes on a worker go to its own queue, from other
  *   threads to a shared injector queue; idle workers steal half of a busy
- *   worker's queue, and park when there is nothing to do. The driver
- *   thread waits in epoll_wait for fd events and the next timer deadline.
+ *   worker's queue, and park when there is nothing to do. One parked
+ *   worker at a time waits in epoll_wait (fd events, the next timer
+ *   deadline) and runs the tasks they wake itself; busy workers look at
+ *   the reactor every 61 tasks.
  *   Local tasks (ait_spawn_local) and the root future of ait_block_on
  *   still run on the thread calling ait_block_on. Send tasks run whether
  *   or not a block_on is in progress.
@@ -371,8 +373,8 @@ uint64_t ait_now_ns(void);
 
 /* Each runtime has a reactor: an epoll instance (edge-triggered) and an
  * eventfd to interrupt it. A current-thread runtime waits in epoll_wait
- * inside block_on (timeout: the next timer deadline); a multi-threaded
- * runtime runs a dedicated I/O driver thread for its timers and fds.
+ * inside block_on (timeout: the next timer deadline); on a multi-threaded
+ * runtime a parked worker does, and the tasks it wakes run on that worker.
  *
  * The futures below try their syscall first; on EAGAIN they list a waiter
  * (a clone of the waker, per direction: read or write) on the fd's
