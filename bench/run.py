@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
-"""bench/run.py: `make bench`. Builds the C and Rust sides, runs W1-W8, prints
-one table and writes it to docs/BENCHMARKS.md.
+"""bench/run.py: `make bench`. Builds the C and Rust sides, runs W1-W10,
+prints one table and writes it to docs/BENCHMARKS.md.
 
-    python3 bench/run.py [--runs 5] [--no-install] [--out docs/BENCHMARKS.md]
+    python3 bench/run.py [--runs 5] [--no-install] [--out FILE] [WORKLOAD...]
+
+WORKLOAD (W1 W2 W3 W4 W4i W5 W6 W7 W8 W10, any case) runs only those: e.g.
+`python3 bench/run.py W10 W6`. A subset prints its table and writes
+build/bench/subset.md, leaving docs/BENCHMARKS.md alone unless --out names it.
 
 Steps: install what is missing (apt-get, as root; otherwise print the
 command), generate and compile the C workloads (build/aitc + build/libait.a,
 which `make bench` builds first), build bench/rust offline with cargo from
 Debian's crates, run each workload --runs times per side (separate
-processes), count instructions per call with callgrind at N and 2N, run
-aitc on generated inputs (W8), and report. Without cargo the C side runs
+processes, the C and the Rust run of a pair back to back, so both see the
+same load), count instructions per call with callgrind at N and 2N, run
+aitc on generated inputs (W8), time builds of one generated input (W10),
+and report. Without cargo the C side runs
 alone and the report says so. Everything lands in build/bench/.
 """
 import argparse
@@ -17,6 +23,7 @@ import datetime
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -43,6 +50,22 @@ N = {
 CG_N = 100_000          # callgrind: N and 2N iterations
 W8_LINES = [10_000, 100_000, 1_000_000]
 W8_RUNS_1M = 1          # aitc is superlinear today: one run of the 1M input
+W10_LINES = 3000        # W10: the W8 generator's input at 3k lines ...
+W10_SPLIT = 8           # ... as one file and split in 8 files (make -j2)
+W10_RUNS = 3            # builds are slow: at most 3 runs each
+
+WORKLOADS = ["W1", "W2", "W3", "W4", "W4I", "W5", "W6", "W7", "W8", "W10"]
+# per workload: the C runs, the Rust runs, callgrind's C and Rust runs
+PLAN = {
+    "W1": (["w1", "w1base"], ["w1"], ["w1", "w1base"], ["w1"]),
+    "W2": (["w2"], ["w2"], ["w2"], ["w2"]),
+    "W3": (["w3", "w3base"], ["w3"], ["w3", "w3base"], ["w3"]),
+    "W4": (["w4"], ["w4"], ["w4"], ["w4"]),
+    "W4I": (["w4i"], ["w4"], ["w4i"], ["w4"]),
+    "W5": (["w5"], ["w5"], [], []),
+    "W6": (["w6"], ["w6"], [], []),
+    "W7": (["w7"], ["w7"], [], []),
+}
 
 
 def log(msg):
@@ -151,6 +174,17 @@ def run_many(argv, runs):
     return [run_one(argv) for _ in range(runs)]
 
 
+def run_pairs(c_argv, rs_argv, runs):
+    """runs C runs and runs Rust runs, alternating, so that a change in the
+    machine's load between runs hits both sides alike."""
+    c, rs = [], []
+    for _ in range(runs):
+        c.append(run_one(c_argv))
+        if rs_argv:
+            rs.append(run_one(rs_argv))
+    return c, rs
+
+
 def callgrind_ir(argv):
     r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + argv,
                        text=True, capture_output=True)
@@ -164,6 +198,105 @@ def ir_per_call(binary, w):
     a = callgrind_ir([binary, w, str(CG_N)])
     b = callgrind_ir([binary, w, str(2 * CG_N)])
     return (b - a) / CG_N
+
+
+# ---- W10: what a build costs ------------------------------------------------------
+
+def timed(cmd, cwd=None, env=None):
+    """Runs cmd; its wall time and CPU time (user + system of it and every
+    process it waited for: cc, rustc...), in seconds."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, cwd=cwd, env=env, text=True, capture_output=True)
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if r.returncode != 0:
+        raise RuntimeError(" ".join(cmd) + ": " + (r.stderr or r.stdout)[-2000:])
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return wall, cpu
+
+
+W10_MAKEFILE = """\
+# W10's split build (bench/run.py): aitc then cc -O2 -c per file, through ait.mk.
+AITC := {aitc}
+AIT_OUT := gen
+include {root}/ait.mk
+CFLAGS := -O2 -I$(AIT_OUT) -I{root}/runtime/include
+PARTS := {parts}
+objects: $(patsubst %.c,%.o,$(call ait_sources,$(PARTS)))
+"""
+
+
+def w10_ait_one(d):
+    """aitc, then cc -O2 -c of its output: one file, as a user's build runs them."""
+    gen = os.path.join(d, "gen")
+    shutil.rmtree(gen, ignore_errors=True)
+    os.makedirs(gen)
+    w1, c1 = timed([AITC, "-o", gen, os.path.join(d, "in.ait")])
+    w2, c2 = timed([os.environ.get("CC", "cc"), "-O2", "-c", "-I" + gen,
+                    "-I" + os.path.join(ROOT, "runtime/include"), "-o",
+                    os.path.join(gen, "in.o"), os.path.join(gen, "in.c")])
+    return w1 + w2, c1 + c2
+
+
+def w10_ait_split(d):
+    """make -j2 of the 8 files (aitc and cc -O2 -c per file)."""
+    gen = os.path.join(d, "gen")
+    shutil.rmtree(gen, ignore_errors=True)
+    os.makedirs(gen)
+    return timed(["make", "-s", "-j2", "objects"], cwd=d)
+
+
+def w10_rust(crate, cargo, env):
+    """cargo build --release of the crate alone (its dependencies are built
+    already): touching the sources makes cargo recompile it, not them."""
+    for f in os.listdir(os.path.join(crate, "src")):
+        os.utime(os.path.join(crate, "src", f))
+    return timed([cargo, "build", "--release", "--offline"], cwd=crate, env=env)
+
+
+def run_w10(cargo, runs):
+    """W10: the W8 generator's W10_LINES-line input built by aitc + cc -O2 -c
+    (one file; W10_SPLIT files under make -j2) and the same interfaces in
+    Rust (bench/tools/gen_rs.py) built by cargo --release. Returns
+    {"one"|"split"|"rust": [(wall, cpu)], "lines": .., "ait_bytes": ..,
+    "c_bytes": .., "rs_lines": ..}."""
+    d = os.path.join(B, "w10")
+    one, split, crate = (os.path.join(d, x) for x in ("one", "split", "rust"))
+    tools = os.path.join(ROOT, "bench/tools")
+    os.makedirs(one, exist_ok=True)
+    sh([sys.executable, os.path.join(tools, "gen_ait.py"), str(W10_LINES),
+        os.path.join(one, "in.ait")])
+    shutil.rmtree(split, ignore_errors=True)
+    sh([sys.executable, os.path.join(tools, "gen_ait.py"), "--split", str(W10_SPLIT),
+        str(W10_LINES), split])
+    parts = " ".join("part%d.ait" % i for i in range(W10_SPLIT))
+    with open(os.path.join(split, "Makefile"), "w") as f:
+        f.write(W10_MAKEFILE.format(aitc=AITC, root=ROOT, parts=parts))
+    out = {"one": [], "split": [], "rust": [], "lines": W10_LINES}
+    env = None
+    if cargo:
+        sh([sys.executable, os.path.join(tools, "gen_rs.py"), str(W10_LINES), crate])
+        env = dict(os.environ, CARGO_TARGET_DIR=os.path.join(d, "rust-target"))
+        env["PATH"] = os.path.dirname(cargo) + os.pathsep + env.get("PATH", "")
+        log("bench: W10: building the Rust crate's dependencies")
+        timed([cargo, "build", "--release", "--offline"], cwd=crate, env=env)
+        out["rs_lines"] = sum(open(os.path.join(crate, "src", f)).read().count("\n")
+                              for f in os.listdir(os.path.join(crate, "src")))
+    for i in range(runs):
+        log(f"bench: W10 builds, run {i + 1} of {runs}")
+        out["one"].append(w10_ait_one(one))
+        out["split"].append(w10_ait_split(split))
+        if cargo:
+            out["rust"].append(w10_rust(crate, cargo, env))
+    gen = os.path.join(one, "gen")
+    out["ait_bytes"] = os.path.getsize(os.path.join(one, "in.ait"))
+    out["c_bytes"] = sum(os.path.getsize(os.path.join(gen, f)) for f in ("in.c", "in.h"))
+    for k in ("one", "split", "rust"):
+        for wall, cpu in out[k]:
+            RAW.append(f"RESULT impl={'rust' if k == 'rust' else 'c'} w=W10-{k} "
+                       f"lines={W10_LINES} wall_s={wall:.3f} cpu_s={cpu:.3f}")
+    return out
 
 
 # ---- statistics and formatting -----------------------------------------------------
@@ -191,8 +324,19 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-install", action="store_true")
-    ap.add_argument("--out", default=os.path.join(ROOT, "docs", "BENCHMARKS.md"))
+    ap.add_argument("--out", default=None,
+                    help="the report (default: docs/BENCHMARKS.md, or build/bench/subset.md "
+                         "for a subset)")
+    ap.add_argument("workloads", nargs="*", metavar="WORKLOAD",
+                    help="run only these (W1 W2 W3 W4 W4i W5 W6 W7 W8 W10); default: all")
     args = ap.parse_args()
+    sel = [w.upper() for w in args.workloads] or list(WORKLOADS)
+    bad = [w for w in sel if w not in WORKLOADS]
+    if bad:
+        ap.error("unknown workload(s) %s; known: %s" % (" ".join(bad), " ".join(WORKLOADS)))
+    subset = len(set(sel)) < len(WORKLOADS)
+    out = args.out or (os.path.join(B, "subset.md") if subset else
+                       os.path.join(ROOT, "docs", "BENCHMARKS.md"))
     runs = max(args.runs, 1)
     t_start = time.time()
     os.makedirs(B, exist_ok=True)
@@ -222,31 +366,33 @@ def main():
 
     res = {}   # (impl, w) -> list of result dicts
 
-    c_ws = ["w1", "w1base", "w2", "w3", "w3base", "w4", "w4i", "w5", "w6", "w7"]
-    r_ws = ["w1", "w2", "w3", "w4", "w5", "w6", "w7"]
-    for w in c_ws:
-        log(f"bench: C {w} x{runs}")
-        res[("c", w)] = run_many([BENCH_C, w, str(N[w])], runs)
-    if rust_ok:
-        for w in r_ws:
-            log(f"bench: Rust {w} x{runs}")
-            res[("rust", w)] = run_many([BENCH_RS, w, str(N[w])], runs)
+    for W in [w for w in WORKLOADS if w in sel and w in PLAN]:
+        c_ws, r_ws = PLAN[W][0], PLAN[W][1] if rust_ok else []
+        for i, w in enumerate(c_ws):
+            rw = r_ws[0] if i == 0 and r_ws and ("rust", r_ws[0]) not in res else None
+            log(f"bench: {W}: C {w}" + (f" and Rust {rw}" if rw else "") + f", x{runs}")
+            c, rs = run_pairs([BENCH_C, w, str(N[w])],
+                              [BENCH_RS, rw, str(N[rw])] if rw else None, runs)
+            res[("c", w)] = c
+            if rw:
+                res[("rust", rw)] = rs
 
     ir = {}
     if have_valgrind:
-        for w in ["w1", "w1base", "w2", "w3", "w3base", "w4", "w4i"]:
-            log(f"bench: callgrind C {w}")
-            ir[("c", w)] = ir_per_call(BENCH_C, w)
-        if rust_ok:
-            for w in ["w1", "w2", "w3", "w4"]:
-                log(f"bench: callgrind Rust {w}")
-                ir[("rust", w)] = ir_per_call(BENCH_RS, w)
+        for W in [w for w in WORKLOADS if w in sel and w in PLAN]:
+            for w in PLAN[W][2]:
+                log(f"bench: callgrind C {w}")
+                ir[("c", w)] = ir_per_call(BENCH_C, w)
+            for w in PLAN[W][3] if rust_ok else []:
+                if ("rust", w) not in ir:
+                    log(f"bench: callgrind Rust {w}")
+                    ir[("rust", w)] = ir_per_call(BENCH_RS, w)
 
     # W8: aitc on generated inputs.
     w8 = {}
     w8dir = os.path.join(B, "w8")
     os.makedirs(w8dir, exist_ok=True)
-    for lines in W8_LINES:
+    for lines in W8_LINES if "W8" in sel else []:
         f = os.path.join(w8dir, f"in-{lines}.ait")
         if not os.path.exists(f):
             sh([sys.executable, os.path.join(ROOT, "bench/tools/gen_ait.py"), str(lines), f])
@@ -254,10 +400,12 @@ def main():
         log(f"bench: W8 aitc {lines} lines x{k}")
         w8[lines] = run_many([BENCH_C, "w8", AITC, f], k)
 
+    w10 = run_w10(cargo if rust_ok else None, min(runs, W10_RUNS)) if "W10" in sel else None
+
     with open(os.path.join(B, "results.txt"), "w") as f:
         f.write("\n".join(RAW + ["IR %s %s %.2f" % (k[0], k[1], v) for k, v in ir.items()]) + "\n")
     elapsed = time.time() - t_start
-    report(res, ir, w8, rust_ok, notes, runs, elapsed, args.out)
+    report(res, ir, w8, w10, rust_ok, notes, runs, elapsed, out, sel)
 
 
 # ---- the report -------------------------------------------------------------------
@@ -301,7 +449,7 @@ def versions(rust_ok):
     return v
 
 
-def report(res, ir, w8, rust_ok, notes, runs, elapsed, out_path):
+def report(res, ir, w8, w10, rust_ok, notes, runs, elapsed, out_path, sel):
     rows = []      # (workload, metric, C, C hand-written, Rust, C/Rust, target, met)
     missed = []    # (key, numbers) for the paragraphs
 
@@ -318,6 +466,8 @@ def report(res, ir, w8, rust_ok, notes, runs, elapsed, out_path):
 
     # --- W1 / W3: static
     for w, label in [("w1", "W1 static leaf call"), ("w3", "W3 static chain, depth 3")]:
+        if w.upper() not in sel:
+            continue
         c = col(res, "c", w, "ns_per_op")
         base = col(res, "c", w + "base", "ns_per_op")
         r = col(res, "rust", w, "ns_per_op")
@@ -338,6 +488,8 @@ def report(res, ir, w8, rust_ok, notes, runs, elapsed, out_path):
     for w, rw, label in [("w2", "w2", "W2 dyn leaf call"),
                          ("w4", "w4", "W4 dyn at every level (one interface: boxed)"),
                          ("w4i", "w4", "W4i dyn at every level (3 interfaces: inline)")]:
+        if w.upper() not in sel:
+            continue
         c = col(res, "c", w, "ns_per_op")
         r = col(res, "rust", rw, "ns_per_op")
         rt = ratio(med(c), med(r))
@@ -359,15 +511,28 @@ def report(res, ir, w8, rust_ok, notes, runs, elapsed, out_path):
         if okm is False:
             missed.append((w + "-malloc", dict(c=med(cm))))
 
+    # Timing targets of the executors (W5-W7) hold at the median AND at the
+    # C side's slowest run, both against Rust's median: a figure that swings
+    # does not pass on its good runs.
+    def slowest_ok(c, r, tgt, lower_is_better):
+        if c is None or r is None:
+            return None, None
+        rt = ratio(med(c), med(r))
+        worst = ratio(c[2] if lower_is_better else c[1], med(r))
+        ok = (rt <= tgt and worst <= tgt) if lower_is_better else (rt >= tgt and worst >= tgt)
+        return ok, worst
+
     # --- W5
-    c = col(res, "c", "w5", "ns_per_op")
+    c = col(res, "c", "w5", "ns_per_op") if "W5" in sel else None
     r = col(res, "rust", "w5", "ns_per_op")
     rt = ratio(med(c), med(r))
-    ok = None if rt is None else rt <= 0.4
-    rows.append(("W5 yield round trip, current thread", "ns/round trip", fmt_s(c), "", fmt_s(r),
-                 fmt(rt), "C/Rust ≤ 0.40 (2.5x)", yn(ok)))
+    ok, worst = slowest_ok(c, r, 0.4, True)
+    if "W5" in sel:
+        rows.append(("W5 yield round trip, current thread", "ns/round trip", fmt_s(c), "",
+                     fmt_s(r), f"{fmt(rt)} (slowest {fmt(worst)})",
+                     "C/Rust ≤ 0.40 (2.5x), median and slowest", yn(ok)))
     if ok is False:
-        missed.append(("w5", dict(c=med(c), r=med(r), ratio=rt)))
+        missed.append(("w5", dict(c=med(c), r=med(r), ratio=rt, worst=worst)))
 
     # --- W6 / W7
     def tps(rs_key):
@@ -380,23 +545,27 @@ def report(res, ir, w8, rust_ok, notes, runs, elapsed, out_path):
     if res.get(("c", "w7")):
         w7_threads = int(res[("c", "w7")][0].get("threads", "0"))
     for w, label, tgt in [("w6", "W6 spawn+join 1M, current thread", 2.5),
-                          ("w7", "W7 spawn+join 1M, 2 workers", 1.5)]:
+                          ("w7", "W7 spawn+join 1M, 2 workers", 2.0)]:
+        if w.upper() not in sel:
+            continue
         c, r = tps(("c", w)), tps(("rust", w))
         rt = ratio(med(c), med(r))
-        ok = None if rt is None else rt >= tgt
+        ok, worst = slowest_ok(c, r, tgt, False)
         extra = ""
         if w == "w7" and w7_threads is not None and w7_threads <= 1:
             extra = " †"
-        rows.append((label, "M tasks/s", fmt_s(c) + extra, "", fmt_s(r), fmt(rt),
-                     f"C/Rust ≥ {tgt}", yn(ok)))
+        rows.append((label, "M tasks/s", fmt_s(c) + extra, "", fmt_s(r),
+                     f"{fmt(rt)} (slowest {fmt(worst)})", f"C/Rust ≥ {tgt}, median and slowest",
+                     yn(ok)))
         if ok is False:
-            missed.append((w + "-tps", dict(c=med(c), r=med(r), ratio=rt, threads=w7_threads)))
+            missed.append((w + "-tps", dict(c=med(c), r=med(r), ratio=rt, worst=worst,
+                                            threads=w7_threads)))
         cr = col(res, "c", w, "rss_kb", lambda v: float(v) / 1024)
         rr = col(res, "rust", w, "rss_kb", lambda v: float(v) / 1024)
         rt2 = ratio(med(cr), med(rr))
-        ok2 = None if rt2 is None else rt2 <= 0.5
+        ok2 = None if rt2 is None else rt2 <= 0.45
         rows.append((label, "peak RSS, MiB", fmt_s(cr), "", fmt_s(rr), fmt(rt2),
-                     "C/Rust ≤ 0.50" if w == "w6" else "(information)",
+                     "C/Rust ≤ 0.45" if w == "w6" else "(information)",
                      yn(ok2) if w == "w6" else ""))
         cb = col(res, "c", w, "rss_delta_kb", lambda v: float(v) * 1024 / N[w])
         rb = col(res, "rust", w, "rss_delta_kb", lambda v: float(v) * 1024 / N[w])
@@ -424,6 +593,32 @@ def report(res, ir, w8, rust_ok, notes, runs, elapsed, out_path):
                      f"{fmt(scale)}x", "", "", "", "linear (≤ 1.5x)", yn(ok)))
         if not ok or any(v[0] < 1.0 for v in lps.values()):
             missed.append(("w8", dict(scale=scale, lps={k: v[0] for k, v in lps.items()})))
+
+    # --- W10
+    if w10:
+        per = w10["lines"] / 1000
+        rs_wall = stats([x[0] / per for x in w10["rust"]]) if w10["rust"] else None
+        rs_cpu = stats([x[1] / per for x in w10["rust"]]) if w10["rust"] else None
+        for k, label in [("one", f"W10 build, {w10['lines'] // 1000}k .ait lines, one file"),
+                         ("split", f"W10 build, {w10['lines'] // 1000}k .ait lines, "
+                                   f"{W10_SPLIT} files, make -j2")]:
+            cw = stats([x[0] / per for x in w10[k]])
+            cc = stats([x[1] / per for x in w10[k]])
+            rt = ratio(med(cw), med(rs_wall))
+            ok = None if rt is None else rt <= 1.0
+            rows.append((label, "wall s per 1k .ait lines", fmt_s(cw), "", fmt_s(rs_wall),
+                         fmt(rt), "C/Rust ≤ 1.00", yn(ok)))
+            rows.append((label, "CPU s per 1k .ait lines", fmt_s(cc), "", fmt_s(rs_cpu),
+                         fmt(ratio(med(cc), med(rs_cpu))), "(information)", ""))
+            if ok is False:
+                missed.append(("w10-" + k, dict(c=med(cw), r=med(rs_wall), ratio=rt,
+                                                cpu=med(cc), rcpu=med(rs_cpu))))
+        rows.append(("W10 generated code", "C bytes (.c + .h) per .ait byte",
+                     fmt(w10["c_bytes"] / w10["ait_bytes"], 1), "", "", "", "(information)", ""))
+        if "rs_lines" in w10:
+            rows.append(("W10 Rust crate", "lines of Rust for the same interfaces",
+                         f"{w10['lines']:,} (.ait)", "", f"{w10['rs_lines']:,}", "",
+                         "(information)", ""))
 
     hdr = ["workload", "metric", "C (ait)", "C hand-written", "Rust", "C/Rust", "target", "met?"]
     table = ["| " + " | ".join(hdr) + " |", "|" + "|".join(["---"] * len(hdr)) + "|"]
@@ -506,12 +701,13 @@ def paragraphs(missed, res, ir):
                        "The recycling allocator should serve steady-state frames; see findings.")
         elif key == "w5":
             out.append(f"**W5, yield round trip ({fmt(d['c'])} vs {fmt(d['r'])} ns, "
-                       f"{fmt(d['ratio'])}x).** A wake on the executor's own thread is a plain "
+                       f"{fmt(d['ratio'])}x, slowest run {fmt(d['worst'])}x).** A wake on the executor's own thread is a plain "
                        "flag and the clock is read only when a timer is pending; what remains is "
                        "the executor round (root poll, local queue, remote-queue check).")
         elif key in ("w6-tps", "w7-tps"):
             w = key[:2].upper()
-            txt = (f"**{w}, tasks/s ({fmt(d['c'])} vs {fmt(d['r'])} M/s, {fmt(d['ratio'])}x).** ")
+            txt = (f"**{w}, tasks/s ({fmt(d['c'])} vs {fmt(d['r'])} M/s, {fmt(d['ratio'])}x, "
+                   f"slowest run {fmt(d['worst'])}x).** ")
             if w == "W7" and d.get("threads") is not None and d["threads"] <= 1:
                 txt += ("The multi-threaded executor started no worker thread in this run "
                         "(measured as is). ")
@@ -543,6 +739,19 @@ def paragraphs(missed, res, ir):
                        "That is 72 B against tokio's 144, a hair over half once the process's "
                        "other memory is counted; a 32-byte header (one list link shared by "
                        "the run queue and the task list) would put it clearly under.")
+        elif key in ("w10-one", "w10-split"):
+            what = "one file" if key == "w10-one" else f"{W10_SPLIT} files under make -j2"
+            out.append(f"**W10, build time, {what} ({fmt(d['c'])} vs {fmt(d['r'])} s wall per "
+                       f"1,000 .ait lines, {fmt(d['ratio'])}x; CPU {fmt(d['cpu'])} vs "
+                       f"{fmt(d['rcpu'])} s).** aitc itself takes about 1% of it: the time "
+                       "is `cc -O2` compiling the generated C, which is many times the input "
+                       "(see the bytes row): every async function gets its init, poll, drop, "
+                       "block_on, spawn and dyn adapters spelled out, every interface method "
+                       "a dyn frame and its inline functions, and each is compiled and "
+                       "optimized although a program uses few of them. rustc compiles a "
+                       "future only where it is awaited or boxed. What would close it: the "
+                       "per-function adapters through one macro or descriptor in ait.h, and "
+                       "nothing emitted that nothing uses (the generated-code-size work).")
         elif key == "w8":
             l = d["lps"]
             parts = ", ".join(f"{k // 1000}k: {fmt(v, 3)} M lines/s" for k, v in sorted(l.items()))
@@ -579,8 +788,10 @@ def write_doc(path, table, v, notes, missed, runs, elapsed, w7_threads, res, ir)
     L.append("make bench            # = make all && python3 bench/run.py")
     L.append("```")
     L.append("")
-    L.append(f"Run on {today}, {runs} runs per figure (separate processes), medians with "
-             f"min–max; W8's 1M-line input ran {W8_RUNS_1M} time(s). Total {elapsed:.0f} s.")
+    L.append(f"Run on {today}, {runs} runs per figure (separate processes, each C run "
+             f"next to a Rust run), medians with min–max; W8's 1M-line input ran "
+             f"{W8_RUNS_1M} time(s), W10's builds {min(runs, W10_RUNS)} times. "
+             f"Total {elapsed:.0f} s.")
     L.append("")
     L.append("## Versions")
     L.append("")
@@ -588,7 +799,8 @@ def write_doc(path, table, v, notes, missed, runs, elapsed, w7_threads, res, ir)
     L.append(f"- C compiler: {v.get('cc')} (`-O2`, generated code, libait and the baseline alike)")
     L.append(f"- libait / aitc: commit {v.get('libait')}")
     if "rustc" in v:
-        L.append(f"- Rust: {v.get('rustc')}; {v.get('cargo')} (`--release`: opt-level 3, codegen-units 1)")
+        L.append(f"- Rust: {v.get('rustc')}; {v.get('cargo')} (`--release`: opt-level 3, "
+                 "codegen-units 1 for bench_rs; W10's crate: cargo's default release profile)")
     L.append(f"- tokio {v.get('tokio', '?')}, async-trait {v.get('async-trait', '?')} "
              "(Debian's packaged crates, built offline)")
     L.append(f"- {v.get('valgrind')} (instruction counts)")
@@ -650,6 +862,13 @@ def write_doc(path, table, v, notes, missed, runs, elapsed, w7_threads, res, ir)
              "`JoinHandle`). Peak RSS is the process's `ru_maxrss` (VmHWM).")
     L.append("- W8: `build/aitc --no-line` on inputs written by bench/tools/gen_ait.py "
              "(the same 30-line block with fresh names), output to a temporary directory.")
+    L.append(f"- W10: W8's generator at {W10_LINES:,} lines, built as a user would: `aitc` then "
+             f"`cc -O2 -c` of its output (one file), or {W10_SPLIT} files through ait.mk under "
+             "`make -j2`; Rust: the same structs, interfaces, impls and functions written by "
+             "bench/tools/gen_rs.py (native `async fn` for the static call, `#[async_trait]` for "
+             "the dyn one), `cargo build --release` of that crate alone (dependencies built "
+             "before). Wall time and CPU time (user + system of every process), per 1,000 "
+             ".ait lines.")
     L.append("")
     with open(path, "w") as f:
         f.write("\n".join(L))

@@ -9,9 +9,12 @@
  * to malloc/posix_memalign.
  *
  * Per thread, each class has a LIFO free list (head, count, limit). The
- * fast paths are a pop and a push on it. Blocks are carved from 2 MiB
- * chunks (one posix_memalign per chunk, never per block) by a per-thread
- * bump pointer; a block of class c sits at an address aligned to the
+ * fast paths are a pop and a push on it. Blocks are carved from chunks
+ * (one posix_memalign per chunk, never per block) by a per-thread bump
+ * pointer: a thread's first chunk is 256 KiB of ordinary pages, every
+ * later one 2 MiB, advised as a transparent huge page and populated at
+ * once (see chunk_new: first-touch faults are what made timings swing);
+ * a block of class c sits at an address aligned to the
  * lowest set bit of its size (capped at 64), so every request that maps
  * to c finds its alignment. A block is plain memory: any thread may free
  * it, onto its own lists. When a list grows past its limit (2 batches,
@@ -22,7 +25,7 @@
  * ait_alloc_trim() move a thread's lists to the depot. Chunks are kept
  * (listed globally) for reuse and never returned to malloc.
  */
-#define _GNU_SOURCE             /* MADV_HUGEPAGE */
+#define _GNU_SOURCE             /* MADV_HUGEPAGE, MADV_POPULATE_WRITE */
 #include "internal.h"
 
 #include <stdalign.h>
@@ -36,6 +39,7 @@
 #define MAX_SIZE 65536u
 #define MAX_ALIGN 64u
 #define CHUNK_SIZE ((size_t)2 << 20)   /* one transparent huge page */
+#define FIRST_CHUNK_SIZE ((size_t)256 << 10)
 #define CHUNK_HDR 64u           /* a chunk's first bytes: the global chunk list */
 #define BATCH_BYTES (128u << 10)
 
@@ -56,7 +60,7 @@ typedef struct tcache {
     bin bins[NCLASS];
     char *cur, *end;            /* the chunk being carved */
     bool registered;
-    bool huge;                  /* carved a chunk already: ask for huge pages */
+    bool huge;                  /* carved its first chunk: the next ones are huge */
 } tcache;
 
 static _Thread_local tcache tc;
@@ -201,6 +205,42 @@ static void *raw_alloc(size_t size, size_t align) {
     return p;
 }
 
+/* A new chunk for this thread, listed globally (kept for reuse, never
+ * freed), or NULL.
+ *
+ * First-touch page faults dominate a burst of allocation (1M spawned
+ * tasks touch 64 MB) and their cost is what made timings swing: a fault
+ * on a 4 KiB page costs about what one on a 2 MiB huge page does (in a
+ * virtual machine, where page-table updates trap to the host, 10-15 us),
+ * and whether the kernel grants a huge page depends on its free memory at
+ * that moment. So a thread's first chunk is small and ordinary (a thread
+ * that allocates little stays small) and every later one is advised as a
+ * huge page and populated in one call: one fault per chunk when the huge
+ * page is granted, and 512 pages filled in one system call, not 512
+ * faults, when it is refused. Both calls are advice: on a kernel without
+ * them they fail with EINVAL and the pages fault in on first touch. */
+static void *chunk_new(size_t *size) {
+    bool huge = tc.huge;
+    *size = huge ? CHUNK_SIZE : FIRST_CHUNK_SIZE;
+    void *m = NULL;
+    if (posix_memalign(&m, huge ? CHUNK_SIZE : CHUNK_HDR, *size) != 0)
+        return NULL;
+    if (huge) {
+#ifdef MADV_HUGEPAGE
+        madvise(m, CHUNK_SIZE, MADV_HUGEPAGE);
+#endif
+#ifdef MADV_POPULATE_WRITE
+        madvise(m, CHUNK_SIZE, MADV_POPULATE_WRITE);
+#endif
+    }
+    tc.huge = true;
+    pthread_mutex_lock(&g_lock);
+    *(void **)m = g_chunks;
+    g_chunks = m;
+    pthread_mutex_unlock(&g_lock);
+    return m;
+}
+
 /* A fresh block of class c from this thread's chunk. */
 static void *carve(unsigned c) {
     size_t cs = class_size(c);
@@ -209,22 +249,12 @@ static void *carve(unsigned c) {
         a = MAX_ALIGN;
     uintptr_t p = ((uintptr_t)tc.cur + a - 1) & ~(uintptr_t)(a - 1);
     if (!tc.cur || p + cs > (uintptr_t)tc.end) {
-        void *m = NULL;
-        if (posix_memalign(&m, CHUNK_SIZE, CHUNK_SIZE) != 0)
+        size_t size;
+        char *m = chunk_new(&size);
+        if (!m)
             return NULL;
-#ifdef MADV_HUGEPAGE
-        /* From a thread's second chunk on: one fault maps the chunk instead
-         * of 512. A thread that allocates little keeps small pages. */
-        if (tc.huge)
-            madvise(m, CHUNK_SIZE, MADV_HUGEPAGE);
-        tc.huge = true;
-#endif
-        pthread_mutex_lock(&g_lock);
-        *(void **)m = g_chunks;         /* kept reachable, reused forever */
-        g_chunks = m;
-        pthread_mutex_unlock(&g_lock);
-        tc.cur = (char *)m + CHUNK_HDR;
-        tc.end = (char *)m + CHUNK_SIZE;
+        tc.cur = m + CHUNK_HDR;
+        tc.end = m + size;
         p = (uintptr_t)tc.cur;          /* 64-aligned */
     }
     tc.cur = (char *)(p + cs);
