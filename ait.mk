@@ -29,6 +29,8 @@
 # the .ait files that changed or import one that did), then re-reads
 # everything and sees the generated files as they are now. Every generated
 # file therefore exists before anything is compiled, whatever the goal.
+# (make updates included makefiles even under -n and -q: those run aitc
+# for the .ait files that changed too.)
 
 ait_default_goal_ := $(.DEFAULT_GOAL)
 
@@ -56,13 +58,14 @@ ait_depend = $(eval $(1): $(AIT_HDRS))
 
 # One aitc run per .ait file: the stamp (also its depfile) depends on the
 # file and aitc itself; the depfile adds the files it imports. The .c/.h
-# rule only runs when an output was deleted behind the stamp's back.
+# rule only runs when an output was deleted behind the stamp's back (not a
+# grouped target, for GNU make before 4.3: a second run is harmless).
 define ait_rules_
 $(AIT_OUT)/$(2).ait.d: $(1) $(wildcard $(AITC))
 	@mkdir -p $(AIT_OUT)
 	$(AITC) $(AITFLAGS) -o $(AIT_OUT) -MT $$@ -MF $$@ $(1)
 	@touch $$@
-$(AIT_OUT)/$(2).c $(AIT_OUT)/$(2).h &:
+$(AIT_OUT)/$(2).c $(AIT_OUT)/$(2).h:
 	$(AITC) $(AITFLAGS) -o $(AIT_OUT) $(1)
 $(AIT_OUT)/$(2).o: $(AIT_HDRS)
 endef

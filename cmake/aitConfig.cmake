@@ -23,7 +23,9 @@
 #       that library from each.
 # Every path is found from where this file is, so the installed tree can
 # be moved.
-cmake_minimum_required(VERSION 3.20)
+if(CMAKE_VERSION VERSION_LESS 3.20)
+    message(FATAL_ERROR "ait needs CMake 3.20 or later (DEPFILE with every generator)")
+endif()
 
 get_filename_component(_ait_prefix "${CMAKE_CURRENT_LIST_DIR}/../../.." ABSOLUTE)
 

@@ -47,6 +47,7 @@ check() {
     need_cmd re2c re2c
     need_cmd cmake cmake                # tests: the integration suite
     need_cmd ninja ninja-build
+    need_cmd meson meson
     need_cmd lemon lemon
     if have clang && ! asan_works; then missing+=("$(clang_rt_pkg)"); fi
     have valgrind || optional+=(valgrind)

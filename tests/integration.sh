@@ -3,13 +3,16 @@
 # temporary prefix (make install), then builds the small project in
 # tests/integration/project (store.ait, app.ait importing it, main.c)
 # against the INSTALLED prefix with each of: make + ait.mk, CMake + Ninja,
-# CMake + Unix Makefiles, pkg-config + cc. Each checks the build, the
+# CMake + Unix Makefiles, pkg-config + cc (and Meson: the build, no-op and
+# import-edit checks of the meson.build shown in docs/integration.md). Each checks the build, the
 # no-op rebuild, the rebuild after editing the imported store.ait, the
 # CI step (aitc --check), and a build after the prefix was moved. Prints
 # "ok NAME" or "not ok NAME: reason" per test; tests/run.sh counts them.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-ROOT=$PWD
+# The aitc under test is the installed one; an AITC in the environment
+# (tests/run.sh passes one) would override ait.mk's default.
+unset AITC
 T=$(mktemp -d "${TMPDIR:-/tmp}/ait-integration.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 PREFIX=$T/prefix
@@ -44,7 +47,7 @@ check_step() {
 }
 
 # ---- make install ------------------------------------------------------
-make --no-print-directory -s install PREFIX="$PREFIX" >"$LOG" 2>&1
+make --no-print-directory -s -j2 install PREFIX="$PREFIX" >"$LOG" 2>&1
 result install $? "make install failed: $(why)"
 AITC=$PREFIX/bin/aitc
 missing=
@@ -97,6 +100,23 @@ if command -v cmake >/dev/null && command -v ninja >/dev/null; then
     cmake_case cmake-make "Unix Makefiles"
 else
     result cmake 1 "cmake or ninja is missing (scripts/deps.sh test installs them)"
+fi
+
+# ---- Meson: docs/integration.md's meson.build, as written there ----------
+if command -v meson >/dev/null; then
+    project meson
+    sed -n '/^```meson$/,/^```$/p' docs/integration.md | sed '1d;$d' >"$T/meson/meson.build"
+    b=$T/meson/build
+    PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig meson setup "$b" "$T/meson" >"$LOG" 2>&1 &&
+        ninja -C "$b" >>"$LOG" 2>&1 && total_is "$b/app" 100
+    result meson-build $? "$(why)"
+    ninja -C "$b" >"$LOG" 2>&1 && grep -q 'no work to do' "$LOG"
+    result meson-noop $? "$(why)"
+    edit_store "$T/meson"
+    ninja -C "$b" >"$LOG" 2>&1 && [ "$(grep -c 'Generating' "$LOG")" = 2 ] && total_is "$b/app" 1000
+    result meson-import-edit $? "store and app not regenerated once each: $(why)"
+else
+    result meson 1 "meson is missing (scripts/deps.sh test installs it)"
 fi
 
 # ---- pkg-config + cc ---------------------------------------------------

@@ -13,8 +13,8 @@
 #              runtime (build/libait.a); run once as built with $CC and once
 #              built with clang -fsanitize=address,undefined against
 #              build/asan/. Counts the tests cmocka reports.
-#   tsan       tests/unit/test_mt.c, test_mt_life.c, test_io.c, test_mt_io.c and
-#              test_runtime.c built with clang -fsanitize=thread against
+#   tsan       tests/unit/test_mt.c, test_mt_life.c, test_io.c, test_mt_io.c,
+#              test_runtime.c and test_hostloop.c built with clang -fsanitize=thread against
 #              runtime/*.c directly; any TSan report fails
 #              (halt_on_error=1). Counts as the unit suite.
 #   bootstrap  grammar/regen.sh into a temporary directory, compared byte
@@ -115,7 +115,7 @@ suite_tsan() {
     local t name
     begin tsan
     for t in tests/unit/test_mt.c tests/unit/test_mt_life.c tests/unit/test_io.c tests/unit/test_mt_io.c \
-        tests/unit/test_runtime.c; do
+        tests/unit/test_runtime.c tests/unit/test_hostloop.c; do
         [ -f "$t" ] || continue
         name=$(basename "$t" .c)
         # shellcheck disable=SC2086
