@@ -138,6 +138,7 @@ static bool has_special(Expr *e) {
 
 static Expr *hoist(L *l, Expr *e, Vec *pre);
 static void lower_into(L *l, Stmt *s, Vec *out);
+static void push_expr_stmt(Vec *out, Expr *e, Loc loc);
 
 static const char *output_type(Fut *g) { return xprintf("%s_output", g->cname); }
 
@@ -208,6 +209,14 @@ static Expr *hoist_try(L *l, Expr *e, Vec *pre) {
     return var_ref(t, e->loc);
 }
 
+/* c as the condition of an if: "(x == 1)" loses its parentheses, which
+ * clang flags in "if ((x == 1))"; an assignment keeps them. */
+static Expr *as_condition(Expr *c) {
+    while (c->kind == E_PAREN && c->lhs->kind != E_ASSIGN)
+        c = c->lhs;
+    return c;
+}
+
 /* a && b, a || b with an await in b: b runs only when C would run it. */
 static Expr *hoist_logic(L *l, Expr *e, Vec *pre) {
     bool and = !strcmp(e->op, "&&");
@@ -222,7 +231,7 @@ static Expr *hoist_logic(L *l, Expr *e, Vec *pre) {
     vec_push(&then, expr_stmt(binary("=", var_ref(t, e->loc), ne, E_ASSIGN)));
     Stmt *iff = new_stmt(S_IF, e->loc);
     if (and) {
-        iff->cond = a;
+        iff->cond = as_condition(a);
     } else {
         Expr *not = new_expr(E_UNARY, a->loc);
         not->op = "!";
@@ -281,7 +290,7 @@ static Expr *hoist_cond(L *l, Expr *e, Vec *pre) {
     Var *t = new_temp(l, type, "t");
     vec_push(pre, temp_decl(t, NULL, e->loc));
     Stmt *iff = new_stmt(S_IF, e->loc);
-    iff->cond = c;
+    iff->cond = as_condition(c);
     Expr *branch[2] = {e->lhs, e->rhs};
     Stmt *arms[2];
     for (int i = 0; i < 2; i++) {
@@ -327,7 +336,7 @@ static Expr *hoist(L *l, Expr *e, Vec *pre) {
             return hoist_cond(l, e, pre);
         break;
     case E_COMMA:
-        vec_push(pre, expr_stmt(hoist(l, e->lhs, pre)));
+        push_expr_stmt(pre, hoist(l, e->lhs, pre), e->lhs->loc);
         return hoist(l, e->rhs, pre);
     case E_SIZEOF_EXPR:
     case E_GENERIC:

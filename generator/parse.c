@@ -341,5 +341,6 @@ File *parse_file(int src_id) {
     }
     aitParseFree(D.parser, free);
     reset_feedback(&D);
+    check_nesting(f);
     return f;
 }

@@ -11,6 +11,14 @@
  * file (possibly partial when errors were reported). */
 File *parse_file(int src_id);
 
+/* How deep the syntax tree of one top-level item may be (statements,
+ * expressions, declarators and initializers, each level counted). The
+ * passes after the parser recurse over the tree; parse_file reports a
+ * deeper item ("expression nested too deeply") so they never overflow
+ * the stack (parse_depth.c). */
+#define NESTING_LIMIT 2000
+bool check_nesting(const File *f);      /* false when reported */
+
 /* Type names known to the lexer feedback: an identifier that names a
  * type lexes as TYPE_NAME. Standard names (size_t, uint64_t, bool, ...)
  * are known from the start; passthrough typedefs, .ait structs, impl

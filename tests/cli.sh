@@ -228,3 +228,39 @@ run -o "$T/atomic" "$T/atomic/y.ait" "$T/atomic/x.ait"
     [ "$(cat "$T/atomic/x.h")" = "old x.h" ] && [ ! -e "$T/atomic/y.h" ] &&
     [ "$(ls -A "$T/atomic" | tr '\n' ' ')" = "x.ait x.c x.h y.ait " ]
 result atomic-output-in-the-way $? "status $(rc), left: $(ls -A "$T/atomic" | tr '\n' ' ')"
+
+# Nesting: a left-associative chain nests as deep as it is long, and every
+# pass after the parser recurses over it. Above the limit: an error at
+# the chain's start, exit 1, nothing written; at the limit exactly: the
+# program is accepted, also by an aitc built with ASan (bigger frames).
+# In "return CHAIN;" of a function body, a chain of n operators is n + 5
+# deep (item, function, body, statement, then the chain's own levels).
+chain() {       # chain FILE OP N: async int f(x) returning x OP x ... (N operators)
+    python3 -c "import sys; op, n = sys.argv[2], int(sys.argv[3]); open(sys.argv[1], 'w').write(
+'async int f(int x, int *p) {\n    return x' + {'+': '+x', '.': '.a', '(': '(1)', '[': '[0]'}[op] * n + ';\n}\n')" "$@"
+}
+for op in + . '(' '['; do
+    chain "$T/deep.ait" "$op" 40000
+    run -o "$T/deep" "$T/deep.ait"
+    [ "$(rc)" = 1 ] && grep -q "deep.ait:2:12: error: expression nested too deeply (limit 2000)" "$T/err" &&
+        [ ! -e "$T/deep" ] && [ "$(grep -c error: "$T/err")" = 1 ]
+    result "nesting-40000 $op" $? "status $(rc), stderr: $(head -c 300 "$T/err")"
+done
+chain "$T/limit.ait" + 1996
+run -o "$T/limit" "$T/limit.ait"
+[ "$(rc)" = 1 ] && grep -q "limit.ait:2:12: error: expression nested too deeply" "$T/err"
+result nesting-limit-plus-one $? "status $(rc), stderr: $(head -c 300 "$T/err")"
+chain "$T/limit.ait" + 1995
+run -o "$T/limit" "$T/limit.ait"
+[ "$(rc)" = 0 ] && cc -std=c11 -fsyntax-only -Iruntime/include "$T/limit/limit.c" 2>"$T/err"
+result nesting-limit $? "status $(rc), stderr: $(head -c 300 "$T/err")"
+if [ -f build/asan/libaitc.a ] && clang -std=c11 -g -O1 -fsanitize=address,undefined \
+    -fno-sanitize-recover=undefined -Igenerator -Igenerator/bootstrap generator/main.c \
+    build/asan/libaitc.a -o "$T/aitc-asan" 2>"$T/err"; then
+    status=0
+    for op in + . '(' '['; do
+        chain "$T/limit.ait" "$op" 1995
+        "$T/aitc-asan" -o "$T/limit-asan" "$T/limit.ait" >/dev/null 2>"$T/err" || { status=1; break; }
+    done
+    result nesting-limit-asan $status "op $op: $(head -c 300 "$T/err")"
+fi
