@@ -1,4 +1,4 @@
-/* main.c: aitc, the command line (DESIGN.md section 7).
+/* main.c: aitc, the command line (README.md, `aitc --help`).
  *
  *   aitc [options] FILE.ait...
  *

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cli.sh: tests of aitc's command line (DESIGN.md section 7). Prints
+# cli.sh: tests of aitc's command line (README.md, aitc --help). Prints
 # "ok NAME" or "not ok NAME: reason" per test; tests/run.sh counts them.
 set -u
 cd "$(dirname "$0")/.." || exit 1
