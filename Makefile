@@ -144,8 +144,13 @@ install: all sanitizer-libs
 clean:
 	rm -rf build
 
-# libFuzzer over aitc's whole pipeline (tests/fuzz/fuzz_aitc.c), seeded with
-# every .ait file here; `make test` runs it for 10 seconds.
+# Both fuzzers, FUZZ_SECONDS each, one after the other: libFuzzer over
+# aitc's whole pipeline (tests/fuzz/fuzz_aitc.c, seeded with every .ait
+# file here, tests/fuzz/ait.dict), then the structure-aware generator
+# (tests/fuzz/gen_run.sh: random programs compiled, run under ASan/UBSan
+# and checked against their meaning). `make test` runs each briefly.
+# FUZZ_LOG=FILE keeps libFuzzer's log (executions, cov:, ft:).
 FUZZ_SECONDS ?= 300
 fuzz: all
-	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run.sh fuzz
+	@$(MAKE) --no-print-directory -s asan
+	FUZZ_SECONDS=$(FUZZ_SECONDS) GEN_SECONDS=$(FUZZ_SECONDS) bash tests/run.sh fuzz gen

@@ -15,7 +15,7 @@
  * The limit is far above what any program written by hand or by a
  * reasonable generator needs, and far below the depth at which a pass
  * overflows an 8 MB stack, also in a build with AddressSanitizer (whose
- * frames are several times larger): docs/language.md, "Limits". */
+ * frames are several times larger): docs/language.md, "Limitations". */
 #include <stdio.h>
 #include <stdlib.h>
 #include "parse.h"

@@ -4,7 +4,7 @@
 # and exits 1 when anything failed.
 #
 #   tests/run.sh [SUITE...]      suites: unit tsan bootstrap golden e2e errors cli
-#                                integration fuzz
+#                                integration fuzz gen
 #   tests/run.sh --update-golden rewrite tests/golden/*.expected.{h,c}
 #
 # How each suite finds its tests:
@@ -36,7 +36,15 @@
 #              aitc --check as a CI step, and a moved prefix.
 #   fuzz       tests/fuzz/fuzz_aitc.c under libFuzzer with ASan/UBSan for
 #              FUZZ_SECONDS (default 10), seeded with every .ait file of the
-#              samples and tests (one test: no crash, no report).
+#              samples and tests, with the language's dictionary
+#              (tests/fuzz/ait.dict), inputs up to 64 KiB (one test: no
+#              crash, no report). FUZZ_LOG=FILE keeps libFuzzer's output.
+#   gen        tests/fuzz/gen_run.sh: random well-formed programs from the
+#              structure-aware generator, compiled with -Werror by gcc and
+#              clang, run under ASan/UBSan, their output compared with the
+#              programs' sequential meaning. In `make test` 20 small
+#              programs from a fixed seed (one test); with GEN_SECONDS set
+#              (make fuzz), batches from fresh seeds for that long.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
@@ -275,18 +283,35 @@ suite_fuzz() {
     begin fuzz
     gen=$(ls generator/*.c generator/bootstrap/*.c | grep -v '^generator/main\.c$')
     mkdir -p "$TMP/corpus"
-    cp samples/*/*.ait tests/e2e/*/*.ait tests/errors/*.ait tests/golden/*.ait "$TMP/corpus/" 2>/dev/null
+    local f
+    for f in samples/*/*.ait tests/e2e/*/*.ait tests/errors/*.ait tests/golden/*.ait; do
+        cp "$f" "$TMP/corpus/$(echo "$f" | tr / _)"     # names repeat across folders
+    done
     # shellcheck disable=SC2086
     if ! clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Igenerator \
         -Igenerator/bootstrap tests/fuzz/fuzz_aitc.c $gen -o "$TMP/fuzz" >"$TMP/cc.log" 2>&1; then
         bad fuzz_aitc "does not compile" "$TMP/cc.log"
     elif ! (cd "$TMP" && ./fuzz -max_total_time="${FUZZ_SECONDS:-10}" -timeout=10 \
-        -rss_limit_mb=4096 -print_final_stats=1 corpus) >"$TMP/fuzz.log" 2>&1; then
+        -rss_limit_mb=4096 -max_len=65536 -dict="$ROOT/tests/fuzz/ait.dict" \
+        -print_final_stats=1 corpus) >"$TMP/fuzz.log" 2>&1; then
         bad fuzz_aitc "crashed or a sanitizer reported (the input is in the log)" "$TMP/fuzz.log"
     else
         ok
-        grep -m1 'stat::number_of_executed_units' "$TMP/fuzz.log" | sed 's/^/    | /'
     fi
+    [ -z "${FUZZ_LOG:-}" ] || cp "$TMP/fuzz.log" "$FUZZ_LOG"
+    end
+}
+
+# ---- gen ---------------------------------------------------------------
+suite_gen() {
+    begin gen
+    if [ -n "${GEN_SECONDS:-}" ]; then
+        bash tests/fuzz/gen_run.sh -s "$GEN_SECONDS" >"$TMP/gen.log" 2>&1
+    else
+        bash tests/fuzz/gen_run.sh -q -n 20 -S 1 >"$TMP/gen.log" 2>&1
+    fi
+    if [ $? -eq 0 ]; then ok; else bad gen_ait "a generated program failed" "$TMP/gen.log"; fi
+    [ -z "${GEN_SECONDS:-}" ] || tail -n 1 "$TMP/gen.log" | sed 's/^/    | /'
     end
 }
 
@@ -322,11 +347,11 @@ if [ "${1:-}" = --update-golden ]; then
     suite_golden update
     exit $((total_fail > 0))
 fi
-suites=${*:-unit tsan bootstrap golden e2e errors cli integration fuzz}
+suites=${*:-unit tsan bootstrap golden e2e errors cli integration fuzz gen}
 for s in $suites; do
     case $s in
     unit | tsan | bootstrap | fuzz) "suite_$s" ;;
-    golden | e2e | errors | cli | integration)
+    golden | e2e | errors | cli | integration | gen)
         if [ -x "$AITC" ]; then "suite_$s"; else
             begin "$s"; bad aitc "$AITC is missing: run make first"; end
         fi ;;

@@ -3,8 +3,12 @@
  * Each input is one .ait file: parsed and, when it parses, checked,
  * lowered and emitted in memory. Any crash, sanitizer report or leak is
  * a bug (bad input must only ever give diagnostics). Built and run by
- * `make fuzz` (FUZZ_SECONDS) and, briefly, by `make test`; the seeds are
- * every .ait file of the samples and tests. */
+ * `make fuzz` (FUZZ_SECONDS) and, briefly, by `make test` (tests/run.sh,
+ * suite fuzz): the seeds are every .ait file of the samples and tests,
+ * the dictionary is ait.dict, inputs may be up to 64 KiB (long enough
+ * for chains past the nesting limit). Its structure-aware companion,
+ * which checks that accepted programs also compile and mean what they
+ * say, is gen_ait.c (gen_run.sh). */
 #include <stdint.h>
 #include <stdio.h>
 

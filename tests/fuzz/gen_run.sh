@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# gen_run.sh: runs the structure-aware generator (tests/fuzz/gen_ait.c).
+#
+#   tests/fuzz/gen_run.sh [-q] [-s SECONDS] [-b BATCHES] [-n PROGRAMS] [-S SEED] [GEN_ARGS...]
+#
+# Each batch: gen_ait writes PROGRAMS random programs from one seed;
+# aitc must accept them all; the generated C must compile with gcc -O0
+# and with clang -O2 at -std=c11 -Wall -Wextra -Wpedantic -Werror, and
+# with clang under ASan/UBSan; the three binaries must print exactly
+# what ref.c (the programs' sequential meaning, built with cc) prints.
+# -q (quick, for `make test`): small programs, and only the gcc -O0 and
+# the clang ASan/UBSan builds.
+# Runs BATCHES batches (default 1) or, with -s, batches until SECONDS
+# have passed. Seeds are SEED, SEED+1, ... (default: from the clock, so
+# longer runs explore; `make test` passes a fixed one). A failing batch
+# is kept in build/gen-fail/SEED/ and the command that reproduces it is
+# printed. Exit 0 when every batch passed. GEN_ARGS go to gen_ait
+# (-x FEATURE / +x FEATURE).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+ROOT=$PWD
+AITC=$ROOT/build/aitc
+STRICT="-std=c11 -Wall -Wextra -Wpedantic -Werror"
+SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -g"
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+seconds=0 batches=1 programs=8 seed=$(date +%s) quick=
+while getopts qs:b:n:S: o; do
+    case $o in
+    q) quick=1 ;;
+    s) seconds=$OPTARG ;;
+    b) batches=$OPTARG ;;
+    n) programs=$OPTARG ;;
+    S) seed=$OPTARG ;;
+    *) exit 2 ;;
+    esac
+done
+shift $((OPTIND - 1))
+
+for need in build/aitc build/libait.a build/asan/libait.a; do
+    [ -f "$need" ] || { echo "gen_run: $need is missing (make && make asan)"; exit 2; }
+done
+W=$(mktemp -d "${TMPDIR:-/tmp}/ait-gen.XXXXXX") || exit 2
+trap 'rm -rf "$W"' EXIT
+cc -std=c11 -O1 -o "$W/gen_ait" tests/fuzz/gen_ait.c || exit 2
+
+# one_batch SEED: 0 when the batch passed; else why in $W/why, log in $W/log
+one_batch() {
+    local s=$1 d=$W/b
+    shift
+    rm -rf "$d" && mkdir -p "$d/gen"
+    "$W/gen_ait" -n "$programs" ${quick:+-small} "$@" "$s" "$d" 2>"$W/log" || { echo "gen_ait failed" >"$W/why"; return 1; }
+    local srcs=()
+    for ((i = 0; i < programs; i++)); do srcs+=("$d/gen/p$i.c"); done
+    if ! "$AITC" -o "$d/gen" "$d"/p*.ait >"$W/log" 2>&1; then
+        echo "aitc rejected a generated program" >"$W/why"; return 1
+    fi
+    if ! cc -w -O0 -o "$d/ref" "$d/ref.c" >"$W/log" 2>&1 ||
+       ! (cd "$d" && timeout 60 ./ref) >"$d/want.txt" 2>"$W/log"; then
+        echo "ref.c (the generator's own meaning) failed" >"$W/why"; return 1
+    fi
+    local v cc flags lib
+    for v in gcc-O0 ${quick:-clang-O2} clang-asan; do
+        case $v in
+        gcc-O0) cc=gcc flags="-O0" lib=build/libait.a ;;
+        clang-O2) cc=clang flags="-O2" lib=build/libait.a ;;
+        clang-asan) cc=clang flags="$SAN -O1" lib=build/asan/libait.a ;;
+        esac
+        # shellcheck disable=SC2086
+        if ! $cc $STRICT $flags -Iruntime/include -I"$d/gen" "${srcs[@]}" "$d/main.c" "$lib" \
+            -lpthread -o "$d/$v" >"$W/log" 2>&1; then
+            echo "$v: the generated C does not compile" >"$W/why"; return 1
+        fi
+        if ! (cd "$d" && timeout 60 "./$v") >"$d/got.txt" 2>"$W/log"; then
+            echo "$v: the program failed (status $?)" >"$W/why"; return 1
+        fi
+        if ! diff -u "$d/want.txt" "$d/got.txt" >"$W/log" 2>&1; then
+            echo "$v: output differs from ref.c's" >"$W/why"; return 1
+        fi
+    done
+}
+
+start=$(date +%s) n=0 failed=0
+while :; do
+    if [ "$seconds" -gt 0 ]; then
+        [ $(($(date +%s) - start)) -lt "$seconds" ] || break
+    elif [ "$n" -ge "$batches" ]; then
+        break
+    fi
+    s=$((seed + n))
+    n=$((n + 1))
+    if ! one_batch "$s" "$@"; then
+        failed=$((failed + 1))
+        mkdir -p build/gen-fail && rm -rf "build/gen-fail/$s" && cp -r "$W/b" "build/gen-fail/$s"
+        echo "gen_run: seed $s: $(cat "$W/why") (kept in build/gen-fail/$s;" \
+             "again: tests/fuzz/gen_run.sh ${quick:+-q }-n $programs -S $s $*)"
+        sed -n '1,30p' "$W/log" | sed 's/^/    | /'
+        [ "$seconds" -gt 0 ] || break
+    fi
+done
+echo "gen_run: $n batches of $programs programs, $failed failed"
+[ "$failed" -eq 0 ]
