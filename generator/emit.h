@@ -49,6 +49,6 @@ void emit_fut_prototypes(Emit *e, Fut *f);
 void emit_fut_code(Emit *e, Fut *f);
 /* emit_stmt.c */
 void emit_lowered(Emit *e, Stmt *s, int level);
-void emit_defers(Emit *e, Vec *defers, int level);
+void emit_defers(Emit *e, Vec *defers, bool from_frame, int level);
 
 #endif

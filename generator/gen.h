@@ -25,6 +25,8 @@ typedef struct Unit {
     File *file;
     Vec imports;                /* File* */
     Vec import_headers;         /* const char*: "store.h", parallel to imports */
+    struct Sema *sema;          /* generate(): the checks' tables */
+    struct FrameEstimator *frames;  /* generate(): frame size estimates */
 } Unit;
 
 /* Checks the unit and emits it. Returns false when errors were reported
@@ -32,7 +34,7 @@ typedef struct Unit {
 bool generate(Unit *u, const GenOptions *opt, Buf *header, Buf *source);
 
 /* After generate(): prints every future's frame layout (size, and per
- * await the locals that cross it) to out. */
+ * await the locals that cross it) to out (frame_report.c). */
 void frame_report(Unit *u, FILE *out);
 
 #endif
