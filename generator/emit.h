@@ -26,8 +26,6 @@ typedef struct Emit {
 
 void out_line_directive(Emit *e, Out *o, Loc loc);
 void out_line_reset(Emit *e, Out *o);
-void indent(Buf *b, int level);
-const char *base_name(const char *path);
 void emit_receiver(Emit *e, Buf *b, Target *t);
 
 /* A type as C: "char *", with generic parameters substituted. */

@@ -4,11 +4,12 @@
  * the vtable. */
 #include <string.h>
 #include "emit.h"
+#include "output.h"
 
 /* ---- frame layout ----------------------------------------------------- */
 
 static void field(Emit *e, Var *v, int level) {
-    indent(e->h.b, level);
+    cprint_indent(e->h.b, level);
     if (v->is_temp && !v->spec)
         buf_printf(e->h.b, "%s %s;\n", v->type_text, v->field);
     else
@@ -25,16 +26,16 @@ static void layout(Emit *e, Layout *ly, int level) {
     }
     if (ly->kids.len == 0)
         return;
-    indent(e->h.b, level);
+    cprint_indent(e->h.b, level);
     buf_puts(e->h.b, "union {\n");
     for (int i = 0; i < ly->kids.len; i++) {
-        indent(e->h.b, level + 1);
+        cprint_indent(e->h.b, level + 1);
         buf_puts(e->h.b, "struct {\n");
         layout(e, ly->kids.data[i], level + 2);
-        indent(e->h.b, level + 1);
+        cprint_indent(e->h.b, level + 1);
         buf_puts(e->h.b, "};\n");
     }
-    indent(e->h.b, level);
+    cprint_indent(e->h.b, level);
     buf_puts(e->h.b, "};\n");
 }
 
@@ -63,7 +64,7 @@ static void comb_struct(Emit *e, AwaitPoint *ap) {
 
 static const char *describe(Fut *f) {
     Func *fn = f->func;
-    const char *where = fn->loc.file >= 0 ? xprintf(" (%s:%d)", base_name(src_name(fn->loc.file)), fn->loc.line) : "";
+    const char *where = fn->loc.file >= 0 ? xprintf(" (%s:%d)", path_base(src_name(fn->loc.file)), fn->loc.line) : "";
     switch (f->kind) {
     case FUT_METHOD:
         return xprintf("async method %s of impl %s for %s%s", fn->name, f->iface->name,

@@ -19,7 +19,7 @@ static Buf *B(Emit *e) { return e->c.b; }
 static void line(Emit *e, int level, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    indent(B(e), level);
+    cprint_indent(B(e), level);
     buf_puts(B(e), xvprintf(fmt, ap));
     buf_putc(B(e), '\n');
     va_end(ap);
@@ -68,7 +68,7 @@ static void block_defers(Emit *e, Vec *defers, int level) {
 /* x = init; for a frame variable: arrays are copied from a compound
  * literal of their own type, braced lists become compound literals. */
 static void assign_init(Emit *e, Var *v, Init *in, int level) {
-    indent(B(e), level);
+    cprint_indent(B(e), level);
     if (var_is_array(v)) {
         buf_printf(B(e), "memcpy(%s, (%s)", v->cname, decl_str(e, v->spec, v->decl, ""));
         if (in->is_list) {
@@ -98,7 +98,7 @@ static void decl_stmt(Emit *e, Decl *d, int level) {
         any_frame |= v && v->resident;
     }
     if (!any_frame) {
-        indent(B(e), level);
+        cprint_indent(B(e), level);
         cprint_declaration(B(e), d, &e->hooks);
         buf_putc(B(e), '\n');
         return;
@@ -186,7 +186,7 @@ static void save_kept(Emit *e, AwaitPoint *ap, int level) {
 /* G_init(&sub, receiver, args...); */
 static void init_call(Emit *e, Expr *call, const char *field, int level) {
     Target *t = call->sema;
-    indent(B(e), level);
+    cprint_indent(B(e), level);
     buf_printf(B(e), "%s_init(&ait_f->%s", t->fut->cname, field);
     call_args(e, t, call);
     buf_puts(B(e), ");\n");
@@ -228,9 +228,9 @@ static void comb_assign(Emit *e, AwaitPoint *ap, int level) {
         Expr *lhs = c->lhs.data[i];
         if (!lhs)
             continue;
-        indent(B(e), level);
+        cprint_indent(B(e), level);
         if (c->select)
-            buf_printf(B(e), "if (%s == %d)\n", ap->temp->cname, i), indent(B(e), level + 1);
+            buf_printf(B(e), "if (%s == %d)\n", ap->temp->cname, i), cprint_indent(B(e), level + 1);
         cprint_expr(B(e), lhs, PREC_UNARY, &e->hooks);
         buf_printf(B(e), " = ait_f->%s;\n", sub_name(ap, i, "o"));
     }
@@ -248,7 +248,7 @@ static void comb_stmt(Emit *e, Stmt *s, int level) {
     line(e, level, "%s = %s;", ap->temp->cname, c->select ? "-1" : "0");
     for (int i = 0; i < c->calls.len; i++)
         comb_poll(e, ap, i, level);
-    indent(B(e), level);
+    cprint_indent(B(e), level);
     if (c->select)
         buf_printf(B(e), "if (%s < 0)", ap->temp->cname);
     else
@@ -270,7 +270,7 @@ static void spawn_stmt(Emit *e, Stmt *s, int level) {
     Target *t = call->sema;
     bool local = !strcmp(sp->spawn->op, "spawn_local");
     declare_temp(e, s, sp->temp, level);
-    indent(B(e), level);
+    cprint_indent(B(e), level);
     buf_printf(B(e), "%s = %s_spawn%s(ait_ctx->rt", sp->temp->cname, t->fut->cname,
                local ? "_local" : "");
     if (t->recv) {
@@ -312,7 +312,7 @@ static void await_stmt(Emit *e, Stmt *s, int level) {
     declare_temp(e, s, ap->temp, level);
     bool in_file = t->fut->emit && t->fut->kind != FUT_DYN && drop_is_empty_when_done(t->fut);
     if (in_file) {   /* from the start in line; a resumption through a call */
-        indent(B(e), level);
+        cprint_indent(B(e), level);
         buf_printf(B(e), "ait_r = %s_ait_run(&ait_f->%s, ait_ctx, &%s, 0", g, ap->field,
                    ap->temp->cname);
         call_args(e, t, call);
@@ -347,11 +347,11 @@ static void return_stmt(Emit *e, Stmt *s, int level, bool bare) {
     if (bare) {
         level--;
     } else {
-        indent(B(e), level), buf_puts(B(e), "{\n");
+        cprint_indent(B(e), level), buf_puts(B(e), "{\n");
         out_line_directive(e, &e->c, s->loc);
     }
     if (s->expr) {
-        indent(B(e), level + 1);
+        cprint_indent(B(e), level + 1);
         buf_puts(B(e), "*ait_out = ");
         cprint_expr(B(e), s->expr, PREC_ASSIGN, &e->hooks);
         buf_puts(B(e), ";\n");
@@ -359,7 +359,7 @@ static void return_stmt(Emit *e, Stmt *s, int level, bool bare) {
     emit_defers(e, s->sema, false, level + 1);
     line(e, level + 1, "return AIT_READY;");
     if (!bare)
-        indent(B(e), level), buf_puts(B(e), "}\n");
+        cprint_indent(B(e), level), buf_puts(B(e), "}\n");
 }
 
 static void jump_stmt(Emit *e, Stmt *s, const char *jump, int level) {
@@ -408,7 +408,7 @@ static void body(Emit *e, Stmt *s, int level) {
     if (s->kind == S_COMPOUND) {
         buf_puts(B(e), " {\n");
         items(e, s, level + 1);
-        indent(B(e), level);
+        cprint_indent(B(e), level);
         buf_putc(B(e), '}');
     } else {
         buf_puts(B(e), " {\n");
@@ -418,13 +418,13 @@ static void body(Emit *e, Stmt *s, int level) {
         } else {
             stmt(e, s, level + 1);
         }
-        indent(B(e), level);
+        cprint_indent(B(e), level);
         buf_putc(B(e), '}');
     }
 }
 
 static void for_stmt(Emit *e, Stmt *s, int level) {
-    indent(B(e), level);
+    cprint_indent(B(e), level);
     buf_puts(B(e), "for (");
     if (s->decl) {
         Var *v = ((InitDecl *)s->decl->decls.data[0])->sema;
@@ -471,7 +471,7 @@ static void labeled(Emit *e, Stmt *body, int level) {
 }
 
 static void cond_header(Emit *e, const char *kw, Expr *cond, int level) {
-    indent(B(e), level);
+    cprint_indent(B(e), level);
     buf_printf(B(e), "%s (", kw);
     expr(e, cond);
     buf_putc(B(e), ')');
@@ -489,11 +489,11 @@ static void stmt(Emit *e, Stmt *s, int level) {
         return;
     case S_DECL: decl_stmt(e, s->decl, level); return;
     case S_EXPR:
-        indent(B(e), level);
+        cprint_indent(B(e), level);
         expr(e, s->expr);
         buf_puts(B(e), ";\n");
         return;
-    case S_NULL: indent(B(e), level); buf_puts(B(e), ";\n"); return;
+    case S_NULL: cprint_indent(B(e), level); buf_puts(B(e), ";\n"); return;
     case S_AWAIT: await_stmt(e, s, level); return;
     case S_SPAWN: spawn_stmt(e, s, level); return;
     case S_RETURN: return_stmt(e, s, level, false); return;
@@ -518,7 +518,7 @@ static void stmt(Emit *e, Stmt *s, int level) {
         buf_putc(B(e), '\n');
         return;
     case S_DO:
-        indent(B(e), level);
+        cprint_indent(B(e), level);
         buf_puts(B(e), "do");
         body(e, s->body, level);
         buf_puts(B(e), " while (");
@@ -532,7 +532,7 @@ static void stmt(Emit *e, Stmt *s, int level) {
         buf_putc(B(e), '\n');
         return;
     case S_CASE:
-        indent(B(e), level > 0 ? level - 1 : 0);
+        cprint_indent(B(e), level > 0 ? level - 1 : 0);
         buf_puts(B(e), "case ");
         expr(e, s->expr);
         buf_puts(B(e), ":\n");

@@ -26,7 +26,7 @@ bool generate(Unit *u, const GenOptions *opt, Buf *header, Buf *source) {
     size_t limit = opt->large_frame ? opt->large_frame : 16384;
     for (int i = 0; i < s->futs.len; i++) {
         Fut *f = s->futs.data[i];
-        if (!f->emit || !f->low)
+        if (!f->emit || !f->low || opt->exact_frames)
             continue;
         size_t size = frame_estimate(u->frames, f).size;
         if (size > limit)

@@ -24,7 +24,7 @@ typedef struct Block {
     int start;
 } Block;
 
-typedef struct A {
+typedef struct Annotator {
     Fut *f;
     Lowered *low;
     Block *block;
@@ -33,13 +33,13 @@ typedef struct A {
     Vec await_pos;           /* int positions of the await points */
     Map labels;              /* label -> Vec* of the blocks (Stmt*) around it */
     int pos;
-} A;
+} Annotator;
 
-static void note_ref(A *a, Var *v) { vec_push(&v->refs, (void *)(intptr_t)a->pos); }
+static void note_ref(Annotator *a, Var *v) { vec_push(&v->refs, (void *)(intptr_t)a->pos); }
 
-static void refs_in_init(A *a, Init *in);
+static void refs_in_init(Annotator *a, Init *in);
 
-static void refs_in(A *a, Expr *e) {
+static void refs_in(Annotator *a, Expr *e) {
     if (!e)
         return;
     if (e->kind == E_IDENT && e->sema)
@@ -56,7 +56,7 @@ static void refs_in(A *a, Expr *e) {
     refs_in_init(a, e->init);
 }
 
-static void refs_in_init(A *a, Init *in) {
+static void refs_in_init(Annotator *a, Init *in) {
     if (!in)
         return;
     refs_in(a, in->expr);
@@ -66,7 +66,7 @@ static void refs_in_init(A *a, Init *in) {
 
 /* The defers to run when leaving every block up to (not including) stop,
  * innermost first, each block's in reverse order. */
-static Vec *defers_until(A *a, Block *stop) {
+static Vec *defers_until(Annotator *a, Block *stop) {
     Vec *v = xalloc(sizeof *v);
     for (Block *b = a->block; b && b != stop; b = b->up)
         for (int i = b->defers.len - 1; i >= 0; i--)
@@ -74,14 +74,14 @@ static Vec *defers_until(A *a, Block *stop) {
     return v;
 }
 
-static Layout *new_layout(A *a) {
+static Layout *new_layout(Annotator *a) {
     Layout *ly = xalloc(sizeof *ly);
     if (a->block)
         vec_push(&a->block->layout->kids, ly);
     return ly;
 }
 
-static void annotate(A *a, Stmt *s);
+static void annotate(Annotator *a, Stmt *s);
 
 /* Records, for each label, the blocks around it (outermost first). */
 static void collect_labels(Map *labels, Stmt *s, Vec *around) {
@@ -106,7 +106,7 @@ static void collect_labels(Map *labels, Stmt *s, Vec *around) {
 
 /* The innermost open block that also encloses the label: a goto runs the
  * defers of the blocks it leaves, those below that one. */
-static Block *goto_target_block(A *a, const char *label) {
+static Block *goto_target_block(Annotator *a, const char *label) {
     Vec *around = map_get(&a->labels, label);
     for (Block *b = a->block; b && around; b = b->up)
         for (int i = 0; i < around->len; i++)
@@ -115,13 +115,13 @@ static Block *goto_target_block(A *a, const char *label) {
     return NULL;
 }
 
-static void declare_var(A *a, Var *v) {
+static void declare_var(Annotator *a, Var *v) {
     v->pos_decl = a->pos;
     v->scope = a->block->start;
     vec_push(&a->block->layout->vars, v);
 }
 
-static void annotate_decl(A *a, Decl *d) {
+static void annotate_decl(Annotator *a, Decl *d) {
     for (int i = 0; i < d->decls.len; i++) {
         InitDecl *id = d->decls.data[i];
         refs_in_init(a, id->init);
@@ -130,7 +130,7 @@ static void annotate_decl(A *a, Decl *d) {
     }
 }
 
-static void open_block(A *a, Block *b, Stmt *s) {
+static void open_block(Annotator *a, Block *b, Stmt *s) {
     b->stmt = s;
     b->up = a->block;
     b->layout = new_layout(a);
@@ -139,7 +139,7 @@ static void open_block(A *a, Block *b, Stmt *s) {
 }
 
 /* Every variable of a block ends its scope at the block's end. */
-static void close_block(A *a, Block *b) {
+static void close_block(Annotator *a, Block *b) {
     a->pos++;
     for (int i = 0; i < b->defers.len; i++)
         annotate(a, ((Stmt *)b->defers.data[i])->body);
@@ -150,7 +150,7 @@ static void close_block(A *a, Block *b) {
     a->block = b->up;
 }
 
-static void annotate_loop_body(A *a, Stmt *s, Block *loop_block) {
+static void annotate_loop_body(Annotator *a, Stmt *s, Block *loop_block) {
     vec_push(&a->exits, loop_block);
     vec_push(&a->loop_blocks, loop_block);
     refs_in(a, s->cond);
@@ -162,13 +162,13 @@ static void annotate_loop_body(A *a, Stmt *s, Block *loop_block) {
     a->loop_blocks.len--;
 }
 
-static void refs_in_call(A *a, Expr *call) {
+static void refs_in_call(Annotator *a, Expr *call) {
     refs_in(a, ((Target *)call->sema)->recv);
     for (int i = 0; i < call->args.len; i++)
         refs_in(a, call->args.data[i]);
 }
 
-static void annotate_spawn(A *a, Stmt *s) {
+static void annotate_spawn(Annotator *a, Stmt *s) {
     SpawnPoint *sp = s->sema;
     refs_in_call(a, sp->spawn->lhs);
     sp->unwind = *defers_until(a, NULL);
@@ -176,7 +176,7 @@ static void annotate_spawn(A *a, Stmt *s) {
     a->pos++;
 }
 
-static void annotate_await(A *a, Stmt *s) {
+static void annotate_await(Annotator *a, Stmt *s) {
     AwaitPoint *ap = s->sema;
     if (ap->comb)
         for (int i = 0; i < ap->comb->calls.len; i++)
@@ -195,7 +195,7 @@ static void annotate_await(A *a, Stmt *s) {
         refs_in(a, ap->comb->lhs.data[i]);   /* written once it completes */
 }
 
-static void annotate(A *a, Stmt *s) {
+static void annotate(Annotator *a, Stmt *s) {
     if (!s)
         return;
     a->pos++;
@@ -346,7 +346,7 @@ void stmt_vars(Stmt *s, Vec *out) {
 
 /* The index of the first await after position pos (awaits are in
  * position order). */
-static int first_await_after(A *a, int pos) {
+static int first_await_after(Annotator *a, int pos) {
     int lo = 0, hi = a->await_pos.len;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
@@ -359,7 +359,7 @@ static int first_await_after(A *a, int pos) {
 }
 
 /* Is there an await at a position in (start, end)? */
-static bool await_between(A *a, int start, int end) {
+static bool await_between(Annotator *a, int start, int end) {
     int i = first_await_after(a, start);
     return i < a->await_pos.len && (int)(intptr_t)a->await_pos.data[i] < end;
 }
@@ -400,7 +400,7 @@ static void give_field(Map *fields, Var *v, bool resident) {
 
 /* The variables a suspension at point k keeps: those live where it
  * resumes and those its pending defers read (a drop runs them). */
-static void gather_kept(A *a, AwaitPoint *ap, int p, Vec *out) {
+static void gather_kept(AwaitPoint *ap, int p, Vec *out) {
     for (int i = 0; i < ap->live.len; i++)
         if (in_scope(ap->live.data[i], p))
             vec_push(out, ap->live.data[i]);
@@ -415,13 +415,12 @@ static void gather_kept(A *a, AwaitPoint *ap, int p, Vec *out) {
         if (!dup)
             vec_push(out, v);
     }
-    (void)a;
 }
 
 /* Temporaries are read right after they are written, except where an
  * expression awaits twice ("await a() + await b()"): those stay in the
  * frame, at no cost when nothing crosses. */
-static void place_temp(A *a, Map *fields, Var *t) {
+static void place_temp(Annotator *a, Map *fields, Var *t) {
     int last = t->pos_decl;
     for (int i = 0; i < t->refs.len; i++)
         if ((int)(intptr_t)t->refs.data[i] > last)
@@ -430,7 +429,7 @@ static void place_temp(A *a, Map *fields, Var *t) {
         give_field(fields, t, true);
 }
 
-static void place(A *a) {
+static void place(Annotator *a) {
     Fut *f = a->f;
     Map fields = {0}, by_name = {0};
     for (int i = 0; i < f->params.len; i++)
@@ -460,7 +459,7 @@ static void place(A *a) {
         AwaitPoint *ap = a->low->points.data[k];
         int p = (int)(intptr_t)a->await_pos.data[k];
         Vec *mine = xalloc(sizeof *mine);
-        gather_kept(a, ap, p, mine);
+        gather_kept(ap, p, mine);
         for (int i = 0; i < mine->len; i++) {
             Var *v = mine->data[i];
             if (!v->resident && ((!v->is_param && const_object(v)) || shadowed(&by_name, v, p)))
@@ -578,7 +577,7 @@ static Map *macro_words(Sema *s) {
 void lower_fut(Sema *s, Fut *f) {
     Lowered *low = f->low = xalloc(sizeof *low);
     low->body = hoist_body(s, f, low);
-    A a = {.f = f, .low = low};
+    Annotator a = {.f = f, .low = low};
     Layout *root = xalloc(sizeof *root);
     Block top = {.layout = root};
     a.block = &top;

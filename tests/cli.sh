@@ -200,3 +200,18 @@ for big in expr stmts chain; do
     [ $st = 0 ] && [ -s "$T/big/out-$big/$big.c" ]
     result "linear-cost-$big" $? "status $st (124: over 60 s), stderr: $(head -c 200 "$T/err")"
 done
+
+# --frame-report=cc: the C compiler's sizes, where aitc's estimate cannot
+# size a type; the large-frame warning uses them.
+printf '%%{\ntypedef struct Big { char b[20000]; } Big;\n%%}\nasync int one(void) { return 1; }\nasync int big(void) {\n    Big b;\n    b.b[0] = 1;\n    await one();\n    return b.b[0];\n}\n' >"$T/src/fr.ait"
+run --frame-report -o "$T/fr1" "$T/src/fr.ait"
+[ "$(rc)" = 0 ] && grep -q 'big_frame, about >= ' "$T/out" && ! grep -q 'large-frame' "$T/err"
+result frame-report-estimate $? "status $(rc), out: $(head -c 300 "$T/out"), err: $(head -c 300 "$T/err")"
+CFLAGS="-I$PWD/runtime/include" run --frame-report=cc -o "$T/fr2" "$T/src/fr.ait"
+size=$(sed -n 's/.*: big: frame big_frame, \([0-9]*\) bytes (cc).*/\1/p' "$T/out")
+[ "$(rc)" = 0 ] && [ -n "$size" ] && [ "$size" -ge 20000 ] &&
+    grep -q "warning: the frame of 'big' is $size bytes" "$T/err" && [ -f "$T/fr2/fr.h" ]
+result frame-report-cc $? "status $(rc), size '$size', err: $(head -c 300 "$T/err")"
+CC=false run --frame-report=cc -o "$T/fr3" "$T/src/fr.ait"
+[ "$(rc)" = 1 ] && grep -q 'frame-report=cc' "$T/err" && [ ! -e "$T/fr3/fr.h" ]
+result frame-report-cc-no-compiler $? "status $(rc), err: $(head -c 300 "$T/err")"
