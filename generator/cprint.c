@@ -16,8 +16,8 @@ static void print_spec(Buf *b, DeclSpec *spec, bool with_storage, int quals,
 
 /* ---- small buffer helpers ------------------------------------------ */
 
-static void indent(Buf *b, int n) {
-    for (int i = 0; i < n; i++)
+void cprint_indent(Buf *b, int level) {
+    for (int i = 0; i < level; i++)
         buf_puts(b, "    ");
 }
 
@@ -601,7 +601,7 @@ static bool print_body(Buf *b, Stmt *s, int ind, bool brace,
         print_items(b, &s->items, ind + 1, h);
     else
         cprint_stmt(b, s, ind + 1, h);
-    indent(b, ind);
+    cprint_indent(b, ind);
     buf_putc(b, '}');
     return true;
 }
@@ -626,7 +626,7 @@ static void print_if(Buf *b, Stmt *s, int ind, const PrintHooks *h) {
     if (br) {
         buf_puts(b, " else");
     } else {
-        indent(b, ind);
+        cprint_indent(b, ind);
         buf_puts(b, "else");
     }
     if (s->els->kind == S_IF) {
@@ -648,7 +648,7 @@ static void print_do(Buf *b, Stmt *s, int ind, const PrintHooks *h) {
     if (print_body(b, s->body, ind, false, h)) {
         buf_putc(b, ' ');
     } else {
-        indent(b, ind);
+        cprint_indent(b, ind);
     }
     print_header(b, "while", s->cond, h);
     buf_puts(b, ";\n");
@@ -678,7 +678,7 @@ static void print_for(Buf *b, Stmt *s, int ind, const PrintHooks *h) {
 
 /* case, default and labels: one level out, then the statement. */
 static void print_labeled(Buf *b, Stmt *s, int ind, const PrintHooks *h) {
-    indent(b, ind > 0 ? ind - 1 : 0);
+    cprint_indent(b, ind > 0 ? ind - 1 : 0);
     if (s->kind == S_CASE) {
         buf_puts(b, "case ");
         cprint_expr(b, s->expr, PREC_COND, h);
@@ -716,7 +716,7 @@ static void print_simple(Buf *b, Stmt *s, int ind, const PrintHooks *h) {
     case S_COMPOUND:
         buf_puts(b, "{\n");
         print_items(b, &s->items, ind + 1, h);
-        indent(b, ind);
+        cprint_indent(b, ind);
         buf_puts(b, "}\n");
         return;
     case S_DECL:
@@ -743,7 +743,7 @@ void cprint_stmt(Buf *b, Stmt *s, int ind, const PrintHooks *h) {
         print_labeled(b, s, ind, h);
         return;
     }
-    indent(b, ind);
+    cprint_indent(b, ind);
     switch (s->kind) {
     case S_IF:
         print_if(b, s, ind, h);

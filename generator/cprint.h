@@ -27,6 +27,9 @@ typedef struct PrintHooks {
     bool (*expr)(void *ctx, Expr *e, Buf *b, int prec);
 } PrintHooks;
 
+/* Four spaces per level. */
+void cprint_indent(Buf *b, int level);
+
 /* Precedence levels, higher binds tighter. */
 enum {
     PREC_COMMA = 1, PREC_ASSIGN, PREC_COND, PREC_OROR, PREC_ANDAND, PREC_OR,

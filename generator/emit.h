@@ -26,8 +26,6 @@ typedef struct Emit {
 
 void out_line_directive(Emit *e, Out *o, Loc loc);
 void out_line_reset(Emit *e, Out *o);
-void indent(Buf *b, int level);
-const char *base_name(const char *path);
 void emit_receiver(Emit *e, Buf *b, Target *t);
 
 /* A type as C: "char *", with generic parameters substituted. */
@@ -49,6 +47,6 @@ void emit_fut_prototypes(Emit *e, Fut *f);
 void emit_fut_code(Emit *e, Fut *f);
 /* emit_stmt.c */
 void emit_lowered(Emit *e, Stmt *s, int level);
-void emit_defers(Emit *e, Vec *defers, int level);
+void emit_defers(Emit *e, Vec *defers, bool from_frame, int level);
 
 #endif

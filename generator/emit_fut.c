@@ -4,11 +4,12 @@
  * the vtable. */
 #include <string.h>
 #include "emit.h"
+#include "output.h"
 
 /* ---- frame layout ----------------------------------------------------- */
 
 static void field(Emit *e, Var *v, int level) {
-    indent(e->h.b, level);
+    cprint_indent(e->h.b, level);
     if (v->is_temp && !v->spec)
         buf_printf(e->h.b, "%s %s;\n", v->type_text, v->field);
     else
@@ -25,16 +26,16 @@ static void layout(Emit *e, Layout *ly, int level) {
     }
     if (ly->kids.len == 0)
         return;
-    indent(e->h.b, level);
+    cprint_indent(e->h.b, level);
     buf_puts(e->h.b, "union {\n");
     for (int i = 0; i < ly->kids.len; i++) {
-        indent(e->h.b, level + 1);
+        cprint_indent(e->h.b, level + 1);
         buf_puts(e->h.b, "struct {\n");
         layout(e, ly->kids.data[i], level + 2);
-        indent(e->h.b, level + 1);
+        cprint_indent(e->h.b, level + 1);
         buf_puts(e->h.b, "};\n");
     }
-    indent(e->h.b, level);
+    cprint_indent(e->h.b, level);
     buf_puts(e->h.b, "};\n");
 }
 
@@ -63,7 +64,7 @@ static void comb_struct(Emit *e, AwaitPoint *ap) {
 
 static const char *describe(Fut *f) {
     Func *fn = f->func;
-    const char *where = fn->loc.file >= 0 ? xprintf(" (%s:%d)", base_name(src_name(fn->loc.file)), fn->loc.line) : "";
+    const char *where = fn->loc.file >= 0 ? xprintf(" (%s:%d)", path_base(src_name(fn->loc.file)), fn->loc.line) : "";
     switch (f->kind) {
     case FUT_METHOD:
         return xprintf("async method %s of impl %s for %s%s", fn->name, f->iface->name,
@@ -118,7 +119,7 @@ static const char *self_params(Emit *e, Fut *f) {
         buf_printf(&b, "%s%s", b.len ? ", " : "", decl_str(e, v->spec, v->decl, v->field));
     }
     if (f->kind == FUT_DYN)
-        buf_puts(&b, params_str(e, f->func, "a"));
+        buf_puts(&b, params_str(e, f->func, "ait_a"));
     char *s = xstrdup(b.len ? b.data : "");
     buf_free(&b);
     return s;
@@ -131,7 +132,7 @@ static const char *self_args(Fut *f) {
     for (int i = 0; i < f->params.len; i++)
         buf_printf(&b, "%s%s", b.len ? ", " : "", ((Var *)f->params.data[i])->field);
     if (f->kind == FUT_DYN)
-        buf_puts(&b, args_str(f->func, "a"));
+        buf_puts(&b, args_str(f->func, "ait_a"));
     char *s = xstrdup(b.len ? b.data : "");
     buf_free(&b);
     return s;
@@ -146,17 +147,17 @@ void emit_fut_prototypes(Emit *e, Fut *f) {
     if (f->kind == FUT_DYN) {
         dyn_inlines(e, f);
     } else {
-        buf_printf(h, "void %s_init(%s_frame *frame_%s);\n", n, n, comma(ps));
-        buf_printf(h, "ait_poll %s_poll(%s_frame *f, ait_cx *cx, %s_output *out);\n", n, n, n);
-        buf_printf(h, "void %s_drop(%s_frame *f);\n", n, n);
+        buf_printf(h, "void %s_init(%s_frame *ait_frame%s);\n", n, n, comma(ps));
+        buf_printf(h, "ait_poll %s_poll(%s_frame *ait_f, ait_cx *ait_ctx, %s_output *ait_out);\n", n, n, n);
+        buf_printf(h, "void %s_drop(%s_frame *ait_f);\n", n, n);
     }
-    buf_printf(h, "int %s_block_on(ait_rt *rt_, %s_output *out_%s);\n", n, n, comma(ps));
-    buf_printf(h, "ait_task *%s_spawn_local(ait_rt *rt_%s);\n", n, comma(ps));
+    buf_printf(h, "int %s_block_on(ait_rt *ait_runtime, %s_output *ait_out%s);\n", n, n, comma(ps));
+    buf_printf(h, "ait_task *%s_spawn_local(ait_rt *ait_runtime%s);\n", n, comma(ps));
     if (f->kind == FUT_DYN)
-        buf_printf(h, "ait_task *%s_spawn(ait_rt *rt_, %s_send_dyn self%s);   /* send dyn only */\n",
-                   n, f->iface->name, params_str(e, f->func, "a"));
+        buf_printf(h, "ait_task *%s_spawn(ait_rt *ait_runtime, %s_send_dyn self%s);   /* send dyn only */\n",
+                   n, f->iface->name, params_str(e, f->func, "ait_a"));
     else if (f->send)
-        buf_printf(h, "ait_task *%s_spawn(ait_rt *rt_%s);   /* a send future */\n", n, comma(ps));
+        buf_printf(h, "ait_task *%s_spawn(ait_rt *ait_runtime%s);   /* a send future */\n", n, comma(ps));
     buf_putc(h, '\n');
 }
 
@@ -187,47 +188,49 @@ static void dyn_inlines(Emit *e, Fut *f) {
     const char *n = f->cname, *m = f->func->name, *ps = self_params(e, f);
     Vec in = {0};
     sema_inline_impls(f, &in);
-    const char *args = args_str(f->func, "a");
-    buf_printf(c, "static inline void %s_init_in(%s_frame *f, void *storage_, size_t size_, %s) {\n",
+    const char *args = args_str(f->func, "ait_a");
+    buf_printf(c, "static inline void %s_init_in(%s_frame *ait_f, void *ait_storage, size_t ait_size, %s) {\n",
                n, n, ps);
-    buf_printf(c, "    f->ait_vt = self.vt;\n    f->ait_boxed = 0;\n    f->ait_fr = storage_;\n");
-    buf_printf(c, "    if (!storage_ || self.vt->%s_size > size_ || "
-                  "((uintptr_t)storage_ & (self.vt->%s_align - 1)) != 0) {\n", m, m);
-    buf_printf(c, "        f->ait_boxed = 1;\n");
-    buf_printf(c, "        f->ait_fr = ait_frame_alloc(self.vt->%s_size, self.vt->%s_align);\n", m, m);
-    buf_printf(c, "        if (!f->ait_fr)\n            return;   /* the first poll fails with AIT_ENOMEM */\n    }\n");
-    buf_printf(c, "    self.vt->%s_init(f->ait_fr, self.self%s);\n}\n\n", m, args);
-    buf_printf(c, "static inline void %s_init(%s_frame *f, %s) {\n", n, n, ps);
+    buf_printf(c, "    ait_f->ait_vt = self.vt;\n    ait_f->ait_boxed = 0;\n    ait_f->ait_fr = ait_storage;\n");
+    buf_printf(c, "    if (!ait_storage || self.vt->%s_size > ait_size || "
+                  "((uintptr_t)ait_storage & (self.vt->%s_align - 1)) != 0) {\n", m, m);
+    buf_printf(c, "        ait_f->ait_boxed = 1;\n");
+    buf_printf(c, "        ait_f->ait_fr = ait_frame_alloc(self.vt->%s_size, self.vt->%s_align);\n", m, m);
+    buf_printf(c, "        if (!ait_f->ait_fr)\n            return;   /* the first poll fails with AIT_ENOMEM */\n    }\n");
+    buf_printf(c, "    self.vt->%s_init(ait_f->ait_fr, self.self%s);\n}\n\n", m, args);
+    buf_printf(c, "static inline void %s_init(%s_frame *ait_f, %s) {\n", n, n, ps);
     if (in.len)
-        buf_printf(c, "    %s_init_in(f, &f->ait_inline, sizeof f->ait_inline, self%s);\n}\n\n", n, args);
+        buf_printf(c, "    %s_init_in(ait_f, &ait_f->ait_inline, sizeof ait_f->ait_inline, self%s);\n}\n\n", n, args);
     else
-        buf_printf(c, "    %s_init_in(f, NULL, 0, self%s);\n}\n\n", n, args);
+        buf_printf(c, "    %s_init_in(ait_f, NULL, 0, self%s);\n}\n\n", n, args);
     buf_printf(c, "/* Frees a boxed frame (ait_boxed 1); ait_boxed 2 marks a finished call. */\n");
-    buf_printf(c, "static inline void %s_release(%s_frame *f) {\n", n, n);
-    buf_printf(c, "    if (f->ait_boxed == 1)\n        ait_frame_free(f->ait_fr, f->ait_vt->%s_size, "
-                  "f->ait_vt->%s_align);\n", m, m);
-    buf_puts(c, "    f->ait_fr = NULL;\n}\n\n");
-    buf_printf(c, "static inline ait_poll %s_poll(%s_frame *f, ait_cx *cx, %s_output *out) {\n", n, n, n);
-    buf_printf(c, "    if (!f->ait_fr)\n        return ait_fail(cx, f->ait_boxed == 2 ? AIT_EPOISONED : AIT_ENOMEM);\n");
-    buf_printf(c, "    ait_poll r = f->ait_vt->%s_poll(f->ait_fr, cx, out);\n", m);
-    buf_printf(c, "    if (r != AIT_PENDING) {   /* finished: it holds nothing more */\n");
-    buf_printf(c, "        %s_release(f);\n        f->ait_boxed = 2;\n    }\n    return r;\n}\n\n", n);
-    buf_printf(c, "static inline void %s_drop(%s_frame *f) {\n    if (!f->ait_fr)\n        return;\n", n, n);
-    buf_printf(c, "    f->ait_vt->%s_drop(f->ait_fr);\n    %s_release(f);\n}\n\n", m, n);
+    buf_printf(c, "static inline void %s_release(%s_frame *ait_f) {\n", n, n);
+    buf_printf(c, "    if (ait_f->ait_boxed == 1)\n        ait_frame_free(ait_f->ait_fr, ait_f->ait_vt->%s_size, "
+                  "ait_f->ait_vt->%s_align);\n", m, m);
+    buf_puts(c, "    ait_f->ait_fr = NULL;\n}\n\n");
+    buf_printf(c, "static inline ait_poll %s_poll(%s_frame *ait_f, ait_cx *ait_ctx, %s_output *ait_out) {\n", n, n, n);
+    buf_printf(c, "    if (!ait_f->ait_fr)\n        return ait_fail(ait_ctx, ait_f->ait_boxed == 2 ? AIT_EPOISONED : AIT_ENOMEM);\n");
+    buf_printf(c, "    ait_poll ait_r = ait_f->ait_vt->%s_poll(ait_f->ait_fr, ait_ctx, ait_out);\n", m);
+    buf_printf(c, "    if (ait_r != AIT_PENDING) {   /* finished: it holds nothing more */\n");
+    buf_printf(c, "        %s_release(ait_f);\n        ait_f->ait_boxed = 2;\n    }\n    return ait_r;\n}\n\n", n);
+    buf_printf(c, "static inline void %s_drop(%s_frame *ait_f) {\n    if (!ait_f->ait_fr)\n        return;\n", n, n);
+    buf_printf(c, "    ait_f->ait_vt->%s_drop(ait_f->ait_fr);\n    %s_release(ait_f);\n}\n\n", m, n);
 }
 
 /* ---- generated futures -------------------------------------------------- */
 
+/* F_init captures the arguments for F_poll. A static await in this file
+ * skips it: it runs the body from its start with the arguments in hand
+ * (F_ait_run(..., 0, args)), so nothing is written to the callee's frame
+ * unless it suspends. */
 static void init_fn(Emit *e, Fut *f) {
     Buf *c = e->c.b;
     const char *n = f->cname;
-    buf_printf(c, "void %s_init(%s_frame *frame_%s) {\n    frame_->ait_state = 0;\n", n, n,
+    buf_printf(c, "void %s_init(%s_frame *ait_frame%s) {\n    ait_frame->ait_state = 0;\n", n, n,
                comma(self_params(e, f)));
-    for (int i = 1; i <= f->low->ndefers; i++)
-        buf_printf(c, "    frame_->ait_defer%d = 0;\n", i);
     for (int i = 0; i < f->params.len; i++) {
         Var *v = f->params.data[i];
-        buf_printf(c, "    frame_->%s = %s;\n", v->field, v->field);
+        buf_printf(c, "    ait_frame->%s = %s;\n", v->field, v->field);
     }
     buf_puts(c, "}\n\n");
 }
@@ -242,14 +245,14 @@ static bool has_unwind(Fut *f) {
 /* Runs the defers pending at the state the frame is suspended in. */
 static void unwind_fn(Emit *e, Fut *f) {
     Buf *c = e->c.b;
-    buf_printf(c, "static void %s_ait_unwind(%s_frame *f) {\n    switch (f->ait_state) {\n",
+    buf_printf(c, "static void %s_ait_unwind(%s_frame *ait_f) {\n    switch (ait_f->ait_state) {\n",
                f->cname, f->cname);
     for (int i = 0; i < f->low->points.len; i++) {
         AwaitPoint *ap = f->low->points.data[i];
         if (!ap->unwind.len)
             continue;
         buf_printf(c, "    case %d:\n", ap->state);
-        emit_defers(e, &ap->unwind, 2);
+        emit_defers(e, &ap->unwind, true, 2);
         buf_puts(c, "        break;\n");
     }
     buf_puts(c, "    default:\n        break;\n    }\n}\n\n");
@@ -258,39 +261,81 @@ static void unwind_fn(Emit *e, Fut *f) {
 static void fail_fn(Emit *e, Fut *f) {
     Buf *c = e->c.b;
     buf_printf(c, "/* An awaited future failed: run the pending defers, poison the frame. */\n");
-    buf_printf(c, "static ait_poll %s_ait_fail(%s_frame *f) {\n", f->cname, f->cname);
+    buf_printf(c, "static ait_poll %s_ait_fail(%s_frame *ait_f) {\n", f->cname, f->cname);
     if (has_unwind(f))
-        buf_printf(c, "    %s_ait_unwind(f);\n", f->cname);
-    buf_puts(c, "    f->ait_state = -1;\n    return AIT_ERROR;\n}\n\n");
+        buf_printf(c, "    %s_ait_unwind(ait_f);\n", f->cname);
+    buf_puts(c, "    ait_f->ait_state = -1;\n    return AIT_ERROR;\n}\n\n");
+}
+
+/* What the body does when it starts: the defers are not armed yet, and
+ * the parameters that live in the frame go there. A parameter no code
+ * mentions may still be named by a macro. */
+static void start_state(Emit *e, Fut *f) {
+    Buf *c = e->c.b;
+    for (int i = 1; i <= f->low->ndefers; i++)
+        buf_printf(c, "        ait_f->ait_defer%d = 0;\n", i);
+    for (int i = 0; i < f->params.len; i++) {
+        Var *v = f->params.data[i];
+        if (v->resident)
+            buf_printf(c, "        ait_f->%s = %s;\n", v->field, v->name);
+        else if (!v->refs.len)
+            buf_printf(c, "        (void)%s;\n", v->name);
+    }
+}
+
+/* ", Leaf *self, uint64_t x": the parameters under their own names. */
+static const char *run_params(Emit *e, Fut *f) {
+    Buf b = {0};
+    for (int i = 0; i < f->params.len; i++) {
+        Var *v = f->params.data[i];
+        buf_printf(&b, ", %s", decl_str(e, v->spec, v->decl, v->name));
+    }
+    char *s = xstrdup(b.len ? b.data : "");
+    buf_free(&b);
+    return s;
 }
 
 static void poll_fn(Emit *e, Fut *f) {
     Buf *c = e->c.b;
     const char *n = f->cname;
     Vec *pts = &f->low->points;
-    buf_printf(c, "/* The body; static awaits in this file call it directly, so the C\n"
-                  " * compiler can inline a chain of static calls into one function. */\n");
-    buf_printf(c, "static inline ait_poll %s_ait_poll(%s_frame *f, ait_cx *cx, %s_output *out) {\n",
-               n, n, n);
+    buf_printf(c, "/* The body, run from state ait_from. A static await in this file runs it\n"
+                  " * from 0 in line, so the C compiler can fold a chain of static calls\n"
+                  " * into one function. Finished, it leaves the state as it was (its caller\n"
+                  " * moves on); %s_poll, the entry for everyone else, poisons it. */\n", n);
+    buf_printf(c, "static inline ait_poll %s_ait_run(%s_frame *ait_f, ait_cx *ait_ctx, %s_output *ait_out, "
+                  "int ait_from%s) {\n", n, n, n, run_params(e, f));
     if (pts->len)
         buf_puts(c, "    ait_poll ait_r;\n");
-    buf_puts(c, "    (void)out;\n");
-    buf_puts(c, "#ifdef AIT_DEBUG\n    if (f->ait_state > 0 && f->ait_home != f)\n"
-                "        return ait_fail(cx, -EFAULT);   /* moved after its first poll */\n#endif\n");
-    buf_puts(c, "    switch (f->ait_state) {\n    case 0:\n");
-    buf_puts(c, "#ifdef AIT_DEBUG\n        f->ait_home = f;\n#endif\n        break;\n");
+    buf_puts(c, "    (void)ait_f;\n    (void)ait_out;\n");
+    buf_puts(c, "#ifdef AIT_DEBUG\n    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */\n"
+                "        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */\n"
+                "        return ait_fail(ait_ctx, -EFAULT);\n    }\n#endif\n");
+    buf_puts(c, "    switch (ait_from) {\n    case 0:\n");
+    buf_puts(c, "#ifdef AIT_DEBUG\n        ait_f->ait_home = ait_f;\n#endif\n");
+    start_state(e, f);
+    buf_puts(c, "        break;\n");
     for (int i = 0; i < pts->len; i++)
         buf_printf(c, "    case %d:\n        goto ait_s%d;\n", i + 1, i + 1);
-    buf_puts(c, "    default:\n        return ait_fail(cx, AIT_EPOISONED);\n    }\n");
+    buf_puts(c, "    default:\n        return ait_fail(ait_ctx, AIT_EPOISONED);\n    }\n");
     emit_lowered(e, f->low->body, 1);
     out_line_reset(e, &e->c);
     Stmt *body = f->low->body;
     Stmt *last = body->kind == S_COMPOUND && body->items.len ? vec_last(&body->items) : body;
     if (last->kind != S_RETURN)   /* falling off the end: void, or no value */
-        buf_puts(c, "    f->ait_state = -1;\n    return AIT_READY;\n");
+        buf_puts(c, "    return AIT_READY;\n");
     buf_puts(c, "}\n\n");
-    buf_printf(c, "ait_poll %s_poll(%s_frame *f, ait_cx *cx, %s_output *out) {\n", n, n, n);
-    buf_printf(c, "    return %s_ait_poll(f, cx, out);\n}\n\n", n);
+    buf_printf(c, "/* A resumption (and a vtable's poll): from the state it stopped in. */\n");
+    buf_printf(c, "static AIT_NOINLINE ait_poll %s_ait_poll(%s_frame *ait_f, ait_cx *ait_ctx, "
+                  "%s_output *ait_out) {\n", n, n, n);
+    buf_printf(c, "    return %s_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state", n);
+    for (int i = 0; i < f->params.len; i++)
+        buf_printf(c, ", ait_f->%s", ((Var *)f->params.data[i])->field);
+    buf_puts(c, ");\n}\n\n");
+    buf_printf(c, "ait_poll %s_poll(%s_frame *ait_f, ait_cx *ait_ctx, %s_output *ait_out) {\n", n, n, n);
+    buf_printf(c, "    ait_poll ait_r = %s_ait_poll(ait_f, ait_ctx, ait_out);\n", n);
+    buf_puts(c, "    if (ait_r == AIT_READY)\n        ait_f->ait_state = -1;   /* a later poll is an error */\n");
+    buf_puts(c, "    return ait_r;\n}\n\n");
 }
 
 /* Drops what the frame awaits in its current state (for join/select,
@@ -298,21 +343,21 @@ static void poll_fn(Emit *e, Fut *f) {
 static void drop_awaited_fn(Emit *e, Fut *f) {
     Buf *c = e->c.b;
     Vec *pts = &f->low->points;
-    buf_printf(c, "static void %s_ait_drop_awaited(%s_frame *f) {\n    switch (f->ait_state) {\n",
+    buf_printf(c, "static void %s_ait_drop_awaited(%s_frame *ait_f) {\n    switch (ait_f->ait_state) {\n",
                f->cname, f->cname);
     for (int i = 0; i < pts->len; i++) {
         AwaitPoint *ap = pts->data[i];
         buf_printf(c, "    case %d:\n", ap->state);
         for (int k = 0; ap->comb && k < ap->comb->calls.len; k++) {
-            buf_printf(c, "        if (!(f->%s.ait_done & %uu))\n", ap->field, 1u << k);
-            buf_printf(c, "            %s_drop(&f->%s.s%d);\n", comb_fut(ap, k)->cname,
+            buf_printf(c, "        if (!(ait_f->%s.ait_done & %uu))\n", ap->field, 1u << k);
+            buf_printf(c, "            %s_drop(&ait_f->%s.s%d);\n", comb_fut(ap, k)->cname,
                        ap->field, k + 1);
         }
         if (ap->comb)
-            buf_printf(c, "        f->%s.ait_done = %uu;\n", ap->field,
+            buf_printf(c, "        ait_f->%s.ait_done = %uu;\n", ap->field,
                        (1u << ap->comb->calls.len) - 1);
         else
-            buf_printf(c, "        %s_drop(&f->%s);\n", ((Target *)ap->await->lhs->sema)->fut->cname,
+            buf_printf(c, "        %s_drop(&ait_f->%s);\n", ((Target *)ap->await->lhs->sema)->fut->cname,
                        ap->field);
         buf_puts(c, "        break;\n");
     }
@@ -321,21 +366,23 @@ static void drop_awaited_fn(Emit *e, Fut *f) {
 
 static void drop_fn(Emit *e, Fut *f) {
     Buf *c = e->c.b;
-    buf_printf(c, "void %s_drop(%s_frame *f) {\n", f->cname, f->cname);
+    buf_printf(c, "void %s_drop(%s_frame *ait_f) {\n", f->cname, f->cname);
+    buf_puts(c, "#ifdef AIT_DEBUG\n    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)\n"
+                "        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */\n#endif\n");
     if (f->low->points.len)
-        buf_printf(c, "    %s_ait_drop_awaited(f);\n", f->cname);
+        buf_printf(c, "    %s_ait_drop_awaited(ait_f);\n", f->cname);
     if (has_unwind(f))
-        buf_printf(c, "    %s_ait_unwind(f);\n", f->cname);
-    buf_puts(c, "    f->ait_state = -1;\n}\n\n");
+        buf_printf(c, "    %s_ait_unwind(ait_f);\n", f->cname);
+    buf_puts(c, "    ait_f->ait_state = -1;\n}\n\n");
 }
 
 /* Type-erased poll and drop: for block_on, tasks and vtables. */
 static void erased_fns(Emit *e, Fut *f) {
     Buf *c = e->c.b;
     const char *n = f->cname;
-    buf_printf(c, "static ait_poll %s_ait_poll_any(void *f, ait_cx *cx, void *out) {\n", n);
-    buf_printf(c, "    return %s_poll(f, cx, out);\n}\n\n", n);
-    buf_printf(c, "static void %s_ait_drop_any(void *f) {\n    %s_drop(f);\n}\n\n", n, n);
+    buf_printf(c, "static ait_poll %s_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {\n", n);
+    buf_printf(c, "    return %s_poll(ait_f, ait_ctx, ait_out);\n}\n\n", n);
+    buf_printf(c, "static void %s_ait_drop_any(void *ait_f) {\n    %s_drop(ait_f);\n}\n\n", n, n);
 }
 
 /* The parameters of f's init after the frame, as declarations and names. */
@@ -345,7 +392,7 @@ static void init_params(Emit *e, Fut *f, Vec *decls, Vec *names) {
         vec_push(names, "self");
         for (int i = 0; i < f->func->params.len; i++) {
             Param *p = f->func->params.data[i];
-            const char *name = xprintf("a%d", i + 1);
+            const char *name = xprintf("ait_a%d", i + 1);
             vec_push(decls, (void *)decl_str(e, p->spec, p->decl, name));
             vec_push(names, (void *)name);
         }
@@ -364,24 +411,24 @@ static void spawn_fn(Emit *e, Fut *f, bool local, Vec *decls, Vec *names) {
     Buf *c = e->c.b;
     const char *n = f->cname;
     bool send_dyn = !local && f->kind == FUT_DYN;   /* only a send dyn may go to other threads */
-    buf_printf(c, "ait_task *%s_spawn%s(ait_rt *rt_", n, local ? "_local" : "");
+    buf_printf(c, "ait_task *%s_spawn%s(ait_rt *ait_runtime", n, local ? "_local" : "");
     for (int i = 0; i < decls->len; i++)
         buf_printf(c, ", %s", i == 0 && send_dyn ? xprintf("%s_send_dyn self", f->iface->name)
                                                  : (char *)decls->data[i]);
     buf_puts(c, ") {\n");
     if (names->len)
-        buf_printf(c, "    %s_ait_args a_;\n", n);
+        buf_printf(c, "    %s_ait_args ait_a;\n", n);
     for (int i = 0; i < names->len; i++) {
         const char *name = names->data[i];
         if (i == 0 && send_dyn)
-            buf_printf(c, "    a_.self = %s_send_dyn_as_dyn(self);\n", f->iface->name);
+            buf_printf(c, "    ait_a.self = %s_send_dyn_as_dyn(self);\n", f->iface->name);
         else
-            buf_printf(c, "    a_.%s = %s;\n", name, name);
+            buf_printf(c, "    ait_a.%s = %s;\n", name, name);
     }
-    buf_printf(c, "    return ait_spawn%s(rt_, sizeof(%s_frame), _Alignof(%s_frame), "
+    buf_printf(c, "    return ait_spawn%s(ait_runtime, sizeof(%s_frame), _Alignof(%s_frame), "
                   "sizeof(%s_output),\n        %s_ait_spawn_init, %s, %s_ait_poll_any, "
                   "%s_ait_drop_any);\n}\n\n", local ? "_local" : "", n, n, n, n,
-               names->len ? "&a_" : "NULL", n, n);
+               names->len ? "&ait_a" : "NULL", n, n);
 }
 
 static void spawn_fns(Emit *e, Fut *f) {
@@ -395,14 +442,14 @@ static void spawn_fns(Emit *e, Fut *f) {
             buf_printf(c, "    %s;\n", (char *)decls.data[i]);
         buf_printf(c, "} %s_ait_args;\n\n", n);
     }
-    buf_printf(c, "static void %s_ait_spawn_init(void *frame, void *arg) {\n", n);
+    buf_printf(c, "static void %s_ait_spawn_init(void *ait_frame, void *ait_arg) {\n", n);
     if (names.len) {
-        buf_printf(c, "    %s_ait_args *a_ = arg;\n    %s_init(frame", n, n);
+        buf_printf(c, "    %s_ait_args *ait_a = ait_arg;\n    %s_init(ait_frame", n, n);
         for (int i = 0; i < names.len; i++)
-            buf_printf(c, ", a_->%s", (char *)names.data[i]);
+            buf_printf(c, ", ait_a->%s", (char *)names.data[i]);
         buf_puts(c, ");\n}\n\n");
     } else {
-        buf_printf(c, "    (void)arg;\n    %s_init(frame);\n}\n\n", n);
+        buf_printf(c, "    (void)ait_arg;\n    %s_init(ait_frame);\n}\n\n", n);
     }
     spawn_fn(e, f, true, &decls, &names);
     if (f->send || f->kind == FUT_DYN)
@@ -412,12 +459,12 @@ static void spawn_fns(Emit *e, Fut *f) {
 static void block_on_fn(Emit *e, Fut *f) {
     Buf *c = e->c.b;
     const char *n = f->cname;
-    buf_printf(c, "int %s_block_on(ait_rt *rt_, %s_output *out_%s) {\n", n, n,
+    buf_printf(c, "int %s_block_on(ait_rt *ait_runtime, %s_output *ait_out%s) {\n", n, n,
                comma(self_params(e, f)));
-    buf_printf(c, "    %s_frame frame_;\n    %s_output result_;\n", n, n);
-    buf_printf(c, "    %s_init(&frame_%s);\n", n, comma(self_args(f)));
-    buf_printf(c, "    int rc_ = ait_block_on(rt_, &frame_, %s_ait_poll_any, out_ ? out_ : &result_);\n", n);
-    buf_printf(c, "    %s_drop(&frame_);\n    return rc_;\n}\n\n", n);
+    buf_printf(c, "    %s_frame ait_frame;\n    %s_output ait_result;\n", n, n);
+    buf_printf(c, "    %s_init(&ait_frame%s);\n", n, comma(self_args(f)));
+    buf_printf(c, "    int ait_rc = ait_block_on(ait_runtime, &ait_frame, %s_ait_poll_any, ait_out ? ait_out : &ait_result);\n", n);
+    buf_printf(c, "    %s_drop(&ait_frame);\n    return ait_rc;\n}\n\n", n);
 }
 
 void emit_fut_code(Emit *e, Fut *f) {

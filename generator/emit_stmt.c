@@ -1,9 +1,11 @@
 /* emit_stmt.c: prints a lowered async body inside its poll function.
  *
- * Frame variables print as f->x (through the ident hook), declarations
- * of frame variables become assignments, each await becomes init, a
- * state number, a resume label and a poll, and every exit runs the
- * defers the lowering listed for it. */
+ * Variables keep their names and declarations; those resident in the
+ * frame print as ait_f->x (through the ident hook) and their
+ * declarations become assignments. Each await becomes init, a resume
+ * label (where the kept locals are restored) and a poll (after which,
+ * when it is pending, they are saved), and every exit runs the defers
+ * the lowering listed for it. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
@@ -17,7 +19,7 @@ static Buf *B(Emit *e) { return e->c.b; }
 static void line(Emit *e, int level, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    indent(B(e), level);
+    cprint_indent(B(e), level);
     buf_puts(B(e), xvprintf(fmt, ap));
     buf_putc(B(e), '\n');
     va_end(ap);
@@ -25,15 +27,26 @@ static void line(Emit *e, int level, const char *fmt, ...) {
 
 static void expr(Emit *e, Expr *x) { cprint_expr(B(e), x, PREC_COMMA, &e->hooks); }
 
-/* Runs each defer that was reached (its flag is armed), disarming it. */
-void emit_defers(Emit *e, Vec *defers, int level) {
+/* Runs each defer that was reached (its flag is armed), disarming it.
+ * Outside the poll function (a drop), the locals a defer reads come
+ * back from the frame first, under their own names. */
+void emit_defers(Emit *e, Vec *defers, bool from_frame, int level) {
     if (!defers)
         return;
     for (int i = 0; i < defers->len; i++) {
         Stmt *d = defers->data[i];
         int n = (int)(intptr_t)d->sema;
-        line(e, level, "if (f->ait_defer%d) {   /* defer */", n);
-        line(e, level + 1, "f->ait_defer%d = 0;", n);
+        line(e, level, "if (ait_f->ait_defer%d) {   /* defer */", n);
+        line(e, level + 1, "ait_f->ait_defer%d = 0;", n);
+        Vec vars = {0};
+        if (from_frame)
+            stmt_vars(d->body, &vars);
+        for (int k = 0; k < vars.len; k++) {
+            Var *v = vars.data[k];
+            if (v->in_frame && !v->resident && !v->is_temp)
+                line(e, level + 1, "%s = ait_f->%s;", decl_str(e, v->spec, v->decl, v->name),
+                     v->field);
+        }
         cprint_stmt(B(e), d->body, level + 1, &e->hooks);
         line(e, level, "}");
     }
@@ -46,7 +59,7 @@ static void block_defers(Emit *e, Vec *defers, int level) {
     Vec rev = {0};
     for (int i = defers->len - 1; i >= 0; i--)
         vec_push(&rev, defers->data[i]);
-    emit_defers(e, &rev, level);
+    emit_defers(e, &rev, false, level);
 }
 
 /* ---- declarations --------------------------------------------------- */
@@ -55,7 +68,7 @@ static void block_defers(Emit *e, Vec *defers, int level) {
 /* x = init; for a frame variable: arrays are copied from a compound
  * literal of their own type, braced lists become compound literals. */
 static void assign_init(Emit *e, Var *v, Init *in, int level) {
-    indent(B(e), level);
+    cprint_indent(B(e), level);
     if (var_is_array(v)) {
         buf_printf(B(e), "memcpy(%s, (%s)", v->cname, decl_str(e, v->spec, v->decl, ""));
         if (in->is_list) {
@@ -82,10 +95,10 @@ static void decl_stmt(Emit *e, Decl *d, int level) {
     bool any_frame = false;
     for (int i = 0; i < d->decls.len; i++) {
         Var *v = ((InitDecl *)d->decls.data[i])->sema;
-        any_frame |= v && v->in_frame;
+        any_frame |= v && v->resident;
     }
     if (!any_frame) {
-        indent(B(e), level);
+        cprint_indent(B(e), level);
         cprint_declaration(B(e), d, &e->hooks);
         buf_putc(B(e), '\n');
         return;
@@ -97,7 +110,7 @@ static void decl_stmt(Emit *e, Decl *d, int level) {
     }
 }
 
-/* for-init of frame variables: "f->i = 0, f->j = 1" */
+/* for-init of resident variables: "ait_f->i = 0, ait_f->j = 1" */
 static void for_init_assign(Emit *e, Decl *d) {
     bool first = true;
     for (int i = 0; i < d->decls.len; i++) {
@@ -125,17 +138,56 @@ static void call_args(Emit *e, Target *t, Expr *call) {
 }
 
 static void declare_temp(Emit *e, Stmt *s, Var *temp, int level) {
-    if (temp->in_frame)
+    if (temp->resident)
         return;
     line(e, level, "%s %s;", temp->type_text, temp->cname);
     out_line_directive(e, &e->c, s->loc);   /* the arguments are on the statement's line */
 }
 
+static bool restores(AwaitPoint *ap) {
+    for (int i = 0; i < ap->keep.len; i++)
+        if (!((Var *)ap->keep.data[i])->is_param)
+            return true;
+    return false;
+}
+
+/* if (0) { ait_sN: the kept locals come back; then (resume code) } : the
+ * top switch jumps in when the poll resumes at ap, and only then. */
+static void resume_block(Emit *e, AwaitPoint *ap, int level, const char *resume) {
+    line(e, level, "if (0) {");
+    buf_printf(B(e), "ait_s%d:   /* resumed here */\n", ap->state);
+    for (int i = 0; i < ap->keep.len; i++) {
+        Var *v = ap->keep.data[i];
+        if (!v->is_param)
+            line(e, level + 1, "%s = ait_f->%s;", v->name, v->field);
+    }
+    if (resume)
+        line(e, level + 1, "%s", resume);
+    line(e, level, "}");
+}
+
+/* The label the poll jumps to when it resumes at ap, before code that
+ * runs on every path: the kept locals come back on that path only. */
+static void resume_label(Emit *e, AwaitPoint *ap, int level) {
+    if (restores(ap))
+        resume_block(e, ap, level, NULL);
+    else
+        buf_printf(B(e), "ait_s%d:\n", ap->state);
+}
+
+/* Suspending at ap: the locals it keeps go to the frame. */
+static void save_kept(Emit *e, AwaitPoint *ap, int level) {
+    for (int i = 0; i < ap->keep.len; i++) {
+        Var *v = ap->keep.data[i];
+        line(e, level, "ait_f->%s = %s;", v->field, v->name);
+    }
+}
+
 /* G_init(&sub, receiver, args...); */
 static void init_call(Emit *e, Expr *call, const char *field, int level) {
     Target *t = call->sema;
-    indent(B(e), level);
-    buf_printf(B(e), "%s_init(&f->%s", t->fut->cname, field);
+    cprint_indent(B(e), level);
+    buf_printf(B(e), "%s_init(&ait_f->%s", t->fut->cname, field);
     call_args(e, t, call);
     buf_puts(B(e), ");\n");
 }
@@ -149,17 +201,18 @@ static const char *sub_name(AwaitPoint *ap, int i, const char *what) {
 static void comb_poll(Emit *e, AwaitPoint *ap, int i, int level) {
     Comb *c = ap->comb;
     const char *g = ((Target *)((Expr *)c->calls.data[i])->sema)->fut->cname;
-    const char *done = xprintf("f->%s.ait_done", ap->field);
+    const char *done = xprintf("ait_f->%s.ait_done", ap->field);
     line(e, level, "if (%s!(%s & %uu)) {", c->select ? xprintf("%s < 0 && ", ap->temp->cname) : "",
                done, 1u << i);
-    line(e, level + 1, "ait_r = %s_poll(&f->%s, cx, &f->%s);", g, sub_name(ap, i, "s"),
+    line(e, level + 1, "ait_r = %s_poll(&ait_f->%s, ait_ctx, &ait_f->%s);", g, sub_name(ap, i, "s"),
                sub_name(ap, i, "o"));
     line(e, level + 1, "if (ait_r != AIT_PENDING) {");
-    line(e, level + 2, "%s_drop(&f->%s);", g, sub_name(ap, i, "s"));
+    line(e, level + 2, "%s_drop(&ait_f->%s);", g, sub_name(ap, i, "s"));
     line(e, level + 2, "%s |= %uu;", done, 1u << i);
     line(e, level + 2, "if (ait_r == AIT_ERROR) {");
-    line(e, level + 3, "%s_ait_drop_awaited(f);", e->fut->cname);
-    line(e, level + 3, "return %s_ait_fail(f);", e->fut->cname);
+    save_kept(e, ap, level + 3);
+    line(e, level + 3, "%s_ait_drop_awaited(ait_f);", e->fut->cname);
+    line(e, level + 3, "return %s_ait_fail(ait_f);", e->fut->cname);
     line(e, level + 2, "}");
     if (c->select) {
         line(e, level + 2, "%s = %d;", ap->temp->cname, i);
@@ -175,11 +228,11 @@ static void comb_assign(Emit *e, AwaitPoint *ap, int level) {
         Expr *lhs = c->lhs.data[i];
         if (!lhs)
             continue;
-        indent(B(e), level);
+        cprint_indent(B(e), level);
         if (c->select)
-            buf_printf(B(e), "if (%s == %d)\n", ap->temp->cname, i), indent(B(e), level + 1);
+            buf_printf(B(e), "if (%s == %d)\n", ap->temp->cname, i), cprint_indent(B(e), level + 1);
         cprint_expr(B(e), lhs, PREC_UNARY, &e->hooks);
-        buf_printf(B(e), " = f->%s;\n", sub_name(ap, i, "o"));
+        buf_printf(B(e), " = ait_f->%s;\n", sub_name(ap, i, "o"));
     }
 }
 
@@ -189,20 +242,23 @@ static void comb_stmt(Emit *e, Stmt *s, int level) {
     declare_temp(e, s, ap->temp, level);
     for (int i = 0; i < c->calls.len; i++)
         init_call(e, c->calls.data[i], sub_name(ap, i, "s"), level);
-    line(e, level, "f->%s.ait_done = 0;", ap->field);
-    line(e, level, "f->ait_state = %d;", ap->state);
-    buf_printf(B(e), "ait_s%d:\n", ap->state);
+    line(e, level, "ait_f->%s.ait_done = 0;", ap->field);
+    line(e, level, "ait_f->ait_state = %d;", ap->state);
+    resume_label(e, ap, level);
     line(e, level, "%s = %s;", ap->temp->cname, c->select ? "-1" : "0");
     for (int i = 0; i < c->calls.len; i++)
         comb_poll(e, ap, i, level);
-    indent(B(e), level);
+    cprint_indent(B(e), level);
     if (c->select)
-        buf_printf(B(e), "if (%s < 0)\n", ap->temp->cname);
+        buf_printf(B(e), "if (%s < 0)", ap->temp->cname);
     else
-        buf_printf(B(e), "if (f->%s.ait_done != %uu)\n", ap->field, (1u << c->calls.len) - 1);
+        buf_printf(B(e), "if (ait_f->%s.ait_done != %uu)", ap->field, (1u << c->calls.len) - 1);
+    buf_puts(B(e), " {\n");
+    save_kept(e, ap, level + 1);
     line(e, level + 1, "return AIT_PENDING;");
+    line(e, level, "}");
     if (c->select) {   /* the losers are dropped */
-        line(e, level, "%s_ait_drop_awaited(f);", e->fut->cname);
+        line(e, level, "%s_ait_drop_awaited(ait_f);", e->fut->cname);
     }
     comb_assign(e, ap, level);
 }
@@ -214,8 +270,8 @@ static void spawn_stmt(Emit *e, Stmt *s, int level) {
     Target *t = call->sema;
     bool local = !strcmp(sp->spawn->op, "spawn_local");
     declare_temp(e, s, sp->temp, level);
-    indent(B(e), level);
-    buf_printf(B(e), "%s = %s_spawn%s(cx->rt", sp->temp->cname, t->fut->cname,
+    cprint_indent(B(e), level);
+    buf_printf(B(e), "%s = %s_spawn%s(ait_ctx->rt", sp->temp->cname, t->fut->cname,
                local ? "_local" : "");
     if (t->recv) {
         Target raw = *t;   /* F_spawn of a dyn call takes the send dyn as it is */
@@ -229,9 +285,9 @@ static void spawn_stmt(Emit *e, Stmt *s, int level) {
     }
     buf_puts(B(e), ");\n");
     line(e, level, "if (!%s) {", sp->temp->cname);
-    line(e, level + 1, "ait_fail(cx, errno ? -errno : AIT_ENOMEM);");
-    emit_defers(e, &sp->unwind, level + 1);
-    line(e, level + 1, "f->ait_state = -1;");
+    line(e, level + 1, "ait_fail(ait_ctx, errno ? -errno : AIT_ENOMEM);");
+    emit_defers(e, &sp->unwind, false, level + 1);
+    line(e, level + 1, "ait_f->ait_state = -1;");
     line(e, level + 1, "return AIT_ERROR;");
     line(e, level, "}");
 }
@@ -254,47 +310,56 @@ static void await_stmt(Emit *e, Stmt *s, int level) {
     Target *t = call->sema;
     const char *g = t->fut->cname;
     declare_temp(e, s, ap->temp, level);
-    init_call(e, call, ap->field, level);
-    buf_printf(B(e), "ait_s%d:\n", ap->state);
-    line(e, level, "ait_r = %s_%s(&f->%s, cx, &%s);", g,
-         t->fut->emit && t->fut->kind != FUT_DYN && drop_is_empty_when_done(t->fut) ? "ait_poll"
-                                                                                 : "poll", ap->field,
-         ap->temp->cname);
+    bool in_file = t->fut->emit && t->fut->kind != FUT_DYN && drop_is_empty_when_done(t->fut);
+    if (in_file) {   /* from the start in line; a resumption through a call */
+        cprint_indent(B(e), level);
+        buf_printf(B(e), "ait_r = %s_ait_run(&ait_f->%s, ait_ctx, &%s, 0", g, ap->field,
+                   ap->temp->cname);
+        call_args(e, t, call);
+        buf_puts(B(e), ");\n");
+        resume_block(e, ap, level, xprintf("ait_r = %s_ait_poll(&ait_f->%s, ait_ctx, &%s);", g,
+                                           ap->field, ap->temp->cname));
+    } else {
+        init_call(e, call, ap->field, level);
+        resume_label(e, ap, level);
+        line(e, level, "ait_r = %s_poll(&ait_f->%s, ait_ctx, &%s);", g, ap->field,
+             ap->temp->cname);
+    }
     /* the state is stored only when the poll returns without the output */
     line(e, level, "if (ait_r != AIT_READY) {");
-    line(e, level + 1, "f->ait_state = %d;", ap->state);
+    line(e, level + 1, "ait_f->ait_state = %d;", ap->state);
+    save_kept(e, ap, level + 1);
     line(e, level + 1, "if (ait_r == AIT_PENDING)");
     line(e, level + 2, "return AIT_PENDING;");
     if (!drop_is_empty_when_done(t->fut))
-        line(e, level + 1, "%s_drop(&f->%s);", g, ap->field);
-    line(e, level + 1, "return %s_ait_fail(f);", e->fut->cname);
+        line(e, level + 1, "%s_drop(&ait_f->%s);", g, ap->field);
+    line(e, level + 1, "return %s_ait_fail(ait_f);", e->fut->cname);
     line(e, level, "}");
     if (!drop_is_empty_when_done(t->fut))
-        line(e, level, "%s_drop(&f->%s);", g, ap->field);
+        line(e, level, "%s_drop(&ait_f->%s);", g, ap->field);
 }
 
 /* ---- control -------------------------------------------------------- */
 
-/* *out = value; the defers; done. Braced unless `bare` (the caller's
+/* *ait_out = value; the defers; done. Braced unless `bare` (the caller's
  * braces already hold it). */
 static void return_stmt(Emit *e, Stmt *s, int level, bool bare) {
     if (bare) {
         level--;
     } else {
-        indent(B(e), level), buf_puts(B(e), "{\n");
+        cprint_indent(B(e), level), buf_puts(B(e), "{\n");
         out_line_directive(e, &e->c, s->loc);
     }
     if (s->expr) {
-        indent(B(e), level + 1);
-        buf_puts(B(e), "*out = ");
+        cprint_indent(B(e), level + 1);
+        buf_puts(B(e), "*ait_out = ");
         cprint_expr(B(e), s->expr, PREC_ASSIGN, &e->hooks);
         buf_puts(B(e), ";\n");
     }
-    emit_defers(e, s->sema, level + 1);
-    line(e, level + 1, "f->ait_state = -1;");
+    emit_defers(e, s->sema, false, level + 1);
     line(e, level + 1, "return AIT_READY;");
     if (!bare)
-        indent(B(e), level), buf_puts(B(e), "}\n");
+        cprint_indent(B(e), level), buf_puts(B(e), "}\n");
 }
 
 static void jump_stmt(Emit *e, Stmt *s, const char *jump, int level) {
@@ -304,7 +369,7 @@ static void jump_stmt(Emit *e, Stmt *s, const char *jump, int level) {
         return;
     }
     line(e, level, "{");
-    emit_defers(e, defers, level + 1);
+    emit_defers(e, defers, false, level + 1);
     line(e, level + 1, "%s;", jump);
     line(e, level, "}");
 }
@@ -343,7 +408,7 @@ static void body(Emit *e, Stmt *s, int level) {
     if (s->kind == S_COMPOUND) {
         buf_puts(B(e), " {\n");
         items(e, s, level + 1);
-        indent(B(e), level);
+        cprint_indent(B(e), level);
         buf_putc(B(e), '}');
     } else {
         buf_puts(B(e), " {\n");
@@ -353,17 +418,17 @@ static void body(Emit *e, Stmt *s, int level) {
         } else {
             stmt(e, s, level + 1);
         }
-        indent(B(e), level);
+        cprint_indent(B(e), level);
         buf_putc(B(e), '}');
     }
 }
 
 static void for_stmt(Emit *e, Stmt *s, int level) {
-    indent(B(e), level);
+    cprint_indent(B(e), level);
     buf_puts(B(e), "for (");
     if (s->decl) {
         Var *v = ((InitDecl *)s->decl->decls.data[0])->sema;
-        if (v && v->in_frame)
+        if (v && v->resident)
             for_init_assign(e, s->decl);
         else
             cprint_declaration(B(e), s->decl, &e->hooks), B(e)->len--, B(e)->data[B(e)->len] = 0;
@@ -389,13 +454,13 @@ static void for_stmt(Emit *e, Stmt *s, int level) {
  * or a local may come first, so an empty statement goes before it. */
 static bool starts_with_decl(Stmt *s) {
     if (s->kind == S_AWAIT)
-        return !((AwaitPoint *)s->sema)->temp->in_frame;
+        return !((AwaitPoint *)s->sema)->temp->resident;
     if (s->kind == S_SPAWN)
-        return !((SpawnPoint *)s->sema)->temp->in_frame;
+        return !((SpawnPoint *)s->sema)->temp->resident;
     if (s->kind != S_DECL)
         return false;
     Var *v = ((InitDecl *)s->decl->decls.data[0])->sema;
-    return !v || !v->in_frame;
+    return !v || !v->resident;
 }
 
 static void labeled(Emit *e, Stmt *body, int level) {
@@ -406,7 +471,7 @@ static void labeled(Emit *e, Stmt *body, int level) {
 }
 
 static void cond_header(Emit *e, const char *kw, Expr *cond, int level) {
-    indent(B(e), level);
+    cprint_indent(B(e), level);
     buf_printf(B(e), "%s (", kw);
     expr(e, cond);
     buf_putc(B(e), ')');
@@ -424,11 +489,11 @@ static void stmt(Emit *e, Stmt *s, int level) {
         return;
     case S_DECL: decl_stmt(e, s->decl, level); return;
     case S_EXPR:
-        indent(B(e), level);
+        cprint_indent(B(e), level);
         expr(e, s->expr);
         buf_puts(B(e), ";\n");
         return;
-    case S_NULL: indent(B(e), level); buf_puts(B(e), ";\n"); return;
+    case S_NULL: cprint_indent(B(e), level); buf_puts(B(e), ";\n"); return;
     case S_AWAIT: await_stmt(e, s, level); return;
     case S_SPAWN: spawn_stmt(e, s, level); return;
     case S_RETURN: return_stmt(e, s, level, false); return;
@@ -436,7 +501,7 @@ static void stmt(Emit *e, Stmt *s, int level) {
     case S_CONTINUE: jump_stmt(e, s, "continue", level); return;
     case S_GOTO: jump_stmt(e, s, xprintf("goto %s", s->name), level); return;
     case S_DEFER:
-        line(e, level, "f->ait_defer%d = 1;   /* armed */", (int)(intptr_t)s->sema);
+        line(e, level, "ait_f->ait_defer%d = 1;   /* armed */", (int)(intptr_t)s->sema);
         return;
     case S_IF:
         cond_header(e, "if", s->cond, level);
@@ -453,7 +518,7 @@ static void stmt(Emit *e, Stmt *s, int level) {
         buf_putc(B(e), '\n');
         return;
     case S_DO:
-        indent(B(e), level);
+        cprint_indent(B(e), level);
         buf_puts(B(e), "do");
         body(e, s->body, level);
         buf_puts(B(e), " while (");
@@ -467,7 +532,7 @@ static void stmt(Emit *e, Stmt *s, int level) {
         buf_putc(B(e), '\n');
         return;
     case S_CASE:
-        indent(B(e), level > 0 ? level - 1 : 0);
+        cprint_indent(B(e), level > 0 ? level - 1 : 0);
         buf_puts(B(e), "case ");
         expr(e, s->expr);
         buf_puts(B(e), ":\n");

@@ -16,6 +16,7 @@ typedef struct GenOptions {
     const char *header_name;    /* how the .c includes its header: "x.h" */
     const char *source_name;    /* the .c's own name, for #line resets: "x.c" */
     size_t large_frame;         /* --frame-report warns above this (bytes) */
+    bool exact_frames;          /* --frame-report=cc: the warning waits for exact sizes */
 } GenOptions;
 
 /* A compilation: the file being generated and the files it imports
@@ -25,14 +26,27 @@ typedef struct Unit {
     File *file;
     Vec imports;                /* File* */
     Vec import_headers;         /* const char*: "store.h", parallel to imports */
+    struct Sema *sema;          /* generate(): the checks' tables */
+    struct FrameEstimator *frames;  /* generate(): frame size estimates */
 } Unit;
 
 /* Checks the unit and emits it. Returns false when errors were reported
  * (then header and source are incomplete and must not be written). */
 bool generate(Unit *u, const GenOptions *opt, Buf *header, Buf *source);
 
-/* After generate(): prints every future's frame layout (size, and per
- * await the locals that cross it) to out. */
+/* After generate(): prints every future's frame layout (estimated size,
+ * and per await the locals that cross it) to out (frame_report.c). */
 void frame_report(Unit *u, FILE *out);
+
+/* The same with the C compiler's sizes: the headers of the run are
+ * compiled into a probe with $CC $CFLAGS. Warns about frames above
+ * large_frame bytes. -1 (reported) when the probe cannot be built. */
+typedef struct ProbeInput {
+    Unit *unit;
+    const char *header_name;    /* "x.h" */
+    const Buf *header;          /* its generated text */
+    Vec include_dirs;           /* const char*: where imported headers may be */
+} ProbeInput;
+int frame_report_cc(Vec *inputs, size_t large_frame, FILE *out);
 
 #endif

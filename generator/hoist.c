@@ -10,12 +10,43 @@
 #include <string.h>
 #include "lower.h"
 
-typedef struct L {
+/* Which expressions hold an await, try or spawn, by node: the hoister
+ * asks again at every level of an expression, so a chain of n terms
+ * would cost n^2 without it. */
+typedef struct SpecialMemo {
+    const Expr **keys;
+    unsigned char *vals;     /* 1: no, 2: yes */
+    size_t cap, len;
+} SpecialMemo;
+
+typedef struct Hoister {
     Sema *s;
     Fut *f;
     Lowered *low;
     int ntemps, nlabels;
-} L;
+    SpecialMemo memo;
+} Hoister;
+
+static size_t memo_index(const SpecialMemo *m, const Expr *e) {
+    size_t h = ((uintptr_t)e >> 4) * 0x9E3779B97F4A7C15u;
+    size_t i = h & (m->cap - 1);
+    while (m->keys[i] && m->keys[i] != e)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static void memo_grow(SpecialMemo *m) {
+    SpecialMemo old = *m;
+    m->cap = old.cap ? old.cap * 2 : 256;
+    m->keys = xalloc(m->cap * sizeof *m->keys);
+    m->vals = xalloc(m->cap);
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.keys[i]) {
+            size_t k = memo_index(m, old.keys[i]);
+            m->keys[k] = old.keys[i];
+            m->vals[k] = old.vals[i];
+        }
+}
 
 /* ---- building nodes ------------------------------------------------- */
 
@@ -69,7 +100,7 @@ static Stmt *block_of(Vec *items, Loc loc) {
     return b;
 }
 
-static Var *new_temp(L *l, const char *type_text, const char *prefix) {
+static Var *new_temp(Hoister *l, const char *type_text, const char *prefix) {
     Var *v = xalloc(sizeof *v);
     v->name = xprintf("ait_%s%d", prefix, ++l->ntemps);
     v->cname = v->name;
@@ -106,44 +137,61 @@ static Stmt *temp_decl(Var *v, Expr *init, Loc loc) {
 
 /* ---- pass 1: hoisting ----------------------------------------------- */
 
-static bool has_special(Expr *e);
+static bool has_special(Hoister *l, Expr *e);
 
-static bool init_special(Init *in) {
+static bool init_special(Hoister *l, Init *in) {
     if (!in)
         return false;
     if (!in->is_list)
-        return has_special(in->expr);
+        return has_special(l, in->expr);
     for (int i = 0; i < in->items.len; i++)
-        if (init_special(((InitItem *)in->items.data[i])->init))
+        if (init_special(l, ((InitItem *)in->items.data[i])->init))
             return true;
     return false;
 }
 
-/* Does e contain an await or a try? */
-static bool has_special(Expr *e) {
-    if (!e)
-        return false;
+static bool find_special(Hoister *l, Expr *e) {
     if (e->kind == E_AWAIT || e->kind == E_TRY || e->kind == E_SPAWN)
         return true;
-    if (has_special(e->lhs) || has_special(e->rhs) || has_special(e->cond))
+    if (has_special(l, e->lhs) || has_special(l, e->rhs) || has_special(l, e->cond))
         return true;
     for (int i = 0; i < e->args.len; i++)
-        if (has_special(e->args.data[i]))
+        if (has_special(l, e->args.data[i]))
             return true;
     for (int i = 0; i < e->assocs.len; i++)
-        if (has_special(((GenericAssoc *)e->assocs.data[i])->expr))
+        if (has_special(l, ((GenericAssoc *)e->assocs.data[i])->expr))
             return true;
-    return init_special(e->init);
+    return init_special(l, e->init);
 }
 
-static Expr *hoist(L *l, Expr *e, Vec *pre);
-static void lower_into(L *l, Stmt *s, Vec *out);
+/* Does e contain an await, a try or a spawn? */
+static bool has_special(Hoister *l, Expr *e) {
+    if (!e)
+        return false;
+    SpecialMemo *m = &l->memo;
+    if (m->cap) {
+        size_t i = memo_index(m, e);
+        if (m->keys[i])
+            return m->vals[i] == 2;
+    }
+    bool yes = find_special(l, e);
+    if (2 * (m->len + 1) > m->cap)
+        memo_grow(m);
+    size_t i = memo_index(m, e);
+    m->keys[i] = e;
+    m->vals[i] = yes ? 2 : 1;
+    m->len++;
+    return yes;
+}
+
+static Expr *hoist(Hoister *l, Expr *e, Vec *pre);
+static void lower_into(Hoister *l, Stmt *s, Vec *out);
 static void push_expr_stmt(Vec *out, Expr *e, Loc loc);
 
 static const char *output_type(Fut *g) { return xprintf("%s_output", g->cname); }
 
 /* The receiver and arguments of a call, evaluated before it starts. */
-static void hoist_call(L *l, Expr *call, Vec *pre) {
+static void hoist_call(Hoister *l, Expr *call, Vec *pre) {
     Target *t = call->sema;
     if (t->recv)
         t->recv = hoist(l, t->recv, pre);
@@ -151,7 +199,7 @@ static void hoist_call(L *l, Expr *call, Vec *pre) {
         call->args.data[i] = hoist(l, call->args.data[i], pre);
 }
 
-static Expr *hoist_await(L *l, Expr *e, Vec *pre) {
+static Expr *hoist_await(Hoister *l, Expr *e, Vec *pre) {
     AwaitPoint *ap = xalloc(sizeof *ap);
     ap->await = e;
     if (e->sema) {                      /* join / select */
@@ -159,7 +207,7 @@ static Expr *hoist_await(L *l, Expr *e, Vec *pre) {
         for (int i = 0; i < ap->comb->calls.len; i++) {
             hoist_call(l, ap->comb->calls.data[i], pre);
             Expr *lhs = ap->comb->lhs.data[i];
-            if (lhs && has_special(lhs))
+            if (lhs && has_special(l, lhs))
                 error_at(lhs->loc, "the target of a join/select output cannot await");
         }
         ap->temp = new_temp(l, "int", "r");
@@ -175,7 +223,7 @@ static Expr *hoist_await(L *l, Expr *e, Vec *pre) {
     return var_ref(ap->temp, e->loc);
 }
 
-static Expr *hoist_spawn(L *l, Expr *e, Vec *pre) {
+static Expr *hoist_spawn(Hoister *l, Expr *e, Vec *pre) {
     hoist_call(l, e->lhs, pre);
     SpawnPoint *sp = xalloc(sizeof *sp);
     sp->spawn = e;
@@ -188,7 +236,7 @@ static Expr *hoist_spawn(L *l, Expr *e, Vec *pre) {
 }
 
 /* try X: the value of X, returned at once when negative. */
-static Expr *hoist_try(L *l, Expr *e, Vec *pre) {
+static Expr *hoist_try(Hoister *l, Expr *e, Vec *pre) {
     Expr *inner = e->lhs;
     while (inner->kind == E_PAREN)
         inner = inner->lhs;
@@ -218,7 +266,7 @@ static Expr *as_condition(Expr *c) {
 }
 
 /* a && b, a || b with an await in b: b runs only when C would run it. */
-static Expr *hoist_logic(L *l, Expr *e, Vec *pre) {
+static Expr *hoist_logic(Hoister *l, Expr *e, Vec *pre) {
     bool and = !strcmp(e->op, "&&");
     Expr *a = hoist(l, e->lhs, pre);
     Var *t = new_temp(l, "int", "t");
@@ -252,18 +300,18 @@ static Expr *strip_parens(Expr *e) {
 }
 
 /* The first await, try or spawn inside e (which has one), for messages. */
-static Expr *first_special(Expr *e) {
-    if (!e || !has_special(e))
+static Expr *first_special(Hoister *l, Expr *e) {
+    if (!e || !has_special(l, e))
         return NULL;
     if (e->kind == E_AWAIT || e->kind == E_TRY || e->kind == E_SPAWN)
         return e;
     Expr *kids[3] = {e->cond, e->lhs, e->rhs};
     for (int i = 0; i < 3; i++)
-        if (has_special(kids[i]))
-            return first_special(kids[i]);
+        if (has_special(l, kids[i]))
+            return first_special(l, kids[i]);
     for (int i = 0; i < e->args.len; i++)
-        if (has_special(e->args.data[i]))
-            return first_special(e->args.data[i]);
+        if (has_special(l, e->args.data[i]))
+            return first_special(l, e->args.data[i]);
     return e;                           /* in an initializer or _Generic */
 }
 
@@ -275,11 +323,11 @@ static Expr *whole_branch(Expr *e) {
 
 /* c ? a : b with an await or spawn in a branch: the result takes the type
  * of such a branch (a limitation, documented: a branch must be the await). */
-static Expr *hoist_cond(L *l, Expr *e, Vec *pre) {
+static Expr *hoist_cond(Hoister *l, Expr *e, Vec *pre) {
     Expr *c = hoist(l, e->cond, pre);
     Expr *typed = whole_branch(e->lhs) ? whole_branch(e->lhs) : whole_branch(e->rhs);
     if (!typed) {
-        Expr *at = first_special(has_special(e->lhs) ? e->lhs : e->rhs);
+        Expr *at = first_special(l, has_special(l, e->lhs) ? e->lhs : e->rhs);
         const char *kw = at->kind == E_TRY ? "try" : at->kind == E_SPAWN ? at->op : "await";
         error_at(at->loc, "%s '%s' inside '?:' must be a whole branch, or move it to a "
                  "statement of its own", kw[0] == 'a' ? "an" : "a", kw);
@@ -306,7 +354,7 @@ static Expr *hoist_cond(L *l, Expr *e, Vec *pre) {
     return var_ref(t, e->loc);
 }
 
-static void hoist_init(L *l, Init *in, Vec *pre) {
+static void hoist_init(Hoister *l, Init *in, Vec *pre) {
     if (!in)
         return;
     if (!in->is_list) {
@@ -317,8 +365,8 @@ static void hoist_init(L *l, Init *in, Vec *pre) {
         hoist_init(l, ((InitItem *)in->items.data[i])->init, pre);
 }
 
-static Expr *hoist(L *l, Expr *e, Vec *pre) {
-    if (!has_special(e))
+static Expr *hoist(Hoister *l, Expr *e, Vec *pre) {
+    if (!has_special(l, e))
         return e;
     switch (e->kind) {
     case E_AWAIT:
@@ -328,11 +376,11 @@ static Expr *hoist(L *l, Expr *e, Vec *pre) {
     case E_TRY:
         return hoist_try(l, e, pre);
     case E_BINARY:
-        if ((!strcmp(e->op, "&&") || !strcmp(e->op, "||")) && has_special(e->rhs))
+        if ((!strcmp(e->op, "&&") || !strcmp(e->op, "||")) && has_special(l, e->rhs))
             return hoist_logic(l, e, pre);
         break;
     case E_COND:
-        if (has_special(e->lhs) || has_special(e->rhs))
+        if (has_special(l, e->lhs) || has_special(l, e->rhs))
             return hoist_cond(l, e, pre);
         break;
     case E_COMMA:
@@ -363,7 +411,7 @@ static void push_expr_stmt(Vec *out, Expr *e, Loc loc) {
     vec_push(out, s);
 }
 
-static Stmt *lower_sub(L *l, Stmt *s) {
+static Stmt *lower_sub(Hoister *l, Stmt *s) {
     if (!s)
         return NULL;
     Vec out = {0};
@@ -394,7 +442,7 @@ static int retarget_continue(Stmt *s, const char *label) {
 }
 
 /* if (!(cond)) break; with cond's awaits hoisted before it. */
-static void push_exit_test(L *l, Expr *cond, Vec *out) {
+static void push_exit_test(Hoister *l, Expr *cond, Vec *out) {
     if (!cond)
         return;
     Expr *c = hoist(l, cond, out);
@@ -410,7 +458,7 @@ static void push_exit_test(L *l, Expr *cond, Vec *out) {
 }
 
 /* A loop whose condition or step awaits: for (;;) with explicit tests. */
-static void lower_awaiting_loop(L *l, Stmt *s, Vec *out) {
+static void lower_awaiting_loop(Hoister *l, Stmt *s, Vec *out) {
     Stmt *loop = new_stmt(S_FOR, s->loc);
     Vec body = {0};
     const char *label = xprintf("ait_continue%d", ++l->nlabels);
@@ -435,12 +483,12 @@ static void lower_awaiting_loop(L *l, Stmt *s, Vec *out) {
     vec_push(out, loop);
 }
 
-static void lower_for(L *l, Stmt *s, Vec *out) {
-    bool init_awaits = s->expr && has_special(s->expr);
+static void lower_for(Hoister *l, Stmt *s, Vec *out) {
+    bool init_awaits = s->expr && has_special(l, s->expr);
     if (s->decl)
         for (int i = 0; i < s->decl->decls.len; i++)
-            init_awaits |= init_special(((InitDecl *)s->decl->decls.data[i])->init);
-    if (!init_awaits && !has_special(s->cond) && !has_special(s->step)) {
+            init_awaits |= init_special(l, ((InitDecl *)s->decl->decls.data[i])->init);
+    if (!init_awaits && !has_special(l, s->cond) && !has_special(l, s->step)) {
         s->body = lower_sub(l, s->body);
         vec_push(out, s);
         return;
@@ -456,7 +504,7 @@ static void lower_for(L *l, Stmt *s, Vec *out) {
     }
     s->decl = NULL;
     s->expr = NULL;
-    if (has_special(s->cond) || has_special(s->step)) {
+    if (has_special(l, s->cond) || has_special(l, s->step)) {
         lower_awaiting_loop(l, s, &items);
     } else {
         s->body = lower_sub(l, s->body);
@@ -469,7 +517,7 @@ static void lower_for(L *l, Stmt *s, Vec *out) {
 
 /* One declarator per declaration, so that an await in the initializer
  * of the second runs after the first is initialized. */
-static void lower_decl(L *l, Stmt *s, Vec *out) {
+static void lower_decl(Hoister *l, Stmt *s, Vec *out) {
     Decl *d = s->decl;
     if (d->decls.len <= 1 || d->spec->has_body) {
         for (int i = 0; i < d->decls.len; i++)
@@ -488,7 +536,7 @@ static void lower_decl(L *l, Stmt *s, Vec *out) {
     }
 }
 
-static void lower_into(L *l, Stmt *s, Vec *out) {
+static void lower_into(Hoister *l, Stmt *s, Vec *out) {
     switch (s->kind) {
     case S_COMPOUND: {
         Vec items = {0};
@@ -522,7 +570,7 @@ static void lower_into(L *l, Stmt *s, Vec *out) {
         return;
     case S_WHILE:
     case S_DO:
-        if (has_special(s->cond)) {
+        if (has_special(l, s->cond)) {
             lower_awaiting_loop(l, s, out);
             return;
         }
@@ -552,7 +600,7 @@ static void lower_into(L *l, Stmt *s, Vec *out) {
 
 /* Pass 1 over f's body: the hoisted tree, one statement or a block. */
 Stmt *hoist_body(Sema *s, Fut *f, Lowered *low) {
-    L l = {.s = s, .f = f, .low = low};
+    Hoister l = {.s = s, .f = f, .low = low};
     Vec out = {0};
     lower_into(&l, f->body, &out);
     return block_of(&out, f->body->loc);

@@ -6,8 +6,10 @@
  * Pass 2 (annotate) numbers the await points, records which defers each
  * exit and each suspension must run, and the textual positions where
  * variables are declared and used.
- * Pass 3 (place) keeps in the frame only the variables live across an
- * await, and lays out the frame: sibling blocks share storage. */
+ * Between them, liveness.c finds what is live where each await resumes.
+ * Pass 3 (place) gives a frame field to what a suspension must keep,
+ * decides which variables live in their field (resident) rather than in
+ * a C local, and lays out the frame: sibling blocks share storage. */
 #include <stdint.h>
 #include <string.h>
 #include "lower.h"
@@ -22,27 +24,22 @@ typedef struct Block {
     int start;
 } Block;
 
-typedef struct Span {
-    int start, end;
-} Span;
-
-typedef struct A {
+typedef struct Annotator {
     Fut *f;
     Lowered *low;
     Block *block;
     Vec exits;               /* Block* depth of each enclosing loop/switch: break target */
     Vec loop_blocks;         /* Block* of each enclosing loop: continue target */
-    Vec loops;               /* Span* of every loop */
     Vec await_pos;           /* int positions of the await points */
     Map labels;              /* label -> Vec* of the blocks (Stmt*) around it */
     int pos;
-} A;
+} Annotator;
 
-static void note_ref(A *a, Var *v) { vec_push(&v->refs, (void *)(intptr_t)a->pos); }
+static void note_ref(Annotator *a, Var *v) { vec_push(&v->refs, (void *)(intptr_t)a->pos); }
 
-static void refs_in_init(A *a, Init *in);
+static void refs_in_init(Annotator *a, Init *in);
 
-static void refs_in(A *a, Expr *e) {
+static void refs_in(Annotator *a, Expr *e) {
     if (!e)
         return;
     if (e->kind == E_IDENT && e->sema)
@@ -59,7 +56,7 @@ static void refs_in(A *a, Expr *e) {
     refs_in_init(a, e->init);
 }
 
-static void refs_in_init(A *a, Init *in) {
+static void refs_in_init(Annotator *a, Init *in) {
     if (!in)
         return;
     refs_in(a, in->expr);
@@ -69,7 +66,7 @@ static void refs_in_init(A *a, Init *in) {
 
 /* The defers to run when leaving every block up to (not including) stop,
  * innermost first, each block's in reverse order. */
-static Vec *defers_until(A *a, Block *stop) {
+static Vec *defers_until(Annotator *a, Block *stop) {
     Vec *v = xalloc(sizeof *v);
     for (Block *b = a->block; b && b != stop; b = b->up)
         for (int i = b->defers.len - 1; i >= 0; i--)
@@ -77,14 +74,14 @@ static Vec *defers_until(A *a, Block *stop) {
     return v;
 }
 
-static Layout *new_layout(A *a) {
+static Layout *new_layout(Annotator *a) {
     Layout *ly = xalloc(sizeof *ly);
     if (a->block)
         vec_push(&a->block->layout->kids, ly);
     return ly;
 }
 
-static void annotate(A *a, Stmt *s);
+static void annotate(Annotator *a, Stmt *s);
 
 /* Records, for each label, the blocks around it (outermost first). */
 static void collect_labels(Map *labels, Stmt *s, Vec *around) {
@@ -109,7 +106,7 @@ static void collect_labels(Map *labels, Stmt *s, Vec *around) {
 
 /* The innermost open block that also encloses the label: a goto runs the
  * defers of the blocks it leaves, those below that one. */
-static Block *goto_target_block(A *a, const char *label) {
+static Block *goto_target_block(Annotator *a, const char *label) {
     Vec *around = map_get(&a->labels, label);
     for (Block *b = a->block; b && around; b = b->up)
         for (int i = 0; i < around->len; i++)
@@ -118,13 +115,13 @@ static Block *goto_target_block(A *a, const char *label) {
     return NULL;
 }
 
-static void declare_var(A *a, Var *v) {
+static void declare_var(Annotator *a, Var *v) {
     v->pos_decl = a->pos;
     v->scope = a->block->start;
     vec_push(&a->block->layout->vars, v);
 }
 
-static void annotate_decl(A *a, Decl *d) {
+static void annotate_decl(Annotator *a, Decl *d) {
     for (int i = 0; i < d->decls.len; i++) {
         InitDecl *id = d->decls.data[i];
         refs_in_init(a, id->init);
@@ -133,7 +130,7 @@ static void annotate_decl(A *a, Decl *d) {
     }
 }
 
-static void open_block(A *a, Block *b, Stmt *s) {
+static void open_block(Annotator *a, Block *b, Stmt *s) {
     b->stmt = s;
     b->up = a->block;
     b->layout = new_layout(a);
@@ -142,7 +139,7 @@ static void open_block(A *a, Block *b, Stmt *s) {
 }
 
 /* Every variable of a block ends its scope at the block's end. */
-static void close_block(A *a, Block *b) {
+static void close_block(Annotator *a, Block *b) {
     a->pos++;
     for (int i = 0; i < b->defers.len; i++)
         annotate(a, ((Stmt *)b->defers.data[i])->body);
@@ -153,9 +150,7 @@ static void close_block(A *a, Block *b) {
     a->block = b->up;
 }
 
-static void annotate_loop_body(A *a, Stmt *s, Block *loop_block) {
-    Span *sp = xalloc(sizeof *sp);
-    sp->start = a->pos;
+static void annotate_loop_body(Annotator *a, Stmt *s, Block *loop_block) {
     vec_push(&a->exits, loop_block);
     vec_push(&a->loop_blocks, loop_block);
     refs_in(a, s->cond);
@@ -165,17 +160,15 @@ static void annotate_loop_body(A *a, Stmt *s, Block *loop_block) {
     refs_in(a, s->cond);   /* the condition runs again after the body */
     a->exits.len--;
     a->loop_blocks.len--;
-    sp->end = a->pos;
-    vec_push(&a->loops, sp);
 }
 
-static void refs_in_call(A *a, Expr *call) {
+static void refs_in_call(Annotator *a, Expr *call) {
     refs_in(a, ((Target *)call->sema)->recv);
     for (int i = 0; i < call->args.len; i++)
         refs_in(a, call->args.data[i]);
 }
 
-static void annotate_spawn(A *a, Stmt *s) {
+static void annotate_spawn(Annotator *a, Stmt *s) {
     SpawnPoint *sp = s->sema;
     refs_in_call(a, sp->spawn->lhs);
     sp->unwind = *defers_until(a, NULL);
@@ -183,7 +176,7 @@ static void annotate_spawn(A *a, Stmt *s) {
     a->pos++;
 }
 
-static void annotate_await(A *a, Stmt *s) {
+static void annotate_await(Annotator *a, Stmt *s) {
     AwaitPoint *ap = s->sema;
     if (ap->comb)
         for (int i = 0; i < ap->comb->calls.len; i++)
@@ -202,7 +195,7 @@ static void annotate_await(A *a, Stmt *s) {
         refs_in(a, ap->comb->lhs.data[i]);   /* written once it completes */
 }
 
-static void annotate(A *a, Stmt *s) {
+static void annotate(Annotator *a, Stmt *s) {
     if (!s)
         return;
     a->pos++;
@@ -294,82 +287,209 @@ bool var_is_array(Var *v) {
     return nearest && nearest->kind == D_ARRAY;
 }
 
-/* Is v live across the await at position p? Approximated from text:
- * declared before p, in scope at p, and used after p or, when a loop
- * around p lies in v's scope, used anywhere in that loop. */
-static bool crosses(A *a, Var *v, int p) {
-    if (!in_span(p, v->pos_decl, v->scope))
-        return false;
-    if (v->addr_taken || var_is_array(v))
-        return true;
-    for (int i = 0; i < v->refs.len; i++) {
-        int r = (int)(intptr_t)v->refs.data[i];
-        if (r > p && r <= v->scope)
+/* Is the object itself const ("const int n", "char *const p")? Then it
+ * cannot be restored by assignment. */
+static bool const_object(Var *v) {
+    Declarator *nearest = NULL;
+    for (Declarator *d = v->decl; d && d->kind != D_IDENT; d = d->inner)
+        if (d->kind == D_POINTER || d->kind == D_FUNC)
+            nearest = d;
+    return nearest ? (nearest->quals & Q_CONST) != 0 : (v->spec && (v->spec->quals & Q_CONST));
+}
+
+static void stmt_vars_in(Expr *e, Vec *out);
+
+static void init_vars(Init *in, Vec *out) {
+    if (!in)
+        return;
+    stmt_vars_in(in->expr, out);
+    for (int i = 0; i < in->items.len; i++)
+        init_vars(((InitItem *)in->items.data[i])->init, out);
+}
+
+static void stmt_vars_in(Expr *e, Vec *out) {
+    if (!e)
+        return;
+    if (e->kind == E_IDENT && e->sema) {
+        for (int i = 0; i < out->len; i++)
+            if (out->data[i] == e->sema)
+                goto seen;
+        vec_push(out, e->sema);
+    seen:;
+    }
+    if (e->kind == E_CALL && e->sema && ((Target *)e->sema)->recv)
+        stmt_vars_in(((Target *)e->sema)->recv, out);
+    stmt_vars_in(e->lhs, out);
+    stmt_vars_in(e->rhs, out);
+    stmt_vars_in(e->cond, out);
+    for (int i = 0; i < e->args.len; i++)
+        stmt_vars_in(e->args.data[i], out);
+    for (int i = 0; i < e->assocs.len; i++)
+        stmt_vars_in(((GenericAssoc *)e->assocs.data[i])->expr, out);
+    init_vars(e->init, out);
+}
+
+void stmt_vars(Stmt *s, Vec *out) {
+    if (!s)
+        return;
+    stmt_vars_in(s->expr, out);
+    stmt_vars_in(s->cond, out);
+    stmt_vars_in(s->step, out);
+    if (s->decl)
+        for (int i = 0; i < s->decl->decls.len; i++)
+            init_vars(((InitDecl *)s->decl->decls.data[i])->init, out);
+    for (int i = 0; i < s->items.len; i++)
+        stmt_vars(s->items.data[i], out);
+    stmt_vars(s->body, out);
+    stmt_vars(s->els, out);
+}
+
+/* The index of the first await after position pos (awaits are in
+ * position order). */
+static int first_await_after(Annotator *a, int pos) {
+    int lo = 0, hi = a->await_pos.len;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if ((int)(intptr_t)a->await_pos.data[mid] > pos)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* Is there an await at a position in (start, end)? */
+static bool await_between(Annotator *a, int start, int end) {
+    int i = first_await_after(a, start);
+    return i < a->await_pos.len && (int)(intptr_t)a->await_pos.data[i] < end;
+}
+
+static bool in_scope(Var *v, int p) { return v->is_param || in_span(p, v->pos_decl, v->scope); }
+
+/* Would the name of v, at position p, mean another variable declared
+ * inside v's scope? Then a save or restore spelled by name would not
+ * reach v. */
+static bool shadowed(Map *by_name, Var *v, int p) {
+    Vec *same = map_get(by_name, v->name);
+    for (int i = 0; same && i < same->len; i++) {
+        Var *w = same->data[i];
+        if (w != v && !w->is_param && in_scope(w, p) && (v->is_param || w->pos_decl > v->pos_decl))
             return true;
-        for (int k = 0; k < a->loops.len; k++) {
-            Span *sp = a->loops.data[k];
-            if (sp->start > v->pos_decl && sp->end <= v->scope && in_span(p, sp->start, sp->end) &&
-                in_span(r, sp->start, sp->end))
-                return true;
-        }
     }
     return false;
 }
 
-
-static const char *unique_field(Fut *f, const char *name) {
+static const char *unique_field(Map *fields, const char *name) {
     const char *field = name;
-    for (int n = 2;; n++) {
-        bool taken = false;
-        for (int i = 0; i < f->vars.len && !taken; i++) {
-            Var *o = f->vars.data[i];
-            taken = o->in_frame && o->field && !strcmp(o->field, field);
-        }
-        if (!taken)
-            return field;
+    for (int n = 2; map_get(fields, field); n++)
         field = xprintf("%s_%d", name, n);
+    map_put(fields, field, (void *)field);
+    return field;
+}
+
+static void give_field(Map *fields, Var *v, bool resident) {
+    if (!v->in_frame) {
+        v->in_frame = true;
+        v->field = unique_field(fields, v->name);
+    }
+    if (resident) {
+        v->resident = true;
+        v->cname = xprintf("ait_f->%s", v->field);
     }
 }
 
-static void to_frame(Fut *f, Var *v) {
-    v->in_frame = true;
-    v->field = unique_field(f, v->name);
-    v->cname = xprintf("f->%s", v->field);
+/* The variables a suspension at point k keeps: those live where it
+ * resumes and those its pending defers read (a drop runs them). */
+static void gather_kept(AwaitPoint *ap, int p, Vec *out) {
+    for (int i = 0; i < ap->live.len; i++)
+        if (in_scope(ap->live.data[i], p))
+            vec_push(out, ap->live.data[i]);
+    Vec used = {0};
+    for (int i = 0; i < ap->unwind.len; i++)
+        stmt_vars(((Stmt *)ap->unwind.data[i])->body, &used);
+    for (int i = 0; i < used.len; i++) {
+        Var *v = used.data[i];
+        bool dup = v->is_temp || v->is_static || !in_scope(v, p);
+        for (int k = 0; k < out->len && !dup; k++)
+            dup = out->data[k] == v;
+        if (!dup)
+            vec_push(out, v);
+    }
 }
 
-static void place(A *a) {
+/* Temporaries are read right after they are written, except where an
+ * expression awaits twice ("await a() + await b()"): those stay in the
+ * frame, at no cost when nothing crosses. */
+static void place_temp(Annotator *a, Map *fields, Var *t) {
+    int last = t->pos_decl;
+    for (int i = 0; i < t->refs.len; i++)
+        if ((int)(intptr_t)t->refs.data[i] > last)
+            last = (int)(intptr_t)t->refs.data[i];
+    if (await_between(a, t->pos_decl, last))
+        give_field(fields, t, true);
+}
+
+static void place(Annotator *a) {
     Fut *f = a->f;
+    Map fields = {0}, by_name = {0};
     for (int i = 0; i < f->params.len; i++)
-        to_frame(f, f->params.data[i]);
+        give_field(&fields, f->params.data[i], false);
     for (int i = 0; i < f->vars.len; i++) {
         Var *v = f->vars.data[i];
-        if (v->is_param || v->is_static || v->in_frame)
+        if (v->is_temp || v->is_static)
             continue;
-        for (int k = 0; k < a->await_pos.len; k++) {
-            int p = (int)(intptr_t)a->await_pos.data[k];
-            if (crosses(a, v, p) || (var_is_array(v) && in_span(p, v->pos_decl, v->scope))) {
-                to_frame(f, v);
-                break;
-            }
-        }
+        Vec *same = map_get(&by_name, v->name);
+        if (!same)
+            map_put(&by_name, v->name, same = xalloc(sizeof *same));
+        vec_push(same, v);
     }
-    /* locals that stay C locals must not hide the poll function's own names */
     for (int i = 0; i < f->vars.len; i++) {
         Var *v = f->vars.data[i];
-        if (!v->in_frame && (!strcmp(v->name, "f") || !strcmp(v->name, "cx") ||
-                             !strcmp(v->name, "out")))
-            v->cname = xprintf("%s_", v->name);
+        if (v->is_static)
+            continue;
+        if (v->is_temp)
+            place_temp(a, &fields, v);
+        else if ((v->addr_taken || (var_is_array(v) && !v->is_param)) &&
+                 (v->is_param ? a->await_pos.len > 0 : await_between(a, v->pos_decl, v->scope + 1)))
+            give_field(&fields, v, true);
     }
-    /* live lists for every point, for --frame-report */
-    for (int k = 0; k < a->await_pos.len; k++) {
+    /* what each suspension keeps; some must stay in the frame instead */
+    Vec kept = {0};
+    for (int k = 0; k < a->low->points.len; k++) {
         AwaitPoint *ap = a->low->points.data[k];
-        ap->live.len = 0;
         int p = (int)(intptr_t)a->await_pos.data[k];
-        for (int i = 0; i < f->vars.len; i++) {
-            Var *v = f->vars.data[i];
-            if (v->in_frame && !v->is_param && crosses(a, v, p))
-                vec_push(&ap->live, v);
+        Vec *mine = xalloc(sizeof *mine);
+        gather_kept(ap, p, mine);
+        for (int i = 0; i < mine->len; i++) {
+            Var *v = mine->data[i];
+            if (!v->resident && ((!v->is_param && const_object(v)) || shadowed(&by_name, v, p)))
+                give_field(&fields, v, true);
         }
+        vec_push(&kept, mine);
+    }
+    Vec residents = {0};
+    for (int i = 0; i < f->vars.len; i++) {
+        Var *v = f->vars.data[i];
+        if (v->resident && !v->is_temp && !v->is_param)
+            vec_push(&residents, v);
+    }
+    for (int k = 0; k < a->low->points.len; k++) {
+        AwaitPoint *ap = a->low->points.data[k];
+        int p = (int)(intptr_t)a->await_pos.data[k];
+        Vec *mine = kept.data[k];
+        ap->keep.len = ap->crossing.len = 0;
+        for (int i = 0; i < mine->len; i++) {
+            Var *v = mine->data[i];
+            if (v->resident)
+                continue;
+            give_field(&fields, v, false);
+            vec_push(&ap->keep, v);
+            if (!v->is_param)
+                vec_push(&ap->crossing, v);
+        }
+        for (int i = 0; i < residents.len; i++)
+            if (in_scope(residents.data[i], p))
+                vec_push(&ap->crossing, residents.data[i]);
         ap->field = xprintf("ait_aw%d", ap->state);
     }
 }
@@ -388,16 +508,83 @@ static bool prune(Layout *ly) {
     return vars.len || kids.len;
 }
 
+/* ---- names macros may use -------------------------------------------- */
+
+static bool ident_start(char c) { return c == '_' || ((c | 32) >= 'a' && (c | 32) <= 'z'); }
+static bool ident_char(char c) { return ident_start(c) || (c >= '0' && c <= '9'); }
+
+/* The identifiers of the #define lines (with their continuations) in t. */
+static void define_words(const char *t, Map *words) {
+    bool line_start = true, in_define = false;
+    for (const char *p = t; *p;) {
+        if (*p == '\\' && p[1] == '\n') {
+            p += 2;
+            continue;
+        }
+        if (*p == '\n') {
+            line_start = true;
+            in_define = false;
+            p++;
+            continue;
+        }
+        if (line_start && *p == '#') {
+            const char *q = p + 1;
+            while (*q == ' ' || *q == '\t')
+                q++;
+            in_define = !strncmp(q, "define", 6) && !ident_char(q[6]);
+            p = in_define ? q + 6 : q;
+            line_start = false;
+            continue;
+        }
+        if (*p != ' ' && *p != '\t')
+            line_start = false;
+        if (in_define && ident_start(*p)) {
+            const char *q = p;
+            while (ident_char(*q))
+                q++;
+            const char *w = xstrndup(p, (size_t)(q - p));
+            map_put(words, w, (void *)w);
+            p = q;
+            continue;
+        }
+        if (ident_char(*p))   /* a number's tail, or a word outside #define */
+            while (ident_char(*p))
+                p++;
+        else
+            p++;
+    }
+}
+
+static void file_macro_words(File *file, Map *words) {
+    for (int i = 0; i < file->items.len; i++) {
+        Item *it = file->items.data[i];
+        if (it->kind == I_PASSTHROUGH && it->text)
+            define_words(it->text, words);
+    }
+}
+
+/* Computed once per unit. */
+static Map *macro_words(Sema *s) {
+    if (s->macro_words)
+        return s->macro_words;
+    s->macro_words = xalloc(sizeof *s->macro_words);
+    file_macro_words(s->unit->file, s->macro_words);
+    for (int i = 0; i < s->unit->imports.len; i++)
+        file_macro_words(s->unit->imports.data[i], s->macro_words);
+    return s->macro_words;
+}
+
 void lower_fut(Sema *s, Fut *f) {
     Lowered *low = f->low = xalloc(sizeof *low);
     low->body = hoist_body(s, f, low);
-    A a = {.f = f, .low = low};
+    Annotator a = {.f = f, .low = low};
     Layout *root = xalloc(sizeof *root);
     Block top = {.layout = root};
     a.block = &top;
     Vec around = {0};
     collect_labels(&a.labels, low->body, &around);
     annotate(&a, low->body);
+    liveness(f, low, macro_words(s));
     place(&a);
     prune(root);
     low->layout = root;

@@ -9,7 +9,11 @@
  *   S_RETURN/S_BREAK/S_CONTINUE.sema   Vec* of S_DEFERs to run, in order
  *   S_COMPOUND.sema Vec* of its S_DEFERs, run at its end, in order
  *   S_DEFER.sema    its number N: the frame's armed flag ait_deferN
- * Variables that cross an await live in the frame (Var.in_frame). */
+ * A variable keeps its name: it is a C local of the poll function, saved
+ * to its frame field when the poll suspends while it is live and
+ * restored where the poll resumes (AwaitPoint.keep). Variables whose
+ * address escapes, arrays, const objects and shadowed names that must
+ * be kept live in their frame field instead (Var.resident). */
 #ifndef AIT_LOWER_H
 #define AIT_LOWER_H
 
@@ -23,7 +27,10 @@ typedef struct AwaitPoint {
     Vec unwind;              /* Stmt*: S_DEFERs to run if dropped here, in order */
     const char *field;       /* the sub-future's frame field: "ait_aw3" */
     const char *frame_type;  /* "get_frame" */
-    Vec live;                /* Var*: frame variables live across it (--frame-report) */
+    Vec live;                /* Var*: read after resuming before written (liveness.c) */
+    Vec keep;                /* Var*: C locals saved when suspending here, restored when
+                                resuming (parameters come back as F_ait_run's arguments) */
+    Vec crossing;            /* Var*: every user variable held across it (--frame-report) */
 } AwaitPoint;
 
 /* spawn CALL: the task is started at once; the handle goes to temp. */
@@ -48,6 +55,11 @@ struct Lowered {
 };
 
 bool var_is_array(Var *v);
+/* The variables s mentions, each once, in order of first mention. */
+void stmt_vars(Stmt *s, Vec *out);
+/* liveness.c: fills AwaitPoint.live; marks Var.addr_taken and .assigned.
+ * A variable whose name is in macro_words is live wherever it is in scope. */
+void liveness(Fut *f, Lowered *low, Map *macro_words);
 /* hoist.c: pass 1, the body with awaits, trys and spawns hoisted. */
 Stmt *hoist_body(Sema *s, Fut *f, Lowered *low);
 

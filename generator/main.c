@@ -41,7 +41,10 @@ static const char usage[] =
     "                   writes nothing\n"
     "  --no-line        emit no #line directives\n"
     "  --frame-report   print every future's frame size and, per await, the\n"
-    "                   locals that cross it\n"
+    "                   locals that cross it (sizes estimated)\n"
+    "  --frame-report=cc  the same with exact sizes: compiles a probe of the\n"
+    "                   generated headers with $CC $CFLAGS; the large-frame\n"
+    "                   warning then uses them\n"
     "  --dump-ast       print the syntax tree of each input and stop\n"
     "  -Werror          make warnings errors\n"
     "  -Wno-NAME        silence warning NAME\n"
@@ -54,7 +57,7 @@ static struct {
     bool deps_only;             /* -M */
     const char *depfile;        /* -MF */
     const char *dep_target;     /* -MT, or NULL: the outputs */
-    bool check, frame_report, dump_ast;
+    bool check, frame_report, frame_report_cc, dump_ast;
     GenOptions gen;
 } opt;
 
@@ -224,6 +227,7 @@ typedef struct Input {
     const char *hpath, *cpath;  /* where its outputs go */
     Vec deps;                   /* Loaded*: its imports, transitively */
     Buf h, c;
+    Unit unit;
 } Input;
 
 static const char *header_of(const char *path) {
@@ -254,16 +258,36 @@ static bool prepare(Input *in) {
 }
 
 static void run_generate(Input *in) {
-    Unit u = {.file = in->loaded->file};
+    Unit *u = &in->unit;
+    u->file = in->loaded->file;
     for (int i = 0; i < in->deps.len; i++) {
         Loaded *dep = in->deps.data[i];
-        vec_push(&u.imports, dep->file);
-        vec_push(&u.import_headers, (void *)header_of(dep->file->path));
+        vec_push(&u->imports, dep->file);
+        vec_push(&u->import_headers, (void *)header_of(dep->file->path));
     }
     GenOptions g = opt.gen;
     g.header_name = path_base(in->hpath);
-    if (generate(&u, &g, &in->h, &in->c) && opt.frame_report)
-        frame_report(&u, stdout);
+    if (generate(u, &g, &in->h, &in->c) && opt.frame_report && !opt.frame_report_cc)
+        frame_report(u, stdout);
+}
+
+/* --frame-report=cc, once every input is generated: the probe sees the
+ * headers of the whole run, then those already in the output and input
+ * directories. */
+static void report_cc(Vec *inputs) {
+    Vec probes = {0};
+    for (int i = 0; i < inputs->len; i++) {
+        Input *in = inputs->data[i];
+        ProbeInput *p = xalloc(sizeof *p);
+        p->unit = &in->unit;
+        p->header_name = path_base(in->hpath);
+        p->header = &in->h;
+        vec_push(&p->include_dirs, (void *)path_dir(in->hpath));
+        vec_push(&p->include_dirs, (void *)path_dir(in->path));
+        vec_push(&probes, p);
+    }
+    if (frame_report_cc(&probes, opt.gen.large_frame, stdout) < 0 || fflush(stdout) != 0)
+        error_plain("--frame-report=cc failed");
 }
 
 /* "x.c x.h: x.ait store.ait" plus an empty rule per import, so make
@@ -371,6 +395,8 @@ static void parse_args(int argc, char **argv, Vec *inputs) {
             opt.gen.line_directives = false;
         } else if (!strcmp(a, "--frame-report")) {
             opt.frame_report = true;
+        } else if (!strcmp(a, "--frame-report=cc")) {
+            opt.frame_report = opt.frame_report_cc = opt.gen.exact_frames = true;
         } else if (!strcmp(a, "--dump-ast")) {
             opt.dump_ast = true;
         } else if (!strcmp(a, "-Werror")) {
@@ -506,6 +532,8 @@ int main(int argc, char **argv) {
 
     for (int i = 0; i < inputs.len; i++)
         run_generate(inputs.data[i]);
+    if (opt.frame_report_cc && !error_count())
+        report_cc(&inputs);
     int status = error_count() ? 1 : 0;
 
     if (!status && opt.check) {

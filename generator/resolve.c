@@ -651,13 +651,15 @@ static void resolve_init(R *r, Init *in) {
 static void resolve_decl(R *r, Decl *d) {
     for (int i = 0; i < d->decls.len; i++) {
         InitDecl *id = d->decls.data[i];
-        resolve_init(r, id->init);
         const char *name = declarator_name(id->decl);
-        if (!name || (d->spec->storage & SC_TYPEDEF) || is_function_declarator(id->decl))
+        if (!name || (d->spec->storage & SC_TYPEDEF) || is_function_declarator(id->decl)) {
+            resolve_init(r, id->init);
             continue;
+        }
         Var *v = declare(r, name, d->spec, id->decl);
         v->is_static = (d->spec->storage & (SC_STATIC | SC_EXTERN | SC_THREAD_LOCAL)) != 0;
         id->sema = v;
+        resolve_init(r, id->init);   /* as in C, its scope includes its initializer */
     }
 }
 

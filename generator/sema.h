@@ -90,14 +90,18 @@ typedef struct Ty {
 
 struct Var {
     const char *name;        /* as written */
-    const char *cname;       /* as emitted: "f->x_2" in the frame, "x" otherwise */
+    const char *cname;       /* as emitted: "x", or "ait_f->x_2" when resident */
     const char *field;       /* frame field name */
     DeclSpec *spec;          /* declared type (NULL for temporaries) */
     Declarator *decl;
     const char *type_text;   /* temporaries: their C type, e.g. "get_output" */
     Ty ty;
     bool is_param, is_temp, is_static, addr_taken;
-    bool in_frame;
+    bool in_frame;           /* has a frame field (lower.c) */
+    bool resident;           /* lives in that field (spelled ait_f->field); otherwise a C
+                                local of its own name, saved there across suspensions */
+    bool assigned;           /* written after its declaration (liveness.c) */
+    int slot;                /* liveness.c: index among the tracked variables, or -1 */
     int scope;               /* the block that declares it (lower.c numbering) */
     int pos_decl;            /* textual positions (lower.c) */
     Vec refs;                /* int positions, as intptr_t */
@@ -144,6 +148,8 @@ typedef struct Sema {
     /* the same, by name */
     Map iface_map, fut_map, struct_map, func_map;
     Map impls_by_type;       /* type name -> Vec* of Impl* */
+    Map *macro_words;        /* identifiers in the #define lines of passthrough blocks
+                                (lower.c): a local so named may be read by a macro */
 } Sema;
 
 Func *sema_func(Sema *s, const char *name);
@@ -184,6 +190,8 @@ Stmt *copy_stmt(Stmt *s);
 Expr *copy_expr(Expr *e);
 /* lower.c */
 void lower_fut(Sema *s, Fut *f);
+/* gen.c: is f's body lowered into a state machine? */
+bool gen_lowered(Fut *f);
 /* emit.c */
 void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c);
 

@@ -264,3 +264,64 @@ if [ -f build/asan/libaitc.a ] && clang -std=c11 -g -O1 -fsanitize=address,undef
     done
     result nesting-limit-asan $status "op $op: $(head -c 300 "$T/err")"
 fi
+
+# Hygiene: the generated poll function's own names (frame, context,
+# output, temporaries) are ait_-prefixed, so a body that uses an
+# undeclared name fails to compile exactly as the same C would.
+CC=${CC:-cc}
+for name in f cx out frame rc r self_ result; do
+    mkdir -p "$T/hyg-$name"
+    printf 'async int use_it(int n) {\n    await ait_yield();\n    return n + (%s != 0);\n}\n' \
+        "$name" >"$T/hyg-$name/h.ait"
+    run -o "$T/hyg-$name" "$T/hyg-$name/h.ait"
+    gen_rc=$(rc)
+    LC_ALL=C $CC -std=c11 -Iruntime/include -I"$T/hyg-$name" -c "$T/hyg-$name/h.c" -o "$T/hyg-$name/h.o" \
+        2>"$T/hyg-$name/cc.err"
+    cc_rc=$?
+    [ "$gen_rc" = 0 ] && [ $cc_rc -ne 0 ] && grep -q "'$name' undeclared\|undeclared identifier '$name'" "$T/hyg-$name/cc.err"
+    result "hygiene-undeclared-$name" $? "aitc $gen_rc, cc $cc_rc: $(head -c 300 "$T/hyg-$name/cc.err")"
+done
+
+# Cost linear in the input: 20,000 awaits in one expression, 20,000 await
+# statements in one function, a chain of 20,000 functions each awaiting the
+# previous one. Quadratic passes took minutes on these; the bounds are
+# generous, for a loaded machine, and no timing is asserted beyond them.
+mkdir -p "$T/big"
+{
+    printf 'async int one(void) { return 1; }\nasync int big(void) {\n    return await one()'
+    i=1; while [ $i -lt 20000 ]; do printf ' + await one()'; i=$((i + 1)); done
+    printf ';\n}\n'
+} >"$T/big/expr.ait"
+{
+    printf 'async int one(void) { return 1; }\nasync int big(void) {\n    int s = 0;\n'
+    i=0; while [ $i -lt 20000 ]; do printf '    s += await one();\n'; i=$((i + 1)); done
+    printf '    return s;\n}\n'
+} >"$T/big/stmts.ait"
+{
+    printf 'async int f0(void) { return 1; }\n'
+    i=1; while [ $i -le 20000 ]; do
+        printf 'async int f%d(void) { int x = await f%d(); return x + 1; }\n' $i $((i - 1))
+        i=$((i + 1))
+    done
+} >"$T/big/chain.ait"
+for big in expr stmts chain; do
+    timeout 60 "$AITC" -Wno-large-frame -o "$T/big/out-$big" "$T/big/$big.ait" >"$T/out" 2>"$T/err"
+    st=$?
+    [ $st = 0 ] && [ -s "$T/big/out-$big/$big.c" ]
+    result "linear-cost-$big" $? "status $st (124: over 60 s), stderr: $(head -c 200 "$T/err")"
+done
+
+# --frame-report=cc: the C compiler's sizes, where aitc's estimate cannot
+# size a type; the large-frame warning uses them.
+printf '%%{\ntypedef struct Big { char b[20000]; } Big;\n%%}\nasync int one(void) { return 1; }\nasync int big(void) {\n    Big b;\n    b.b[0] = 1;\n    await one();\n    return b.b[0];\n}\n' >"$T/src/fr.ait"
+run --frame-report -o "$T/fr1" "$T/src/fr.ait"
+[ "$(rc)" = 0 ] && grep -q 'big_frame, about >= ' "$T/out" && ! grep -q 'large-frame' "$T/err"
+result frame-report-estimate $? "status $(rc), out: $(head -c 300 "$T/out"), err: $(head -c 300 "$T/err")"
+CFLAGS="-I$PWD/runtime/include" run --frame-report=cc -o "$T/fr2" "$T/src/fr.ait"
+size=$(sed -n 's/.*: big: frame big_frame, \([0-9]*\) bytes (cc).*/\1/p' "$T/out")
+[ "$(rc)" = 0 ] && [ -n "$size" ] && [ "$size" -ge 20000 ] &&
+    grep -q "warning: the frame of 'big' is $size bytes" "$T/err" && [ -f "$T/fr2/fr.h" ]
+result frame-report-cc $? "status $(rc), size '$size', err: $(head -c 300 "$T/err")"
+CC=false run --frame-report=cc -o "$T/fr3" "$T/src/fr.ait"
+[ "$(rc)" = 1 ] && grep -q 'frame-report=cc' "$T/err" && [ ! -e "$T/fr3/fr.h" ]
+result frame-report-cc-no-compiler $? "status $(rc), err: $(head -c 300 "$T/err")"

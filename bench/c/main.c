@@ -122,6 +122,7 @@ typedef struct state {
     Leaf leaf;
     Mid mid;
     Top top;
+    LTop ltop;   /* LTop -> LMid -> Leaf, by value */
     IMid imid;
     ITop itop;
     DMid d1, d2;
@@ -140,6 +141,10 @@ static uint64_t run(state *st, const char *w, uint64_t n) {
         must(run_loop_Top_block_on(st->rt, &s, &st->top, n), w);
     else if (!strcmp(w, "w3base"))
         must(base_w3_block_on(st->rt, &s, &st->leaf, n), w);
+    else if (!strcmp(w, "w3l"))
+        must(run_w3l_block_on(st->rt, &s, &st->ltop, n), w);
+    else if (!strcmp(w, "w3lbase"))
+        must(base_w3l_block_on(st->rt, &s, &st->ltop.inner.inner, n), w);
     else if (!strcmp(w, "w4"))
         must(run_loop_layer_block_on(st->rt, &s, DMid_as_Layer(&st->d1), n), w);
     else if (!strcmp(w, "w4i"))
@@ -208,7 +213,7 @@ int main(int argc, char **argv) {
     if (argc == 4 && !strcmp(argv[1], "w8"))
         return run_aitc(argv[2], argv[3]);
     if (argc != 3) {
-        fprintf(stderr, "usage: bench_c w1|w1base|w2|w3|w3base|w4|w4i|w5|w6|w7 N\n"
+        fprintf(stderr, "usage: bench_c w1|w1base|w2|w3|w3base|w3l|w3lbase|w4|w4i|w5|w6|w7 N\n"
                         "       bench_c w8 AITC FILE.ait\n");
         return 2;
     }

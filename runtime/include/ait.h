@@ -15,8 +15,11 @@
  *   void F_drop(F_frame *f)          releases what the frame holds and runs
  *                                    its pending defers; valid at any point,
  *                                    once
- * A frame must not move after its first poll. Polling a frame after it
- * returned AIT_READY or AIT_ERROR is an error (AIT_EPOISONED).
+ * A frame must not move after its first poll: moving it is undefined
+ * behaviour. With AIT_DEBUG defined for the whole build, a poll of a moved
+ * frame fails with -EFAULT and poisons it, and its F_drop is then safe and
+ * releases nothing (what it holds belongs to the old copy). Polling a frame
+ * after it returned AIT_READY or AIT_ERROR is an error (AIT_EPOISONED).
  */
 #ifndef AIT_H
 #define AIT_H

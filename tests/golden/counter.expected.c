@@ -5,6 +5,16 @@
 #include <stdint.h>
 #include <string.h>
 
+/* A resumption stays a call: a chain of static awaits inlines each first
+ * poll into its caller, not every resume path (which would double per level). */
+#ifndef AIT_NOINLINE
+#if defined(__GNUC__)
+#define AIT_NOINLINE __attribute__((noinline))
+#else
+#define AIT_NOINLINE
+#endif
+#endif
+
 const char * Fixed_name(Fixed *self) {
     (void)self;
     return "fixed";
@@ -17,10 +27,10 @@ const char * Ticker_name(Ticker *self) {
 
 /* ---- async method next of impl Counter for Fixed (counter.ait:22) ---- */
 
-static void Fixed_next_ait_drop_awaited(Fixed_next_frame *f) {
-    switch (f->ait_state) {
+static void Fixed_next_ait_drop_awaited(Fixed_next_frame *ait_f) {
+    switch (ait_f->ait_state) {
     case 1:
-        ait_yield_drop(&f->ait_aw1);
+        ait_yield_drop(&ait_f->ait_aw1);
         break;
     default:
         break;
@@ -28,110 +38,127 @@ static void Fixed_next_ait_drop_awaited(Fixed_next_frame *f) {
 }
 
 /* An awaited future failed: run the pending defers, poison the frame. */
-static ait_poll Fixed_next_ait_fail(Fixed_next_frame *f) {
-    f->ait_state = -1;
+static ait_poll Fixed_next_ait_fail(Fixed_next_frame *ait_f) {
+    ait_f->ait_state = -1;
     return AIT_ERROR;
 }
 
-void Fixed_next_init(Fixed_next_frame *frame_, Fixed *self) {
-    frame_->ait_state = 0;
-    frame_->self = self;
+void Fixed_next_init(Fixed_next_frame *ait_frame, Fixed *self) {
+    ait_frame->ait_state = 0;
+    ait_frame->self = self;
 }
 
-/* The body; static awaits in this file call it directly, so the C
- * compiler can inline a chain of static calls into one function. */
-static inline ait_poll Fixed_next_ait_poll(Fixed_next_frame *f, ait_cx *cx, Fixed_next_output *out) {
+/* The body, run from state ait_from. A static await in this file runs it
+ * from 0 in line, so the C compiler can fold a chain of static calls
+ * into one function. Finished, it leaves the state as it was (its caller
+ * moves on); Fixed_next_poll, the entry for everyone else, poisons it. */
+static inline ait_poll Fixed_next_ait_run(Fixed_next_frame *ait_f, ait_cx *ait_ctx, Fixed_next_output *ait_out, int ait_from, Fixed *self) {
     ait_poll ait_r;
-    (void)out;
+    (void)ait_f;
+    (void)ait_out;
 #ifdef AIT_DEBUG
-    if (f->ait_state > 0 && f->ait_home != f)
-        return ait_fail(cx, -EFAULT);   /* moved after its first poll */
+    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
+        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
+        return ait_fail(ait_ctx, -EFAULT);
+    }
 #endif
-    switch (f->ait_state) {
+    switch (ait_from) {
     case 0:
 #ifdef AIT_DEBUG
-        f->ait_home = f;
+        ait_f->ait_home = ait_f;
 #endif
         break;
     case 1:
         goto ait_s1;
     default:
-        return ait_fail(cx, AIT_EPOISONED);
+        return ait_fail(ait_ctx, AIT_EPOISONED);
     }
     ait_yield_output ait_r1;
-    ait_yield_init(&f->ait_aw1);
+    ait_yield_init(&ait_f->ait_aw1);
 ait_s1:
-    ait_r = ait_yield_poll(&f->ait_aw1, cx, &ait_r1);
+    ait_r = ait_yield_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
     if (ait_r != AIT_READY) {
-        f->ait_state = 1;
+        ait_f->ait_state = 1;
+        ait_f->self = self;
         if (ait_r == AIT_PENDING)
             return AIT_PENDING;
-        ait_yield_drop(&f->ait_aw1);
-        return Fixed_next_ait_fail(f);
+        ait_yield_drop(&ait_f->ait_aw1);
+        return Fixed_next_ait_fail(ait_f);
     }
-    ait_yield_drop(&f->ait_aw1);
+    ait_yield_drop(&ait_f->ait_aw1);
     {
-        *out = f->self->value;
-        f->ait_state = -1;
+        *ait_out = self->value;
         return AIT_READY;
     }
 }
 
-ait_poll Fixed_next_poll(Fixed_next_frame *f, ait_cx *cx, Fixed_next_output *out) {
-    return Fixed_next_ait_poll(f, cx, out);
+/* A resumption (and a vtable's poll): from the state it stopped in. */
+static AIT_NOINLINE ait_poll Fixed_next_ait_poll(Fixed_next_frame *ait_f, ait_cx *ait_ctx, Fixed_next_output *ait_out) {
+    return Fixed_next_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->self);
 }
 
-void Fixed_next_drop(Fixed_next_frame *f) {
-    Fixed_next_ait_drop_awaited(f);
-    f->ait_state = -1;
+ait_poll Fixed_next_poll(Fixed_next_frame *ait_f, ait_cx *ait_ctx, Fixed_next_output *ait_out) {
+    ait_poll ait_r = Fixed_next_ait_poll(ait_f, ait_ctx, ait_out);
+    if (ait_r == AIT_READY)
+        ait_f->ait_state = -1;   /* a later poll is an error */
+    return ait_r;
 }
 
-static ait_poll Fixed_next_ait_poll_any(void *f, ait_cx *cx, void *out) {
-    return Fixed_next_poll(f, cx, out);
+void Fixed_next_drop(Fixed_next_frame *ait_f) {
+#ifdef AIT_DEBUG
+    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
+        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
+#endif
+    Fixed_next_ait_drop_awaited(ait_f);
+    ait_f->ait_state = -1;
 }
 
-static void Fixed_next_ait_drop_any(void *f) {
-    Fixed_next_drop(f);
+static ait_poll Fixed_next_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
+    return Fixed_next_poll(ait_f, ait_ctx, ait_out);
 }
 
-int Fixed_next_block_on(ait_rt *rt_, Fixed_next_output *out_, Fixed *self) {
-    Fixed_next_frame frame_;
-    Fixed_next_output result_;
-    Fixed_next_init(&frame_, self);
-    int rc_ = ait_block_on(rt_, &frame_, Fixed_next_ait_poll_any, out_ ? out_ : &result_);
-    Fixed_next_drop(&frame_);
-    return rc_;
+static void Fixed_next_ait_drop_any(void *ait_f) {
+    Fixed_next_drop(ait_f);
+}
+
+int Fixed_next_block_on(ait_rt *ait_runtime, Fixed_next_output *ait_out, Fixed *self) {
+    Fixed_next_frame ait_frame;
+    Fixed_next_output ait_result;
+    Fixed_next_init(&ait_frame, self);
+    int ait_rc = ait_block_on(ait_runtime, &ait_frame, Fixed_next_ait_poll_any, ait_out ? ait_out : &ait_result);
+    Fixed_next_drop(&ait_frame);
+    return ait_rc;
 }
 
 typedef struct Fixed_next_ait_args {
     Fixed *self;
 } Fixed_next_ait_args;
 
-static void Fixed_next_ait_spawn_init(void *frame, void *arg) {
-    Fixed_next_ait_args *a_ = arg;
-    Fixed_next_init(frame, a_->self);
+static void Fixed_next_ait_spawn_init(void *ait_frame, void *ait_arg) {
+    Fixed_next_ait_args *ait_a = ait_arg;
+    Fixed_next_init(ait_frame, ait_a->self);
 }
 
-ait_task *Fixed_next_spawn_local(ait_rt *rt_, Fixed *self) {
-    Fixed_next_ait_args a_;
-    a_.self = self;
-    return ait_spawn_local(rt_, sizeof(Fixed_next_frame), _Alignof(Fixed_next_frame), sizeof(Fixed_next_output),
-        Fixed_next_ait_spawn_init, &a_, Fixed_next_ait_poll_any, Fixed_next_ait_drop_any);
+ait_task *Fixed_next_spawn_local(ait_rt *ait_runtime, Fixed *self) {
+    Fixed_next_ait_args ait_a;
+    ait_a.self = self;
+    return ait_spawn_local(ait_runtime, sizeof(Fixed_next_frame), _Alignof(Fixed_next_frame), sizeof(Fixed_next_output),
+        Fixed_next_ait_spawn_init, &ait_a, Fixed_next_ait_poll_any, Fixed_next_ait_drop_any);
 }
 
-ait_task *Fixed_next_spawn(ait_rt *rt_, Fixed *self) {
-    Fixed_next_ait_args a_;
-    a_.self = self;
-    return ait_spawn(rt_, sizeof(Fixed_next_frame), _Alignof(Fixed_next_frame), sizeof(Fixed_next_output),
-        Fixed_next_ait_spawn_init, &a_, Fixed_next_ait_poll_any, Fixed_next_ait_drop_any);
+ait_task *Fixed_next_spawn(ait_rt *ait_runtime, Fixed *self) {
+    Fixed_next_ait_args ait_a;
+    ait_a.self = self;
+    return ait_spawn(ait_runtime, sizeof(Fixed_next_frame), _Alignof(Fixed_next_frame), sizeof(Fixed_next_output),
+        Fixed_next_ait_spawn_init, &ait_a, Fixed_next_ait_poll_any, Fixed_next_ait_drop_any);
 }
 
 /* ---- async method next of impl Counter for Ticker (counter.ait:30) ---- */
 
-static void Ticker_next_ait_drop_awaited(Ticker_next_frame *f) {
-    switch (f->ait_state) {
+static void Ticker_next_ait_drop_awaited(Ticker_next_frame *ait_f) {
+    switch (ait_f->ait_state) {
     case 1:
-        ait_yield_drop(&f->ait_aw1);
+        ait_yield_drop(&ait_f->ait_aw1);
         break;
     default:
         break;
@@ -139,150 +166,166 @@ static void Ticker_next_ait_drop_awaited(Ticker_next_frame *f) {
 }
 
 /* An awaited future failed: run the pending defers, poison the frame. */
-static ait_poll Ticker_next_ait_fail(Ticker_next_frame *f) {
-    f->ait_state = -1;
+static ait_poll Ticker_next_ait_fail(Ticker_next_frame *ait_f) {
+    ait_f->ait_state = -1;
     return AIT_ERROR;
 }
 
-void Ticker_next_init(Ticker_next_frame *frame_, Ticker *self) {
-    frame_->ait_state = 0;
-    frame_->self = self;
+void Ticker_next_init(Ticker_next_frame *ait_frame, Ticker *self) {
+    ait_frame->ait_state = 0;
+    ait_frame->self = self;
 }
 
-/* The body; static awaits in this file call it directly, so the C
- * compiler can inline a chain of static calls into one function. */
-static inline ait_poll Ticker_next_ait_poll(Ticker_next_frame *f, ait_cx *cx, Ticker_next_output *out) {
+/* The body, run from state ait_from. A static await in this file runs it
+ * from 0 in line, so the C compiler can fold a chain of static calls
+ * into one function. Finished, it leaves the state as it was (its caller
+ * moves on); Ticker_next_poll, the entry for everyone else, poisons it. */
+static inline ait_poll Ticker_next_ait_run(Ticker_next_frame *ait_f, ait_cx *ait_ctx, Ticker_next_output *ait_out, int ait_from, Ticker *self) {
     ait_poll ait_r;
-    (void)out;
+    (void)ait_f;
+    (void)ait_out;
 #ifdef AIT_DEBUG
-    if (f->ait_state > 0 && f->ait_home != f)
-        return ait_fail(cx, -EFAULT);   /* moved after its first poll */
+    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
+        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
+        return ait_fail(ait_ctx, -EFAULT);
+    }
 #endif
-    switch (f->ait_state) {
+    switch (ait_from) {
     case 0:
 #ifdef AIT_DEBUG
-        f->ait_home = f;
+        ait_f->ait_home = ait_f;
 #endif
         break;
     case 1:
         goto ait_s1;
     default:
-        return ait_fail(cx, AIT_EPOISONED);
+        return ait_fail(ait_ctx, AIT_EPOISONED);
     }
-    if (f->self->next >= f->self->limit) {
-        *out = -1;
-        f->ait_state = -1;
+    if (self->next >= self->limit) {
+        *ait_out = -1;
         return AIT_READY;
     }
     ait_yield_output ait_r1;
-    ait_yield_init(&f->ait_aw1);
+    ait_yield_init(&ait_f->ait_aw1);
 ait_s1:
-    ait_r = ait_yield_poll(&f->ait_aw1, cx, &ait_r1);
+    ait_r = ait_yield_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
     if (ait_r != AIT_READY) {
-        f->ait_state = 1;
+        ait_f->ait_state = 1;
+        ait_f->self = self;
         if (ait_r == AIT_PENDING)
             return AIT_PENDING;
-        ait_yield_drop(&f->ait_aw1);
-        return Ticker_next_ait_fail(f);
+        ait_yield_drop(&ait_f->ait_aw1);
+        return Ticker_next_ait_fail(ait_f);
     }
-    ait_yield_drop(&f->ait_aw1);
+    ait_yield_drop(&ait_f->ait_aw1);
     {
-        *out = f->self->next++;
-        f->ait_state = -1;
+        *ait_out = self->next++;
         return AIT_READY;
     }
 }
 
-ait_poll Ticker_next_poll(Ticker_next_frame *f, ait_cx *cx, Ticker_next_output *out) {
-    return Ticker_next_ait_poll(f, cx, out);
+/* A resumption (and a vtable's poll): from the state it stopped in. */
+static AIT_NOINLINE ait_poll Ticker_next_ait_poll(Ticker_next_frame *ait_f, ait_cx *ait_ctx, Ticker_next_output *ait_out) {
+    return Ticker_next_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->self);
 }
 
-void Ticker_next_drop(Ticker_next_frame *f) {
-    Ticker_next_ait_drop_awaited(f);
-    f->ait_state = -1;
+ait_poll Ticker_next_poll(Ticker_next_frame *ait_f, ait_cx *ait_ctx, Ticker_next_output *ait_out) {
+    ait_poll ait_r = Ticker_next_ait_poll(ait_f, ait_ctx, ait_out);
+    if (ait_r == AIT_READY)
+        ait_f->ait_state = -1;   /* a later poll is an error */
+    return ait_r;
 }
 
-static ait_poll Ticker_next_ait_poll_any(void *f, ait_cx *cx, void *out) {
-    return Ticker_next_poll(f, cx, out);
+void Ticker_next_drop(Ticker_next_frame *ait_f) {
+#ifdef AIT_DEBUG
+    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
+        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
+#endif
+    Ticker_next_ait_drop_awaited(ait_f);
+    ait_f->ait_state = -1;
 }
 
-static void Ticker_next_ait_drop_any(void *f) {
-    Ticker_next_drop(f);
+static ait_poll Ticker_next_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
+    return Ticker_next_poll(ait_f, ait_ctx, ait_out);
 }
 
-int Ticker_next_block_on(ait_rt *rt_, Ticker_next_output *out_, Ticker *self) {
-    Ticker_next_frame frame_;
-    Ticker_next_output result_;
-    Ticker_next_init(&frame_, self);
-    int rc_ = ait_block_on(rt_, &frame_, Ticker_next_ait_poll_any, out_ ? out_ : &result_);
-    Ticker_next_drop(&frame_);
-    return rc_;
+static void Ticker_next_ait_drop_any(void *ait_f) {
+    Ticker_next_drop(ait_f);
+}
+
+int Ticker_next_block_on(ait_rt *ait_runtime, Ticker_next_output *ait_out, Ticker *self) {
+    Ticker_next_frame ait_frame;
+    Ticker_next_output ait_result;
+    Ticker_next_init(&ait_frame, self);
+    int ait_rc = ait_block_on(ait_runtime, &ait_frame, Ticker_next_ait_poll_any, ait_out ? ait_out : &ait_result);
+    Ticker_next_drop(&ait_frame);
+    return ait_rc;
 }
 
 typedef struct Ticker_next_ait_args {
     Ticker *self;
 } Ticker_next_ait_args;
 
-static void Ticker_next_ait_spawn_init(void *frame, void *arg) {
-    Ticker_next_ait_args *a_ = arg;
-    Ticker_next_init(frame, a_->self);
+static void Ticker_next_ait_spawn_init(void *ait_frame, void *ait_arg) {
+    Ticker_next_ait_args *ait_a = ait_arg;
+    Ticker_next_init(ait_frame, ait_a->self);
 }
 
-ait_task *Ticker_next_spawn_local(ait_rt *rt_, Ticker *self) {
-    Ticker_next_ait_args a_;
-    a_.self = self;
-    return ait_spawn_local(rt_, sizeof(Ticker_next_frame), _Alignof(Ticker_next_frame), sizeof(Ticker_next_output),
-        Ticker_next_ait_spawn_init, &a_, Ticker_next_ait_poll_any, Ticker_next_ait_drop_any);
+ait_task *Ticker_next_spawn_local(ait_rt *ait_runtime, Ticker *self) {
+    Ticker_next_ait_args ait_a;
+    ait_a.self = self;
+    return ait_spawn_local(ait_runtime, sizeof(Ticker_next_frame), _Alignof(Ticker_next_frame), sizeof(Ticker_next_output),
+        Ticker_next_ait_spawn_init, &ait_a, Ticker_next_ait_poll_any, Ticker_next_ait_drop_any);
 }
 
 /* ---- async next (counter.ait:11) ---- */
 
-static ait_poll Counter_next_dyn_ait_poll_any(void *f, ait_cx *cx, void *out) {
-    return Counter_next_dyn_poll(f, cx, out);
+static ait_poll Counter_next_dyn_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
+    return Counter_next_dyn_poll(ait_f, ait_ctx, ait_out);
 }
 
-static void Counter_next_dyn_ait_drop_any(void *f) {
-    Counter_next_dyn_drop(f);
+static void Counter_next_dyn_ait_drop_any(void *ait_f) {
+    Counter_next_dyn_drop(ait_f);
 }
 
-int Counter_next_dyn_block_on(ait_rt *rt_, Counter_next_dyn_output *out_, Counter_dyn self) {
-    Counter_next_dyn_frame frame_;
-    Counter_next_dyn_output result_;
-    Counter_next_dyn_init(&frame_, self);
-    int rc_ = ait_block_on(rt_, &frame_, Counter_next_dyn_ait_poll_any, out_ ? out_ : &result_);
-    Counter_next_dyn_drop(&frame_);
-    return rc_;
+int Counter_next_dyn_block_on(ait_rt *ait_runtime, Counter_next_dyn_output *ait_out, Counter_dyn self) {
+    Counter_next_dyn_frame ait_frame;
+    Counter_next_dyn_output ait_result;
+    Counter_next_dyn_init(&ait_frame, self);
+    int ait_rc = ait_block_on(ait_runtime, &ait_frame, Counter_next_dyn_ait_poll_any, ait_out ? ait_out : &ait_result);
+    Counter_next_dyn_drop(&ait_frame);
+    return ait_rc;
 }
 
 typedef struct Counter_next_dyn_ait_args {
     Counter_dyn self;
 } Counter_next_dyn_ait_args;
 
-static void Counter_next_dyn_ait_spawn_init(void *frame, void *arg) {
-    Counter_next_dyn_ait_args *a_ = arg;
-    Counter_next_dyn_init(frame, a_->self);
+static void Counter_next_dyn_ait_spawn_init(void *ait_frame, void *ait_arg) {
+    Counter_next_dyn_ait_args *ait_a = ait_arg;
+    Counter_next_dyn_init(ait_frame, ait_a->self);
 }
 
-ait_task *Counter_next_dyn_spawn_local(ait_rt *rt_, Counter_dyn self) {
-    Counter_next_dyn_ait_args a_;
-    a_.self = self;
-    return ait_spawn_local(rt_, sizeof(Counter_next_dyn_frame), _Alignof(Counter_next_dyn_frame), sizeof(Counter_next_dyn_output),
-        Counter_next_dyn_ait_spawn_init, &a_, Counter_next_dyn_ait_poll_any, Counter_next_dyn_ait_drop_any);
+ait_task *Counter_next_dyn_spawn_local(ait_rt *ait_runtime, Counter_dyn self) {
+    Counter_next_dyn_ait_args ait_a;
+    ait_a.self = self;
+    return ait_spawn_local(ait_runtime, sizeof(Counter_next_dyn_frame), _Alignof(Counter_next_dyn_frame), sizeof(Counter_next_dyn_output),
+        Counter_next_dyn_ait_spawn_init, &ait_a, Counter_next_dyn_ait_poll_any, Counter_next_dyn_ait_drop_any);
 }
 
-ait_task *Counter_next_dyn_spawn(ait_rt *rt_, Counter_send_dyn self) {
-    Counter_next_dyn_ait_args a_;
-    a_.self = Counter_send_dyn_as_dyn(self);
-    return ait_spawn(rt_, sizeof(Counter_next_dyn_frame), _Alignof(Counter_next_dyn_frame), sizeof(Counter_next_dyn_output),
-        Counter_next_dyn_ait_spawn_init, &a_, Counter_next_dyn_ait_poll_any, Counter_next_dyn_ait_drop_any);
+ait_task *Counter_next_dyn_spawn(ait_rt *ait_runtime, Counter_send_dyn self) {
+    Counter_next_dyn_ait_args ait_a;
+    ait_a.self = Counter_send_dyn_as_dyn(self);
+    return ait_spawn(ait_runtime, sizeof(Counter_next_dyn_frame), _Alignof(Counter_next_dyn_frame), sizeof(Counter_next_dyn_output),
+        Counter_next_dyn_ait_spawn_init, &ait_a, Counter_next_dyn_ait_poll_any, Counter_next_dyn_ait_drop_any);
 }
 
 /* ---- async method sum of impl Counter for Fixed (counter.ait:13) ---- */
 
-static void Fixed_sum_ait_drop_awaited(Fixed_sum_frame *f) {
-    switch (f->ait_state) {
+static void Fixed_sum_ait_drop_awaited(Fixed_sum_frame *ait_f) {
+    switch (ait_f->ait_state) {
     case 1:
-        Fixed_next_drop(&f->ait_aw1);
+        Fixed_next_drop(&ait_f->ait_aw1);
         break;
     default:
         break;
@@ -290,87 +333,110 @@ static void Fixed_sum_ait_drop_awaited(Fixed_sum_frame *f) {
 }
 
 /* An awaited future failed: run the pending defers, poison the frame. */
-static ait_poll Fixed_sum_ait_fail(Fixed_sum_frame *f) {
-    f->ait_state = -1;
+static ait_poll Fixed_sum_ait_fail(Fixed_sum_frame *ait_f) {
+    ait_f->ait_state = -1;
     return AIT_ERROR;
 }
 
-void Fixed_sum_init(Fixed_sum_frame *frame_, Fixed *self, int n) {
-    frame_->ait_state = 0;
-    frame_->self = self;
-    frame_->n = n;
+void Fixed_sum_init(Fixed_sum_frame *ait_frame, Fixed *self, int n) {
+    ait_frame->ait_state = 0;
+    ait_frame->self = self;
+    ait_frame->n = n;
 }
 
-/* The body; static awaits in this file call it directly, so the C
- * compiler can inline a chain of static calls into one function. */
-static inline ait_poll Fixed_sum_ait_poll(Fixed_sum_frame *f, ait_cx *cx, Fixed_sum_output *out) {
+/* The body, run from state ait_from. A static await in this file runs it
+ * from 0 in line, so the C compiler can fold a chain of static calls
+ * into one function. Finished, it leaves the state as it was (its caller
+ * moves on); Fixed_sum_poll, the entry for everyone else, poisons it. */
+static inline ait_poll Fixed_sum_ait_run(Fixed_sum_frame *ait_f, ait_cx *ait_ctx, Fixed_sum_output *ait_out, int ait_from, Fixed *self, int n) {
     ait_poll ait_r;
-    (void)out;
+    (void)ait_f;
+    (void)ait_out;
 #ifdef AIT_DEBUG
-    if (f->ait_state > 0 && f->ait_home != f)
-        return ait_fail(cx, -EFAULT);   /* moved after its first poll */
+    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
+        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
+        return ait_fail(ait_ctx, -EFAULT);
+    }
 #endif
-    switch (f->ait_state) {
+    switch (ait_from) {
     case 0:
 #ifdef AIT_DEBUG
-        f->ait_home = f;
+        ait_f->ait_home = ait_f;
 #endif
         break;
     case 1:
         goto ait_s1;
     default:
-        return ait_fail(cx, AIT_EPOISONED);
+        return ait_fail(ait_ctx, AIT_EPOISONED);
     }
-    f->total = 0;
-    for (f->i = 0; f->i < f->n; f->i++) {
+    int total = 0;
+    for (int i = 0; i < n; i++) {
         Fixed_next_output ait_r1;
-        Fixed_next_init(&f->ait_aw1, f->self);
-ait_s1:
-        ait_r = Fixed_next_ait_poll(&f->ait_aw1, cx, &ait_r1);
+        ait_r = Fixed_next_ait_run(&ait_f->ait_aw1, ait_ctx, &ait_r1, 0, self);
+        if (0) {
+ait_s1:   /* resumed here */
+            total = ait_f->total;
+            i = ait_f->i;
+            ait_r = Fixed_next_ait_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
+        }
         if (ait_r != AIT_READY) {
-            f->ait_state = 1;
+            ait_f->ait_state = 1;
+            ait_f->self = self;
+            ait_f->n = n;
+            ait_f->total = total;
+            ait_f->i = i;
             if (ait_r == AIT_PENDING)
                 return AIT_PENDING;
-            return Fixed_sum_ait_fail(f);
+            return Fixed_sum_ait_fail(ait_f);
         }
         if (ait_r1 < 0) {
-            *out = ait_r1;
-            f->ait_state = -1;
+            *ait_out = ait_r1;
             return AIT_READY;
         }
-        f->total += ait_r1;
+        total += ait_r1;
     }
     {
-        *out = f->total;
-        f->ait_state = -1;
+        *ait_out = total;
         return AIT_READY;
     }
 }
 
-ait_poll Fixed_sum_poll(Fixed_sum_frame *f, ait_cx *cx, Fixed_sum_output *out) {
-    return Fixed_sum_ait_poll(f, cx, out);
+/* A resumption (and a vtable's poll): from the state it stopped in. */
+static AIT_NOINLINE ait_poll Fixed_sum_ait_poll(Fixed_sum_frame *ait_f, ait_cx *ait_ctx, Fixed_sum_output *ait_out) {
+    return Fixed_sum_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->self, ait_f->n);
 }
 
-void Fixed_sum_drop(Fixed_sum_frame *f) {
-    Fixed_sum_ait_drop_awaited(f);
-    f->ait_state = -1;
+ait_poll Fixed_sum_poll(Fixed_sum_frame *ait_f, ait_cx *ait_ctx, Fixed_sum_output *ait_out) {
+    ait_poll ait_r = Fixed_sum_ait_poll(ait_f, ait_ctx, ait_out);
+    if (ait_r == AIT_READY)
+        ait_f->ait_state = -1;   /* a later poll is an error */
+    return ait_r;
 }
 
-static ait_poll Fixed_sum_ait_poll_any(void *f, ait_cx *cx, void *out) {
-    return Fixed_sum_poll(f, cx, out);
+void Fixed_sum_drop(Fixed_sum_frame *ait_f) {
+#ifdef AIT_DEBUG
+    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
+        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
+#endif
+    Fixed_sum_ait_drop_awaited(ait_f);
+    ait_f->ait_state = -1;
 }
 
-static void Fixed_sum_ait_drop_any(void *f) {
-    Fixed_sum_drop(f);
+static ait_poll Fixed_sum_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
+    return Fixed_sum_poll(ait_f, ait_ctx, ait_out);
 }
 
-int Fixed_sum_block_on(ait_rt *rt_, Fixed_sum_output *out_, Fixed *self, int n) {
-    Fixed_sum_frame frame_;
-    Fixed_sum_output result_;
-    Fixed_sum_init(&frame_, self, n);
-    int rc_ = ait_block_on(rt_, &frame_, Fixed_sum_ait_poll_any, out_ ? out_ : &result_);
-    Fixed_sum_drop(&frame_);
-    return rc_;
+static void Fixed_sum_ait_drop_any(void *ait_f) {
+    Fixed_sum_drop(ait_f);
+}
+
+int Fixed_sum_block_on(ait_rt *ait_runtime, Fixed_sum_output *ait_out, Fixed *self, int n) {
+    Fixed_sum_frame ait_frame;
+    Fixed_sum_output ait_result;
+    Fixed_sum_init(&ait_frame, self, n);
+    int ait_rc = ait_block_on(ait_runtime, &ait_frame, Fixed_sum_ait_poll_any, ait_out ? ait_out : &ait_result);
+    Fixed_sum_drop(&ait_frame);
+    return ait_rc;
 }
 
 typedef struct Fixed_sum_ait_args {
@@ -378,33 +444,33 @@ typedef struct Fixed_sum_ait_args {
     int n;
 } Fixed_sum_ait_args;
 
-static void Fixed_sum_ait_spawn_init(void *frame, void *arg) {
-    Fixed_sum_ait_args *a_ = arg;
-    Fixed_sum_init(frame, a_->self, a_->n);
+static void Fixed_sum_ait_spawn_init(void *ait_frame, void *ait_arg) {
+    Fixed_sum_ait_args *ait_a = ait_arg;
+    Fixed_sum_init(ait_frame, ait_a->self, ait_a->n);
 }
 
-ait_task *Fixed_sum_spawn_local(ait_rt *rt_, Fixed *self, int n) {
-    Fixed_sum_ait_args a_;
-    a_.self = self;
-    a_.n = n;
-    return ait_spawn_local(rt_, sizeof(Fixed_sum_frame), _Alignof(Fixed_sum_frame), sizeof(Fixed_sum_output),
-        Fixed_sum_ait_spawn_init, &a_, Fixed_sum_ait_poll_any, Fixed_sum_ait_drop_any);
+ait_task *Fixed_sum_spawn_local(ait_rt *ait_runtime, Fixed *self, int n) {
+    Fixed_sum_ait_args ait_a;
+    ait_a.self = self;
+    ait_a.n = n;
+    return ait_spawn_local(ait_runtime, sizeof(Fixed_sum_frame), _Alignof(Fixed_sum_frame), sizeof(Fixed_sum_output),
+        Fixed_sum_ait_spawn_init, &ait_a, Fixed_sum_ait_poll_any, Fixed_sum_ait_drop_any);
 }
 
-ait_task *Fixed_sum_spawn(ait_rt *rt_, Fixed *self, int n) {
-    Fixed_sum_ait_args a_;
-    a_.self = self;
-    a_.n = n;
-    return ait_spawn(rt_, sizeof(Fixed_sum_frame), _Alignof(Fixed_sum_frame), sizeof(Fixed_sum_output),
-        Fixed_sum_ait_spawn_init, &a_, Fixed_sum_ait_poll_any, Fixed_sum_ait_drop_any);
+ait_task *Fixed_sum_spawn(ait_rt *ait_runtime, Fixed *self, int n) {
+    Fixed_sum_ait_args ait_a;
+    ait_a.self = self;
+    ait_a.n = n;
+    return ait_spawn(ait_runtime, sizeof(Fixed_sum_frame), _Alignof(Fixed_sum_frame), sizeof(Fixed_sum_output),
+        Fixed_sum_ait_spawn_init, &ait_a, Fixed_sum_ait_poll_any, Fixed_sum_ait_drop_any);
 }
 
 /* ---- async method sum of impl Counter for Ticker (counter.ait:13) ---- */
 
-static void Ticker_sum_ait_drop_awaited(Ticker_sum_frame *f) {
-    switch (f->ait_state) {
+static void Ticker_sum_ait_drop_awaited(Ticker_sum_frame *ait_f) {
+    switch (ait_f->ait_state) {
     case 1:
-        Ticker_next_drop(&f->ait_aw1);
+        Ticker_next_drop(&ait_f->ait_aw1);
         break;
     default:
         break;
@@ -412,87 +478,110 @@ static void Ticker_sum_ait_drop_awaited(Ticker_sum_frame *f) {
 }
 
 /* An awaited future failed: run the pending defers, poison the frame. */
-static ait_poll Ticker_sum_ait_fail(Ticker_sum_frame *f) {
-    f->ait_state = -1;
+static ait_poll Ticker_sum_ait_fail(Ticker_sum_frame *ait_f) {
+    ait_f->ait_state = -1;
     return AIT_ERROR;
 }
 
-void Ticker_sum_init(Ticker_sum_frame *frame_, Ticker *self, int n) {
-    frame_->ait_state = 0;
-    frame_->self = self;
-    frame_->n = n;
+void Ticker_sum_init(Ticker_sum_frame *ait_frame, Ticker *self, int n) {
+    ait_frame->ait_state = 0;
+    ait_frame->self = self;
+    ait_frame->n = n;
 }
 
-/* The body; static awaits in this file call it directly, so the C
- * compiler can inline a chain of static calls into one function. */
-static inline ait_poll Ticker_sum_ait_poll(Ticker_sum_frame *f, ait_cx *cx, Ticker_sum_output *out) {
+/* The body, run from state ait_from. A static await in this file runs it
+ * from 0 in line, so the C compiler can fold a chain of static calls
+ * into one function. Finished, it leaves the state as it was (its caller
+ * moves on); Ticker_sum_poll, the entry for everyone else, poisons it. */
+static inline ait_poll Ticker_sum_ait_run(Ticker_sum_frame *ait_f, ait_cx *ait_ctx, Ticker_sum_output *ait_out, int ait_from, Ticker *self, int n) {
     ait_poll ait_r;
-    (void)out;
+    (void)ait_f;
+    (void)ait_out;
 #ifdef AIT_DEBUG
-    if (f->ait_state > 0 && f->ait_home != f)
-        return ait_fail(cx, -EFAULT);   /* moved after its first poll */
+    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
+        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
+        return ait_fail(ait_ctx, -EFAULT);
+    }
 #endif
-    switch (f->ait_state) {
+    switch (ait_from) {
     case 0:
 #ifdef AIT_DEBUG
-        f->ait_home = f;
+        ait_f->ait_home = ait_f;
 #endif
         break;
     case 1:
         goto ait_s1;
     default:
-        return ait_fail(cx, AIT_EPOISONED);
+        return ait_fail(ait_ctx, AIT_EPOISONED);
     }
-    f->total = 0;
-    for (f->i = 0; f->i < f->n; f->i++) {
+    int total = 0;
+    for (int i = 0; i < n; i++) {
         Ticker_next_output ait_r1;
-        Ticker_next_init(&f->ait_aw1, f->self);
-ait_s1:
-        ait_r = Ticker_next_ait_poll(&f->ait_aw1, cx, &ait_r1);
+        ait_r = Ticker_next_ait_run(&ait_f->ait_aw1, ait_ctx, &ait_r1, 0, self);
+        if (0) {
+ait_s1:   /* resumed here */
+            total = ait_f->total;
+            i = ait_f->i;
+            ait_r = Ticker_next_ait_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
+        }
         if (ait_r != AIT_READY) {
-            f->ait_state = 1;
+            ait_f->ait_state = 1;
+            ait_f->self = self;
+            ait_f->n = n;
+            ait_f->total = total;
+            ait_f->i = i;
             if (ait_r == AIT_PENDING)
                 return AIT_PENDING;
-            return Ticker_sum_ait_fail(f);
+            return Ticker_sum_ait_fail(ait_f);
         }
         if (ait_r1 < 0) {
-            *out = ait_r1;
-            f->ait_state = -1;
+            *ait_out = ait_r1;
             return AIT_READY;
         }
-        f->total += ait_r1;
+        total += ait_r1;
     }
     {
-        *out = f->total;
-        f->ait_state = -1;
+        *ait_out = total;
         return AIT_READY;
     }
 }
 
-ait_poll Ticker_sum_poll(Ticker_sum_frame *f, ait_cx *cx, Ticker_sum_output *out) {
-    return Ticker_sum_ait_poll(f, cx, out);
+/* A resumption (and a vtable's poll): from the state it stopped in. */
+static AIT_NOINLINE ait_poll Ticker_sum_ait_poll(Ticker_sum_frame *ait_f, ait_cx *ait_ctx, Ticker_sum_output *ait_out) {
+    return Ticker_sum_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->self, ait_f->n);
 }
 
-void Ticker_sum_drop(Ticker_sum_frame *f) {
-    Ticker_sum_ait_drop_awaited(f);
-    f->ait_state = -1;
+ait_poll Ticker_sum_poll(Ticker_sum_frame *ait_f, ait_cx *ait_ctx, Ticker_sum_output *ait_out) {
+    ait_poll ait_r = Ticker_sum_ait_poll(ait_f, ait_ctx, ait_out);
+    if (ait_r == AIT_READY)
+        ait_f->ait_state = -1;   /* a later poll is an error */
+    return ait_r;
 }
 
-static ait_poll Ticker_sum_ait_poll_any(void *f, ait_cx *cx, void *out) {
-    return Ticker_sum_poll(f, cx, out);
+void Ticker_sum_drop(Ticker_sum_frame *ait_f) {
+#ifdef AIT_DEBUG
+    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
+        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
+#endif
+    Ticker_sum_ait_drop_awaited(ait_f);
+    ait_f->ait_state = -1;
 }
 
-static void Ticker_sum_ait_drop_any(void *f) {
-    Ticker_sum_drop(f);
+static ait_poll Ticker_sum_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
+    return Ticker_sum_poll(ait_f, ait_ctx, ait_out);
 }
 
-int Ticker_sum_block_on(ait_rt *rt_, Ticker_sum_output *out_, Ticker *self, int n) {
-    Ticker_sum_frame frame_;
-    Ticker_sum_output result_;
-    Ticker_sum_init(&frame_, self, n);
-    int rc_ = ait_block_on(rt_, &frame_, Ticker_sum_ait_poll_any, out_ ? out_ : &result_);
-    Ticker_sum_drop(&frame_);
-    return rc_;
+static void Ticker_sum_ait_drop_any(void *ait_f) {
+    Ticker_sum_drop(ait_f);
+}
+
+int Ticker_sum_block_on(ait_rt *ait_runtime, Ticker_sum_output *ait_out, Ticker *self, int n) {
+    Ticker_sum_frame ait_frame;
+    Ticker_sum_output ait_result;
+    Ticker_sum_init(&ait_frame, self, n);
+    int ait_rc = ait_block_on(ait_runtime, &ait_frame, Ticker_sum_ait_poll_any, ait_out ? ait_out : &ait_result);
+    Ticker_sum_drop(&ait_frame);
+    return ait_rc;
 }
 
 typedef struct Ticker_sum_ait_args {
@@ -500,72 +589,74 @@ typedef struct Ticker_sum_ait_args {
     int n;
 } Ticker_sum_ait_args;
 
-static void Ticker_sum_ait_spawn_init(void *frame, void *arg) {
-    Ticker_sum_ait_args *a_ = arg;
-    Ticker_sum_init(frame, a_->self, a_->n);
+static void Ticker_sum_ait_spawn_init(void *ait_frame, void *ait_arg) {
+    Ticker_sum_ait_args *ait_a = ait_arg;
+    Ticker_sum_init(ait_frame, ait_a->self, ait_a->n);
 }
 
-ait_task *Ticker_sum_spawn_local(ait_rt *rt_, Ticker *self, int n) {
-    Ticker_sum_ait_args a_;
-    a_.self = self;
-    a_.n = n;
-    return ait_spawn_local(rt_, sizeof(Ticker_sum_frame), _Alignof(Ticker_sum_frame), sizeof(Ticker_sum_output),
-        Ticker_sum_ait_spawn_init, &a_, Ticker_sum_ait_poll_any, Ticker_sum_ait_drop_any);
+ait_task *Ticker_sum_spawn_local(ait_rt *ait_runtime, Ticker *self, int n) {
+    Ticker_sum_ait_args ait_a;
+    ait_a.self = self;
+    ait_a.n = n;
+    return ait_spawn_local(ait_runtime, sizeof(Ticker_sum_frame), _Alignof(Ticker_sum_frame), sizeof(Ticker_sum_output),
+        Ticker_sum_ait_spawn_init, &ait_a, Ticker_sum_ait_poll_any, Ticker_sum_ait_drop_any);
 }
 
 /* ---- async sum (counter.ait:13) ---- */
 
-static ait_poll Counter_sum_dyn_ait_poll_any(void *f, ait_cx *cx, void *out) {
-    return Counter_sum_dyn_poll(f, cx, out);
+static ait_poll Counter_sum_dyn_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
+    return Counter_sum_dyn_poll(ait_f, ait_ctx, ait_out);
 }
 
-static void Counter_sum_dyn_ait_drop_any(void *f) {
-    Counter_sum_dyn_drop(f);
+static void Counter_sum_dyn_ait_drop_any(void *ait_f) {
+    Counter_sum_dyn_drop(ait_f);
 }
 
-int Counter_sum_dyn_block_on(ait_rt *rt_, Counter_sum_dyn_output *out_, Counter_dyn self, int a1) {
-    Counter_sum_dyn_frame frame_;
-    Counter_sum_dyn_output result_;
-    Counter_sum_dyn_init(&frame_, self, a1);
-    int rc_ = ait_block_on(rt_, &frame_, Counter_sum_dyn_ait_poll_any, out_ ? out_ : &result_);
-    Counter_sum_dyn_drop(&frame_);
-    return rc_;
+int Counter_sum_dyn_block_on(ait_rt *ait_runtime, Counter_sum_dyn_output *ait_out, Counter_dyn self, int ait_a1) {
+    Counter_sum_dyn_frame ait_frame;
+    Counter_sum_dyn_output ait_result;
+    Counter_sum_dyn_init(&ait_frame, self, ait_a1);
+    int ait_rc = ait_block_on(ait_runtime, &ait_frame, Counter_sum_dyn_ait_poll_any, ait_out ? ait_out : &ait_result);
+    Counter_sum_dyn_drop(&ait_frame);
+    return ait_rc;
 }
 
 typedef struct Counter_sum_dyn_ait_args {
     Counter_dyn self;
-    int a1;
+    int ait_a1;
 } Counter_sum_dyn_ait_args;
 
-static void Counter_sum_dyn_ait_spawn_init(void *frame, void *arg) {
-    Counter_sum_dyn_ait_args *a_ = arg;
-    Counter_sum_dyn_init(frame, a_->self, a_->a1);
+static void Counter_sum_dyn_ait_spawn_init(void *ait_frame, void *ait_arg) {
+    Counter_sum_dyn_ait_args *ait_a = ait_arg;
+    Counter_sum_dyn_init(ait_frame, ait_a->self, ait_a->ait_a1);
 }
 
-ait_task *Counter_sum_dyn_spawn_local(ait_rt *rt_, Counter_dyn self, int a1) {
-    Counter_sum_dyn_ait_args a_;
-    a_.self = self;
-    a_.a1 = a1;
-    return ait_spawn_local(rt_, sizeof(Counter_sum_dyn_frame), _Alignof(Counter_sum_dyn_frame), sizeof(Counter_sum_dyn_output),
-        Counter_sum_dyn_ait_spawn_init, &a_, Counter_sum_dyn_ait_poll_any, Counter_sum_dyn_ait_drop_any);
+ait_task *Counter_sum_dyn_spawn_local(ait_rt *ait_runtime, Counter_dyn self, int ait_a1) {
+    Counter_sum_dyn_ait_args ait_a;
+    ait_a.self = self;
+    ait_a.ait_a1 = ait_a1;
+    return ait_spawn_local(ait_runtime, sizeof(Counter_sum_dyn_frame), _Alignof(Counter_sum_dyn_frame), sizeof(Counter_sum_dyn_output),
+        Counter_sum_dyn_ait_spawn_init, &ait_a, Counter_sum_dyn_ait_poll_any, Counter_sum_dyn_ait_drop_any);
 }
 
-ait_task *Counter_sum_dyn_spawn(ait_rt *rt_, Counter_send_dyn self, int a1) {
-    Counter_sum_dyn_ait_args a_;
-    a_.self = Counter_send_dyn_as_dyn(self);
-    a_.a1 = a1;
-    return ait_spawn(rt_, sizeof(Counter_sum_dyn_frame), _Alignof(Counter_sum_dyn_frame), sizeof(Counter_sum_dyn_output),
-        Counter_sum_dyn_ait_spawn_init, &a_, Counter_sum_dyn_ait_poll_any, Counter_sum_dyn_ait_drop_any);
+ait_task *Counter_sum_dyn_spawn(ait_rt *ait_runtime, Counter_send_dyn self, int ait_a1) {
+    Counter_sum_dyn_ait_args ait_a;
+    ait_a.self = Counter_send_dyn_as_dyn(self);
+    ait_a.ait_a1 = ait_a1;
+    return ait_spawn(ait_runtime, sizeof(Counter_sum_dyn_frame), _Alignof(Counter_sum_dyn_frame), sizeof(Counter_sum_dyn_output),
+        Counter_sum_dyn_ait_spawn_init, &ait_a, Counter_sum_dyn_ait_poll_any, Counter_sum_dyn_ait_drop_any);
 }
 
 /* ---- async drain, instantiated as drain_Fixed (counter.ait:39) ---- */
 
-static void drain_Fixed_ait_unwind(drain_Fixed_frame *f) {
-    switch (f->ait_state) {
+static void drain_Fixed_ait_unwind(drain_Fixed_frame *ait_f) {
+    switch (ait_f->ait_state) {
     case 1:
-        if (f->ait_defer1) {   /* defer */
-            f->ait_defer1 = 0;
-            printf("drained %d from %s\n", f->count, Fixed_name(f->c));
+        if (ait_f->ait_defer1) {   /* defer */
+            ait_f->ait_defer1 = 0;
+            int count = ait_f->count;
+            Fixed *c = ait_f->c;
+            printf("drained %d from %s\n", count, Fixed_name(c));
         }
         break;
     default:
@@ -573,10 +664,10 @@ static void drain_Fixed_ait_unwind(drain_Fixed_frame *f) {
     }
 }
 
-static void drain_Fixed_ait_drop_awaited(drain_Fixed_frame *f) {
-    switch (f->ait_state) {
+static void drain_Fixed_ait_drop_awaited(drain_Fixed_frame *ait_f) {
+    switch (ait_f->ait_state) {
     case 1:
-        Fixed_next_drop(&f->ait_aw1);
+        Fixed_next_drop(&ait_f->ait_aw1);
         break;
     default:
         break;
@@ -584,125 +675,148 @@ static void drain_Fixed_ait_drop_awaited(drain_Fixed_frame *f) {
 }
 
 /* An awaited future failed: run the pending defers, poison the frame. */
-static ait_poll drain_Fixed_ait_fail(drain_Fixed_frame *f) {
-    drain_Fixed_ait_unwind(f);
-    f->ait_state = -1;
+static ait_poll drain_Fixed_ait_fail(drain_Fixed_frame *ait_f) {
+    drain_Fixed_ait_unwind(ait_f);
+    ait_f->ait_state = -1;
     return AIT_ERROR;
 }
 
-void drain_Fixed_init(drain_Fixed_frame *frame_, Fixed *c) {
-    frame_->ait_state = 0;
-    frame_->ait_defer1 = 0;
-    frame_->c = c;
+void drain_Fixed_init(drain_Fixed_frame *ait_frame, Fixed *c) {
+    ait_frame->ait_state = 0;
+    ait_frame->c = c;
 }
 
-/* The body; static awaits in this file call it directly, so the C
- * compiler can inline a chain of static calls into one function. */
-static inline ait_poll drain_Fixed_ait_poll(drain_Fixed_frame *f, ait_cx *cx, drain_Fixed_output *out) {
+/* The body, run from state ait_from. A static await in this file runs it
+ * from 0 in line, so the C compiler can fold a chain of static calls
+ * into one function. Finished, it leaves the state as it was (its caller
+ * moves on); drain_Fixed_poll, the entry for everyone else, poisons it. */
+static inline ait_poll drain_Fixed_ait_run(drain_Fixed_frame *ait_f, ait_cx *ait_ctx, drain_Fixed_output *ait_out, int ait_from, Fixed *c) {
     ait_poll ait_r;
-    (void)out;
+    (void)ait_f;
+    (void)ait_out;
 #ifdef AIT_DEBUG
-    if (f->ait_state > 0 && f->ait_home != f)
-        return ait_fail(cx, -EFAULT);   /* moved after its first poll */
+    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
+        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
+        return ait_fail(ait_ctx, -EFAULT);
+    }
 #endif
-    switch (f->ait_state) {
+    switch (ait_from) {
     case 0:
 #ifdef AIT_DEBUG
-        f->ait_home = f;
+        ait_f->ait_home = ait_f;
 #endif
+        ait_f->ait_defer1 = 0;
         break;
     case 1:
         goto ait_s1;
     default:
-        return ait_fail(cx, AIT_EPOISONED);
+        return ait_fail(ait_ctx, AIT_EPOISONED);
     }
-    f->count = 0;
-    f->ait_defer1 = 1;   /* armed */
+    int count = 0;
+    ait_f->ait_defer1 = 1;   /* armed */
     for (;;) {
         Fixed_next_output ait_r1;
-        Fixed_next_init(&f->ait_aw1, f->c);
-ait_s1:
-        ait_r = Fixed_next_ait_poll(&f->ait_aw1, cx, &ait_r1);
+        ait_r = Fixed_next_ait_run(&ait_f->ait_aw1, ait_ctx, &ait_r1, 0, c);
+        if (0) {
+ait_s1:   /* resumed here */
+            count = ait_f->count;
+            ait_r = Fixed_next_ait_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
+        }
         if (ait_r != AIT_READY) {
-            f->ait_state = 1;
+            ait_f->ait_state = 1;
+            ait_f->c = c;
+            ait_f->count = count;
             if (ait_r == AIT_PENDING)
                 return AIT_PENDING;
-            return drain_Fixed_ait_fail(f);
+            return drain_Fixed_ait_fail(ait_f);
         }
         if (!(ait_r1 >= 0)) {
             break;
         }
-        f->count++;
+        count++;
     }
     {
-        *out = f->count;
-        if (f->ait_defer1) {   /* defer */
-            f->ait_defer1 = 0;
-            printf("drained %d from %s\n", f->count, Fixed_name(f->c));
+        *ait_out = count;
+        if (ait_f->ait_defer1) {   /* defer */
+            ait_f->ait_defer1 = 0;
+            printf("drained %d from %s\n", count, Fixed_name(c));
         }
-        f->ait_state = -1;
         return AIT_READY;
     }
 }
 
-ait_poll drain_Fixed_poll(drain_Fixed_frame *f, ait_cx *cx, drain_Fixed_output *out) {
-    return drain_Fixed_ait_poll(f, cx, out);
+/* A resumption (and a vtable's poll): from the state it stopped in. */
+static AIT_NOINLINE ait_poll drain_Fixed_ait_poll(drain_Fixed_frame *ait_f, ait_cx *ait_ctx, drain_Fixed_output *ait_out) {
+    return drain_Fixed_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->c);
 }
 
-void drain_Fixed_drop(drain_Fixed_frame *f) {
-    drain_Fixed_ait_drop_awaited(f);
-    drain_Fixed_ait_unwind(f);
-    f->ait_state = -1;
+ait_poll drain_Fixed_poll(drain_Fixed_frame *ait_f, ait_cx *ait_ctx, drain_Fixed_output *ait_out) {
+    ait_poll ait_r = drain_Fixed_ait_poll(ait_f, ait_ctx, ait_out);
+    if (ait_r == AIT_READY)
+        ait_f->ait_state = -1;   /* a later poll is an error */
+    return ait_r;
 }
 
-static ait_poll drain_Fixed_ait_poll_any(void *f, ait_cx *cx, void *out) {
-    return drain_Fixed_poll(f, cx, out);
+void drain_Fixed_drop(drain_Fixed_frame *ait_f) {
+#ifdef AIT_DEBUG
+    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
+        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
+#endif
+    drain_Fixed_ait_drop_awaited(ait_f);
+    drain_Fixed_ait_unwind(ait_f);
+    ait_f->ait_state = -1;
 }
 
-static void drain_Fixed_ait_drop_any(void *f) {
-    drain_Fixed_drop(f);
+static ait_poll drain_Fixed_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
+    return drain_Fixed_poll(ait_f, ait_ctx, ait_out);
 }
 
-int drain_Fixed_block_on(ait_rt *rt_, drain_Fixed_output *out_, Fixed *c) {
-    drain_Fixed_frame frame_;
-    drain_Fixed_output result_;
-    drain_Fixed_init(&frame_, c);
-    int rc_ = ait_block_on(rt_, &frame_, drain_Fixed_ait_poll_any, out_ ? out_ : &result_);
-    drain_Fixed_drop(&frame_);
-    return rc_;
+static void drain_Fixed_ait_drop_any(void *ait_f) {
+    drain_Fixed_drop(ait_f);
+}
+
+int drain_Fixed_block_on(ait_rt *ait_runtime, drain_Fixed_output *ait_out, Fixed *c) {
+    drain_Fixed_frame ait_frame;
+    drain_Fixed_output ait_result;
+    drain_Fixed_init(&ait_frame, c);
+    int ait_rc = ait_block_on(ait_runtime, &ait_frame, drain_Fixed_ait_poll_any, ait_out ? ait_out : &ait_result);
+    drain_Fixed_drop(&ait_frame);
+    return ait_rc;
 }
 
 typedef struct drain_Fixed_ait_args {
     Fixed *c;
 } drain_Fixed_ait_args;
 
-static void drain_Fixed_ait_spawn_init(void *frame, void *arg) {
-    drain_Fixed_ait_args *a_ = arg;
-    drain_Fixed_init(frame, a_->c);
+static void drain_Fixed_ait_spawn_init(void *ait_frame, void *ait_arg) {
+    drain_Fixed_ait_args *ait_a = ait_arg;
+    drain_Fixed_init(ait_frame, ait_a->c);
 }
 
-ait_task *drain_Fixed_spawn_local(ait_rt *rt_, Fixed *c) {
-    drain_Fixed_ait_args a_;
-    a_.c = c;
-    return ait_spawn_local(rt_, sizeof(drain_Fixed_frame), _Alignof(drain_Fixed_frame), sizeof(drain_Fixed_output),
-        drain_Fixed_ait_spawn_init, &a_, drain_Fixed_ait_poll_any, drain_Fixed_ait_drop_any);
+ait_task *drain_Fixed_spawn_local(ait_rt *ait_runtime, Fixed *c) {
+    drain_Fixed_ait_args ait_a;
+    ait_a.c = c;
+    return ait_spawn_local(ait_runtime, sizeof(drain_Fixed_frame), _Alignof(drain_Fixed_frame), sizeof(drain_Fixed_output),
+        drain_Fixed_ait_spawn_init, &ait_a, drain_Fixed_ait_poll_any, drain_Fixed_ait_drop_any);
 }
 
-ait_task *drain_Fixed_spawn(ait_rt *rt_, Fixed *c) {
-    drain_Fixed_ait_args a_;
-    a_.c = c;
-    return ait_spawn(rt_, sizeof(drain_Fixed_frame), _Alignof(drain_Fixed_frame), sizeof(drain_Fixed_output),
-        drain_Fixed_ait_spawn_init, &a_, drain_Fixed_ait_poll_any, drain_Fixed_ait_drop_any);
+ait_task *drain_Fixed_spawn(ait_rt *ait_runtime, Fixed *c) {
+    drain_Fixed_ait_args ait_a;
+    ait_a.c = c;
+    return ait_spawn(ait_runtime, sizeof(drain_Fixed_frame), _Alignof(drain_Fixed_frame), sizeof(drain_Fixed_output),
+        drain_Fixed_ait_spawn_init, &ait_a, drain_Fixed_ait_poll_any, drain_Fixed_ait_drop_any);
 }
 
 /* ---- async drain, instantiated as drain_Ticker (counter.ait:39) ---- */
 
-static void drain_Ticker_ait_unwind(drain_Ticker_frame *f) {
-    switch (f->ait_state) {
+static void drain_Ticker_ait_unwind(drain_Ticker_frame *ait_f) {
+    switch (ait_f->ait_state) {
     case 1:
-        if (f->ait_defer1) {   /* defer */
-            f->ait_defer1 = 0;
-            printf("drained %d from %s\n", f->count, Ticker_name(f->c));
+        if (ait_f->ait_defer1) {   /* defer */
+            ait_f->ait_defer1 = 0;
+            int count = ait_f->count;
+            Ticker *c = ait_f->c;
+            printf("drained %d from %s\n", count, Ticker_name(c));
         }
         break;
     default:
@@ -710,10 +824,10 @@ static void drain_Ticker_ait_unwind(drain_Ticker_frame *f) {
     }
 }
 
-static void drain_Ticker_ait_drop_awaited(drain_Ticker_frame *f) {
-    switch (f->ait_state) {
+static void drain_Ticker_ait_drop_awaited(drain_Ticker_frame *ait_f) {
+    switch (ait_f->ait_state) {
     case 1:
-        Ticker_next_drop(&f->ait_aw1);
+        Ticker_next_drop(&ait_f->ait_aw1);
         break;
     default:
         break;
@@ -721,116 +835,137 @@ static void drain_Ticker_ait_drop_awaited(drain_Ticker_frame *f) {
 }
 
 /* An awaited future failed: run the pending defers, poison the frame. */
-static ait_poll drain_Ticker_ait_fail(drain_Ticker_frame *f) {
-    drain_Ticker_ait_unwind(f);
-    f->ait_state = -1;
+static ait_poll drain_Ticker_ait_fail(drain_Ticker_frame *ait_f) {
+    drain_Ticker_ait_unwind(ait_f);
+    ait_f->ait_state = -1;
     return AIT_ERROR;
 }
 
-void drain_Ticker_init(drain_Ticker_frame *frame_, Ticker *c) {
-    frame_->ait_state = 0;
-    frame_->ait_defer1 = 0;
-    frame_->c = c;
+void drain_Ticker_init(drain_Ticker_frame *ait_frame, Ticker *c) {
+    ait_frame->ait_state = 0;
+    ait_frame->c = c;
 }
 
-/* The body; static awaits in this file call it directly, so the C
- * compiler can inline a chain of static calls into one function. */
-static inline ait_poll drain_Ticker_ait_poll(drain_Ticker_frame *f, ait_cx *cx, drain_Ticker_output *out) {
+/* The body, run from state ait_from. A static await in this file runs it
+ * from 0 in line, so the C compiler can fold a chain of static calls
+ * into one function. Finished, it leaves the state as it was (its caller
+ * moves on); drain_Ticker_poll, the entry for everyone else, poisons it. */
+static inline ait_poll drain_Ticker_ait_run(drain_Ticker_frame *ait_f, ait_cx *ait_ctx, drain_Ticker_output *ait_out, int ait_from, Ticker *c) {
     ait_poll ait_r;
-    (void)out;
+    (void)ait_f;
+    (void)ait_out;
 #ifdef AIT_DEBUG
-    if (f->ait_state > 0 && f->ait_home != f)
-        return ait_fail(cx, -EFAULT);   /* moved after its first poll */
+    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
+        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
+        return ait_fail(ait_ctx, -EFAULT);
+    }
 #endif
-    switch (f->ait_state) {
+    switch (ait_from) {
     case 0:
 #ifdef AIT_DEBUG
-        f->ait_home = f;
+        ait_f->ait_home = ait_f;
 #endif
+        ait_f->ait_defer1 = 0;
         break;
     case 1:
         goto ait_s1;
     default:
-        return ait_fail(cx, AIT_EPOISONED);
+        return ait_fail(ait_ctx, AIT_EPOISONED);
     }
-    f->count = 0;
-    f->ait_defer1 = 1;   /* armed */
+    int count = 0;
+    ait_f->ait_defer1 = 1;   /* armed */
     for (;;) {
         Ticker_next_output ait_r1;
-        Ticker_next_init(&f->ait_aw1, f->c);
-ait_s1:
-        ait_r = Ticker_next_ait_poll(&f->ait_aw1, cx, &ait_r1);
+        ait_r = Ticker_next_ait_run(&ait_f->ait_aw1, ait_ctx, &ait_r1, 0, c);
+        if (0) {
+ait_s1:   /* resumed here */
+            count = ait_f->count;
+            ait_r = Ticker_next_ait_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
+        }
         if (ait_r != AIT_READY) {
-            f->ait_state = 1;
+            ait_f->ait_state = 1;
+            ait_f->c = c;
+            ait_f->count = count;
             if (ait_r == AIT_PENDING)
                 return AIT_PENDING;
-            return drain_Ticker_ait_fail(f);
+            return drain_Ticker_ait_fail(ait_f);
         }
         if (!(ait_r1 >= 0)) {
             break;
         }
-        f->count++;
+        count++;
     }
     {
-        *out = f->count;
-        if (f->ait_defer1) {   /* defer */
-            f->ait_defer1 = 0;
-            printf("drained %d from %s\n", f->count, Ticker_name(f->c));
+        *ait_out = count;
+        if (ait_f->ait_defer1) {   /* defer */
+            ait_f->ait_defer1 = 0;
+            printf("drained %d from %s\n", count, Ticker_name(c));
         }
-        f->ait_state = -1;
         return AIT_READY;
     }
 }
 
-ait_poll drain_Ticker_poll(drain_Ticker_frame *f, ait_cx *cx, drain_Ticker_output *out) {
-    return drain_Ticker_ait_poll(f, cx, out);
+/* A resumption (and a vtable's poll): from the state it stopped in. */
+static AIT_NOINLINE ait_poll drain_Ticker_ait_poll(drain_Ticker_frame *ait_f, ait_cx *ait_ctx, drain_Ticker_output *ait_out) {
+    return drain_Ticker_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->c);
 }
 
-void drain_Ticker_drop(drain_Ticker_frame *f) {
-    drain_Ticker_ait_drop_awaited(f);
-    drain_Ticker_ait_unwind(f);
-    f->ait_state = -1;
+ait_poll drain_Ticker_poll(drain_Ticker_frame *ait_f, ait_cx *ait_ctx, drain_Ticker_output *ait_out) {
+    ait_poll ait_r = drain_Ticker_ait_poll(ait_f, ait_ctx, ait_out);
+    if (ait_r == AIT_READY)
+        ait_f->ait_state = -1;   /* a later poll is an error */
+    return ait_r;
 }
 
-static ait_poll drain_Ticker_ait_poll_any(void *f, ait_cx *cx, void *out) {
-    return drain_Ticker_poll(f, cx, out);
+void drain_Ticker_drop(drain_Ticker_frame *ait_f) {
+#ifdef AIT_DEBUG
+    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
+        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
+#endif
+    drain_Ticker_ait_drop_awaited(ait_f);
+    drain_Ticker_ait_unwind(ait_f);
+    ait_f->ait_state = -1;
 }
 
-static void drain_Ticker_ait_drop_any(void *f) {
-    drain_Ticker_drop(f);
+static ait_poll drain_Ticker_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
+    return drain_Ticker_poll(ait_f, ait_ctx, ait_out);
 }
 
-int drain_Ticker_block_on(ait_rt *rt_, drain_Ticker_output *out_, Ticker *c) {
-    drain_Ticker_frame frame_;
-    drain_Ticker_output result_;
-    drain_Ticker_init(&frame_, c);
-    int rc_ = ait_block_on(rt_, &frame_, drain_Ticker_ait_poll_any, out_ ? out_ : &result_);
-    drain_Ticker_drop(&frame_);
-    return rc_;
+static void drain_Ticker_ait_drop_any(void *ait_f) {
+    drain_Ticker_drop(ait_f);
+}
+
+int drain_Ticker_block_on(ait_rt *ait_runtime, drain_Ticker_output *ait_out, Ticker *c) {
+    drain_Ticker_frame ait_frame;
+    drain_Ticker_output ait_result;
+    drain_Ticker_init(&ait_frame, c);
+    int ait_rc = ait_block_on(ait_runtime, &ait_frame, drain_Ticker_ait_poll_any, ait_out ? ait_out : &ait_result);
+    drain_Ticker_drop(&ait_frame);
+    return ait_rc;
 }
 
 typedef struct drain_Ticker_ait_args {
     Ticker *c;
 } drain_Ticker_ait_args;
 
-static void drain_Ticker_ait_spawn_init(void *frame, void *arg) {
-    drain_Ticker_ait_args *a_ = arg;
-    drain_Ticker_init(frame, a_->c);
+static void drain_Ticker_ait_spawn_init(void *ait_frame, void *ait_arg) {
+    drain_Ticker_ait_args *ait_a = ait_arg;
+    drain_Ticker_init(ait_frame, ait_a->c);
 }
 
-ait_task *drain_Ticker_spawn_local(ait_rt *rt_, Ticker *c) {
-    drain_Ticker_ait_args a_;
-    a_.c = c;
-    return ait_spawn_local(rt_, sizeof(drain_Ticker_frame), _Alignof(drain_Ticker_frame), sizeof(drain_Ticker_output),
-        drain_Ticker_ait_spawn_init, &a_, drain_Ticker_ait_poll_any, drain_Ticker_ait_drop_any);
+ait_task *drain_Ticker_spawn_local(ait_rt *ait_runtime, Ticker *c) {
+    drain_Ticker_ait_args ait_a;
+    ait_a.c = c;
+    return ait_spawn_local(ait_runtime, sizeof(drain_Ticker_frame), _Alignof(drain_Ticker_frame), sizeof(drain_Ticker_output),
+        drain_Ticker_ait_spawn_init, &ait_a, drain_Ticker_ait_poll_any, drain_Ticker_ait_drop_any);
 }
 
 /* ---- async total_of (counter.ait:47) ---- */
 
-static void total_of_ait_drop_awaited(total_of_frame *f) {
-    switch (f->ait_state) {
+static void total_of_ait_drop_awaited(total_of_frame *ait_f) {
+    switch (ait_f->ait_state) {
     case 1:
-        Counter_sum_dyn_drop(&f->ait_aw1);
+        Counter_sum_dyn_drop(&ait_f->ait_aw1);
         break;
     default:
         break;
@@ -838,79 +973,95 @@ static void total_of_ait_drop_awaited(total_of_frame *f) {
 }
 
 /* An awaited future failed: run the pending defers, poison the frame. */
-static ait_poll total_of_ait_fail(total_of_frame *f) {
-    f->ait_state = -1;
+static ait_poll total_of_ait_fail(total_of_frame *ait_f) {
+    ait_f->ait_state = -1;
     return AIT_ERROR;
 }
 
-void total_of_init(total_of_frame *frame_, Counter_dyn c, int n) {
-    frame_->ait_state = 0;
-    frame_->c = c;
-    frame_->n = n;
+void total_of_init(total_of_frame *ait_frame, Counter_dyn c, int n) {
+    ait_frame->ait_state = 0;
+    ait_frame->c = c;
+    ait_frame->n = n;
 }
 
-/* The body; static awaits in this file call it directly, so the C
- * compiler can inline a chain of static calls into one function. */
-static inline ait_poll total_of_ait_poll(total_of_frame *f, ait_cx *cx, total_of_output *out) {
+/* The body, run from state ait_from. A static await in this file runs it
+ * from 0 in line, so the C compiler can fold a chain of static calls
+ * into one function. Finished, it leaves the state as it was (its caller
+ * moves on); total_of_poll, the entry for everyone else, poisons it. */
+static inline ait_poll total_of_ait_run(total_of_frame *ait_f, ait_cx *ait_ctx, total_of_output *ait_out, int ait_from, Counter_dyn c, int n) {
     ait_poll ait_r;
-    (void)out;
+    (void)ait_f;
+    (void)ait_out;
 #ifdef AIT_DEBUG
-    if (f->ait_state > 0 && f->ait_home != f)
-        return ait_fail(cx, -EFAULT);   /* moved after its first poll */
+    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
+        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
+        return ait_fail(ait_ctx, -EFAULT);
+    }
 #endif
-    switch (f->ait_state) {
+    switch (ait_from) {
     case 0:
 #ifdef AIT_DEBUG
-        f->ait_home = f;
+        ait_f->ait_home = ait_f;
 #endif
         break;
     case 1:
         goto ait_s1;
     default:
-        return ait_fail(cx, AIT_EPOISONED);
+        return ait_fail(ait_ctx, AIT_EPOISONED);
     }
     Counter_sum_dyn_output ait_r1;
-    Counter_sum_dyn_init(&f->ait_aw1, f->c, f->n);
+    Counter_sum_dyn_init(&ait_f->ait_aw1, c, n);
 ait_s1:
-    ait_r = Counter_sum_dyn_poll(&f->ait_aw1, cx, &ait_r1);
+    ait_r = Counter_sum_dyn_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
     if (ait_r != AIT_READY) {
-        f->ait_state = 1;
+        ait_f->ait_state = 1;
         if (ait_r == AIT_PENDING)
             return AIT_PENDING;
-        return total_of_ait_fail(f);
+        return total_of_ait_fail(ait_f);
     }
     int t = ait_r1;
     {
-        *out = t;
-        f->ait_state = -1;
+        *ait_out = t;
         return AIT_READY;
     }
 }
 
-ait_poll total_of_poll(total_of_frame *f, ait_cx *cx, total_of_output *out) {
-    return total_of_ait_poll(f, cx, out);
+/* A resumption (and a vtable's poll): from the state it stopped in. */
+static AIT_NOINLINE ait_poll total_of_ait_poll(total_of_frame *ait_f, ait_cx *ait_ctx, total_of_output *ait_out) {
+    return total_of_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->c, ait_f->n);
 }
 
-void total_of_drop(total_of_frame *f) {
-    total_of_ait_drop_awaited(f);
-    f->ait_state = -1;
+ait_poll total_of_poll(total_of_frame *ait_f, ait_cx *ait_ctx, total_of_output *ait_out) {
+    ait_poll ait_r = total_of_ait_poll(ait_f, ait_ctx, ait_out);
+    if (ait_r == AIT_READY)
+        ait_f->ait_state = -1;   /* a later poll is an error */
+    return ait_r;
 }
 
-static ait_poll total_of_ait_poll_any(void *f, ait_cx *cx, void *out) {
-    return total_of_poll(f, cx, out);
+void total_of_drop(total_of_frame *ait_f) {
+#ifdef AIT_DEBUG
+    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
+        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
+#endif
+    total_of_ait_drop_awaited(ait_f);
+    ait_f->ait_state = -1;
 }
 
-static void total_of_ait_drop_any(void *f) {
-    total_of_drop(f);
+static ait_poll total_of_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
+    return total_of_poll(ait_f, ait_ctx, ait_out);
 }
 
-int total_of_block_on(ait_rt *rt_, total_of_output *out_, Counter_dyn c, int n) {
-    total_of_frame frame_;
-    total_of_output result_;
-    total_of_init(&frame_, c, n);
-    int rc_ = ait_block_on(rt_, &frame_, total_of_ait_poll_any, out_ ? out_ : &result_);
-    total_of_drop(&frame_);
-    return rc_;
+static void total_of_ait_drop_any(void *ait_f) {
+    total_of_drop(ait_f);
+}
+
+int total_of_block_on(ait_rt *ait_runtime, total_of_output *ait_out, Counter_dyn c, int n) {
+    total_of_frame ait_frame;
+    total_of_output ait_result;
+    total_of_init(&ait_frame, c, n);
+    int ait_rc = ait_block_on(ait_runtime, &ait_frame, total_of_ait_poll_any, ait_out ? ait_out : &ait_result);
+    total_of_drop(&ait_frame);
+    return ait_rc;
 }
 
 typedef struct total_of_ait_args {
@@ -918,33 +1069,33 @@ typedef struct total_of_ait_args {
     int n;
 } total_of_ait_args;
 
-static void total_of_ait_spawn_init(void *frame, void *arg) {
-    total_of_ait_args *a_ = arg;
-    total_of_init(frame, a_->c, a_->n);
+static void total_of_ait_spawn_init(void *ait_frame, void *ait_arg) {
+    total_of_ait_args *ait_a = ait_arg;
+    total_of_init(ait_frame, ait_a->c, ait_a->n);
 }
 
-ait_task *total_of_spawn_local(ait_rt *rt_, Counter_dyn c, int n) {
-    total_of_ait_args a_;
-    a_.c = c;
-    a_.n = n;
-    return ait_spawn_local(rt_, sizeof(total_of_frame), _Alignof(total_of_frame), sizeof(total_of_output),
-        total_of_ait_spawn_init, &a_, total_of_ait_poll_any, total_of_ait_drop_any);
+ait_task *total_of_spawn_local(ait_rt *ait_runtime, Counter_dyn c, int n) {
+    total_of_ait_args ait_a;
+    ait_a.c = c;
+    ait_a.n = n;
+    return ait_spawn_local(ait_runtime, sizeof(total_of_frame), _Alignof(total_of_frame), sizeof(total_of_output),
+        total_of_ait_spawn_init, &ait_a, total_of_ait_poll_any, total_of_ait_drop_any);
 }
 
-static void Fixed_next_ait_init_any(void *frame, void *self) {
-    Fixed_next_init(frame, self);
+static void Fixed_next_ait_init_any(void *ait_frame, void *self) {
+    Fixed_next_init(ait_frame, self);
 }
-static ait_poll Fixed_next_ait_vpoll(void *frame, ait_cx *cx, void *out) {
-    return Fixed_next_ait_poll(frame, cx, out);
+static ait_poll Fixed_next_ait_vpoll(void *ait_frame, ait_cx *ait_ctx, void *ait_out) {
+    return Fixed_next_ait_poll(ait_frame, ait_ctx, ait_out);
 }
 static const char * Fixed_name_ait_any(void *self) {
     return Fixed_name(self);
 }
-static void Fixed_sum_ait_init_any(void *frame, void *self, int a1) {
-    Fixed_sum_init(frame, self, a1);
+static void Fixed_sum_ait_init_any(void *ait_frame, void *self, int ait_a1) {
+    Fixed_sum_init(ait_frame, self, ait_a1);
 }
-static ait_poll Fixed_sum_ait_vpoll(void *frame, ait_cx *cx, void *out) {
-    return Fixed_sum_ait_poll(frame, cx, out);
+static ait_poll Fixed_sum_ait_vpoll(void *ait_frame, ait_cx *ait_ctx, void *ait_out) {
+    return Fixed_sum_ait_poll(ait_frame, ait_ctx, ait_out);
 }
 
 const Counter_vtable Fixed_Counter_ait_vtable = {
@@ -967,20 +1118,20 @@ Counter_send_dyn Fixed_as_Counter_send(Fixed *self) {
     return d;
 }
 
-static void Ticker_next_ait_init_any(void *frame, void *self) {
-    Ticker_next_init(frame, self);
+static void Ticker_next_ait_init_any(void *ait_frame, void *self) {
+    Ticker_next_init(ait_frame, self);
 }
-static ait_poll Ticker_next_ait_vpoll(void *frame, ait_cx *cx, void *out) {
-    return Ticker_next_ait_poll(frame, cx, out);
+static ait_poll Ticker_next_ait_vpoll(void *ait_frame, ait_cx *ait_ctx, void *ait_out) {
+    return Ticker_next_ait_poll(ait_frame, ait_ctx, ait_out);
 }
 static const char * Ticker_name_ait_any(void *self) {
     return Ticker_name(self);
 }
-static void Ticker_sum_ait_init_any(void *frame, void *self, int a1) {
-    Ticker_sum_init(frame, self, a1);
+static void Ticker_sum_ait_init_any(void *ait_frame, void *self, int ait_a1) {
+    Ticker_sum_init(ait_frame, self, ait_a1);
 }
-static ait_poll Ticker_sum_ait_vpoll(void *frame, ait_cx *cx, void *out) {
-    return Ticker_sum_ait_poll(frame, cx, out);
+static ait_poll Ticker_sum_ait_vpoll(void *ait_frame, ait_cx *ait_ctx, void *ait_out) {
+    return Ticker_sum_ait_poll(ait_frame, ait_ctx, ait_out);
 }
 
 const Counter_vtable Ticker_Counter_ait_vtable = {

@@ -22,25 +22,25 @@ typedef struct Counter_send_dyn {
     void *self;
     const Counter_vtable *vt;
 } Counter_send_dyn;
-static inline Counter_dyn Counter_send_dyn_as_dyn(Counter_send_dyn d) {
-    Counter_dyn r;
-    r.self = d.self;
-    r.vt = d.vt;
-    return r;
+static inline Counter_dyn Counter_send_dyn_as_dyn(Counter_send_dyn ait_d) {
+    Counter_dyn ait_r;
+    ait_r.self = ait_d.self;
+    ait_r.vt = ait_d.vt;
+    return ait_r;
 }
 
 struct Counter_vtable {
     /* async int next(...) */
     size_t next_size, next_align;
-    void (*next_init)(void *frame, void *self);
-    ait_poll (*next_poll)(void *frame, ait_cx *cx, void *out);
-    void (*next_drop)(void *frame);
+    void (*next_init)(void *ait_frame, void *self);
+    ait_poll (*next_poll)(void *ait_frame, ait_cx *ait_ctx, void *ait_out);
+    void (*next_drop)(void *ait_frame);
     const char * (*name)(void *self);
     /* async int sum(...) */
     size_t sum_size, sum_align;
-    void (*sum_init)(void *frame, void *self, int a1);
-    ait_poll (*sum_poll)(void *frame, ait_cx *cx, void *out);
-    void (*sum_drop)(void *frame);
+    void (*sum_init)(void *ait_frame, void *self, int ait_a1);
+    ait_poll (*sum_poll)(void *ait_frame, ait_cx *ait_ctx, void *ait_out);
+    void (*sum_drop)(void *ait_frame);
 };
 
 static inline const char * Counter_name(Counter_dyn self) {
@@ -209,142 +209,142 @@ struct total_of_frame {
 #define total_of_FRAME_SIZE sizeof(total_of_frame)
 #define total_of_FRAME_ALIGN _Alignof(total_of_frame)
 
-void Fixed_next_init(Fixed_next_frame *frame_, Fixed *self);
-ait_poll Fixed_next_poll(Fixed_next_frame *f, ait_cx *cx, Fixed_next_output *out);
-void Fixed_next_drop(Fixed_next_frame *f);
-int Fixed_next_block_on(ait_rt *rt_, Fixed_next_output *out_, Fixed *self);
-ait_task *Fixed_next_spawn_local(ait_rt *rt_, Fixed *self);
-ait_task *Fixed_next_spawn(ait_rt *rt_, Fixed *self);   /* a send future */
+void Fixed_next_init(Fixed_next_frame *ait_frame, Fixed *self);
+ait_poll Fixed_next_poll(Fixed_next_frame *ait_f, ait_cx *ait_ctx, Fixed_next_output *ait_out);
+void Fixed_next_drop(Fixed_next_frame *ait_f);
+int Fixed_next_block_on(ait_rt *ait_runtime, Fixed_next_output *ait_out, Fixed *self);
+ait_task *Fixed_next_spawn_local(ait_rt *ait_runtime, Fixed *self);
+ait_task *Fixed_next_spawn(ait_rt *ait_runtime, Fixed *self);   /* a send future */
 
-void Ticker_next_init(Ticker_next_frame *frame_, Ticker *self);
-ait_poll Ticker_next_poll(Ticker_next_frame *f, ait_cx *cx, Ticker_next_output *out);
-void Ticker_next_drop(Ticker_next_frame *f);
-int Ticker_next_block_on(ait_rt *rt_, Ticker_next_output *out_, Ticker *self);
-ait_task *Ticker_next_spawn_local(ait_rt *rt_, Ticker *self);
+void Ticker_next_init(Ticker_next_frame *ait_frame, Ticker *self);
+ait_poll Ticker_next_poll(Ticker_next_frame *ait_f, ait_cx *ait_ctx, Ticker_next_output *ait_out);
+void Ticker_next_drop(Ticker_next_frame *ait_f);
+int Ticker_next_block_on(ait_rt *ait_runtime, Ticker_next_output *ait_out, Ticker *self);
+ait_task *Ticker_next_spawn_local(ait_rt *ait_runtime, Ticker *self);
 
-static inline void Counter_next_dyn_init_in(Counter_next_dyn_frame *f, void *storage_, size_t size_, Counter_dyn self) {
-    f->ait_vt = self.vt;
-    f->ait_boxed = 0;
-    f->ait_fr = storage_;
-    if (!storage_ || self.vt->next_size > size_ || ((uintptr_t)storage_ & (self.vt->next_align - 1)) != 0) {
-        f->ait_boxed = 1;
-        f->ait_fr = ait_frame_alloc(self.vt->next_size, self.vt->next_align);
-        if (!f->ait_fr)
+static inline void Counter_next_dyn_init_in(Counter_next_dyn_frame *ait_f, void *ait_storage, size_t ait_size, Counter_dyn self) {
+    ait_f->ait_vt = self.vt;
+    ait_f->ait_boxed = 0;
+    ait_f->ait_fr = ait_storage;
+    if (!ait_storage || self.vt->next_size > ait_size || ((uintptr_t)ait_storage & (self.vt->next_align - 1)) != 0) {
+        ait_f->ait_boxed = 1;
+        ait_f->ait_fr = ait_frame_alloc(self.vt->next_size, self.vt->next_align);
+        if (!ait_f->ait_fr)
             return;   /* the first poll fails with AIT_ENOMEM */
     }
-    self.vt->next_init(f->ait_fr, self.self);
+    self.vt->next_init(ait_f->ait_fr, self.self);
 }
 
-static inline void Counter_next_dyn_init(Counter_next_dyn_frame *f, Counter_dyn self) {
-    Counter_next_dyn_init_in(f, &f->ait_inline, sizeof f->ait_inline, self);
+static inline void Counter_next_dyn_init(Counter_next_dyn_frame *ait_f, Counter_dyn self) {
+    Counter_next_dyn_init_in(ait_f, &ait_f->ait_inline, sizeof ait_f->ait_inline, self);
 }
 
 /* Frees a boxed frame (ait_boxed 1); ait_boxed 2 marks a finished call. */
-static inline void Counter_next_dyn_release(Counter_next_dyn_frame *f) {
-    if (f->ait_boxed == 1)
-        ait_frame_free(f->ait_fr, f->ait_vt->next_size, f->ait_vt->next_align);
-    f->ait_fr = NULL;
+static inline void Counter_next_dyn_release(Counter_next_dyn_frame *ait_f) {
+    if (ait_f->ait_boxed == 1)
+        ait_frame_free(ait_f->ait_fr, ait_f->ait_vt->next_size, ait_f->ait_vt->next_align);
+    ait_f->ait_fr = NULL;
 }
 
-static inline ait_poll Counter_next_dyn_poll(Counter_next_dyn_frame *f, ait_cx *cx, Counter_next_dyn_output *out) {
-    if (!f->ait_fr)
-        return ait_fail(cx, f->ait_boxed == 2 ? AIT_EPOISONED : AIT_ENOMEM);
-    ait_poll r = f->ait_vt->next_poll(f->ait_fr, cx, out);
-    if (r != AIT_PENDING) {   /* finished: it holds nothing more */
-        Counter_next_dyn_release(f);
-        f->ait_boxed = 2;
+static inline ait_poll Counter_next_dyn_poll(Counter_next_dyn_frame *ait_f, ait_cx *ait_ctx, Counter_next_dyn_output *ait_out) {
+    if (!ait_f->ait_fr)
+        return ait_fail(ait_ctx, ait_f->ait_boxed == 2 ? AIT_EPOISONED : AIT_ENOMEM);
+    ait_poll ait_r = ait_f->ait_vt->next_poll(ait_f->ait_fr, ait_ctx, ait_out);
+    if (ait_r != AIT_PENDING) {   /* finished: it holds nothing more */
+        Counter_next_dyn_release(ait_f);
+        ait_f->ait_boxed = 2;
     }
-    return r;
+    return ait_r;
 }
 
-static inline void Counter_next_dyn_drop(Counter_next_dyn_frame *f) {
-    if (!f->ait_fr)
+static inline void Counter_next_dyn_drop(Counter_next_dyn_frame *ait_f) {
+    if (!ait_f->ait_fr)
         return;
-    f->ait_vt->next_drop(f->ait_fr);
-    Counter_next_dyn_release(f);
+    ait_f->ait_vt->next_drop(ait_f->ait_fr);
+    Counter_next_dyn_release(ait_f);
 }
 
-int Counter_next_dyn_block_on(ait_rt *rt_, Counter_next_dyn_output *out_, Counter_dyn self);
-ait_task *Counter_next_dyn_spawn_local(ait_rt *rt_, Counter_dyn self);
-ait_task *Counter_next_dyn_spawn(ait_rt *rt_, Counter_send_dyn self);   /* send dyn only */
+int Counter_next_dyn_block_on(ait_rt *ait_runtime, Counter_next_dyn_output *ait_out, Counter_dyn self);
+ait_task *Counter_next_dyn_spawn_local(ait_rt *ait_runtime, Counter_dyn self);
+ait_task *Counter_next_dyn_spawn(ait_rt *ait_runtime, Counter_send_dyn self);   /* send dyn only */
 
-void Fixed_sum_init(Fixed_sum_frame *frame_, Fixed *self, int n);
-ait_poll Fixed_sum_poll(Fixed_sum_frame *f, ait_cx *cx, Fixed_sum_output *out);
-void Fixed_sum_drop(Fixed_sum_frame *f);
-int Fixed_sum_block_on(ait_rt *rt_, Fixed_sum_output *out_, Fixed *self, int n);
-ait_task *Fixed_sum_spawn_local(ait_rt *rt_, Fixed *self, int n);
-ait_task *Fixed_sum_spawn(ait_rt *rt_, Fixed *self, int n);   /* a send future */
+void Fixed_sum_init(Fixed_sum_frame *ait_frame, Fixed *self, int n);
+ait_poll Fixed_sum_poll(Fixed_sum_frame *ait_f, ait_cx *ait_ctx, Fixed_sum_output *ait_out);
+void Fixed_sum_drop(Fixed_sum_frame *ait_f);
+int Fixed_sum_block_on(ait_rt *ait_runtime, Fixed_sum_output *ait_out, Fixed *self, int n);
+ait_task *Fixed_sum_spawn_local(ait_rt *ait_runtime, Fixed *self, int n);
+ait_task *Fixed_sum_spawn(ait_rt *ait_runtime, Fixed *self, int n);   /* a send future */
 
-void Ticker_sum_init(Ticker_sum_frame *frame_, Ticker *self, int n);
-ait_poll Ticker_sum_poll(Ticker_sum_frame *f, ait_cx *cx, Ticker_sum_output *out);
-void Ticker_sum_drop(Ticker_sum_frame *f);
-int Ticker_sum_block_on(ait_rt *rt_, Ticker_sum_output *out_, Ticker *self, int n);
-ait_task *Ticker_sum_spawn_local(ait_rt *rt_, Ticker *self, int n);
+void Ticker_sum_init(Ticker_sum_frame *ait_frame, Ticker *self, int n);
+ait_poll Ticker_sum_poll(Ticker_sum_frame *ait_f, ait_cx *ait_ctx, Ticker_sum_output *ait_out);
+void Ticker_sum_drop(Ticker_sum_frame *ait_f);
+int Ticker_sum_block_on(ait_rt *ait_runtime, Ticker_sum_output *ait_out, Ticker *self, int n);
+ait_task *Ticker_sum_spawn_local(ait_rt *ait_runtime, Ticker *self, int n);
 
-static inline void Counter_sum_dyn_init_in(Counter_sum_dyn_frame *f, void *storage_, size_t size_, Counter_dyn self, int a1) {
-    f->ait_vt = self.vt;
-    f->ait_boxed = 0;
-    f->ait_fr = storage_;
-    if (!storage_ || self.vt->sum_size > size_ || ((uintptr_t)storage_ & (self.vt->sum_align - 1)) != 0) {
-        f->ait_boxed = 1;
-        f->ait_fr = ait_frame_alloc(self.vt->sum_size, self.vt->sum_align);
-        if (!f->ait_fr)
+static inline void Counter_sum_dyn_init_in(Counter_sum_dyn_frame *ait_f, void *ait_storage, size_t ait_size, Counter_dyn self, int ait_a1) {
+    ait_f->ait_vt = self.vt;
+    ait_f->ait_boxed = 0;
+    ait_f->ait_fr = ait_storage;
+    if (!ait_storage || self.vt->sum_size > ait_size || ((uintptr_t)ait_storage & (self.vt->sum_align - 1)) != 0) {
+        ait_f->ait_boxed = 1;
+        ait_f->ait_fr = ait_frame_alloc(self.vt->sum_size, self.vt->sum_align);
+        if (!ait_f->ait_fr)
             return;   /* the first poll fails with AIT_ENOMEM */
     }
-    self.vt->sum_init(f->ait_fr, self.self, a1);
+    self.vt->sum_init(ait_f->ait_fr, self.self, ait_a1);
 }
 
-static inline void Counter_sum_dyn_init(Counter_sum_dyn_frame *f, Counter_dyn self, int a1) {
-    Counter_sum_dyn_init_in(f, &f->ait_inline, sizeof f->ait_inline, self, a1);
+static inline void Counter_sum_dyn_init(Counter_sum_dyn_frame *ait_f, Counter_dyn self, int ait_a1) {
+    Counter_sum_dyn_init_in(ait_f, &ait_f->ait_inline, sizeof ait_f->ait_inline, self, ait_a1);
 }
 
 /* Frees a boxed frame (ait_boxed 1); ait_boxed 2 marks a finished call. */
-static inline void Counter_sum_dyn_release(Counter_sum_dyn_frame *f) {
-    if (f->ait_boxed == 1)
-        ait_frame_free(f->ait_fr, f->ait_vt->sum_size, f->ait_vt->sum_align);
-    f->ait_fr = NULL;
+static inline void Counter_sum_dyn_release(Counter_sum_dyn_frame *ait_f) {
+    if (ait_f->ait_boxed == 1)
+        ait_frame_free(ait_f->ait_fr, ait_f->ait_vt->sum_size, ait_f->ait_vt->sum_align);
+    ait_f->ait_fr = NULL;
 }
 
-static inline ait_poll Counter_sum_dyn_poll(Counter_sum_dyn_frame *f, ait_cx *cx, Counter_sum_dyn_output *out) {
-    if (!f->ait_fr)
-        return ait_fail(cx, f->ait_boxed == 2 ? AIT_EPOISONED : AIT_ENOMEM);
-    ait_poll r = f->ait_vt->sum_poll(f->ait_fr, cx, out);
-    if (r != AIT_PENDING) {   /* finished: it holds nothing more */
-        Counter_sum_dyn_release(f);
-        f->ait_boxed = 2;
+static inline ait_poll Counter_sum_dyn_poll(Counter_sum_dyn_frame *ait_f, ait_cx *ait_ctx, Counter_sum_dyn_output *ait_out) {
+    if (!ait_f->ait_fr)
+        return ait_fail(ait_ctx, ait_f->ait_boxed == 2 ? AIT_EPOISONED : AIT_ENOMEM);
+    ait_poll ait_r = ait_f->ait_vt->sum_poll(ait_f->ait_fr, ait_ctx, ait_out);
+    if (ait_r != AIT_PENDING) {   /* finished: it holds nothing more */
+        Counter_sum_dyn_release(ait_f);
+        ait_f->ait_boxed = 2;
     }
-    return r;
+    return ait_r;
 }
 
-static inline void Counter_sum_dyn_drop(Counter_sum_dyn_frame *f) {
-    if (!f->ait_fr)
+static inline void Counter_sum_dyn_drop(Counter_sum_dyn_frame *ait_f) {
+    if (!ait_f->ait_fr)
         return;
-    f->ait_vt->sum_drop(f->ait_fr);
-    Counter_sum_dyn_release(f);
+    ait_f->ait_vt->sum_drop(ait_f->ait_fr);
+    Counter_sum_dyn_release(ait_f);
 }
 
-int Counter_sum_dyn_block_on(ait_rt *rt_, Counter_sum_dyn_output *out_, Counter_dyn self, int a1);
-ait_task *Counter_sum_dyn_spawn_local(ait_rt *rt_, Counter_dyn self, int a1);
-ait_task *Counter_sum_dyn_spawn(ait_rt *rt_, Counter_send_dyn self, int a1);   /* send dyn only */
+int Counter_sum_dyn_block_on(ait_rt *ait_runtime, Counter_sum_dyn_output *ait_out, Counter_dyn self, int ait_a1);
+ait_task *Counter_sum_dyn_spawn_local(ait_rt *ait_runtime, Counter_dyn self, int ait_a1);
+ait_task *Counter_sum_dyn_spawn(ait_rt *ait_runtime, Counter_send_dyn self, int ait_a1);   /* send dyn only */
 
-void drain_Fixed_init(drain_Fixed_frame *frame_, Fixed *c);
-ait_poll drain_Fixed_poll(drain_Fixed_frame *f, ait_cx *cx, drain_Fixed_output *out);
-void drain_Fixed_drop(drain_Fixed_frame *f);
-int drain_Fixed_block_on(ait_rt *rt_, drain_Fixed_output *out_, Fixed *c);
-ait_task *drain_Fixed_spawn_local(ait_rt *rt_, Fixed *c);
-ait_task *drain_Fixed_spawn(ait_rt *rt_, Fixed *c);   /* a send future */
+void drain_Fixed_init(drain_Fixed_frame *ait_frame, Fixed *c);
+ait_poll drain_Fixed_poll(drain_Fixed_frame *ait_f, ait_cx *ait_ctx, drain_Fixed_output *ait_out);
+void drain_Fixed_drop(drain_Fixed_frame *ait_f);
+int drain_Fixed_block_on(ait_rt *ait_runtime, drain_Fixed_output *ait_out, Fixed *c);
+ait_task *drain_Fixed_spawn_local(ait_rt *ait_runtime, Fixed *c);
+ait_task *drain_Fixed_spawn(ait_rt *ait_runtime, Fixed *c);   /* a send future */
 
-void drain_Ticker_init(drain_Ticker_frame *frame_, Ticker *c);
-ait_poll drain_Ticker_poll(drain_Ticker_frame *f, ait_cx *cx, drain_Ticker_output *out);
-void drain_Ticker_drop(drain_Ticker_frame *f);
-int drain_Ticker_block_on(ait_rt *rt_, drain_Ticker_output *out_, Ticker *c);
-ait_task *drain_Ticker_spawn_local(ait_rt *rt_, Ticker *c);
+void drain_Ticker_init(drain_Ticker_frame *ait_frame, Ticker *c);
+ait_poll drain_Ticker_poll(drain_Ticker_frame *ait_f, ait_cx *ait_ctx, drain_Ticker_output *ait_out);
+void drain_Ticker_drop(drain_Ticker_frame *ait_f);
+int drain_Ticker_block_on(ait_rt *ait_runtime, drain_Ticker_output *ait_out, Ticker *c);
+ait_task *drain_Ticker_spawn_local(ait_rt *ait_runtime, Ticker *c);
 
-void total_of_init(total_of_frame *frame_, Counter_dyn c, int n);
-ait_poll total_of_poll(total_of_frame *f, ait_cx *cx, total_of_output *out);
-void total_of_drop(total_of_frame *f);
-int total_of_block_on(ait_rt *rt_, total_of_output *out_, Counter_dyn c, int n);
-ait_task *total_of_spawn_local(ait_rt *rt_, Counter_dyn c, int n);
+void total_of_init(total_of_frame *ait_frame, Counter_dyn c, int n);
+ait_poll total_of_poll(total_of_frame *ait_f, ait_cx *ait_ctx, total_of_output *ait_out);
+void total_of_drop(total_of_frame *ait_f);
+int total_of_block_on(ait_rt *ait_runtime, total_of_output *ait_out, Counter_dyn c, int n);
+ait_task *total_of_spawn_local(ait_rt *ait_runtime, Counter_dyn c, int n);
 
 const char * Fixed_name(Fixed *self);
 const char * Ticker_name(Ticker *self);

@@ -11,6 +11,7 @@
 //!   w1  native `async fn` in a trait (Rust >= 1.75), called through a generic: static
 //!   w2  the same method through `#[async_trait]` and `&mut dyn`: one Box per call
 //!   w3  a static chain of depth 3 (Top<Mid<Leaf>>), native async fn in traits
+//!   w3l the same chain in a loop with loop-carried locals and a local per layer across the await
 //!   w4  the chain through `Box<dyn>` + async-trait at every level (3 boxes per call)
 //!   w5  tokio current_thread: `yield_now().await` in a loop inside block_on
 //!   w6  tokio current_thread: spawn N trivial tasks, then join them all
@@ -97,6 +98,43 @@ async fn static_loop<T: Op>(op: &mut T, n: u64) -> u64 {
         s = s.wrapping_add(op.call(i).await);
     }
     s
+}
+
+// ---- W3L: the chain in a loop that keeps state (locals across each await) ----
+
+#[allow(async_fn_in_trait)]
+pub trait Step {
+    async fn step(&mut self, x: u64) -> u64;
+}
+
+impl Step for Leaf {
+    async fn step(&mut self, x: u64) -> u64 {
+        self.n += black_box(x);
+        self.n
+    }
+}
+
+pub struct LMid<T: Step> {
+    inner: T,
+}
+
+impl<T: Step> Step for LMid<T> {
+    async fn step(&mut self, x: u64) -> u64 {
+        let k = x ^ 1;
+        let r = self.inner.step(k).await;
+        r.wrapping_add(k)
+    }
+}
+
+async fn w3l_loop<T: Step>(op: &mut T, n: u64) -> u64 {
+    let mut acc = 0u64;
+    let mut count = 0u64;
+    while count < n {
+        let k = count.wrapping_mul(2);
+        acc = acc.wrapping_add(op.step(k).await ^ k);
+        count += 1;
+    }
+    acc.wrapping_add(count)
 }
 
 // ---- W2, W4: async-trait, dyn dispatch (a boxed future per call) ----
@@ -198,7 +236,7 @@ fn rss_kb() -> (u64, u64) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 3 {
-        eprintln!("usage: bench_rs w1|w2|w3|w4|w5|w6|w7 N");
+        eprintln!("usage: bench_rs w1|w2|w3|w3l|w4|w5|w6|w7 N");
         std::process::exit(2);
     }
     let w = args[1].as_str();
@@ -207,15 +245,17 @@ fn main() {
 
     let (rss0, _) = rss_kb();
     let (ns, sum, m) = match w {
-        "w1" | "w3" | "w2" | "w4" => {
+        "w1" | "w3" | "w3l" | "w2" | "w4" => {
             let mut leaf = Leaf { n: 0 };
             let mut chain = Mid { inner: Mid { inner: Leaf { n: 0 } } };
+            let mut lchain = LMid { inner: LMid { inner: Leaf { n: 0 } } };
             let mut dleaf = DLeaf { n: 0 };
             let mut dchain = DMid { inner: Box::new(DMid { inner: Box::new(DLeaf { n: 0 }) }) };
             let mut go = |k: u64| -> u64 {
                 match w {
                     "w1" => run_ready(static_loop(&mut leaf, k)),
                     "w3" => run_ready(static_loop(&mut chain, k)),
+                    "w3l" => run_ready(w3l_loop(&mut lchain, k)),
                     "w2" => run_ready(dyn_loop(&mut dleaf, k)),
                     _ => run_ready(dyn_loop(&mut dchain, k)),
                 }

@@ -1,0 +1,422 @@
+/* liveness.c: which variables a suspension must keep.
+ *
+ * The lowered body becomes a flow graph of small nodes, each reading
+ * some variables and then writing some. A variable is live where the
+ * poll resumes after an await when some path from there reads it before
+ * writing it (a declaration writes: each entry into a block makes a new
+ * object). The search runs backward from each variable's reads and stops
+ * at its writes, so its cost is the size of the variable's live range:
+ * linear in the body for any number of awaits.
+ *
+ * Also found here, since the walk sees every expression: variables whose
+ * address escapes (&x, &x.m, x.m of a struct that may hold an array),
+ * which the lowering keeps in the frame. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lower.h"
+
+typedef struct FlowNode {
+    Vec succ;                /* node indices (intptr_t); empty: leaves the body */
+    Vec pred;
+    Vec uses, defs;          /* Var*: read, then written */
+    AwaitPoint *resume;      /* where this await's poll resumes */
+} FlowNode;
+
+typedef struct FlowGraph {
+    Vec nodes;               /* FlowNode* */
+    Map labels;              /* goto label -> node index + 1 */
+    Vec break_to;            /* node index of each enclosing loop/switch's exit */
+    Vec continue_to;         /* node index of each enclosing loop's next iteration */
+    Vec *cases;              /* the enclosing switch's case label nodes */
+    Vec tracked;             /* Var*: the variables by slot */
+    Vec uses_of;             /* per slot: Vec* of node indices reading it */
+} FlowGraph;
+
+#define IDX(p) ((int)(intptr_t)(p))
+#define PTR(i) ((void *)(intptr_t)(i))
+
+static FlowNode *node(FlowGraph *g, int i) { return g->nodes.data[i]; }
+
+/* next < 0: the edge leaves the body. */
+static void add_succ(FlowGraph *g, int n, int next) {
+    if (next >= 0)
+        vec_push(&node(g, n)->succ, PTR(next));
+}
+
+static int new_node(FlowGraph *g, int next) {
+    FlowNode *n = xalloc(sizeof *n);
+    vec_push(&g->nodes, n);
+    add_succ(g, g->nodes.len - 1, next);
+    return g->nodes.len - 1;
+}
+
+static bool tracked(Var *v) { return v && v->slot >= 0; }
+
+static void use(FlowGraph *g, int n, Var *v) {
+    if (!tracked(v))
+        return;
+    Vec *at = g->uses_of.data[v->slot];
+    if (!at->len || IDX(vec_last(at)) != n)
+        vec_push(at, PTR(n));
+    vec_push(&node(g, n)->uses, v);
+}
+
+static void def(FlowGraph *g, int n, Var *v) {
+    if (tracked(v))
+        vec_push(&node(g, n)->defs, v);
+}
+
+/* The variable an lvalue path (x, x.m, x[i], (x)) is rooted at. */
+static Var *lvalue_root(Expr *e) {
+    while (e && (e->kind == E_PAREN || (e->kind == E_MEMBER && !e->arrow) || e->kind == E_INDEX))
+        e = e->lhs;
+    return e && e->kind == E_IDENT ? e->sema : NULL;
+}
+
+static void uses_in_init(FlowGraph *g, int n, Init *in);
+
+static void uses_in(FlowGraph *g, int n, Expr *e) {
+    if (!e)
+        return;
+    switch (e->kind) {
+    case E_IDENT:
+        use(g, n, e->sema);
+        return;
+    case E_SIZEOF_EXPR:   /* unevaluated, but an escape all the same */
+    case E_SIZEOF_TYPE:
+    case E_ALIGNOF:
+        return;
+    case E_UNARY:
+        if (!strcmp(e->op, "&") && lvalue_root(e->lhs))
+            lvalue_root(e->lhs)->addr_taken = true;
+        if ((!strcmp(e->op, "++") || !strcmp(e->op, "--")) && lvalue_root(e->lhs))
+            lvalue_root(e->lhs)->assigned = true;
+        break;
+    case E_POSTFIX:
+    case E_ASSIGN:
+        if (lvalue_root(e->lhs))
+            lvalue_root(e->lhs)->assigned = true;
+        break;
+    case E_MEMBER:   /* s.m may be an array member decaying to a pointer into s */
+        if (!e->arrow && lvalue_root(e->lhs))
+            lvalue_root(e->lhs)->addr_taken = true;
+        break;
+    case E_CALL:
+        if (e->sema && ((Target *)e->sema)->recv)
+            uses_in(g, n, ((Target *)e->sema)->recv);
+        break;
+    case E_GENERIC:   /* the controlling expression is not evaluated */
+        for (int i = 0; i < e->assocs.len; i++)
+            uses_in(g, n, ((GenericAssoc *)e->assocs.data[i])->expr);
+        return;
+    default:
+        break;
+    }
+    uses_in(g, n, e->lhs);
+    uses_in(g, n, e->rhs);
+    uses_in(g, n, e->cond);
+    for (int i = 0; i < e->args.len; i++)
+        uses_in(g, n, e->args.data[i]);
+    uses_in_init(g, n, e->init);
+}
+
+static void uses_in_init(FlowGraph *g, int n, Init *in) {
+    if (!in)
+        return;
+    uses_in(g, n, in->expr);
+    for (int i = 0; i < in->items.len; i++)
+        uses_in_init(g, n, ((InitItem *)in->items.data[i])->init);
+}
+
+static void uses_in_stmt(FlowGraph *g, int n, Stmt *s) {
+    if (!s)
+        return;
+    uses_in(g, n, s->expr);
+    uses_in(g, n, s->cond);
+    uses_in(g, n, s->step);
+    if (s->decl)
+        for (int i = 0; i < s->decl->decls.len; i++)
+            uses_in_init(g, n, ((InitDecl *)s->decl->decls.data[i])->init);
+    for (int i = 0; i < s->items.len; i++)
+        uses_in_stmt(g, n, s->items.data[i]);
+    uses_in_stmt(g, n, s->body);
+    uses_in_stmt(g, n, s->els);
+}
+
+/* The defers a jump or a block end runs read what their bodies read. */
+static void uses_in_defers(FlowGraph *g, int n, Vec *defers) {
+    for (int i = 0; defers && i < defers->len; i++)
+        uses_in_stmt(g, n, ((Stmt *)defers->data[i])->body);
+}
+
+/* x = e: reads e, then writes x; other assignments read their target. */
+static void assignment(FlowGraph *g, int n, Expr *e) {
+    Expr *lhs = e->lhs;
+    while (lhs->kind == E_PAREN)
+        lhs = lhs->lhs;
+    Var *v = lhs->kind == E_IDENT ? lhs->sema : NULL;
+    if (v)
+        v->assigned = true;
+    if (v && !strcmp(e->op, "=")) {
+        if (e->rhs->kind == E_ASSIGN)
+            assignment(g, n, e->rhs);
+        else
+            uses_in(g, n, e->rhs);
+        def(g, n, v);
+        return;
+    }
+    uses_in(g, n, e);
+}
+
+static int expr_node(FlowGraph *g, Expr *e, int next) {
+    int n = new_node(g, next);
+    if (e && e->kind == E_ASSIGN)
+        assignment(g, n, e);
+    else
+        uses_in(g, n, e);
+    return n;
+}
+
+/* One node per declarator, in order: "int a = 1, b = a;". */
+static int decl_nodes(FlowGraph *g, Decl *d, int next) {
+    for (int i = d->decls.len - 1; i >= 0; i--) {
+        InitDecl *id = d->decls.data[i];
+        next = new_node(g, next);
+        uses_in_init(g, next, id->init);
+        def(g, next, id->sema);
+    }
+    return next;
+}
+
+static int label_node(FlowGraph *g, const char *name) {
+    intptr_t at = (intptr_t)map_get(&g->labels, name);
+    if (at)
+        return (int)at - 1;
+    int n = new_node(g, -1);
+    map_put(&g->labels, name, PTR(n + 1));
+    return n;
+}
+
+static void set_succ(FlowGraph *g, int n, int target) {
+    node(g, n)->succ.len = 0;
+    add_succ(g, n, target);
+}
+
+static int build(FlowGraph *g, Stmt *s, int next);
+
+static int jump(FlowGraph *g, Stmt *s, int target) {
+    int n = new_node(g, target);
+    uses_in_defers(g, n, s->sema);
+    return n;
+}
+
+/* A loop: cond is tested before the body (or after it, for do), step
+ * runs after the body and before cond. */
+static int loop(FlowGraph *g, Stmt *s, int next, bool test_first) {
+    int test = new_node(g, -1);
+    uses_in(g, test, s->cond);
+    int step = s->kind == S_FOR && s->step ? expr_node(g, s->step, test) : test;
+    vec_push(&g->break_to, PTR(next));
+    vec_push(&g->continue_to, PTR(step));
+    int body = build(g, s->body, step);
+    g->break_to.len--;
+    g->continue_to.len--;
+    set_succ(g, test, body);
+    if (s->cond)
+        add_succ(g, test, next);
+    return test_first ? test : body;
+}
+
+static int await_nodes(FlowGraph *g, Stmt *s, int next) {
+    AwaitPoint *ap = s->sema;
+    int resumed = new_node(g, next);
+    node(g, resumed)->resume = ap;
+    for (int i = 0; ap->comb && i < ap->comb->lhs.len; i++) {
+        Expr *lhs = ap->comb->lhs.data[i];
+        if (!lhs)
+            continue;
+        Expr *x = lhs;
+        while (x->kind == E_PAREN)
+            x = x->lhs;
+        if (x->kind == E_IDENT) {   /* only when the operand won: read as well */
+            use(g, resumed, x->sema);
+            ((Var *)x->sema)->assigned = true;
+        } else {
+            uses_in(g, resumed, lhs);
+        }
+    }
+    int start = new_node(g, resumed);
+    Vec *calls = ap->comb ? &ap->comb->calls : NULL;
+    for (int i = 0; calls && i < calls->len; i++) {
+        Expr *call = calls->data[i];
+        uses_in(g, start, ((Target *)call->sema)->recv);
+        for (int k = 0; k < call->args.len; k++)
+            uses_in(g, start, call->args.data[k]);
+    }
+    if (!calls) {
+        Expr *call = ap->await->lhs;
+        uses_in(g, start, ((Target *)call->sema)->recv);
+        for (int k = 0; k < call->args.len; k++)
+            uses_in(g, start, call->args.data[k]);
+    }
+    return start;
+}
+
+static int build(FlowGraph *g, Stmt *s, int next) {
+    if (!s)
+        return next;
+    switch (s->kind) {
+    case S_COMPOUND: {
+        Vec *defers = s->sema;
+        if (defers && defers->len) {
+            next = new_node(g, next);
+            uses_in_defers(g, next, defers);
+        }
+        for (int i = s->items.len - 1; i >= 0; i--)
+            next = build(g, s->items.data[i], next);
+        return next;
+    }
+    case S_DECL: return decl_nodes(g, s->decl, next);
+    case S_EXPR: return expr_node(g, s->expr, next);
+    case S_NULL: case S_DEFER: return next;
+    case S_AWAIT: return await_nodes(g, s, next);
+    case S_SPAWN: {
+        SpawnPoint *sp = s->sema;
+        int n = new_node(g, next);
+        uses_in(g, n, sp->spawn->lhs);
+        uses_in_defers(g, n, &sp->unwind);   /* run when the spawn fails */
+        return n;
+    }
+    case S_RETURN: {
+        int n = jump(g, s, -1);
+        uses_in(g, n, s->expr);
+        return n;
+    }
+    case S_BREAK:
+        return jump(g, s, g->break_to.len ? IDX(vec_last(&g->break_to)) : -1);
+    case S_CONTINUE:
+        return jump(g, s, g->continue_to.len ? IDX(vec_last(&g->continue_to)) : -1);
+    case S_GOTO: return jump(g, s, label_node(g, s->name));
+    case S_LABEL: {
+        int n = label_node(g, s->name);
+        set_succ(g, n, build(g, s->body, next));
+        return n;
+    }
+    case S_CASE: case S_DEFAULT: {
+        int n = new_node(g, build(g, s->body, next));
+        if (g->cases)
+            vec_push(g->cases, PTR(n));
+        return n;
+    }
+    case S_IF: {
+        int n = new_node(g, build(g, s->body, next));
+        uses_in(g, n, s->cond);
+        add_succ(g, n, s->els ? build(g, s->els, next) : next);
+        return n;
+    }
+    case S_SWITCH: {
+        Vec cases = {0}, *outer = g->cases;
+        g->cases = &cases;
+        vec_push(&g->break_to, PTR(next));
+        build(g, s->body, next);
+        g->break_to.len--;
+        g->cases = outer;
+        int n = new_node(g, -1);
+        uses_in(g, n, s->cond);
+        node(g, n)->succ = cases;
+        add_succ(g, n, next);   /* no case matched */
+        return n;
+    }
+    case S_WHILE: return loop(g, s, next, true);
+    case S_DO: return loop(g, s, next, false);
+    case S_FOR: {
+        int test = loop(g, s, next, true);
+        if (s->decl)
+            return decl_nodes(g, s->decl, test);
+        return s->expr ? expr_node(g, s->expr, test) : test;
+    }
+    }
+    return next;
+}
+
+static bool defines(FlowNode *n, Var *v) {
+    for (int i = 0; i < n->defs.len; i++)
+        if (n->defs.data[i] == v)
+            return true;
+    return false;
+}
+
+static int by_slot(const void *a, const void *b) {
+    return (*(Var *const *)a)->slot - (*(Var *const *)b)->slot;
+}
+
+/* Backward from each read of v until its writes: every node where v is
+ * live on entry. At resumption nodes v joins the await's live set. */
+static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work) {
+    int mark = v->slot + 1;
+    Vec *reads = g->uses_of.data[v->slot];
+    work->len = 0;
+    for (int i = 0; i < reads->len; i++) {
+        int n = IDX(reads->data[i]);
+        if (live_in[n] != mark) {
+            live_in[n] = mark;
+            vec_push(work, PTR(n));
+        }
+    }
+    while (work->len) {
+        FlowNode *n = node(g, IDX(work->data[--work->len]));
+        if (n->resume)
+            vec_push(&n->resume->live, v);
+        for (int i = 0; i < n->pred.len; i++) {
+            int p = IDX(n->pred.data[i]);
+            if (live_out[p] == mark)
+                continue;
+            live_out[p] = mark;
+            if (live_in[p] != mark && !defines(node(g, p), v)) {
+                live_in[p] = mark;
+                vec_push(work, PTR(p));
+            }
+        }
+    }
+}
+
+void liveness(Fut *f, Lowered *low, Map *macro_words) {
+    FlowGraph g = {0};
+    for (int i = 0; i < f->vars.len; i++) {
+        Var *v = f->vars.data[i];
+        v->slot = -1;
+        if (v->is_temp || v->is_static)
+            continue;
+        v->slot = g.tracked.len;
+        vec_push(&g.tracked, v);
+        Vec *at = xalloc(sizeof *at);
+        vec_push(&g.uses_of, at);
+    }
+    for (int i = 0; i < low->points.len; i++)
+        ((AwaitPoint *)low->points.data[i])->live.len = 0;
+    build(&g, low->body, -1);
+    for (int i = 0; i < g.nodes.len; i++) {
+        FlowNode *n = node(&g, i);
+        for (int k = 0; k < n->succ.len; k++)
+            vec_push(&node(&g, IDX(n->succ.data[k]))->pred, PTR(i));
+    }
+    int *live_in = xalloc(((size_t)g.nodes.len + 1) * sizeof *live_in);
+    int *live_out = xalloc(((size_t)g.nodes.len + 1) * sizeof *live_out);
+    Vec work = {0};
+    for (int i = 0; i < g.tracked.len; i++) {
+        Var *v = g.tracked.data[i];
+        if (!map_get(macro_words, v->name)) {
+            search(&g, v, live_in, live_out, &work);
+            continue;
+        }
+        v->assigned = true;   /* a macro may read it anywhere, or write it */
+        for (int k = 0; k < low->points.len; k++)
+            vec_push(&((AwaitPoint *)low->points.data[k])->live, v);
+    }
+    for (int i = 0; i < low->points.len; i++) {
+        Vec *live = &((AwaitPoint *)low->points.data[i])->live;
+        if (live->len > 1)
+            qsort(live->data, (size_t)live->len, sizeof *live->data, by_slot);
+    }
+}
