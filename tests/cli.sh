@@ -326,3 +326,12 @@ result frame-report-cc $? "status $(rc), size '$size', err: $(head -c 300 "$T/er
 CC=false run --frame-report=cc -o "$T/fr3" "$T/src/fr.ait"
 [ "$(rc)" = 1 ] && grep -q 'frame-report=cc' "$T/err" && [ ! -e "$T/fr3/fr.h" ]
 result frame-report-cc-no-compiler $? "status $(rc), err: $(head -c 300 "$T/err")"
+
+# -Wshadow stays clean: no generated name shadows a user's global (the
+# e2e case names declares globals f, cx, out, frame, rc, r, self_, result).
+run -o "$T/shadow" tests/e2e/names/t.ait
+LC_ALL=C $CC -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Werror -Iruntime/include -I"$T/shadow" \
+    -c "$T/shadow/t.c" -o "$T/shadow/t.o" 2>"$T/shadow/cc.err"
+cc_rc=$?
+[ "$(rc)" = 0 ] && [ $cc_rc = 0 ]
+result wshadow-clean $? "aitc $(rc), cc $cc_rc: $(head -c 300 "$T/shadow/cc.err")"

@@ -72,6 +72,98 @@ static bool in_frame(Sema *s, const char *fn, const char *name) {
     return var(fut(s, fn), name)->in_frame;
 }
 
+/* Is v kept (saved, restored) at the await with this state? */
+static bool kept_at(Fut *f, int state, const char *name) {
+    AwaitPoint *ap = f->low->points.data[state - 1];
+    for (int i = 0; i < ap->keep.len; i++)
+        if (!strcmp(((Var *)ap->keep.data[i])->name, name))
+            return true;
+    return false;
+}
+
+/* ---- liveness (liveness.c) ------------------------------------------ */
+
+/* Kept only where some path from the resumption reads before writing. */
+static void test_liveness_per_await(void **state) {
+    (void)state;
+    Sema *s = lower_text(
+        "async int one(void) { return 1; }\n"
+        "async int f(int n) {\n"
+        "    int rc = -1, keep = 7;\n"
+        "    for (int i = 0; i < n; i++) {\n"
+        "        rc = await one();\n"          /* state 1: rc written first */
+        "        if (rc == 0) return i;\n"
+        "        await one();\n"               /* state 2: rc read after */
+        "    }\n"
+        "    int late = await one();\n"        /* state 3 */
+        "    return rc + late + keep;\n"
+        "}\n");
+    assert_int_equal(errors(), 0);
+    Fut *f = fut(s, "f");
+    assert_false(kept_at(f, 1, "rc"));
+    assert_true(kept_at(f, 1, "i"));
+    assert_true(kept_at(f, 1, "keep"));
+    assert_true(kept_at(f, 1, "n"));
+    assert_true(kept_at(f, 2, "rc"));
+    assert_true(kept_at(f, 2, "i"));
+    assert_true(kept_at(f, 3, "rc"));
+    assert_false(kept_at(f, 3, "i"));      /* out of scope */
+    assert_false(kept_at(f, 3, "n"));      /* not read again */
+    assert_false(kept_at(f, 3, "late"));   /* written by the await */
+    assert_false(var(f, "rc")->resident);
+}
+
+/* A declaration writes: a loop-body local is not loop-carried, and what
+ * a pending defer reads is kept for a drop. */
+static void test_liveness_decl_and_defer(void **state) {
+    (void)state;
+    Sema *s = lower_text(
+        "%{\n#include <stdio.h>\n%}\n"
+        "async int one(void) { return 1; }\n"
+        "async int g(int n) {\n"
+        "    int total = 0;\n"
+        "    defer printf(\"%d\\n\", total);\n"
+        "    while (n-- > 0) {\n"
+        "        int t;\n"
+        "        t = await one();\n"
+        "        total += t;\n"
+        "    }\n"
+        "    return 0;\n"
+        "}\n");
+    assert_int_equal(errors(), 0);
+    Fut *f = fut(s, "g");
+    assert_false(kept_at(f, 1, "t"));
+    assert_true(kept_at(f, 1, "total"));
+    assert_true(kept_at(f, 1, "n"));
+}
+
+/* Address-taken locals, arrays and const locals live in the frame. */
+static void test_resident_locals(void **state) {
+    (void)state;
+    Sema *s = lower_text(
+        "%{\ntypedef struct P { int x; } P;\n%}\n"
+        "async int one(void) { return 1; }\n"
+        "async int h(void) {\n"
+        "    int a = 1, b = 2;\n"
+        "    int *pa = &a;\n"
+        "    int arr[2] = {0, 0};\n"
+        "    const int c = 3;\n"
+        "    P p = {4};\n"
+        "    int *px = &p.x;\n"
+        "    await one();\n"
+        "    return *pa + b + arr[0] + c + *px;\n"
+        "}\n");
+    assert_int_equal(errors(), 0);
+    Fut *f = fut(s, "h");
+    assert_true(var(f, "a")->resident);
+    assert_true(var(f, "arr")->resident);
+    assert_true(var(f, "c")->resident);
+    assert_true(var(f, "p")->resident);
+    assert_false(var(f, "b")->resident);
+    assert_true(kept_at(f, 1, "b"));
+    assert_true(kept_at(f, 1, "pa"));
+}
+
 /* ---- placement ------------------------------------------------------ */
 
 static void test_only_live_locals_in_frame(void **state) {
@@ -281,6 +373,9 @@ static void test_send_impl_awaiting_local(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_liveness_per_await),
+        cmocka_unit_test(test_liveness_decl_and_defer),
+        cmocka_unit_test(test_resident_locals),
         cmocka_unit_test(test_only_live_locals_in_frame),
         cmocka_unit_test(test_loop_carried_in_frame),
         cmocka_unit_test(test_address_taken_and_arrays_in_frame),
