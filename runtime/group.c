@@ -3,9 +3,9 @@
  * ait_group_join_next and ait_group_join_all.
  *
  * A group owns the join handles of its tasks, one member record each.
- * The member is the task's join waker (a tagged word in the task, no
- * allocation; see task.c): when the task completes, on whatever thread,
- * its completion wakes the member, which moves from the pending list to
+ * The member is the task's join waker (an entry of the table of join
+ * wakers, join_waker.c: no allocation once the table is warm): when the
+ * task completes, on whatever thread, its completion wakes the member, which moves from the pending list to
  * the done queue (FIFO, under the group's mutex) and wakes the group's
  * joiner. So joining the next result is O(1), whatever the group's size.
  *

@@ -23,9 +23,9 @@
  *               joined by ait_rt_free (before any task is cancelled).
  *
  * Files: rt.c (lifecycle), exec.c (block_on, scheduling), task.c (task
- * states), join.c, group.c (task groups), deque.c (local run queue),
- * worker.c (workers, injector, parking), reactor.c (epoll, the workers'
- * turn), io.c (fd
+ * states), join.c, join_waker.c (the joiners' wakers), group.c (task
+ * groups), deque.c (local run queue), worker.c (workers,
+ * injector, parking), reactor.c (epoll, the workers' turn), io.c (fd
  * futures), timer.c, prelude.c, waker.c, alloc.c, clock.c.
  */
 #ifndef AIT_INTERNAL_H
@@ -67,8 +67,9 @@ void ait__timers_close(struct ait_rt *rt);
 /* ---- tasks (task.c) ---------------------------------------------------- */
 
 /* A task's state word (t->state, atomic, 64 bits): flags in the low
- * 10 bits, the runtime's index (AIT_TS_RT_*, immutable) in bits 12..31,
- * the reference count above them, so that one
+ * 10 bits, the index of its type record (AIT_TS_VT_*, immutable; the
+ * record names the runtime) in bits 12..31, the reference count above
+ * them, so that one
  * atomic operation can change both (complete: set COMPLETE and drop the
  * queue's reference). The life of a poll:
  *   idle --wake--> SCHEDULED (pushed on a queue, which holds a reference)
@@ -79,9 +80,10 @@ void ait__timers_close(struct ait_rt *rt);
  * CLOSING decides who drops the frame (set once: by the poller when the
  * poll finished it, else by ait__task_finish); COMPLETE follows when the
  * output or error is final.
- * JOIN_WAKER: join_waker holds the joiner's waker. The joiner owns the
- * slot while the bit is clear (it writes the waker, then sets the bit
- * unless COMPLETE came first); while set the task owns it, and the
+ * JOIN_WAKER: the joiner's waker is in the table of join wakers
+ * (join_waker.c), keyed by the task. The joiner owns that slot while
+ * the bit is clear (it puts the waker there, then sets the bit unless
+ * COMPLETE came first); while set the task owns it, and the
  * joiner takes it back by clearing the bit (unless COMPLETE came first).
  * Whoever sets COMPLETE while the bit is set wakes that waker. */
 #define AIT_TS_SCHEDULED 0x1ull     /* in a run queue (the queue holds a ref) */
@@ -91,60 +93,72 @@ void ait__timers_close(struct ait_rt *rt);
 #define AIT_TS_CANCEL_REQ 0x10ull   /* aborted (while running: finished after the poll) */
 #define AIT_TS_SEND 0x20ull         /* immutable: spawned with ait_spawn */
 #define AIT_TS_NOTIFIED 0x40ull     /* woken while RUNNING: queued again after the poll */
-#define AIT_TS_JOIN_WAKER 0x80ull   /* join_waker is set and owned by the task */
+#define AIT_TS_JOIN_WAKER 0x80ull   /* a join waker is in the table, owned by the task */
 #define AIT_TS_ERRORED 0x100ull     /* failed: the error (int) is in the output area */
 #define AIT_TS_LOCAL_LIST 0x200ull  /* immutable: listed on rt->local_all (no lock) */
-/* Bits 12..31: the index of the task's runtime (immutable; rt.c). */
-#define AIT_TS_RT_SHIFT 12
-#define AIT_TS_RT_BITS 20
-#define AIT_TS_RT_MASK (((1ull << AIT_TS_RT_BITS) - 1) << AIT_TS_RT_SHIFT)
+/* Bits 12..31: the index of the task's type record (immutable; task.c). */
+#define AIT_TS_VT_SHIFT 12
+#define AIT_TS_VT_BITS 20
+#define AIT_TS_VT_MASK (((1ull << AIT_TS_VT_BITS) - 1) << AIT_TS_VT_SHIFT)
 #define AIT_TS_REF_SHIFT 32
 #define AIT_TS_REF_ONE (1ull << AIT_TS_REF_SHIFT)
 
-/* The layout of a task block and its frame's functions, shared by every
- * task of one (poll, drop, frame size, frame align, output size): interned
- * once (task.c), never freed. */
+/* A task's type record: the layout of its block, its frame's functions
+ * and its runtime, shared by every task of one (poll, drop, frame size,
+ * frame align, output size, runtime index): interned once (task.c), never
+ * freed, found by its index in a global two-level table (the state word
+ * holds the index, so the header needs no pointer for it). */
 typedef struct ait_task_vt {
     ait_poll_fn poll;
     ait_drop_fn drop;
-    size_t frame_size, frame_align, out_size;   /* the key */
+    size_t frame_size, frame_align, out_size;   /* the key, with rt_index */
+    uint32_t rt_index;                          /* in ait__rt_table */
+    uint32_t index;                             /* in ait__vt_table */
     uint32_t frame_off, out_off;
     size_t alloc_size, alloc_align;
     struct ait_task_vt *next;                   /* in the intern table */
 } ait_task_vt;
 
-/* A task block: [header][pad][frame][pad][output, at least an int]. */
+/* A task block: [header, 24 B][pad][frame][pad][output, at least an int]. */
 struct ait_task {
-    _Atomic uint64_t state;         /* flags | rt index | refs << AIT_TS_REF_SHIFT */
+    _Atomic uint64_t state;         /* flags | type record index | refs << AIT_TS_REF_SHIFT */
     struct ait_task *next;          /* link in a list queue (local, remote, injector) */
-    const ait_task_vt *vt;
     /* The link in its runtime's list of spawned tasks, which ait_rt_free
      * cancels: rt->local_all (LOCAL_LIST: touched by block_on's thread
      * only, no lock) or rt->owned under owned_lock. The list holds a
      * reference; finished tasks are unlinked lazily, by a sweep (task.c). */
     struct ait_task *all_next;
-    /* See AIT_TS_JOIN_WAKER: 0, or a tagged word: a task's waker (the task
-     * | 1), a root waker (the runtime | 2), a group member (| 3, group.c),
-     * any other waker boxed (an
-     * ait_waker * from ait_frame_alloc, tag 0). */
-    uintptr_t join_waker;
 };
 
 /* The runtime of index i (rt.c): a global table, two levels, never shrunk;
  * a slot is valid while its runtime is referenced (a task holds a ref). */
+#define AIT_RT_INDEX_BITS 20
 #define AIT_RT_CHUNK_BITS 12
-extern struct ait_rt **_Atomic ait__rt_table[1u << (AIT_TS_RT_BITS - AIT_RT_CHUNK_BITS)];
+extern struct ait_rt **_Atomic ait__rt_table[1u << (AIT_RT_INDEX_BITS - AIT_RT_CHUNK_BITS)];
 static inline struct ait_rt *ait__rt_of_index(uint32_t i) {
     struct ait_rt **c = atomic_load_explicit(&ait__rt_table[i >> AIT_RT_CHUNK_BITS],
                                              memory_order_acquire);
     return c[i & ((1u << AIT_RT_CHUNK_BITS) - 1)];
 }
 
-static inline void *ait__task_frame(ait_task *t) { return (char *)t + t->vt->frame_off; }
-static inline void *ait__task_out(ait_task *t) { return (char *)t + t->vt->out_off; }
+/* The type record of index i (task.c): the same kind of table; a record
+ * never goes away. */
+#define AIT_VT_CHUNK_BITS 10
+extern const ait_task_vt **_Atomic ait__vt_table[1u << (AIT_TS_VT_BITS - AIT_VT_CHUNK_BITS)];
+static inline const ait_task_vt *ait__vt_of_state(uint64_t s) {
+    uint32_t i = (uint32_t)((s & AIT_TS_VT_MASK) >> AIT_TS_VT_SHIFT);
+    const ait_task_vt **c = atomic_load_explicit(&ait__vt_table[i >> AIT_VT_CHUNK_BITS],
+                                                 memory_order_acquire);
+    return c[i & ((1u << AIT_VT_CHUNK_BITS) - 1)];
+}
+static inline const ait_task_vt *ait__task_vt(ait_task *t) {
+    return ait__vt_of_state(atomic_load_explicit(&t->state, memory_order_relaxed));
+}
+
+static inline void *ait__task_frame(ait_task *t) { return (char *)t + ait__task_vt(t)->frame_off; }
+static inline void *ait__task_out(ait_task *t) { return (char *)t + ait__task_vt(t)->out_off; }
 static inline struct ait_rt *ait__task_rt(ait_task *t) {
-    uint64_t s = atomic_load_explicit(&t->state, memory_order_relaxed);
-    return ait__rt_of_index((uint32_t)((s & AIT_TS_RT_MASK) >> AIT_TS_RT_SHIFT));
+    return ait__rt_of_index(ait__task_vt(t)->rt_index);
 }
 static inline bool ait__task_is_send(ait_task *t) {
     return (atomic_load_explicit(&t->state, memory_order_relaxed) & AIT_TS_SEND) != 0;
@@ -174,9 +188,17 @@ void ait__tasks_maybe_sweep(struct ait_rt *rt, bool any);
 /* At ait_rt_free: finishes (cancels) every listed task, empties the lists. */
 void ait__tasks_cancel_all(struct ait_rt *rt);
 extern const ait_waker_vtable ait__task_waker_vt;
+
+/* The table of join wakers (join_waker.c), for the owner of t's slot (see
+ * AIT_TS_JOIN_WAKER). put: stores w (consumed); false when out of memory
+ * (w dropped). take: removes and returns t's waker (vt NULL: none).
+ * will_wake: t's waker is there and wakes what w wakes. */
+bool ait__jw_put(ait_task *t, ait_waker w);
+ait_waker ait__jw_take(ait_task *t);
+bool ait__jw_will_wake(ait_task *t, const ait_waker *w);
 extern const ait_waker_vtable ait__root_waker_vt;   /* exec.c */
-/* A task group's member as a task's join waker (group.c); packed in the
- * join waker word with a tag of its own, like task and root wakers. */
+/* A task group's member as a task's join waker (group.c), held in the
+ * table of join wakers like any other. */
 extern const ait_waker_vtable ait__group_waker_vt;
 
 /* ---- the local run queue of a worker (deque.c) -------------------------- */

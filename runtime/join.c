@@ -16,8 +16,10 @@
 
 int ait__task_take_result(ait_task *t, void *out) {
     int err = ait__task_error(t);
-    if (err == 0 && out && t->vt->out_size)
-        memcpy(out, ait__task_out(t), t->vt->out_size);
+    if (err == 0 && out) {
+        const ait_task_vt *vt = ait__task_vt(t);
+        memcpy(out, (char *)t + vt->out_off, vt->out_size);
+    }
     ait_task_detach(t);
     return err;
 }

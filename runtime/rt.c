@@ -31,7 +31,7 @@ static int init_cond_monotonic(pthread_cond_t *c) {
 
 /* ---- the table of runtimes (a task's state word holds its index) ------- */
 
-struct ait_rt **_Atomic ait__rt_table[1u << (AIT_TS_RT_BITS - AIT_RT_CHUNK_BITS)];
+struct ait_rt **_Atomic ait__rt_table[1u << (AIT_RT_INDEX_BITS - AIT_RT_CHUNK_BITS)];
 static pthread_mutex_t rt_table_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint32_t *rt_free_ids;       /* under rt_table_lock: a stack of freed ids */
 static size_t rt_nfree, rt_free_cap;
@@ -44,7 +44,7 @@ static int rt_index_get(ait_rt *rt) {
     if (rt_nfree) {
         id = rt_free_ids[--rt_nfree];
     } else {
-        if (rt_next_id >= (1u << AIT_TS_RT_BITS)) {
+        if (rt_next_id >= (1u << AIT_RT_INDEX_BITS)) {
             pthread_mutex_unlock(&rt_table_lock);
             return -ENOMEM;
         }

@@ -1,12 +1,13 @@
 /* task.c: tasks (spawned futures), their wakers and join handles.
  *
  * A task is one block from the allocator hook:
- *     [ait_task header, 40 B][pad][frame][pad][output]
+ *     [ait_task header, 24 B][pad][frame][pad][output]
  * sized exactly (the output area is aligned to the largest power of two
  * dividing its size, up to max_align_t, and holds at least an int: a
- * failed task's error goes there). The layout and the frame's poll/drop
- * are one interned ait_task_vt shared by every task of the same future
- * type, so the header carries one pointer for them.
+ * failed task's error goes there). The layout, the frame's poll/drop and
+ * the runtime are one interned ait_task_vt shared by every task of the
+ * same future type and runtime; the state word holds its index, so the
+ * header carries no pointer for them.
  *
  * Its waker's data is the task itself; clone and drop adjust the
  * reference count in the state word, so waking costs no allocation.
@@ -46,27 +47,49 @@ static size_t round_up(size_t n, size_t a) { return (n + a - 1) & ~(a - 1); }
 #define VT_BUCKETS 64u
 #define VT_CACHE 8u
 
+const ait_task_vt **_Atomic ait__vt_table[1u << (AIT_TS_VT_BITS - AIT_VT_CHUNK_BITS)];
 static pthread_mutex_t vt_lock = PTHREAD_MUTEX_INITIALIZER;
-static ait_task_vt *vt_table[VT_BUCKETS];
+static ait_task_vt *vt_buckets[VT_BUCKETS];
+static uint32_t vt_count;               /* under vt_lock: records made */
 static _Thread_local const ait_task_vt *vt_cache[VT_CACHE];
 
-static unsigned vt_hash(ait_poll_fn poll) {
+static unsigned vt_hash(ait_poll_fn poll, uint32_t rt_index) {
     uintptr_t h = (uintptr_t)poll;
-    return (unsigned)((h >> 4) ^ (h >> 10));
+    return (unsigned)((h >> 4) ^ (h >> 10)) + rt_index * 7u;
 }
 
 static bool vt_is(const ait_task_vt *v, ait_poll_fn poll, ait_drop_fn drop, size_t fs,
-                  size_t fa, size_t os) {
+                  size_t fa, size_t os, uint32_t rt_index) {
     return v->poll == poll && v->drop == drop && v->frame_size == fs &&
-           v->frame_align == fa && v->out_size == os;
+           v->frame_align == fa && v->out_size == os && v->rt_index == rt_index;
+}
+
+/* Under vt_lock: gives v the next index in ait__vt_table; false when the
+ * table is full or out of memory. */
+static bool vt_publish(ait_task_vt *v) {
+    const uint32_t chunk = 1u << AIT_VT_CHUNK_BITS;
+    uint32_t i = vt_count;
+    if (i >= (1u << AIT_TS_VT_BITS))
+        return false;
+    const ait_task_vt **c = atomic_load_explicit(&ait__vt_table[i / chunk],
+                                                 memory_order_relaxed);
+    if (!c) {
+        if ((c = calloc(chunk, sizeof *c)) == NULL)
+            return false;
+        atomic_store_explicit(&ait__vt_table[i / chunk], c, memory_order_release);
+    }
+    v->index = i;
+    c[i % chunk] = v;
+    vt_count++;
+    return true;
 }
 
 static const ait_task_vt *vt_make(ait_poll_fn poll, ait_drop_fn drop, size_t fs, size_t fa,
-                                  size_t os) {
-    unsigned b = vt_hash(poll) % VT_BUCKETS;
+                                  size_t os, uint32_t rt_index) {
+    unsigned b = vt_hash(poll, rt_index) % VT_BUCKETS;
     pthread_mutex_lock(&vt_lock);
-    ait_task_vt *v = vt_table[b];
-    while (v && !vt_is(v, poll, drop, fs, fa, os))
+    ait_task_vt *v = vt_buckets[b];
+    while (v && !vt_is(v, poll, drop, fs, fa, os, rt_index))
         v = v->next;
     if (!v) {
         size_t oa = os ? (os & (~os + 1)) : 1;
@@ -89,24 +112,30 @@ static const ait_task_vt *vt_make(ait_poll_fn poll, ait_drop_fn drop, size_t fs,
         v->frame_size = fs;
         v->frame_align = fa;
         v->out_size = os;
+        v->rt_index = rt_index;
         v->frame_off = (uint32_t)frame_off;
         v->out_off = (uint32_t)out_off;
         v->alloc_size = total;
         v->alloc_align = align;
-        v->next = vt_table[b];
-        vt_table[b] = v;
+        if (!vt_publish(v)) {
+            free(v);
+            pthread_mutex_unlock(&vt_lock);
+            return NULL;
+        }
+        v->next = vt_buckets[b];
+        vt_buckets[b] = v;
     }
     pthread_mutex_unlock(&vt_lock);
     return v;
 }
 
 static inline const ait_task_vt *vt_get(ait_poll_fn poll, ait_drop_fn drop, size_t fs,
-                                        size_t fa, size_t os) {
-    unsigned i = vt_hash(poll) % VT_CACHE;
+                                        size_t fa, size_t os, uint32_t rt_index) {
+    unsigned i = vt_hash(poll, rt_index) % VT_CACHE;
     const ait_task_vt *v = vt_cache[i];
-    if (v && vt_is(v, poll, drop, fs, fa, os))
+    if (v && vt_is(v, poll, drop, fs, fa, os, rt_index))
         return v;
-    v = vt_make(poll, drop, fs, fa, os);
+    v = vt_make(poll, drop, fs, fa, os, rt_index);
     if (v)
         vt_cache[i] = v;
     return v;
@@ -115,8 +144,8 @@ static inline const ait_task_vt *vt_get(ait_poll_fn poll, ait_drop_fn drop, size
 /* ---- references ------------------------------------------------------------ */
 
 static void task_free(ait_task *t) {
-    ait_rt *rt = ait__task_rt(t);
-    const ait_task_vt *vt = t->vt;
+    const ait_task_vt *vt = ait__task_vt(t);
+    ait_rt *rt = ait__rt_of_index(vt->rt_index);
     ait_frame_free(t, vt->alloc_size, vt->alloc_align);
     ait__rt_unref(rt);
 }
@@ -174,59 +203,6 @@ const ait_waker_vtable ait__task_waker_vt = {
     task_wake, task_wake_by_ref, task_clone, task_drop
 };
 
-/* ---- the join waker: one tagged word --------------------------------------- */
-
-#define JW_TASK 1u
-#define JW_ROOT 2u
-#define JW_GROUP 3u             /* a task group's member (group.c) */
-#define JW_TAGS 3u
-
-/* Consumes w; 0 when the box could not be allocated (w dropped). */
-static uintptr_t jw_pack(ait_waker w) {
-    if (!w.vt)
-        return 0;   /* never: a context's waker has a vtable */
-    if (w.vt == &ait__task_waker_vt)
-        return (uintptr_t)w.data | JW_TASK;
-    if (w.vt == &ait__root_waker_vt)
-        return (uintptr_t)w.data | JW_ROOT;
-    if (w.vt == &ait__group_waker_vt)
-        return (uintptr_t)w.data | JW_GROUP;
-    ait_waker *b = ait_frame_alloc(sizeof *b, _Alignof(ait_waker));
-    if (!b) {
-        ait_waker_drop(w);
-        return 0;
-    }
-    *b = w;
-    return (uintptr_t)b;
-}
-
-/* Takes the waker out of t's slot (the caller owns the slot). */
-static ait_waker jw_take(ait_task *t) {
-    uintptr_t x = t->join_waker;
-    t->join_waker = 0;
-    ait_waker w = { NULL, (void *)(x & ~(uintptr_t)JW_TAGS) };
-    switch (x & JW_TAGS) {
-    case JW_TASK: w.vt = &ait__task_waker_vt; break;
-    case JW_ROOT: w.vt = &ait__root_waker_vt; break;
-    case JW_GROUP: w.vt = &ait__group_waker_vt; break;
-    default:
-        if (x) {
-            w = *(ait_waker *)x;
-            ait_frame_free((void *)x, sizeof w, _Alignof(ait_waker));
-        }
-    }
-    return w;
-}
-
-static bool jw_will_wake(uintptr_t x, const ait_waker *b) {
-    switch (x & JW_TAGS) {
-    case JW_TASK: return b->vt == &ait__task_waker_vt && (uintptr_t)b->data == (x & ~(uintptr_t)JW_TAGS);
-    case JW_ROOT: return b->vt == &ait__root_waker_vt && (uintptr_t)b->data == (x & ~(uintptr_t)JW_TAGS);
-    case JW_GROUP: return b->vt == &ait__group_waker_vt && (uintptr_t)b->data == (x & ~(uintptr_t)JW_TAGS);
-    default: return x && ait_waker_will_wake((const ait_waker *)x, b);
-    }
-}
-
 /* ---- the lists of spawned tasks -------------------------------------------- */
 
 /* Each spawned task is pushed on one list of its runtime, which holds a
@@ -240,9 +216,9 @@ static bool jw_will_wake(uintptr_t x, const ait_waker *b) {
 #define SWEEP_MIN 64u           /* do not sweep shorter lists */
 #define SWEEP_CHECK 32u         /* look at the shared counters every so many spawns */
 
-/* Counts a finish (before COMPLETE is published: rt is still referenced). */
-static void note_done(uint64_t s) {
-    ait_rt *rt = ait__rt_of_index((uint32_t)((s & AIT_TS_RT_MASK) >> AIT_TS_RT_SHIFT));
+/* Counts a finish of a task in state s of runtime rt (before COMPLETE is
+ * published: rt is still referenced). */
+static void note_done(uint64_t s, ait_rt *rt) {
     if (s & AIT_TS_LOCAL_LIST) {
         if (ait__tls_rt == rt)
             rt->local_done++;
@@ -286,7 +262,7 @@ static void release_dead(ait_rt *rt, ait_task *t) {
          * one, so no atomic step is needed; the blocks' references to rt
          * are released in one step below. */
         if (REFS(atomic_load_explicit(&t->state, memory_order_acquire)) == 1) {
-            const ait_task_vt *vt = t->vt;
+            const ait_task_vt *vt = ait__task_vt(t);
             ait_frame_free(t, vt->alloc_size, vt->alloc_align);
             freed++;
         } else {
@@ -380,7 +356,7 @@ static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
     }
     if (frame_align == 0)
         frame_align = 1;
-    const ait_task_vt *vt = vt_get(poll, drop, frame_size, frame_align, out_size);
+    const ait_task_vt *vt = vt_get(poll, drop, frame_size, frame_align, out_size, rt->index);
     ait_task *t = vt ? ait_frame_alloc(vt->alloc_size, vt->alloc_align) : NULL;
     if (!t) {
         errno = ENOMEM;
@@ -392,10 +368,8 @@ static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
         flags |= AIT_TS_LOCAL_LIST;
     /* handle, list, queue */
     atomic_init(&t->state, AIT_TS_SCHEDULED | flags |
-                               ((uint64_t)rt->index << AIT_TS_RT_SHIFT) | 3 * REF_ONE);
+                               ((uint64_t)vt->index << AIT_TS_VT_SHIFT) | 3 * REF_ONE);
     t->next = NULL;
-    t->vt = vt;
-    t->join_waker = 0;
     if (init)
         init((char *)t + vt->frame_off, arg);
     if (ait__tls_rt == rt) {
@@ -456,12 +430,11 @@ ait_task *ait_spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
  * holds a reference meanwhile. Drops the frame, counts the finish for the
  * sweeps, publishes COMPLETE (with err, if any) and releases `refs`
  * references (1: the queue's, when the poller finishes; else 0). */
-static void complete(ait_task *t, int err, uint64_t refs) {
-    const ait_task_vt *vt = t->vt;
+static void complete(ait_task *t, const ait_task_vt *vt, int err, uint64_t refs) {
     if (vt->drop)
         vt->drop((char *)t + vt->frame_off);
     uint64_t s = atomic_load_explicit(&t->state, memory_order_relaxed), n;
-    note_done(s);
+    note_done(s, ait__rt_of_index(vt->rt_index));
     uint64_t set = AIT_TS_CLOSING | AIT_TS_COMPLETE;
     if (err) {
         memcpy((char *)t + vt->out_off, &err, sizeof err);
@@ -474,7 +447,7 @@ static void complete(ait_task *t, int err, uint64_t refs) {
     } while (!atomic_compare_exchange_weak_explicit(&t->state, &s, n, memory_order_acq_rel,
                                                     memory_order_relaxed));
     if (s & AIT_TS_JOIN_WAKER) {
-        ait_waker_wake(jw_take(t));         /* the task owned it: consumed */
+        ait_waker_wake(ait__jw_take(t));    /* the task owned it: consumed */
         if (refs)
             ait__task_unref(t);
     } else if (REFS(n) == 0) {
@@ -487,7 +460,7 @@ void ait__task_finish(ait_task *t, int err) {
     uint64_t s = atomic_fetch_or(&t->state, AIT_TS_CLOSING);
     if (s & (AIT_TS_CLOSING | AIT_TS_COMPLETE))
         return;
-    complete(t, err, 0);
+    complete(t, ait__task_vt(t), err, 0);
 }
 
 void ait__task_run(ait_rt *rt, ait_task *t) {
@@ -508,14 +481,14 @@ void ait__task_run(ait_rt *rt, ait_task *t) {
                                                   memory_order_acquire))
             break;
     }
-    const ait_task_vt *vt = t->vt;
+    const ait_task_vt *vt = ait__vt_of_state(s);
     ait_cx cx = { { &ait__task_waker_vt, t }, rt, 0 };
     ait_poll r = vt->poll((char *)t + vt->frame_off, &cx, (char *)t + vt->out_off);
     /* RUNNING stays set through the finish: an abort meanwhile leaves the
      * task to us, and cannot turn a completion into a cancellation. */
     if (r != AIT_PENDING) {
         int err = r == AIT_READY ? 0 : cx.error < 0 ? cx.error : -EIO;
-        complete(t, err, 1);        /* the queue's */
+        complete(t, vt, err, 1);    /* the queue's */
         return;
     }
     s = atomic_load_explicit(&t->state, memory_order_acquire);
@@ -548,7 +521,7 @@ static void take_join_waker(ait_task *t) {
         if (atomic_compare_exchange_weak_explicit(&t->state, &s, s & ~AIT_TS_JOIN_WAKER,
                                                   memory_order_acq_rel,
                                                   memory_order_acquire)) {
-            ait_waker_drop(jw_take(t));
+            ait_waker_drop(ait__jw_take(t));
             return;
         }
     }
@@ -567,7 +540,7 @@ bool ait__task_join_register(ait_task *t, ait_cx *cx) {
         return true;
     if (s & AIT_TS_JOIN_WAKER) {
         /* The slot is the task's: reading it is safe (nobody writes it). */
-        if (jw_will_wake(t->join_waker, &cx->waker))
+        if (ait__jw_will_wake(t, &cx->waker))
             return false;
         for (;;) {
             if (s & AIT_TS_COMPLETE)
@@ -577,12 +550,11 @@ bool ait__task_join_register(ait_task *t, ait_cx *cx) {
                                                       memory_order_acquire))
                 break;
         }
-        ait_waker_drop(jw_take(t));
+        ait_waker_drop(ait__jw_take(t));
     }
     /* The slot is ours: fill it, then hand it over unless COMPLETE came. */
-    t->join_waker = jw_pack(ait_waker_clone(&cx->waker));
-    if (!t->join_waker) {
-        /* No memory for the box: poll again soon rather than miss the
+    if (!ait__jw_put(t, ait_waker_clone(&cx->waker))) {
+        /* No memory for the entry: poll again soon rather than miss the
          * completion. */
         ait_waker_wake_by_ref(&cx->waker);
         return false;
@@ -590,7 +562,7 @@ bool ait__task_join_register(ait_task *t, ait_cx *cx) {
     s = atomic_load_explicit(&t->state, memory_order_acquire);
     for (;;) {
         if (s & AIT_TS_COMPLETE) {
-            ait_waker_drop(jw_take(t));
+            ait_waker_drop(ait__jw_take(t));
             return true;
         }
         if (atomic_compare_exchange_weak_explicit(&t->state, &s, s | AIT_TS_JOIN_WAKER,
@@ -625,5 +597,5 @@ bool ait_task_is_finished(const ait_task *t) {
 }
 
 #if UINTPTR_MAX == UINT64_MAX
-_Static_assert(sizeof(ait_task) == 40, "the task header is 40 bytes on 64-bit targets");
+_Static_assert(sizeof(ait_task) == 24, "the task header is 24 bytes on 64-bit targets");
 #endif
