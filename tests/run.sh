@@ -26,7 +26,8 @@
 #              each generated header compiled as C++ (one test each).
 #   errors     tests/errors/NAME.ait with "// expect: LINE:COL: error: MSG"
 #              lines: aitc must exit 1, print each, and write nothing (one
-#              test each; .ait files without expect lines are helpers).
+#              test each; .ait files without expect lines are helpers). An
+#              optional "// aitc-flags: OPTIONS" line passes options.
 #   cli        tests/cli.sh, which prints "ok NAME" / "not ok NAME: why".
 #   fuzz       tests/fuzz/fuzz_aitc.c under libFuzzer with ASan/UBSan for
 #              FUZZ_SECONDS (default 10), seeded with every .ait file of the
@@ -239,7 +240,10 @@ suite_errors() {
         [ -f "$src" ] || continue
         grep -q '// expect: ' "$src" || continue
         rm -rf "$out"
-        "$AITC" -o "$out" "$src" >"$TMP/stdout.log" 2>"$TMP/stderr.log"
+        # optional "// aitc-flags: -Werror ..." line: options for this case
+        # shellcheck disable=SC2046
+        "$AITC" $(sed -n 's|.*// aitc-flags: \(.*\)$|\1|p' "$src") -o "$out" "$src" \
+            >"$TMP/stdout.log" 2>"$TMP/stderr.log"
         rc=$?
         missing=
         while IFS= read -r exp; do

@@ -825,6 +825,273 @@ ait_task *drain_Ticker_spawn_local(ait_rt *rt_, Ticker *c) {
         drain_Ticker_ait_spawn_init, &a_, drain_Ticker_ait_poll_any, drain_Ticker_ait_drop_any);
 }
 
+/* ---- async drain, instantiated as drain_Counter_dyn (counter.ait:39) ---- */
+
+static void drain_Counter_dyn_ait_unwind(drain_Counter_dyn_frame *f) {
+    switch (f->ait_state) {
+    case 1:
+        if (f->ait_defer1) {   /* defer */
+            f->ait_defer1 = 0;
+            printf("drained %d from %s\n", f->count, Counter_name(*f->c));
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void drain_Counter_dyn_ait_drop_awaited(drain_Counter_dyn_frame *f) {
+    switch (f->ait_state) {
+    case 1:
+        Counter_next_dyn_drop(&f->ait_aw1);
+        break;
+    default:
+        break;
+    }
+}
+
+/* An awaited future failed: run the pending defers, poison the frame. */
+static ait_poll drain_Counter_dyn_ait_fail(drain_Counter_dyn_frame *f) {
+    drain_Counter_dyn_ait_unwind(f);
+    f->ait_state = -1;
+    return AIT_ERROR;
+}
+
+void drain_Counter_dyn_init(drain_Counter_dyn_frame *frame_, Counter_dyn *c) {
+    frame_->ait_state = 0;
+    frame_->ait_defer1 = 0;
+    frame_->c = c;
+}
+
+/* The body; static awaits in this file call it directly, so the C
+ * compiler can inline a chain of static calls into one function. */
+static inline ait_poll drain_Counter_dyn_ait_poll(drain_Counter_dyn_frame *f, ait_cx *cx, drain_Counter_dyn_output *out) {
+    ait_poll ait_r;
+    (void)out;
+#ifdef AIT_DEBUG
+    if (f->ait_state > 0 && f->ait_home != f)
+        return ait_fail(cx, -EFAULT);   /* moved after its first poll */
+#endif
+    switch (f->ait_state) {
+    case 0:
+#ifdef AIT_DEBUG
+        f->ait_home = f;
+#endif
+        break;
+    case 1:
+        goto ait_s1;
+    default:
+        return ait_fail(cx, AIT_EPOISONED);
+    }
+    f->count = 0;
+    f->ait_defer1 = 1;   /* armed */
+    for (;;) {
+        Counter_next_dyn_output ait_r1;
+        Counter_next_dyn_init(&f->ait_aw1, *f->c);
+ait_s1:
+        ait_r = Counter_next_dyn_poll(&f->ait_aw1, cx, &ait_r1);
+        if (ait_r != AIT_READY) {
+            f->ait_state = 1;
+            if (ait_r == AIT_PENDING)
+                return AIT_PENDING;
+            return drain_Counter_dyn_ait_fail(f);
+        }
+        if (!(ait_r1 >= 0)) {
+            break;
+        }
+        f->count++;
+    }
+    {
+        *out = f->count;
+        if (f->ait_defer1) {   /* defer */
+            f->ait_defer1 = 0;
+            printf("drained %d from %s\n", f->count, Counter_name(*f->c));
+        }
+        f->ait_state = -1;
+        return AIT_READY;
+    }
+}
+
+ait_poll drain_Counter_dyn_poll(drain_Counter_dyn_frame *f, ait_cx *cx, drain_Counter_dyn_output *out) {
+    return drain_Counter_dyn_ait_poll(f, cx, out);
+}
+
+void drain_Counter_dyn_drop(drain_Counter_dyn_frame *f) {
+    drain_Counter_dyn_ait_drop_awaited(f);
+    drain_Counter_dyn_ait_unwind(f);
+    f->ait_state = -1;
+}
+
+static ait_poll drain_Counter_dyn_ait_poll_any(void *f, ait_cx *cx, void *out) {
+    return drain_Counter_dyn_poll(f, cx, out);
+}
+
+static void drain_Counter_dyn_ait_drop_any(void *f) {
+    drain_Counter_dyn_drop(f);
+}
+
+int drain_Counter_dyn_block_on(ait_rt *rt_, drain_Counter_dyn_output *out_, Counter_dyn *c) {
+    drain_Counter_dyn_frame frame_;
+    drain_Counter_dyn_output result_;
+    drain_Counter_dyn_init(&frame_, c);
+    int rc_ = ait_block_on(rt_, &frame_, drain_Counter_dyn_ait_poll_any, out_ ? out_ : &result_);
+    drain_Counter_dyn_drop(&frame_);
+    return rc_;
+}
+
+typedef struct drain_Counter_dyn_ait_args {
+    Counter_dyn *c;
+} drain_Counter_dyn_ait_args;
+
+static void drain_Counter_dyn_ait_spawn_init(void *frame, void *arg) {
+    drain_Counter_dyn_ait_args *a_ = arg;
+    drain_Counter_dyn_init(frame, a_->c);
+}
+
+ait_task *drain_Counter_dyn_spawn_local(ait_rt *rt_, Counter_dyn *c) {
+    drain_Counter_dyn_ait_args a_;
+    a_.c = c;
+    return ait_spawn_local(rt_, sizeof(drain_Counter_dyn_frame), _Alignof(drain_Counter_dyn_frame), sizeof(drain_Counter_dyn_output),
+        drain_Counter_dyn_ait_spawn_init, &a_, drain_Counter_dyn_ait_poll_any, drain_Counter_dyn_ait_drop_any);
+}
+
+/* ---- async drain, instantiated as drain_Counter_send_dyn (counter.ait:39) ---- */
+
+static void drain_Counter_send_dyn_ait_unwind(drain_Counter_send_dyn_frame *f) {
+    switch (f->ait_state) {
+    case 1:
+        if (f->ait_defer1) {   /* defer */
+            f->ait_defer1 = 0;
+            printf("drained %d from %s\n", f->count, Counter_name(Counter_send_dyn_as_dyn(*f->c)));
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void drain_Counter_send_dyn_ait_drop_awaited(drain_Counter_send_dyn_frame *f) {
+    switch (f->ait_state) {
+    case 1:
+        Counter_next_dyn_drop(&f->ait_aw1);
+        break;
+    default:
+        break;
+    }
+}
+
+/* An awaited future failed: run the pending defers, poison the frame. */
+static ait_poll drain_Counter_send_dyn_ait_fail(drain_Counter_send_dyn_frame *f) {
+    drain_Counter_send_dyn_ait_unwind(f);
+    f->ait_state = -1;
+    return AIT_ERROR;
+}
+
+void drain_Counter_send_dyn_init(drain_Counter_send_dyn_frame *frame_, Counter_send_dyn *c) {
+    frame_->ait_state = 0;
+    frame_->ait_defer1 = 0;
+    frame_->c = c;
+}
+
+/* The body; static awaits in this file call it directly, so the C
+ * compiler can inline a chain of static calls into one function. */
+static inline ait_poll drain_Counter_send_dyn_ait_poll(drain_Counter_send_dyn_frame *f, ait_cx *cx, drain_Counter_send_dyn_output *out) {
+    ait_poll ait_r;
+    (void)out;
+#ifdef AIT_DEBUG
+    if (f->ait_state > 0 && f->ait_home != f)
+        return ait_fail(cx, -EFAULT);   /* moved after its first poll */
+#endif
+    switch (f->ait_state) {
+    case 0:
+#ifdef AIT_DEBUG
+        f->ait_home = f;
+#endif
+        break;
+    case 1:
+        goto ait_s1;
+    default:
+        return ait_fail(cx, AIT_EPOISONED);
+    }
+    f->count = 0;
+    f->ait_defer1 = 1;   /* armed */
+    for (;;) {
+        Counter_next_dyn_output ait_r1;
+        Counter_next_dyn_init(&f->ait_aw1, Counter_send_dyn_as_dyn(*f->c));
+ait_s1:
+        ait_r = Counter_next_dyn_poll(&f->ait_aw1, cx, &ait_r1);
+        if (ait_r != AIT_READY) {
+            f->ait_state = 1;
+            if (ait_r == AIT_PENDING)
+                return AIT_PENDING;
+            return drain_Counter_send_dyn_ait_fail(f);
+        }
+        if (!(ait_r1 >= 0)) {
+            break;
+        }
+        f->count++;
+    }
+    {
+        *out = f->count;
+        if (f->ait_defer1) {   /* defer */
+            f->ait_defer1 = 0;
+            printf("drained %d from %s\n", f->count, Counter_name(Counter_send_dyn_as_dyn(*f->c)));
+        }
+        f->ait_state = -1;
+        return AIT_READY;
+    }
+}
+
+ait_poll drain_Counter_send_dyn_poll(drain_Counter_send_dyn_frame *f, ait_cx *cx, drain_Counter_send_dyn_output *out) {
+    return drain_Counter_send_dyn_ait_poll(f, cx, out);
+}
+
+void drain_Counter_send_dyn_drop(drain_Counter_send_dyn_frame *f) {
+    drain_Counter_send_dyn_ait_drop_awaited(f);
+    drain_Counter_send_dyn_ait_unwind(f);
+    f->ait_state = -1;
+}
+
+static ait_poll drain_Counter_send_dyn_ait_poll_any(void *f, ait_cx *cx, void *out) {
+    return drain_Counter_send_dyn_poll(f, cx, out);
+}
+
+static void drain_Counter_send_dyn_ait_drop_any(void *f) {
+    drain_Counter_send_dyn_drop(f);
+}
+
+int drain_Counter_send_dyn_block_on(ait_rt *rt_, drain_Counter_send_dyn_output *out_, Counter_send_dyn *c) {
+    drain_Counter_send_dyn_frame frame_;
+    drain_Counter_send_dyn_output result_;
+    drain_Counter_send_dyn_init(&frame_, c);
+    int rc_ = ait_block_on(rt_, &frame_, drain_Counter_send_dyn_ait_poll_any, out_ ? out_ : &result_);
+    drain_Counter_send_dyn_drop(&frame_);
+    return rc_;
+}
+
+typedef struct drain_Counter_send_dyn_ait_args {
+    Counter_send_dyn *c;
+} drain_Counter_send_dyn_ait_args;
+
+static void drain_Counter_send_dyn_ait_spawn_init(void *frame, void *arg) {
+    drain_Counter_send_dyn_ait_args *a_ = arg;
+    drain_Counter_send_dyn_init(frame, a_->c);
+}
+
+ait_task *drain_Counter_send_dyn_spawn_local(ait_rt *rt_, Counter_send_dyn *c) {
+    drain_Counter_send_dyn_ait_args a_;
+    a_.c = c;
+    return ait_spawn_local(rt_, sizeof(drain_Counter_send_dyn_frame), _Alignof(drain_Counter_send_dyn_frame), sizeof(drain_Counter_send_dyn_output),
+        drain_Counter_send_dyn_ait_spawn_init, &a_, drain_Counter_send_dyn_ait_poll_any, drain_Counter_send_dyn_ait_drop_any);
+}
+
+ait_task *drain_Counter_send_dyn_spawn(ait_rt *rt_, Counter_send_dyn *c) {
+    drain_Counter_send_dyn_ait_args a_;
+    a_.c = c;
+    return ait_spawn(rt_, sizeof(drain_Counter_send_dyn_frame), _Alignof(drain_Counter_send_dyn_frame), sizeof(drain_Counter_send_dyn_output),
+        drain_Counter_send_dyn_ait_spawn_init, &a_, drain_Counter_send_dyn_ait_poll_any, drain_Counter_send_dyn_ait_drop_any);
+}
+
 /* ---- async total_of (counter.ait:47) ---- */
 
 static void total_of_ait_drop_awaited(total_of_frame *f) {
