@@ -72,11 +72,26 @@ const char *sema_unmet_bound(Sema *s, TypeParam *tp, const char *type) {
     return NULL;
 }
 
+DynArg *sema_subst_dyn(Fut *f, const char *name) {
+    for (int i = 0; i < f->subst_dyn.len; i++)
+        if (!strcmp(f->subst_from.data[i], name))
+            return f->subst_dyn.data[i];
+    return NULL;
+}
+
 const char *sema_subst(Fut *f, const char *name) {
     for (int i = 0; i < f->subst_from.len; i++)
         if (!strcmp(f->subst_from.data[i], name))
             return f->subst_to.data[i];
     return name;
+}
+
+bool returns_void(Func *fn) {
+    Declarator *d = fn->ret_decl;
+    while (d && d->kind == D_PAREN)
+        d = d->inner;
+    return fn->ret_spec->kind == BT_WORDS && !strcmp(fn->ret_spec->words, "void") &&
+           (!d || d->kind == D_IDENT);
 }
 
 /* ---- collecting ----------------------------------------------------- */
@@ -393,36 +408,76 @@ static void iface_futs(Sema *s, Iface *x) {
     }
 }
 
-/* name_T1_T2 for one choice of impl types; recursion over parameters. */
-static void instantiate(Sema *s, Func *fn, bool local, Vec *types, int k) {
+/* What a type parameter is instantiated for: an impl type, or a dyn. */
+typedef struct Cand {
+    const char *type;        /* HitCache, Cache_dyn, Cache_send_dyn */
+    bool local;
+    DynArg *dyn;
+} Cand;
+
+static Cand *new_cand(const char *type, bool local, DynArg *dyn) {
+    Cand *c = xalloc(sizeof *c);
+    c->type = type;
+    c->local = local;
+    c->dyn = dyn;
+    return c;
+}
+
+/* The candidates of tp: the impl types of its first bound that satisfy
+ * every bound, then dyn X and send dyn X (only the latter with a send
+ * bound) for every interface X that implies all the interface bounds. */
+static void candidates(Sema *s, TypeParam *tp, Vec *out) {
+    Iface *x = sema_iface(s, tp->iface);
+    for (int i = 0; x && i < x->impls.len; i++) {
+        Impl *im = x->impls.data[i];
+        if (!sema_unmet_bound(s, tp, im->type))
+            vec_push(out, new_cand(im->type, im->local, NULL));
+    }
+    for (int i = 0; i < s->ifaces.len; i++) {
+        Iface *d = s->ifaces.data[i];
+        bool all = true;
+        for (int k = 0; k < tp->ifaces.len && all; k++) {
+            Iface *b = sema_iface(s, tp->ifaces.data[k]);
+            all = b && sema_iface_reaches(d, b);
+        }
+        for (int send = tp->send; all && send < 2; send++) {
+            DynArg *da = xalloc(sizeof *da);
+            da->iface = d;
+            da->send = send;
+            vec_push(out, new_cand(xprintf("%s_%sdyn", d->name, send ? "send_" : ""), d->local,
+                                   da));
+        }
+    }
+}
+
+/* name_T1_T2 for one choice of candidates; recursion over parameters. */
+static void instantiate(Sema *s, Func *fn, bool local, Vec *chosen, int k) {
     if (k == fn->tparams.len) {
         Buf b = {0};
         buf_puts(&b, fn->name);
         bool any_local = local;
-        for (int i = 0; i < types->len; i++) {
-            Impl *im = types->data[i];
-            buf_printf(&b, "_%s", im->type);
-            any_local |= im->local;
+        for (int i = 0; i < chosen->len; i++) {
+            Cand *c = chosen->data[i];
+            buf_printf(&b, "_%s", c->type);
+            any_local |= c->local;
         }
         Fut *f = new_fut(s, FUT_GENERIC, xstrdup(b.data), fn, any_local);
         buf_free(&b);
         f->body = copy_stmt(fn->body);
-        for (int i = 0; i < types->len; i++) {
+        for (int i = 0; i < chosen->len; i++) {
+            Cand *c = chosen->data[i];
             vec_push(&f->subst_from, (void *)((TypeParam *)fn->tparams.data[i])->name);
-            vec_push(&f->subst_to, (void *)((Impl *)types->data[i])->type);
+            vec_push(&f->subst_to, (void *)c->type);
+            vec_push(&f->subst_dyn, c->dyn);
         }
         return;
     }
-    TypeParam *tp = fn->tparams.data[k];
-    Iface *x = sema_iface(s, tp->iface);
-    if (!x)
-        return;
-    for (int i = 0; i < x->impls.len; i++) {   /* the impl types that satisfy every bound */
-        if (sema_unmet_bound(s, tp, ((Impl *)x->impls.data[i])->type))
-            continue;
-        vec_push(types, x->impls.data[i]);
-        instantiate(s, fn, local, types, k + 1);
-        types->len--;
+    Vec cands = {0};
+    candidates(s, fn->tparams.data[k], &cands);
+    for (int i = 0; i < cands.len; i++) {
+        vec_push(chosen, cands.data[i]);
+        instantiate(s, fn, local, chosen, k + 1);
+        chosen->len--;
     }
 }
 
@@ -505,6 +560,9 @@ static void fut_item(Sema *s, Item *it, bool local) {
 
 bool check_unit(Sema *s, Unit *u) {
     s->unit = u;
+    for (int i = 0; i < u->imports.len; i++)   /* idempotent: a file may be in several units */
+        tags_hoist(u->imports.data[i]);
+    tags_hoist(u->file);
     add_prelude(s);
     each_item(s, collect_item);
     for (int i = 0; i < s->ifaces.len; i++)

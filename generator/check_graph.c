@@ -48,8 +48,11 @@ void sema_frame_edges(Fut *f, Vec *out) {
 void note_instance(Fut *f, Loc at) {
     if (f->kind == FUT_GENERIC) {
         Buf b = {0};
-        for (int i = 0; i < f->subst_to.len; i++)
-            buf_printf(&b, "%s'%s'", i ? ", " : "", (char *)f->subst_to.data[i]);
+        for (int i = 0; i < f->subst_to.len; i++) {
+            DynArg *da = i < f->subst_dyn.len ? f->subst_dyn.data[i] : NULL;
+            buf_printf(&b, "%s'%s%s%s'", i ? ", " : "", da && da->send ? "send " : "",
+                       da ? "dyn " : "", da ? da->iface->name : (char *)f->subst_to.data[i]);
+        }
         note_at(at, "in '%s' instantiated for %s", f->func->name, b.data);
         buf_free(&b);
     } else if (f->kind == FUT_METHOD && f->func->owner && f->func->owner->kind == I_INTERFACE) {

@@ -32,9 +32,6 @@ void emit_receiver(Emit *e, Buf *b, Target *t);
 const char *type_str(Emit *e, DeclSpec *spec, Declarator *d);
 /* "T name" for a declaration with another name. */
 const char *decl_str(Emit *e, DeclSpec *spec, Declarator *d, const char *name);
-/* The output type of F: its return type, or ait_unit for void. */
-const char *output_str(Emit *e, Fut *f);
-bool returns_void(Func *fn);
 
 /* Parameters after self: ", T1 a1, T2 a2" with fixed names pfx1.. */
 const char *params_str(Emit *e, Func *fn, const char *pfx);

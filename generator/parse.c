@@ -15,6 +15,7 @@ typedef struct Driver {
     void *parser;
     Token look;          /* the next raw token */
     int prev_kind;       /* kind of the previous token (fed or skipped) */
+    Token prev_fed;      /* the previous token fed to the parser */
     int depth, parens;   /* brace and parenthesis depth */
     Loc open_braces[64]; /* where the innermost open braces are, for notes */
     bool recovering;     /* skipping to a resynchronisation point */
@@ -202,6 +203,19 @@ const char *parse_expected(void *p, int kind) {
     return n == 1 ? found[0] : xprintf("%s or %s", found[0], found[1]);
 }
 
+/* "Foo x;" or "(Foo *p)" with Foo declared nowhere aitc looks: the
+ * error is at x or at Foo; say that Foo may be a type aitc does not know. */
+static void suggest_types(Driver *D, Token t, const char *what) {
+    const Token *name = NULL;
+    if (t.kind == TK_IDENT && D->prev_fed.kind == TK_IDENT)
+        name = &D->prev_fed;
+    else if (t.kind == TK_IDENT && what && strstr(what, "a type"))
+        name = &t;
+    if (name)
+        note_at(name->loc, "'%.*s' is not a known type name; if a header declares it, "
+                "write '%%types %.*s;'", name->len, name->text, name->len, name->text);
+}
+
 static void report_syntax_error(Driver *D, Token t) {
     if (D->ctx.overflow) {
         error_at(t.loc, "nesting too deep");
@@ -225,6 +239,7 @@ static void report_syntax_error(Driver *D, Token t) {
         error_at(t.loc, "expected %s before '%.*s'", what, len, text);
     else
         error_at(t.loc, "syntax error near '%.*s'", len, text);
+    suggest_types(D, t, what);
 }
 
 /* ---- recovery -------------------------------------------------------- */
@@ -291,9 +306,11 @@ static void feed(Driver *D, Token t, bool retry) {
     D->prev_kind = t.kind;
     if (!D->ctx.failed) {
         learn(D, &t, prev_kind);
+        D->prev_fed = t;
         return;
     }
     report_syntax_error(D, t);
+    D->prev_fed = (Token){0};
     D->recovering = true;
     bool restart = starts_item_anywhere(t.kind) ||
                    (t.kind == TK_ASYNC && D->depth == 0 && D->parens == 0);

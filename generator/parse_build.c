@@ -312,6 +312,24 @@ static Loc declarator_name_loc(Declarator *d) {
     return d->loc;
 }
 
+/* C adjusts a parameter of array type to a pointer: "const int a[2]" is
+ * "const int *a". An async function keeps its parameters in its frame,
+ * where an array member could not be assigned, so the adjustment is
+ * made in the tree. */
+static void adjust_array_param(Param *p) {
+    Declarator *nearest = NULL, *above = NULL;   /* above: nearest's parent, if not '(' */
+    for (Declarator *d = p->decl, *up = NULL; d && d->kind != D_IDENT; up = d, d = d->inner)
+        if (d->kind != D_PAREN)
+            nearest = d, above = up && up->kind != D_PAREN ? up : NULL;
+    if (!nearest || nearest->kind != D_ARRAY)
+        return;
+    nearest->kind = D_POINTER;
+    nearest->size = NULL;
+    nearest->is_static = false;
+    if (above)   /* "m[][3]" becomes "(*m)[3]" */
+        above->inner = mk_declarator(D_PAREN, nearest, nearest->loc);
+}
+
 Func *mk_func(ParseCtx *ctx, bool is_async, DeclSpec *s, Declarator *d, Stmt *body) {
     spec_finish(s);
     Func *f = xalloc(sizeof *f);
@@ -330,6 +348,8 @@ Func *mk_func(ParseCtx *ctx, bool is_async, DeclSpec *s, Declarator *d, Stmt *bo
     }
     f->params = fn->params;
     f->variadic = fn->variadic;
+    for (int i = 0; is_async && i < f->params.len; i++)
+        adjust_array_param(f->params.data[i]);
     if (f->tparams.len && !is_async)
         error_at(f->loc, "only async functions can have type parameters");
     return f;

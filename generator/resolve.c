@@ -32,7 +32,17 @@ static void resolve_stmt(R *r, Stmt *st);
 static Ty ty_of_decl(Fut *f, DeclSpec *spec, Declarator *d) {
     Ty t = {0};
     switch (spec->kind) {
-    case BT_NAME: t.kind = TY_NAME; t.name = f ? sema_subst(f, spec->name) : spec->name; break;
+    case BT_NAME: {
+        DynArg *da = f ? sema_subst_dyn(f, spec->name) : NULL;
+        if (da) {   /* a generic instantiated for a dyn */
+            t.kind = da->send ? TY_SEND_DYN : TY_DYN;
+            t.name = da->iface->name;
+        } else {
+            t.kind = TY_NAME;
+            t.name = f ? sema_subst(f, spec->name) : spec->name;
+        }
+        break;
+    }
     case BT_STRUCT: t.kind = TY_STRUCT; t.name = spec->name; break;
     case BT_DYN: t.kind = TY_DYN; t.name = spec->name; break;
     case BT_SEND_DYN: t.kind = TY_SEND_DYN; t.name = spec->name; break;
@@ -331,8 +341,11 @@ static const char *infer_param(R *r, Func *fn, TypeParam *tp, Expr *call, int *a
             continue;
         Ty have = ty_of_expr(r, call->args.data[i]);
         *arg = i;
-        if (have.kind == TY_NAME && have.ptr == want.ptr && have.arr == want.arr)
+        bool same_shape = have.ptr == want.ptr && have.arr == want.arr;
+        if (have.kind == TY_NAME && same_shape)
             return have.name;
+        if ((have.kind == TY_DYN || have.kind == TY_SEND_DYN) && same_shape)
+            return xprintf("%s_%sdyn", have.name, have.kind == TY_SEND_DYN ? "send_" : "");
         error_at(((Expr *)call->args.data[i])->loc,
                  "cannot infer '%s' for '%s': argument %d is not a pointer to a type "
                  "that implements '%s'", tp->name, fn->name, i + 1, tp->iface);
@@ -358,7 +371,16 @@ static bool outer_implies(R *r, TypeParam *outer, const char *bound) {
 
 /* The bound of tp that `type` does not meet: type is an impl type, or a
  * type parameter of the abstract body being checked. */
-static const char *unmet_bound(R *r, TypeParam *tp, const char *type) {
+static const char *unmet_bound(R *r, TypeParam *tp, const char *type, Ty have) {
+    if (have.kind == TY_DYN || have.kind == TY_SEND_DYN) {   /* dyn X satisfies X */
+        Iface *x = sema_iface(r->s, have.name);
+        for (int i = 0; x && i < tp->ifaces.len; i++) {
+            Iface *b = sema_iface(r->s, tp->ifaces.data[i]);
+            if (!b || !sema_iface_reaches(x, b))
+                return tp->ifaces.data[i];
+        }
+        return tp->send && have.kind != TY_SEND_DYN ? "send" : NULL;
+    }
     TypeParam *outer = abstract_tparam(r->f, type);
     if (!outer)
         return sema_unmet_bound(r->s, tp, type);
@@ -368,9 +390,13 @@ static const char *unmet_bound(R *r, TypeParam *tp, const char *type) {
     return tp->send && !outer->send ? "send" : NULL;
 }
 
-static void explain_unmet(R *r, const char *type, const char *bound) {
+static void explain_unmet(R *r, const char *type, const char *bound, Ty have) {
     Loc at = r->f->func->loc;
-    if (abstract_tparam(r->f, type))
+    if (have.kind == TY_DYN && !strcmp(bound, "send"))
+        note_at(at, "a 'dyn %s' is not send; pass a 'send dyn %s'", have.name, have.name);
+    else if (have.kind == TY_DYN || have.kind == TY_SEND_DYN)
+        note_at(at, "interface '%s' does not extend '%s'", have.name, bound);
+    else if (abstract_tparam(r->f, type))
         note_at(at, "'%s' is not bounded by '%s'", type, bound);
     else if (!strcmp(bound, "send"))
         note_at(at, "an impl of '%s' is not declared send", type);
@@ -386,11 +412,12 @@ static Target *generic_call(R *r, Func *fn, Expr *call) {
         TypeParam *tp = fn->tparams.data[i];
         int arg = 0;
         const char *type = infer_param(r, fn, tp, call, &arg);
-        const char *bound = type ? unmet_bound(r, tp, type) : NULL;
+        Ty have = type ? ty_of_expr(r, call->args.data[arg]) : (Ty){0};
+        const char *bound = type ? unmet_bound(r, tp, type, have) : NULL;
         if (bound) {   /* worded alike for the abstract body and its instances */
             error_at(((Expr *)call->args.data[arg])->loc, "argument %d of '%s' does not "
                      "satisfy the bound '%s' of '%s'", arg + 1, fn->name, bound, tp->name);
-            explain_unmet(r, type, bound);
+            explain_unmet(r, type, bound, have);
             r->quiet = true;   /* an instance repeats its abstract body's error */
         }
         if (!type || bound) {
@@ -582,6 +609,81 @@ static bool integer_return(Func *fn) {
     return false;
 }
 
+/* The size class of an integer type as aitc sees it (1, 2, 4, 8), or 0
+ * when it is not a plain integer type it knows. */
+static int int_rank(DeclSpec *sp, Declarator *d) {
+    static const struct { const char *name; int rank; } names[] = {
+        {"int8_t", 1}, {"uint8_t", 1}, {"int16_t", 2}, {"uint16_t", 2}, {"int32_t", 4},
+        {"uint32_t", 4}, {"int64_t", 8}, {"uint64_t", 8}, {"ssize_t", 8}, {"size_t", 8},
+        {"intptr_t", 8}, {"intmax_t", 8}, {"ptrdiff_t", 8}, {"off_t", 8},
+    };
+    while (d && d->kind == D_PAREN)
+        d = d->inner;
+    if (d && d->kind != D_IDENT)
+        return 0;
+    if (sp->kind == BT_NAME) {
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+            if (!strcmp(sp->name, names[i].name))
+                return names[i].rank;
+        return 0;
+    }
+    if (sp->kind != BT_WORDS || strstr(sp->words, "void") || strstr(sp->words, "float") ||
+        strstr(sp->words, "double") || strstr(sp->words, "_Bool"))
+        return 0;
+    return strstr(sp->words, "long") ? 8 : strstr(sp->words, "short") ? 2
+           : strstr(sp->words, "char") ? 1 : 4;
+}
+
+static const char *spec_name(DeclSpec *sp) {
+    return sp->kind == BT_NAME ? sp->name : sp->kind == BT_WORDS ? sp->words : "?";
+}
+
+/* An instance of a generic or default body (the checks of the abstract
+ * body speak for all of them). */
+static bool is_instance(Fut *f) {
+    return f->kind == FUT_GENERIC ||
+           (f->kind == FUT_METHOD && f->func->owner && f->func->owner->kind == I_INTERFACE);
+}
+
+/* try await f(..) where f's output is wider than the function's return
+ * type: the value returned on error is narrowed to it. */
+static void check_try_width(R *r, Expr *e) {
+    Expr *op = e->lhs;
+    while (op && op->kind == E_PAREN)
+        op = op->lhs;
+    if (!op || op->kind != E_AWAIT || !op->lhs || !op->lhs->sema)
+        return;
+    Target *t = op->lhs->sema;
+    Func *callee = t->fut ? t->fut->func : NULL, *fn = r->f->func;
+    if (!callee)
+        return;
+    int have = int_rank(callee->ret_spec, callee->ret_decl);
+    int want = int_rank(fn->ret_spec, fn->ret_decl);
+    if (have && want && have > want)
+        warn_at(e->loc, "try-narrowing", "'try' returns the error of '%s' (%s) from '%s', "
+                "which returns %s: the value is narrowed", t->fut->cname,
+                spec_name(callee->ret_spec), fn->name, spec_name(fn->ret_spec));
+}
+
+/* return in an async function: a value exactly when it returns one, and
+ * not a string where it returns no pointer (the generated C would say it
+ * of an _output type). */
+static void check_return(R *r, Stmt *st) {
+    Func *fn = r->f->func;
+    if (!r->is_async || r->in_defer)
+        return;
+    bool is_void = returns_void(fn);
+    if (is_void && st->expr)
+        error_at(st->loc, "'return' with a value in async function '%s', which returns void",
+                 fn->name);
+    else if (!is_void && !st->expr)
+        error_at(st->loc, "'return' without a value in async function '%s', which returns %s",
+                 fn->name, spec_name(fn->ret_spec));
+    else if (st->expr && st->expr->kind == E_STRING && int_rank(fn->ret_spec, fn->ret_decl))
+        error_at(st->expr->loc, "returning a string from async function '%s', which returns %s",
+                 fn->name, spec_name(fn->ret_spec));
+}
+
 static void resolve_expr(R *r, Expr *e) {
     if (!e)
         return;
@@ -598,6 +700,8 @@ static void resolve_expr(R *r, Expr *e) {
         else if (!integer_return(r->f->func))
             error_at(e->loc, "'try' needs a function that returns an integer type");
         resolve_expr(r, e->lhs);
+        if (r->is_async && !is_instance(r->f))   /* said once, by the abstract body */
+            check_try_width(r, e);
         return;
     case E_SPAWN:
         resolve_spawn(r, e);
@@ -702,7 +806,7 @@ static void resolve_stmt(R *r, Stmt *st) {
         resolve_stmt(r, st->body);
         r->in_defer--;
         return;
-    case S_RETURN: jump_in_defer(r, st, "return"); break;
+    case S_RETURN: jump_in_defer(r, st, "return"); check_return(r, st); break;
     case S_BREAK: jump_in_defer(r, st, "break"); break;
     case S_CONTINUE: jump_in_defer(r, st, "continue"); break;
     case S_GOTO: jump_in_defer(r, st, "goto"); break;

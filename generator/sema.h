@@ -47,6 +47,12 @@ typedef enum {
                                 its interfaces, never emitted */
 } FutKind;
 
+/* A generic instantiated for a dyn: the parameter is a pointer to this. */
+typedef struct DynArg {
+    Iface *iface;
+    bool send;               /* send dyn I */
+} DynArg;
+
 struct Fut {
     FutKind kind;
     const char *cname;       /* the F of F_frame, F_poll ... */
@@ -56,7 +62,8 @@ struct Fut {
     Iface *iface;            /* FUT_DYN, FUT_ABSTRACT of a default */
     int method;              /* index in iface methods (FUT_METHOD, FUT_DYN) */
     const char *self_type;   /* type of self: impl type, or NULL */
-    Vec subst_from, subst_to;/* generic parameter -> impl type */
+    Vec subst_from, subst_to;/* generic parameter -> impl type (or I_dyn, I_send_dyn) */
+    Vec subst_dyn;           /* DynArg*, parallel: the dyn a parameter stands for, or NULL */
     bool emit;               /* its code is emitted by this unit */
     bool send;               /* may run on the multi-threaded executor */
     int send_state;          /* 0 unknown, 1 being computed, 2 known */
@@ -168,6 +175,9 @@ const char *sema_unmet_bound(Sema *s, TypeParam *tp, const char *type);
 Fut *sema_fut(Sema *s, const char *cname);
 Item *sema_struct(Sema *s, const char *name);
 const char *sema_subst(Fut *f, const char *name);
+/* Does fn return void (its output is then ait_unit)? */
+bool returns_void(Func *fn);
+DynArg *sema_subst_dyn(Fut *f, const char *name);
 
 /* check.c: tables, instances, resolution; false on errors. */
 bool check_unit(Sema *s, Unit *u);
@@ -185,6 +195,8 @@ void sema_frame_edges(Fut *f, Vec *out);
 /* resolve.c: names, receivers and calls of one body. */
 void resolve_fut(Sema *s, Fut *f);
 void check_dyn_type(Sema *s, DeclSpec *spec);
+/* tags.c: struct/union/enum definitions of async bodies moved to file scope. */
+void tags_hoist(File *f);
 /* copy.c: deep copies of bodies for instances. */
 Stmt *copy_stmt(Stmt *s);
 Expr *copy_expr(Expr *e);

@@ -28,7 +28,8 @@
 #              each generated header compiled as C++ (one test each).
 #   errors     tests/errors/NAME.ait with "// expect: LINE:COL: error: MSG"
 #              lines: aitc must exit 1, print each, and write nothing (one
-#              test each; .ait files without expect lines are helpers).
+#              test each; .ait files without expect lines are helpers). An
+#              optional "// aitc-flags: OPTIONS" line passes options.
 #   cli        tests/cli.sh, which prints "ok NAME" / "not ok NAME: why".
 #   integration  tests/integration.sh (same output): make install into a
 #              temporary prefix, then a small project built against it with
@@ -260,7 +261,10 @@ suite_errors() {
         [ -f "$src" ] || continue
         grep -q '// expect: ' "$src" || continue
         rm -rf "$out"
-        "$AITC" -o "$out" "$src" >"$TMP/stdout.log" 2>"$TMP/stderr.log"
+        # optional "// aitc-flags: -Werror ..." line: options for this case
+        # shellcheck disable=SC2046
+        "$AITC" $(sed -n 's|.*// aitc-flags: \(.*\)$|\1|p' "$src") -o "$out" "$src" \
+            >"$TMP/stdout.log" 2>"$TMP/stderr.log"
         rc=$?
         missing=
         while IFS= read -r exp; do

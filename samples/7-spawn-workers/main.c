@@ -46,6 +46,16 @@ int main(void) {
          "map_all");
     print_list("squared: ", squared, n);
 
+    /* The generic over send transforms, for a static type and for a
+     * send dyn; the dyn converts to its super-interface Named. */
+    int again[4] = { 0 };
+    must(spawn_each_Square_block_on(rt, &rc, &square, input, again, n), "spawn_each");
+    print_list("squared: ", again, n);
+    Transform_send_dyn t = Doubler_as_Transform_send(&doubler);
+    must(spawn_each_Transform_send_dyn_block_on(rt, &rc, &t, input, again, n), "spawn_each");
+    print_list("doubled: ", again, n);
+    printf("as Named: %s\n", Named_name(Transform_dyn_as_Named(Transform_send_dyn_as_dyn(t))));
+
     /* Spawning from C: F_spawn exists only for send futures. */
     ait_task *task = Doubler_apply_spawn(rt, &doubler, 21);
     if (task == NULL) {

@@ -960,6 +960,319 @@ ait_task *drain_Ticker_spawn_local(ait_rt *ait_runtime, Ticker *c) {
         drain_Ticker_ait_spawn_init, &ait_a, drain_Ticker_ait_poll_any, drain_Ticker_ait_drop_any);
 }
 
+/* ---- async drain, instantiated as drain_Counter_dyn (counter.ait:39) ---- */
+
+static void drain_Counter_dyn_ait_unwind(drain_Counter_dyn_frame *ait_f) {
+    switch (ait_f->ait_state) {
+    case 1:
+        if (ait_f->ait_defer1) {   /* defer */
+            ait_f->ait_defer1 = 0;
+            int count = ait_f->count;
+            Counter_dyn *c = ait_f->c;
+            printf("drained %d from %s\n", count, Counter_name(*c));
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void drain_Counter_dyn_ait_drop_awaited(drain_Counter_dyn_frame *ait_f) {
+    switch (ait_f->ait_state) {
+    case 1:
+        Counter_next_dyn_drop(&ait_f->ait_aw1);
+        break;
+    default:
+        break;
+    }
+}
+
+/* An awaited future failed: run the pending defers, poison the frame. */
+static ait_poll drain_Counter_dyn_ait_fail(drain_Counter_dyn_frame *ait_f) {
+    drain_Counter_dyn_ait_unwind(ait_f);
+    ait_f->ait_state = -1;
+    return AIT_ERROR;
+}
+
+void drain_Counter_dyn_init(drain_Counter_dyn_frame *ait_frame, Counter_dyn *c) {
+    ait_frame->ait_state = 0;
+    ait_frame->c = c;
+}
+
+/* The body, run from state ait_from. A static await in this file runs it
+ * from 0 in line, so the C compiler can fold a chain of static calls
+ * into one function. Finished, it leaves the state as it was (its caller
+ * moves on); drain_Counter_dyn_poll, the entry for everyone else, poisons it. */
+static inline ait_poll drain_Counter_dyn_ait_run(drain_Counter_dyn_frame *ait_f, ait_cx *ait_ctx, drain_Counter_dyn_output *ait_out, int ait_from, Counter_dyn *c) {
+    ait_poll ait_r;
+    (void)ait_f;
+    (void)ait_out;
+#ifdef AIT_DEBUG
+    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
+        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
+        return ait_fail(ait_ctx, -EFAULT);
+    }
+#endif
+    switch (ait_from) {
+    case 0:
+#ifdef AIT_DEBUG
+        ait_f->ait_home = ait_f;
+#endif
+        ait_f->ait_defer1 = 0;
+        break;
+    case 1:
+        goto ait_s1;
+    default:
+        return ait_fail(ait_ctx, AIT_EPOISONED);
+    }
+    int count = 0;
+    ait_f->ait_defer1 = 1;   /* armed */
+    for (;;) {
+        Counter_next_dyn_output ait_r1;
+        Counter_next_dyn_init(&ait_f->ait_aw1, *c);
+        if (0) {
+ait_s1:   /* resumed here */
+            count = ait_f->count;
+        }
+        ait_r = Counter_next_dyn_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
+        if (ait_r != AIT_READY) {
+            ait_f->ait_state = 1;
+            ait_f->c = c;
+            ait_f->count = count;
+            if (ait_r == AIT_PENDING)
+                return AIT_PENDING;
+            return drain_Counter_dyn_ait_fail(ait_f);
+        }
+        if (!(ait_r1 >= 0)) {
+            break;
+        }
+        count++;
+    }
+    {
+        *ait_out = count;
+        if (ait_f->ait_defer1) {   /* defer */
+            ait_f->ait_defer1 = 0;
+            printf("drained %d from %s\n", count, Counter_name(*c));
+        }
+        return AIT_READY;
+    }
+}
+
+/* A resumption (and a vtable's poll): from the state it stopped in. */
+static AIT_NOINLINE ait_poll drain_Counter_dyn_ait_poll(drain_Counter_dyn_frame *ait_f, ait_cx *ait_ctx, drain_Counter_dyn_output *ait_out) {
+    return drain_Counter_dyn_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->c);
+}
+
+ait_poll drain_Counter_dyn_poll(drain_Counter_dyn_frame *ait_f, ait_cx *ait_ctx, drain_Counter_dyn_output *ait_out) {
+    ait_poll ait_r = drain_Counter_dyn_ait_poll(ait_f, ait_ctx, ait_out);
+    if (ait_r == AIT_READY)
+        ait_f->ait_state = -1;   /* a later poll is an error */
+    return ait_r;
+}
+
+void drain_Counter_dyn_drop(drain_Counter_dyn_frame *ait_f) {
+#ifdef AIT_DEBUG
+    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
+        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
+#endif
+    drain_Counter_dyn_ait_drop_awaited(ait_f);
+    drain_Counter_dyn_ait_unwind(ait_f);
+    ait_f->ait_state = -1;
+}
+
+static ait_poll drain_Counter_dyn_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
+    return drain_Counter_dyn_poll(ait_f, ait_ctx, ait_out);
+}
+
+static void drain_Counter_dyn_ait_drop_any(void *ait_f) {
+    drain_Counter_dyn_drop(ait_f);
+}
+
+int drain_Counter_dyn_block_on(ait_rt *ait_runtime, drain_Counter_dyn_output *ait_out, Counter_dyn *c) {
+    drain_Counter_dyn_frame ait_frame;
+    drain_Counter_dyn_output ait_result;
+    drain_Counter_dyn_init(&ait_frame, c);
+    int ait_rc = ait_block_on(ait_runtime, &ait_frame, drain_Counter_dyn_ait_poll_any, ait_out ? ait_out : &ait_result);
+    drain_Counter_dyn_drop(&ait_frame);
+    return ait_rc;
+}
+
+typedef struct drain_Counter_dyn_ait_args {
+    Counter_dyn *c;
+} drain_Counter_dyn_ait_args;
+
+static void drain_Counter_dyn_ait_spawn_init(void *ait_frame, void *ait_arg) {
+    drain_Counter_dyn_ait_args *ait_a = ait_arg;
+    drain_Counter_dyn_init(ait_frame, ait_a->c);
+}
+
+ait_task *drain_Counter_dyn_spawn_local(ait_rt *ait_runtime, Counter_dyn *c) {
+    drain_Counter_dyn_ait_args ait_a;
+    ait_a.c = c;
+    return ait_spawn_local(ait_runtime, sizeof(drain_Counter_dyn_frame), _Alignof(drain_Counter_dyn_frame), sizeof(drain_Counter_dyn_output),
+        drain_Counter_dyn_ait_spawn_init, &ait_a, drain_Counter_dyn_ait_poll_any, drain_Counter_dyn_ait_drop_any);
+}
+
+/* ---- async drain, instantiated as drain_Counter_send_dyn (counter.ait:39) ---- */
+
+static void drain_Counter_send_dyn_ait_unwind(drain_Counter_send_dyn_frame *ait_f) {
+    switch (ait_f->ait_state) {
+    case 1:
+        if (ait_f->ait_defer1) {   /* defer */
+            ait_f->ait_defer1 = 0;
+            int count = ait_f->count;
+            Counter_send_dyn *c = ait_f->c;
+            printf("drained %d from %s\n", count, Counter_name(Counter_send_dyn_as_dyn(*c)));
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void drain_Counter_send_dyn_ait_drop_awaited(drain_Counter_send_dyn_frame *ait_f) {
+    switch (ait_f->ait_state) {
+    case 1:
+        Counter_next_dyn_drop(&ait_f->ait_aw1);
+        break;
+    default:
+        break;
+    }
+}
+
+/* An awaited future failed: run the pending defers, poison the frame. */
+static ait_poll drain_Counter_send_dyn_ait_fail(drain_Counter_send_dyn_frame *ait_f) {
+    drain_Counter_send_dyn_ait_unwind(ait_f);
+    ait_f->ait_state = -1;
+    return AIT_ERROR;
+}
+
+void drain_Counter_send_dyn_init(drain_Counter_send_dyn_frame *ait_frame, Counter_send_dyn *c) {
+    ait_frame->ait_state = 0;
+    ait_frame->c = c;
+}
+
+/* The body, run from state ait_from. A static await in this file runs it
+ * from 0 in line, so the C compiler can fold a chain of static calls
+ * into one function. Finished, it leaves the state as it was (its caller
+ * moves on); drain_Counter_send_dyn_poll, the entry for everyone else, poisons it. */
+static inline ait_poll drain_Counter_send_dyn_ait_run(drain_Counter_send_dyn_frame *ait_f, ait_cx *ait_ctx, drain_Counter_send_dyn_output *ait_out, int ait_from, Counter_send_dyn *c) {
+    ait_poll ait_r;
+    (void)ait_f;
+    (void)ait_out;
+#ifdef AIT_DEBUG
+    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
+        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
+        return ait_fail(ait_ctx, -EFAULT);
+    }
+#endif
+    switch (ait_from) {
+    case 0:
+#ifdef AIT_DEBUG
+        ait_f->ait_home = ait_f;
+#endif
+        ait_f->ait_defer1 = 0;
+        break;
+    case 1:
+        goto ait_s1;
+    default:
+        return ait_fail(ait_ctx, AIT_EPOISONED);
+    }
+    int count = 0;
+    ait_f->ait_defer1 = 1;   /* armed */
+    for (;;) {
+        Counter_next_dyn_output ait_r1;
+        Counter_next_dyn_init(&ait_f->ait_aw1, Counter_send_dyn_as_dyn(*c));
+        if (0) {
+ait_s1:   /* resumed here */
+            count = ait_f->count;
+        }
+        ait_r = Counter_next_dyn_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
+        if (ait_r != AIT_READY) {
+            ait_f->ait_state = 1;
+            ait_f->c = c;
+            ait_f->count = count;
+            if (ait_r == AIT_PENDING)
+                return AIT_PENDING;
+            return drain_Counter_send_dyn_ait_fail(ait_f);
+        }
+        if (!(ait_r1 >= 0)) {
+            break;
+        }
+        count++;
+    }
+    {
+        *ait_out = count;
+        if (ait_f->ait_defer1) {   /* defer */
+            ait_f->ait_defer1 = 0;
+            printf("drained %d from %s\n", count, Counter_name(Counter_send_dyn_as_dyn(*c)));
+        }
+        return AIT_READY;
+    }
+}
+
+/* A resumption (and a vtable's poll): from the state it stopped in. */
+static AIT_NOINLINE ait_poll drain_Counter_send_dyn_ait_poll(drain_Counter_send_dyn_frame *ait_f, ait_cx *ait_ctx, drain_Counter_send_dyn_output *ait_out) {
+    return drain_Counter_send_dyn_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->c);
+}
+
+ait_poll drain_Counter_send_dyn_poll(drain_Counter_send_dyn_frame *ait_f, ait_cx *ait_ctx, drain_Counter_send_dyn_output *ait_out) {
+    ait_poll ait_r = drain_Counter_send_dyn_ait_poll(ait_f, ait_ctx, ait_out);
+    if (ait_r == AIT_READY)
+        ait_f->ait_state = -1;   /* a later poll is an error */
+    return ait_r;
+}
+
+void drain_Counter_send_dyn_drop(drain_Counter_send_dyn_frame *ait_f) {
+#ifdef AIT_DEBUG
+    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
+        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
+#endif
+    drain_Counter_send_dyn_ait_drop_awaited(ait_f);
+    drain_Counter_send_dyn_ait_unwind(ait_f);
+    ait_f->ait_state = -1;
+}
+
+static ait_poll drain_Counter_send_dyn_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
+    return drain_Counter_send_dyn_poll(ait_f, ait_ctx, ait_out);
+}
+
+static void drain_Counter_send_dyn_ait_drop_any(void *ait_f) {
+    drain_Counter_send_dyn_drop(ait_f);
+}
+
+int drain_Counter_send_dyn_block_on(ait_rt *ait_runtime, drain_Counter_send_dyn_output *ait_out, Counter_send_dyn *c) {
+    drain_Counter_send_dyn_frame ait_frame;
+    drain_Counter_send_dyn_output ait_result;
+    drain_Counter_send_dyn_init(&ait_frame, c);
+    int ait_rc = ait_block_on(ait_runtime, &ait_frame, drain_Counter_send_dyn_ait_poll_any, ait_out ? ait_out : &ait_result);
+    drain_Counter_send_dyn_drop(&ait_frame);
+    return ait_rc;
+}
+
+typedef struct drain_Counter_send_dyn_ait_args {
+    Counter_send_dyn *c;
+} drain_Counter_send_dyn_ait_args;
+
+static void drain_Counter_send_dyn_ait_spawn_init(void *ait_frame, void *ait_arg) {
+    drain_Counter_send_dyn_ait_args *ait_a = ait_arg;
+    drain_Counter_send_dyn_init(ait_frame, ait_a->c);
+}
+
+ait_task *drain_Counter_send_dyn_spawn_local(ait_rt *ait_runtime, Counter_send_dyn *c) {
+    drain_Counter_send_dyn_ait_args ait_a;
+    ait_a.c = c;
+    return ait_spawn_local(ait_runtime, sizeof(drain_Counter_send_dyn_frame), _Alignof(drain_Counter_send_dyn_frame), sizeof(drain_Counter_send_dyn_output),
+        drain_Counter_send_dyn_ait_spawn_init, &ait_a, drain_Counter_send_dyn_ait_poll_any, drain_Counter_send_dyn_ait_drop_any);
+}
+
+ait_task *drain_Counter_send_dyn_spawn(ait_rt *ait_runtime, Counter_send_dyn *c) {
+    drain_Counter_send_dyn_ait_args ait_a;
+    ait_a.c = c;
+    return ait_spawn(ait_runtime, sizeof(drain_Counter_send_dyn_frame), _Alignof(drain_Counter_send_dyn_frame), sizeof(drain_Counter_send_dyn_output),
+        drain_Counter_send_dyn_ait_spawn_init, &ait_a, drain_Counter_send_dyn_ait_poll_any, drain_Counter_send_dyn_ait_drop_any);
+}
+
 /* ---- async total_of (counter.ait:47) ---- */
 
 static void total_of_ait_drop_awaited(total_of_frame *ait_f) {

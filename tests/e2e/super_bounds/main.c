@@ -26,6 +26,10 @@ int main(void) {
     printf("through_send_dyn(Worker) = %d\n", r);
     Named_dyn n = Service_dyn_as_Named(Worker_as_Service(&w));
     printf("from C: %s\n", Named_name(n));
+    bridge_block_on(rt, &r, Local_as_Service(&l), Worker_as_Service_send(&w));
+    printf("bridge = %d closed=%d\n", r, w.closed);
+    tag_Named_dyn_block_on(rt, &r, &n);
+    printf("tag_Named_dyn = %d\n", r);
     ait_rt_free(rt);
     return 0;
 }
