@@ -246,6 +246,8 @@ static void comb_stmt(Emit *e, Stmt *s, int level) {
     line(e, level, "ait_f->ait_state = %d;", ap->state);
     resume_label(e, ap, level);
     line(e, level, "%s = %s;", ap->temp->cname, c->select ? "-1" : "0");
+    if (!c->select)   /* a join's value is 0, often unused */
+        line(e, level, "(void)%s;", ap->temp->cname);
     for (int i = 0; i < c->calls.len; i++)
         comb_poll(e, ap, i, level);
     cprint_indent(B(e), level);

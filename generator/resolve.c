@@ -158,6 +158,89 @@ void check_dyn_type(Sema *s, DeclSpec *spec) {
         error_at(spec->name_loc, "unknown interface '%s'", spec->name);
 }
 
+/* ---- arrays sized by their initializer ----------------------------- */
+
+static Expr *size_node(ExprKind kind, Loc loc) {
+    Expr *e = xalloc(sizeof *e);
+    e->kind = kind;
+    e->loc = loc;
+    return e;
+}
+
+static Expr *count_literal(int n, Loc loc) {
+    Expr *e = size_node(E_INT, loc);
+    e->text = xprintf("%d", n);
+    return e;
+}
+
+static Expr *unparen(Expr *e) {
+    while (e && e->kind == E_PAREN)
+        e = e->lhs;
+    return e;
+}
+
+/* sizeof (LIT) / sizeof (LIT)[0]: the element count of a string literal,
+ * whatever its prefix, without decoding its escapes. */
+static Expr *string_length(Expr *lit) {
+    Expr *p = size_node(E_PAREN, lit->loc), *idx = size_node(E_INDEX, lit->loc);
+    p->lhs = lit;
+    idx->lhs = p;
+    idx->rhs = count_literal(0, lit->loc);
+    Expr *whole = size_node(E_SIZEOF_EXPR, lit->loc), *one = size_node(E_SIZEOF_EXPR, lit->loc);
+    whole->lhs = p;
+    one->lhs = idx;
+    Expr *div = size_node(E_BINARY, lit->loc);
+    div->op = "/";
+    div->lhs = whole;
+    div->rhs = one;
+    return div;
+}
+
+/* How many elements a brace list initializes, or -1 when aitc cannot tell
+ * without C's types (designators; brace elision into aggregate elements).
+ * scalar: the element type is a scalar; elem_array: it is an array. */
+static int list_length(Init *in, bool scalar, bool elem_array) {
+    for (int i = 0; i < in->items.len; i++) {
+        InitItem *it = in->items.data[i];
+        if (it->designators.len)
+            return -1;
+        Expr *e = it->init->is_list ? NULL : unparen(it->init->expr);
+        if (!scalar && !it->init->is_list && !(elem_array && e && e->kind == E_STRING))
+            return -1;
+    }
+    return in->items.len;
+}
+
+/* An array declared without its size (`char s[] = "hi";`, `int a[] =
+ * {1, 2}`) gets the size its initializer gives it, as in C, written out:
+ * arrays live in the frame, a struct whose members need one. */
+static void complete_array_size(const char *name, DeclSpec *spec, Declarator *d, Init *in) {
+    Declarator *parent = NULL;
+    while (d && d->inner && d->inner->kind != D_IDENT)
+        parent = d, d = d->inner;
+    if (!d || d->kind != D_ARRAY || d->size || !in)
+        return;
+    Expr *lit = in->is_list ? NULL : unparen(in->expr);
+    bool scalar = parent ? parent->kind == D_POINTER : spec->kind == BT_WORDS;
+    if (in->is_list && scalar && !parent && in->items.len == 1) {
+        InitItem *only = in->items.data[0];
+        Expr *e = only->init->is_list ? NULL : unparen(only->init->expr);
+        if (!only->designators.len && e && e->kind == E_STRING)
+            lit = e;                        /* char s[] = {"hi"} */
+    }
+    if (lit && lit->kind == E_STRING) {
+        d->size = string_length(lit);
+        return;
+    }
+    int n = in->is_list ? list_length(in, scalar, parent && parent->kind == D_ARRAY) : -1;
+    if (n < 0) {
+        error_at(in->loc, "write the size of array '%s' out: aitc cannot count this "
+                 "initializer's elements (designators, or braces left out)", name);
+        return;
+    }
+    d->size = count_literal(n, in->loc);
+}
+
 static Var *declare(R *r, const char *name, DeclSpec *spec, Declarator *d) {
     check_dyn_type(r->s, spec);
     Var *v = xalloc(sizeof *v);
@@ -760,6 +843,7 @@ static void resolve_decl(R *r, Decl *d) {
             resolve_init(r, id->init);
             continue;
         }
+        complete_array_size(name, d->spec, id->decl, id->init);
         Var *v = declare(r, name, d->spec, id->decl);
         v->is_static = (d->spec->storage & (SC_STATIC | SC_EXTERN | SC_THREAD_LOCAL)) != 0;
         id->sema = v;
