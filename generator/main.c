@@ -72,6 +72,7 @@ typedef struct Loaded {
     Vec imports;
     Vec import_items;           /* Item*: the import line of each of imports */
     int mark;                   /* find_cycles: 0 new, 1 on the path, 2 done */
+    Vec names;                  /* the type names in force after its parse */
 } Loaded;
 
 static Vec loaded;              /* Loaded* */
@@ -95,7 +96,7 @@ static const char *resolve_import(const char *from, const char *name) {
  * imports are parsed before the file; the parsed items remain the truth
  * (an import this misses is loaded after the parse, one it invents in a
  * comment is parsed but not used). */
-static void preload_imports(const char *path, const char *text);
+static void preload_imports(const char *path, const char *text, Vec *deps);
 static Loaded *load(const char *path);
 
 static Loaded *find_loaded(const char *key) {
@@ -126,8 +127,16 @@ static Loaded *load(const char *path) {
     l->key = key;
     vec_push(&loaded, l);
     int id = src_add(path, text, len);
-    preload_imports(path, text);
+    Vec deps = {0};
+    preload_imports(path, text, &deps);
+    typenames_load(NULL);   /* type names are scoped per file: its own and its imports' */
+    for (int i = 0; i < deps.len; i++) {
+        Loaded *dep = deps.data[i];
+        for (int k = 0; k < dep->names.len; k++)
+            typenames_add(dep->names.data[k]);
+    }
     File *f = parse_file(id);
+    typenames_save(&l->names);
     if (!f->path)
         f->path = src_name(id);
     for (int i = 0; i < f->items.len; i++) {
@@ -147,7 +156,7 @@ static Loaded *load(const char *path) {
     return l;
 }
 
-static void preload_imports(const char *path, const char *text) {
+static void preload_imports(const char *path, const char *text, Vec *deps) {
     for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
         p += strspn(p, " \t");
         if (strncmp(p, "import", 6) || !strchr(" \t\"", p[6]))
@@ -157,8 +166,9 @@ static void preload_imports(const char *path, const char *text) {
         if (!end || *end != '"')
             continue;
         const char *file = resolve_import(path, xstrndup(q + 1, (size_t)(end - q - 1)));
-        if (file)
-            load(file);
+        Loaded *dep = file ? load(file) : NULL;
+        if (dep)
+            vec_push(deps, dep);
     }
 }
 
@@ -267,6 +277,7 @@ static void run_generate(Input *in) {
     }
     GenOptions g = opt.gen;
     g.header_name = path_base(in->hpath);
+    typenames_load(&in->loaded->names);
     if (generate(u, &g, &in->h, &in->c) && opt.frame_report && !opt.frame_report_cc)
         frame_report(u, stdout);
 }

@@ -27,6 +27,8 @@ bool check_nesting(const File *f);      /* false when reported */
 void typenames_add(const char *name);
 void typenames_reset(void);            /* forget all but the standard names */
 bool typenames_has(const char *name);
+void typenames_save(Vec *out);           /* the names in force, appended to out */
+void typenames_load(const Vec *saved);   /* the standard names plus saved ones */
 /* An impl's type that was declared nowhere aitc reads is added as
  * assumed, so its bodies parse; the checks then report it. */
 void typenames_assume(const char *name);

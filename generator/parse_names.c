@@ -57,6 +57,24 @@ void typenames_reset(void) {
     initialized = false;
 }
 
+/* Scoping per file: the names in force after a file's parse (its own, its
+ * imports' and the standard ones) are saved with it, and loaded again
+ * before the files that import it are parsed, and before its checks. */
+void typenames_save(Vec *out) {
+    init();
+    for (int i = 0; i < names.cap; i++)
+        if (names.slots[i].key && names.slots[i].value)
+            vec_push(out, (void *)names.slots[i].key);
+}
+
+void typenames_load(const Vec *saved) {
+    memset(&names, 0, sizeof names);
+    initialized = false;
+    init();
+    for (int i = 0; saved && i < saved->len; i++)
+        typenames_add(saved->data[i]);
+}
+
 bool typenames_has(const char *name) {
     init();
     return map_get(&names, name) != NULL;

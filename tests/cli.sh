@@ -46,6 +46,20 @@ printf '\t%39s^\n' '' >"$T/want-caret"
 [ "$(rc)" = 1 ] && grep -q ':2:41: error:' "$T/err" && sed -n 3p "$T/err" | cmp -s - "$T/want-caret"
 result caret-tabs-utf8 $? "status $(rc), stderr: $(head -c 300 "$T/err")"
 
+# Type names are scoped per input file: a typedef of one file's
+# passthrough is a type name in that file and in files that import it,
+# not in another input of the same run.
+mkdir -p "$T/scope"
+printf '%%{\ntypedef int Meters;\n%%}\nasync int a(void) { Meters m = 1; return m; }\n' >"$T/scope/a.ait"
+printf 'import "a.ait";\nasync int c(void) { Meters m = 2; return m; }\n' >"$T/scope/c.ait"
+printf 'async int b(void) {\n    Meters m = 1;\n    return m;\n}\n' >"$T/scope/b.ait"
+run -o "$T/scope-ok" "$T/scope/a.ait" "$T/scope/c.ait"
+ok_rc=$(rc)
+run -o "$T/scope-out" "$T/scope/a.ait" "$T/scope/b.ait" "$T/scope/c.ait"
+[ "$ok_rc" = 0 ] && [ "$(rc)" = 1 ] && grep -q "b.ait:2:12: error: expected ';' before 'm'" "$T/err" &&
+    grep -q "'Meters' is not a known type name" "$T/err"
+result typenames-per-file $? "status $ok_rc/$(rc), stderr: $(head -c 300 "$T/err")"
+
 run --version
 [ "$(rc)" = 0 ] && grep -qx 'aitc 0.1.0' "$T/out"
 result version $? "--version: status $(rc), printed '$(head -c 80 "$T/out")'"
