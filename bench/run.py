@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""bench/run.py: `make bench`. Builds the C and Rust sides, runs W1-W8, prints
+"""bench/run.py: `make bench`. Builds the C and Rust sides, runs W1-W9, prints
 one table and writes it to docs/BENCHMARKS.md.
 
-    python3 bench/run.py [--runs 5] [--no-install] [--out docs/BENCHMARKS.md]
+    python3 bench/run.py [--runs 5] [--no-install] [--out docs/BENCHMARKS.md] [W9]
+
+With W9 named, only W9 runs (sample 10 against tokio and redis-server,
+bench/w9.py), and only its section of the doc is replaced.
 
 Steps: install what is missing (apt-get, as root; otherwise print the
 command), generate and compile the C workloads (build/aitc + build/libait.a,
@@ -23,16 +26,22 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import w9  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 B = os.path.join(ROOT, "build", "bench")
 GEN = os.path.join(B, "gen")
 BENCH_C = os.path.join(B, "bench_c")
 RUST_TARGET = os.path.join(B, "rust")
 BENCH_RS = os.path.join(RUST_TARGET, "release", "bench_rs")
+REDIS_RS = os.path.join(RUST_TARGET, "release", "redis_rs")
+MINI_REDIS = os.path.join(ROOT, "build", "mini-redis")
 AITC = os.path.join(ROOT, "build", "aitc")
 LIBAIT = os.path.join(ROOT, "build", "libait.a")
 
-APT_PKGS = ["librust-tokio-dev", "librust-async-trait-dev", "librust-futures-dev", "valgrind"]
+APT_PKGS = ["librust-tokio-dev", "librust-async-trait-dev", "librust-futures-dev", "valgrind",
+            "redis-tools", "redis-server"]
 
 # Iterations per timed run (each run is one process), chosen for ~0.1-0.5 s.
 N = {
@@ -192,7 +201,12 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-install", action="store_true")
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "BENCHMARKS.md"))
+    ap.add_argument("workloads", nargs="*", help="only these (today: W9)")
     args = ap.parse_args()
+    if [w.upper() for w in args.workloads] == ["W9"]:
+        return main_w9(args)
+    if args.workloads:
+        ap.error("only W9 can be run alone")
     runs = max(args.runs, 1)
     t_start = time.time()
     os.makedirs(B, exist_ok=True)
@@ -256,8 +270,30 @@ def main():
 
     with open(os.path.join(B, "results.txt"), "w") as f:
         f.write("\n".join(RAW + ["IR %s %s %.2f" % (k[0], k[1], v) for k, v in ir.items()]) + "\n")
+    w9_res, w9_notes = w9.run(MINI_REDIS, REDIS_RS if rust_ok else None, log)
     elapsed = time.time() - t_start
     report(res, ir, w8, rust_ok, notes, runs, elapsed, args.out)
+    write_w9(w9_res, w9_notes, args.out)
+
+
+def write_w9(res, notes, out_path):
+    text, _ = w9.section(res, notes, try_out(["redis-benchmark", "--version"]))
+    print()
+    print(text)
+    w9.splice(out_path, text)
+
+
+def main_w9(args):
+    os.makedirs(B, exist_ok=True)
+    install_deps(not args.no_install)
+    cargo = find_cargo()
+    rust_ok = cargo is not None
+    if rust_ok:
+        log("bench: building the Rust side (cargo, offline, Debian crates)")
+        rust_ok = build_rust(cargo)
+    res, notes = w9.run(MINI_REDIS, REDIS_RS if rust_ok else None, log)
+    write_w9(res, notes, args.out)
+    print(f"\nW9 written to {os.path.relpath(args.out, ROOT)}")
 
 
 # ---- the report -------------------------------------------------------------------

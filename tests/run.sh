@@ -3,7 +3,7 @@
 # (after the build and `make asan`); ends with the line "N passed, N failed"
 # and exits 1 when anything failed.
 #
-#   tests/run.sh [SUITE...]      suites: unit tsan bootstrap golden e2e errors cli fuzz
+#   tests/run.sh [SUITE...]      suites: unit tsan bootstrap golden e2e errors cli redis fuzz
 #   tests/run.sh --update-golden rewrite tests/golden/*.expected.{h,c}
 #
 # How each suite finds its tests:
@@ -21,13 +21,16 @@
 #   golden     tests/golden/NAME.ait: aitc --no-line output compared with
 #              NAME.expected.h and NAME.expected.c (one test each).
 #   e2e        tests/e2e/NAME/ and samples/NAME/ holding .ait files, main.c
-#              and expected.txt (optional link.txt: extra link flags): built
+#              and expected.txt (optional: link.txt, extra link flags; more
+#              .c files and headers of its own, compiled in): built
 #              with gcc, clang, and clang with sanitizers, run, stdout compared;
 #              each generated header compiled as C++ (one test each).
 #   errors     tests/errors/NAME.ait with "// expect: LINE:COL: error: MSG"
 #              lines: aitc must exit 1, print each, and write nothing (one
 #              test each; .ait files without expect lines are helpers).
 #   cli        tests/cli.sh, which prints "ok NAME" / "not ok NAME: why".
+#   redis      tests/redis.sh: build/mini-redis (sample 10) driven by the
+#              real redis-cli at 0 and 2 workers; "ok" / "not ok" lines too.
 #   fuzz       tests/fuzz/fuzz_aitc.c under libFuzzer with ASan/UBSan for
 #              FUZZ_SECONDS (default 10), seeded with every .ait file of the
 #              samples and tests (one test: no crash, no report).
@@ -181,7 +184,7 @@ e2e_variant() {
     local dir=$1 variant=$2 cc=$3 flags=$4 lib=$5 w=$6 extra
     extra=$(cat "$dir/link.txt" 2>/dev/null || true)
     # shellcheck disable=SC2086
-    if ! $cc $STRICT $flags -Iruntime/include -I"$w/gen" "${E2E_SRCS[@]}" "$dir/main.c" \
+    if ! $cc $STRICT $flags -Iruntime/include -I"$w/gen" -I"$dir" "${E2E_SRCS[@]}" "$dir/main.c" \
         "$lib" -lpthread $extra -o "$w/$variant" >"$w/cc.log" 2>&1; then
         E2E_WHY="$variant: does not compile"; E2E_LOG=$w/cc.log; return 1
     fi
@@ -202,6 +205,7 @@ e2e_case() {
     mkdir -p "$w/gen"
     E2E_SRCS=()
     for f in "$dir"/*.ait; do E2E_SRCS+=("$w/gen/$(basename "$f" .ait).c"); done
+    for f in "$dir"/*.c; do [ "$(basename "$f")" = main.c ] || E2E_SRCS+=("$f"); done
     if ! "$AITC" -o "$w/gen" "$dir"/*.ait >"$w/aitc.log" 2>&1; then
         bad "$name" "aitc failed" "$w/aitc.log"; return
     fi
@@ -213,7 +217,7 @@ e2e_case() {
     for h in "$w"/gen/*.h; do
         printf '#include "%s"\nint main() { return 0; }\n' "$(basename "$h")" >"$w/cxx.cc"
         if ! g++ -fsyntax-only -x c++ -std=c++17 -Wall -Wextra -Werror -Iruntime/include \
-            -I"$w/gen" "$w/cxx.cc" >"$w/cxx.log" 2>&1; then
+            -I"$w/gen" -I"$dir" "$w/cxx.cc" >"$w/cxx.log" 2>&1; then
             bad "$name" "$(basename "$h") does not compile as C++" "$w/cxx.log"; return
         fi
     done
@@ -284,32 +288,35 @@ suite_fuzz() {
     end
 }
 
-# ---- cli ---------------------------------------------------------------
-suite_cli() {
+# ---- cli, redis ----------------------------------------------------------
+# tap_suite SUITE SCRIPT: counts a script's "ok NAME" / "not ok NAME: why" lines.
+tap_suite() {
     local line
-    begin cli
-    if [ -f tests/cli.sh ]; then
+    begin "$1"
+    if [ -f "$2" ]; then
         while IFS= read -r line; do
             case $line in
             "ok "*) ok ;;
             "not ok "*) line=${line#not ok }; bad "${line%%: *}" "${line#*: }" ;;
             *) echo "    | $line" ;;
             esac
-        done < <(AITC="$AITC" bash tests/cli.sh 2>&1)
+        done < <(AITC="$AITC" bash "$2" 2>&1)
     fi
     end
 }
+suite_cli() { tap_suite cli tests/cli.sh; }
+suite_redis() { tap_suite redis tests/redis.sh; }
 
 # ---- main --------------------------------------------------------------
 if [ "${1:-}" = --update-golden ]; then
     suite_golden update
     exit $((total_fail > 0))
 fi
-suites=${*:-unit tsan bootstrap golden e2e errors cli fuzz}
+suites=${*:-unit tsan bootstrap golden e2e errors cli redis fuzz}
 for s in $suites; do
     case $s in
     unit | tsan | bootstrap | fuzz) "suite_$s" ;;
-    golden | e2e | errors | cli)
+    golden | e2e | errors | cli | redis)
         if [ -x "$AITC" ]; then "suite_$s"; else
             begin "$s"; bad aitc "$AITC is missing: run make first"; end
         fi ;;
