@@ -21,6 +21,13 @@
  * producer/consumer pair does not grow without bound. Thread exit and
  * ait_alloc_trim() move a thread's lists to the depot. Chunks are kept
  * (listed globally) for reuse and never returned to malloc.
+ *
+ * Under AddressSanitizer a free block is poisoned (all of it; the free
+ * list's link is unpoisoned only for the moment the allocator reads or
+ * writes it) and unpoisoned when it is handed out again, so a task or a
+ * boxed frame used after its free (a double join, a waker kept past its
+ * task) is reported as use-after-poison instead of reading a recycled
+ * block silently.
  */
 #define _GNU_SOURCE             /* MADV_HUGEPAGE */
 #include "internal.h"
@@ -39,12 +46,41 @@
 #define CHUNK_HDR 64u           /* a chunk's first bytes: the global chunk list */
 #define BATCH_BYTES (128u << 10)
 
+#if defined(__SANITIZE_ADDRESS__)
+#define AIT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AIT_ASAN 1
+#endif
+#endif
+#ifdef AIT_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 typedef struct free_block {
     struct free_block *next;
 } free_block;
+
+/* The link of a free block (poisoned under ASan but for these moments). */
+static inline free_block *next_of(free_block *b) {
+    UNPOISON(b, sizeof *b);
+    free_block *n = b->next;
+    POISON(b, sizeof *b);
+    return n;
+}
+static inline void set_next(free_block *b, free_block *n) {
+    UNPOISON(b, sizeof *b);
+    b->next = n;
+    POISON(b, sizeof *b);
+}
 
 typedef struct bin {
     free_block *head;
@@ -124,7 +160,7 @@ static size_t norm_align(size_t align) {
 /* Moves the list first..last (n blocks) to the depot. */
 static void depot_put(unsigned c, free_block *first, free_block *last, uint32_t n) {
     pthread_mutex_lock(&g_lock);
-    last->next = g_depot[c];
+    set_next(last, g_depot[c]);
     g_depot[c] = first;
     atomic_store_explicit(&g_depot_count[c],
                           atomic_load_explicit(&g_depot_count[c], memory_order_relaxed) + n,
@@ -139,13 +175,13 @@ static bool depot_take(unsigned c) {
     uint32_t want = batch_of(c), n = 0;
     pthread_mutex_lock(&g_lock);
     free_block *first = g_depot[c], *last = NULL;
-    for (free_block *b = first; b && n < want; b = b->next) {
+    for (free_block *b = first; b && n < want; b = next_of(b)) {
         last = b;
         n++;
     }
     if (n) {
-        g_depot[c] = last->next;
-        last->next = NULL;
+        g_depot[c] = next_of(last);
+        set_next(last, NULL);
         atomic_store_explicit(&g_depot_count[c],
                               atomic_load_explicit(&g_depot_count[c], memory_order_relaxed) - n,
                               memory_order_relaxed);
@@ -165,10 +201,8 @@ static void flush(tcache *t) {
             continue;
         free_block *last = b->head;
         uint32_t n = 1;
-        while (last->next) {
-            last = last->next;
-            n++;
-        }
+        for (free_block *b; (b = next_of(last)) != NULL; n++)
+            last = b;
         depot_put(c, b->head, last, n);
         b->head = NULL;
         b->count = 0;
@@ -254,8 +288,9 @@ static __attribute__((noinline)) void *alloc_slow(size_t size, size_t align) {
         }
     }
     free_block *p = b->head;
-    b->head = p->next;
+    b->head = next_of(p);
     b->count--;
+    UNPOISON(p, class_size(c));
     return p;
 }
 
@@ -271,8 +306,8 @@ static __attribute__((noinline)) void bin_overflow(unsigned c) {
     uint32_t n = batch_of(c);
     free_block *first = b->head, *last = first;
     for (uint32_t i = 1; i < n; i++)
-        last = last->next;
-    b->head = last->next;
+        last = next_of(last);
+    b->head = next_of(last);
     b->count -= n;
     depot_put(c, first, last, n);
 }
@@ -285,7 +320,8 @@ static __attribute__((noinline)) void free_slow(void *p, size_t size, size_t ali
     }
     bin *b = &tc.bins[ci];
     free_block *f = p;
-    f->next = b->head;
+    POISON(f, class_size((unsigned)ci));
+    set_next(f, b->head);
     b->head = f;
     if (++b->count > b->lim)
         bin_overflow((unsigned)ci);
@@ -318,8 +354,9 @@ void *ait_frame_alloc(size_t size, size_t align) {
         bin *b = &tc.bins[(size - 1) >> 4];
         free_block *p = b->head;
         if (likely(p != NULL)) {
-            b->head = p->next;
+            b->head = next_of(p);
             b->count--;
+            UNPOISON(p, (((size - 1) >> 4) + 1) << 4);
             return p;
         }
     }
@@ -338,7 +375,8 @@ void ait_frame_free(void *p, size_t size, size_t align) {
         unsigned c = (unsigned)((size - 1) >> 4);
         bin *b = &tc.bins[c];
         free_block *f = p;
-        f->next = b->head;
+        POISON(f, (size_t)(c + 1) << 4);
+        set_next(f, b->head);
         b->head = f;
         if (unlikely(++b->count > b->lim))
             bin_overflow(c);

@@ -1,4 +1,5 @@
-/* blocking.c: the blocking pool and its future, ait_spawn_blocking.
+/* blocking.c: the blocking pool and its futures, ait_spawn_blocking and
+ * ait_spawn_blocking_copy (the job owns a copy of its argument).
  *
  * One process-wide pool: a FIFO of jobs under a mutex, and up to
  * max_threads threads started lazily (while there are more queued jobs
@@ -20,6 +21,11 @@
  * the pool thread when GONE came first. Whoever takes the waker out does
  * the runtime's unhold, after the wake.
  *
+ * ait_spawn_blocking_copy puts a copy of the argument at the end of the
+ * record, so fn never reads the caller's memory: a frame dropped while
+ * the job runs cannot leave it reading freed memory. The copy goes back
+ * to the caller's argument at the READY poll, so fn's results come back.
+ *
  * Only the public API (ait.h) is used: the waker clone in the record keeps
  * the runtime alive (root and task wakers hold references to it) until the
  * unhold that follows the wake.
@@ -33,6 +39,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #define DEFAULT_MAX_THREADS 8
@@ -48,6 +55,8 @@ typedef struct job {
     ait_waker waker;                /* a clone, under LOCK; vt NULL once taken */
     ait_rt *rt;                     /* held (ait_rt_hold) while set, under LOCK */
     struct job *next;               /* queue link, under the pool lock */
+    size_t size;                    /* bytes of data (ait_spawn_blocking_copy) */
+    max_align_t data[];             /* the job's copy of the argument */
 } job;
 
 typedef struct worker {
@@ -92,7 +101,7 @@ static unsigned job_unlock(job *j, unsigned set) {
     return atomic_fetch_xor_explicit(&j->st, J_LOCK | set, memory_order_acq_rel);
 }
 
-static void job_free(job *j) { ait_frame_free(j, sizeof *j, _Alignof(job)); }
+static void job_free(job *j) { ait_frame_free(j, sizeof *j + j->size, _Alignof(job)); }
 
 /* Takes the waker and the hold out of j (locked); they are the caller's. */
 static void job_take(job *j, ait_waker *w, ait_rt **rt) {
@@ -309,14 +318,24 @@ void ait_spawn_blocking_init(ait_spawn_blocking_frame *f, intptr_t (*fn)(void *a
                              void *arg) {
     f->fn = fn;
     f->arg = arg;
+    f->size = 0;
     f->job = NULL;
     f->state = F_NEW;
 }
 
-/* After DONE: the record is the frame's. */
+void ait_spawn_blocking_copy_init(ait_spawn_blocking_copy_frame *f, intptr_t (*fn)(void *arg),
+                                  void *arg, size_t size) {
+    ait_spawn_blocking_init(f, fn, arg);
+    f->size = size;
+}
+
+/* After DONE: the record is the frame's. The job's copy of the argument
+ * goes back to the caller's (the caller is polling: it is alive). */
 static ait_poll finish(ait_spawn_blocking_frame *f, job *j, ait_spawn_blocking_output *out) {
     if (out)
         *out = j->result;
+    if (j->size)
+        memcpy(f->arg, j->data, j->size);
     f->job = NULL;
     f->state = F_DONE;
     job_free(j);
@@ -332,14 +351,17 @@ ait_poll ait_spawn_blocking_poll(ait_spawn_blocking_frame *f, ait_cx *cx,
             f->state = F_DONE;
             return ait_fail(cx, -EINVAL);
         }
-        job *j = ait_frame_alloc(sizeof *j, _Alignof(job));
+        size_t size = f->arg ? f->size : 0;
+        job *j = size <= SIZE_MAX - sizeof *j ? ait_frame_alloc(sizeof *j + size, _Alignof(job))
+                                               : NULL;
         if (!j) {
             f->state = F_DONE;
             return ait_fail(cx, AIT_ENOMEM);
         }
         atomic_init(&j->st, 0);
         j->fn = f->fn;
-        j->arg = f->arg;
+        j->size = size;
+        j->arg = size ? memcpy(j->data, f->arg, size) : f->arg;
         j->result = 0;
         j->waker = ait_waker_clone(&cx->waker);
         j->rt = cx->rt;
@@ -404,3 +426,15 @@ void ait_spawn_blocking_drop(ait_spawn_blocking_frame *f) {
 
 AIT__DEFINE_BLOCK_ON(ait_spawn_blocking, AIT__PARAMS_AFTER(intptr_t (*fn)(void *arg), void *arg),
                      AIT__PARAMS_AFTER(fn, arg))
+
+ait_poll ait_spawn_blocking_copy_poll(ait_spawn_blocking_copy_frame *f, ait_cx *cx,
+                                      ait_spawn_blocking_copy_output *out) {
+    return ait_spawn_blocking_poll(f, cx, out);
+}
+void ait_spawn_blocking_copy_drop(ait_spawn_blocking_copy_frame *f) {
+    ait_spawn_blocking_drop(f);
+}
+
+AIT__DEFINE_BLOCK_ON(ait_spawn_blocking_copy,
+                     AIT__PARAMS_AFTER(intptr_t (*fn)(void *arg), void *arg, size_t size),
+                     AIT__PARAMS_AFTER(fn, arg, size))

@@ -23,8 +23,9 @@
  *               joined by ait_rt_free (before any task is cancelled).
  *
  * Files: rt.c (lifecycle), exec.c (block_on, scheduling), task.c (task
- * states), join.c, deque.c (local run queue), worker.c (workers,
- * injector, parking), reactor.c (epoll, the workers' turn), io.c (fd
+ * states), join.c, group.c (task groups), deque.c (local run queue),
+ * worker.c (workers, injector, parking), reactor.c (epoll, the workers'
+ * turn), io.c (fd
  * futures), timer.c, prelude.c, waker.c, alloc.c, clock.c.
  */
 #ifndef AIT_INTERNAL_H
@@ -123,7 +124,8 @@ struct ait_task {
      * reference; finished tasks are unlinked lazily, by a sweep (task.c). */
     struct ait_task *all_next;
     /* See AIT_TS_JOIN_WAKER: 0, or a tagged word: a task's waker (the task
-     * | 1), a root waker (the runtime | 2), any other waker boxed (an
+     * | 1), a root waker (the runtime | 2), a group member (| 3, group.c),
+     * any other waker boxed (an
      * ait_waker * from ait_frame_alloc, tag 0). */
     uintptr_t join_waker;
 };
@@ -162,6 +164,9 @@ void ait__task_finish(ait_task *t, int err);
 bool ait__task_join_register(ait_task *t, ait_cx *cx);
 /* After COMPLETE: 0, or the task's negative errno. */
 int ait__task_error(ait_task *t);
+/* After COMPLETE: copies the output (when it completed and out is not
+ * NULL), releases the handle, returns 0 or the task's error (join.c). */
+int ait__task_take_result(ait_task *t, void *out);
 /* Sweeps rt's task lists when at least half of the listed tasks finished
  * (the local list only on block_on's thread); any: however short the
  * list (else only lists of 64 tasks or more). */
@@ -170,6 +175,9 @@ void ait__tasks_maybe_sweep(struct ait_rt *rt, bool any);
 void ait__tasks_cancel_all(struct ait_rt *rt);
 extern const ait_waker_vtable ait__task_waker_vt;
 extern const ait_waker_vtable ait__root_waker_vt;   /* exec.c */
+/* A task group's member as a task's join waker (group.c); packed in the
+ * join waker word with a tag of its own, like task and root wakers. */
+extern const ait_waker_vtable ait__group_waker_vt;
 
 /* ---- the local run queue of a worker (deque.c) -------------------------- */
 
@@ -262,6 +270,21 @@ void ait__reactor_turn(struct ait_rt *rt, bool block);
 void ait__io_prepare(ait_io_wait *w);
 int ait__io_arm(ait_io_wait *w, ait_cx *cx, int fd, int dir);
 void ait__io_release(ait_io_wait *w);
+/* The loop of every fd future (io.c): prepare, op(frame); anything but
+ * -EAGAIN is the result (*res; w released, READY); -EAGAIN arms w and
+ * returns PENDING (or tries again when an event came meanwhile). AIT_ERROR
+ * for runtime failures only. The caller marks its frame done unless this
+ * returns PENDING. */
+typedef long (*ait__io_op)(void *frame);
+ait_poll ait__io_drive(void *frame, ait_io_wait *w, ait_cx *cx, int fd, int dir,
+                       ait__io_op op, long *res);
+/* The poll of a one-shot fd operation: ait__io_drive, then *state = 1
+ * (done) unless PENDING; polled when done: AIT_EPOISONED. */
+ait_poll ait__io_drive_once(void *frame, int *state, ait_io_wait *w, ait_cx *cx, int fd,
+                            int dir, ait__io_op op, long *res);
+/* send() on sockets (MSG_NOSIGNAL), write() on anything else (remembered
+ * in *not_socket); EINTR retried: bytes written or a negative errno. */
+long ait__io_write_some(int fd, const void *buf, size_t n, bool *not_socket);
 
 /* ---- the runtime (rt.c, exec.c) ----------------------------------------- */
 

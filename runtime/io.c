@@ -1,7 +1,8 @@
 /* io.c: the fd leaf futures: ait_read, ait_write, ait_accept, ait_connect,
- * ait_readable, ait_writable, and ait_fd_nonblock.
+ * ait_readable, ait_writable, ait_read_exact, ait_write_all, and
+ * ait_fd_nonblock.
  *
- * All share one loop (drive): snapshot the fd's readiness (prepare), try
+ * All share one loop (ait__io_drive): snapshot the fd's readiness (prepare), try
  * the operation; anything but EAGAIN completes the future (and unlists its
  * waiter); EAGAIN lists the waiter on the reactor (arm) and returns
  * PENDING, or tries again when an event came meanwhile. See reactor.c.
@@ -19,14 +20,10 @@
 
 enum { RUNNING = 0, DONE = 1 };
 
-/* The operation of a future: >= 0 or a negative errno; -EAGAIN: wait. */
-typedef long (*io_op)(void *frame);
-
 static void wait_init(ait_io_wait *w) { memset(w, 0, sizeof *w); }
 
-/* The caller marks its frame done unless this returns PENDING. */
-static ait_poll drive(void *frame, ait_io_wait *w, ait_cx *cx, int fd, int dir, io_op op,
-                      long *res) {
+ait_poll ait__io_drive(void *frame, ait_io_wait *w, ait_cx *cx, int fd, int dir,
+                       ait__io_op op, long *res) {
     for (;;) {
         ait__io_prepare(w);
         long r = op(frame);
@@ -50,13 +47,11 @@ static ait_poll drive(void *frame, ait_io_wait *w, ait_cx *cx, int fd, int dir, 
     }
 }
 
-/* The poll of a one-shot fd operation: the operation, then the frame is
- * done, and a later poll is AIT_EPOISONED. */
-static ait_poll drive_once(void *frame, int *state, ait_io_wait *w, ait_cx *cx, int fd,
-                           int dir, io_op op, long *res) {
+ait_poll ait__io_drive_once(void *frame, int *state, ait_io_wait *w, ait_cx *cx, int fd,
+                           int dir, ait__io_op op, long *res) {
     if (*state == DONE)
         return ait_fail(cx, AIT_EPOISONED);
-    ait_poll p = drive(frame, w, cx, fd, dir, op, res);
+    ait_poll p = ait__io_drive(frame, w, cx, fd, dir, op, res);
     if (p != AIT_PENDING)
         *state = DONE;
     return p;
@@ -107,7 +102,7 @@ static long read_op(void *p) {
 
 ait_poll ait_read_poll(ait_read_frame *f, ait_cx *cx, ait_read_output *out) {
     long r = 0;
-    ait_poll p = drive_once(f, &f->state, &f->w, cx, f->fd, AIT_IO_READ, read_op, &r);
+    ait_poll p = ait__io_drive_once(f, &f->state, &f->w, cx, f->fd, AIT_IO_READ, read_op, &r);
     if (p == AIT_READY && out)
         *out = (ssize_t)r;
     return p;
@@ -129,18 +124,19 @@ void ait_write_init(ait_write_frame *f, int fd, const void *buf, size_t n) {
     wait_init(&f->w);
 }
 
-static long write_op(void *p) {
-    ait_write_frame *f = p;
+/* send() on sockets (MSG_NOSIGNAL: no SIGPIPE), write() on anything
+ * else (remembered in *not_socket); EINTR retried. */
+long ait__io_write_some(int fd, const void *buf, size_t n, bool *not_socket) {
     ssize_t r;
     for (;;) {
-        if (!f->not_socket) {
-            r = send(f->fd, f->buf, f->n, MSG_NOSIGNAL);
+        if (!*not_socket) {
+            r = send(fd, buf, n, MSG_NOSIGNAL);
             if (r < 0 && errno == ENOTSOCK) {
-                f->not_socket = true;
+                *not_socket = true;
                 continue;
             }
         } else {
-            r = write(f->fd, f->buf, f->n);
+            r = write(fd, buf, n);
         }
         if (r < 0 && errno == EINTR)
             continue;
@@ -148,9 +144,14 @@ static long write_op(void *p) {
     }
 }
 
+static long write_op(void *p) {
+    ait_write_frame *f = p;
+    return ait__io_write_some(f->fd, f->buf, f->n, &f->not_socket);
+}
+
 ait_poll ait_write_poll(ait_write_frame *f, ait_cx *cx, ait_write_output *out) {
     long r = 0;
-    ait_poll p = drive_once(f, &f->state, &f->w, cx, f->fd, AIT_IO_WRITE, write_op, &r);
+    ait_poll p = ait__io_drive_once(f, &f->state, &f->w, cx, f->fd, AIT_IO_WRITE, write_op, &r);
     if (p == AIT_READY && out)
         *out = (ssize_t)r;
     return p;
@@ -180,7 +181,7 @@ static long accept_op(void *p) {
 
 ait_poll ait_accept_poll(ait_accept_frame *f, ait_cx *cx, ait_accept_output *out) {
     long r = 0;
-    ait_poll p = drive_once(f, &f->state, &f->w, cx, f->fd, AIT_IO_READ, accept_op, &r);
+    ait_poll p = ait__io_drive_once(f, &f->state, &f->w, cx, f->fd, AIT_IO_READ, accept_op, &r);
     if (p == AIT_READY && out)
         *out = (int)r;
     return p;
@@ -233,7 +234,7 @@ ait_poll ait_connect_poll(ait_connect_frame *f, ait_cx *cx, ait_connect_output *
     if (f->state == CONNECT_DONE)
         return ait_fail(cx, AIT_EPOISONED);
     long r = 0;
-    ait_poll p = drive(f, &f->w, cx, f->fd, AIT_IO_WRITE, connect_op, &r);
+    ait_poll p = ait__io_drive(f, &f->w, cx, f->fd, AIT_IO_WRITE, connect_op, &r);
     if (p != AIT_PENDING)
         f->state = CONNECT_DONE;
     if (p == AIT_READY && out)
@@ -260,7 +261,7 @@ static long readable_op(void *p) {
 
 ait_poll ait_readable_poll(ait_readable_frame *f, ait_cx *cx, ait_readable_output *out) {
     long r = 0;
-    ait_poll p = drive_once(f, &f->state, &f->w, cx, f->fd, AIT_IO_READ, readable_op, &r);
+    ait_poll p = ait__io_drive_once(f, &f->state, &f->w, cx, f->fd, AIT_IO_READ, readable_op, &r);
     if (p == AIT_READY && out)
         *out = (int)r;
     return p;
@@ -283,7 +284,7 @@ static long writable_op(void *p) {
 
 ait_poll ait_writable_poll(ait_writable_frame *f, ait_cx *cx, ait_writable_output *out) {
     long r = 0;
-    ait_poll p = drive_once(f, &f->state, &f->w, cx, f->fd, AIT_IO_WRITE, writable_op, &r);
+    ait_poll p = ait__io_drive_once(f, &f->state, &f->w, cx, f->fd, AIT_IO_WRITE, writable_op, &r);
     if (p == AIT_READY && out)
         *out = (int)r;
     return p;
@@ -293,3 +294,78 @@ void ait_writable_drop(ait_writable_frame *f) { ait__io_release(&f->w); }
 
 AIT__DEFINE_BLOCK_ON(ait_writable, AIT__PARAMS_AFTER(int fd),
                      AIT__PARAMS_AFTER(fd))
+
+/* ---- ait_read_exact, ait_write_all ------------------------------------------ */
+
+/* Both loop over the syscall until n bytes moved: a short count is
+ * progress (read or write again at once), EAGAIN waits for readiness with
+ * the progress kept in the frame, so the waiter stays listed across the
+ * partial steps of one call. */
+
+void ait_read_exact_init(ait_read_exact_frame *f, int fd, void *buf, size_t n) {
+    f->fd = fd;
+    f->state = RUNNING;
+    f->buf = buf;
+    f->n = n;
+    f->done = 0;
+    wait_init(&f->w);
+}
+
+static long read_exact_op(void *p) {
+    ait_read_exact_frame *f = p;
+    while (f->done < f->n) {
+        ssize_t r = read(f->fd, (char *)f->buf + f->done, f->n - f->done);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -errno;
+        if (r == 0)
+            return AIT_EEOF;
+        f->done += (size_t)r;
+    }
+    return 0;
+}
+
+ait_poll ait_read_exact_poll(ait_read_exact_frame *f, ait_cx *cx, ait_read_exact_output *out) {
+    long r = 0;
+    ait_poll p = ait__io_drive_once(f, &f->state, &f->w, cx, f->fd, AIT_IO_READ, read_exact_op, &r);
+    if (p == AIT_READY && out)
+        *out = (int)r;
+    return p;
+}
+
+void ait_read_exact_drop(ait_read_exact_frame *f) { ait__io_release(&f->w); }
+
+AIT__DEFINE_BLOCK_ON(ait_read_exact, AIT__PARAMS_AFTER(int fd, void *buf, size_t n),
+                     AIT__PARAMS_AFTER(fd, buf, n))
+
+void ait_write_all_init(ait_write_all_frame *f, int fd, const void *buf, size_t n) {
+    ait_write_init(&f->wr, fd, buf, n);
+    f->done = 0;
+}
+
+static long write_all_op(void *p) {
+    ait_write_all_frame *f = p;
+    while (f->done < f->wr.n) {
+        long r = ait__io_write_some(f->wr.fd, (const char *)f->wr.buf + f->done, f->wr.n - f->done,
+                            &f->wr.not_socket);
+        if (r < 0)
+            return r;
+        f->done += (size_t)r;
+    }
+    return 0;
+}
+
+ait_poll ait_write_all_poll(ait_write_all_frame *f, ait_cx *cx, ait_write_all_output *out) {
+    long r = 0;
+    ait_poll p = ait__io_drive_once(f, &f->wr.state, &f->wr.w, cx, f->wr.fd, AIT_IO_WRITE,
+                            write_all_op, &r);
+    if (p == AIT_READY && out)
+        *out = (int)r;
+    return p;
+}
+
+void ait_write_all_drop(ait_write_all_frame *f) { ait__io_release(&f->wr.w); }
+
+AIT__DEFINE_BLOCK_ON(ait_write_all, AIT__PARAMS_AFTER(int fd, const void *buf, size_t n),
+                     AIT__PARAMS_AFTER(fd, buf, n))

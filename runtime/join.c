@@ -14,9 +14,7 @@
 #include <errno.h>
 #include <string.h>
 
-/* Copies the output (when completed and out is not NULL), releases the
- * handle, returns 0 or the task's error. */
-static int take_result(ait_task *t, void *out) {
+int ait__task_take_result(ait_task *t, void *out) {
     int err = ait__task_error(t);
     if (err == 0 && out && t->vt->out_size)
         memcpy(out, ait__task_out(t), t->vt->out_size);
@@ -35,7 +33,7 @@ ait_poll ait_join_poll(ait_join_frame *f, ait_cx *cx, void *out) {
     if (!ait__task_join_register(t, cx))
         return AIT_PENDING;
     f->task = NULL;
-    int err = take_result(t, out);
+    int err = ait__task_take_result(t, out);
     return err ? ait_fail(cx, err) : AIT_READY;
 }
 
@@ -70,7 +68,7 @@ ait_poll ait_task_join_poll(ait_task_join_frame *f, ait_cx *cx, ait_task_join_ou
     if (!ait__task_join_register(t, cx))
         return AIT_PENDING;
     f->task = NULL;
-    int err = take_result(t, f->out);
+    int err = ait__task_take_result(t, f->out);
     if (out)
         *out = err;
     return AIT_READY;
@@ -87,8 +85,13 @@ static ait_poll task_join_poll_erased(void *f, ait_cx *cx, void *out) {
 
 int ait_task_join_block_on(ait_rt *rt, ait_task_join_output *out, ait_task *task,
                            void *result) {
-    if (!rt && task)
+    if (!rt && task) {
         rt = ait__task_rt(task);
+        /* Freed already: the task is finished (cancelled, or done before),
+         * and a temporary runtime reads its result. */
+        if (atomic_load_explicit(&rt->closed, memory_order_acquire))
+            rt = NULL;
+    }
     ait_task_join_frame f;
     ait_task_join_output o;
     ait_task_join_init(&f, task, result);

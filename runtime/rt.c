@@ -175,8 +175,10 @@ void ait_rt_free(ait_rt *rt) {
     if (!rt)
         return;
     pthread_mutex_lock(&rt->lock);
-    atomic_store(&rt->closed, true);
+    bool again = atomic_exchange(&rt->closed, true);
     pthread_mutex_unlock(&rt->lock);
+    if (again)
+        return;     /* freed twice, while something still holds it */
     /* Pushes that saw closed == false under these locks are done now;
      * later ones release their task instead of queueing it. */
     pthread_mutex_lock(&rt->inject_lock);

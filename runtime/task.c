@@ -178,6 +178,7 @@ const ait_waker_vtable ait__task_waker_vt = {
 
 #define JW_TASK 1u
 #define JW_ROOT 2u
+#define JW_GROUP 3u             /* a task group's member (group.c) */
 #define JW_TAGS 3u
 
 /* Consumes w; 0 when the box could not be allocated (w dropped). */
@@ -188,6 +189,8 @@ static uintptr_t jw_pack(ait_waker w) {
         return (uintptr_t)w.data | JW_TASK;
     if (w.vt == &ait__root_waker_vt)
         return (uintptr_t)w.data | JW_ROOT;
+    if (w.vt == &ait__group_waker_vt)
+        return (uintptr_t)w.data | JW_GROUP;
     ait_waker *b = ait_frame_alloc(sizeof *b, _Alignof(ait_waker));
     if (!b) {
         ait_waker_drop(w);
@@ -205,6 +208,7 @@ static ait_waker jw_take(ait_task *t) {
     switch (x & JW_TAGS) {
     case JW_TASK: w.vt = &ait__task_waker_vt; break;
     case JW_ROOT: w.vt = &ait__root_waker_vt; break;
+    case JW_GROUP: w.vt = &ait__group_waker_vt; break;
     default:
         if (x) {
             w = *(ait_waker *)x;
@@ -218,6 +222,7 @@ static bool jw_will_wake(uintptr_t x, const ait_waker *b) {
     switch (x & JW_TAGS) {
     case JW_TASK: return b->vt == &ait__task_waker_vt && (uintptr_t)b->data == (x & ~(uintptr_t)JW_TAGS);
     case JW_ROOT: return b->vt == &ait__root_waker_vt && (uintptr_t)b->data == (x & ~(uintptr_t)JW_TAGS);
+    case JW_GROUP: return b->vt == &ait__group_waker_vt && (uintptr_t)b->data == (x & ~(uintptr_t)JW_TAGS);
     default: return x && ait_waker_will_wake((const ait_waker *)x, b);
     }
 }

@@ -3,7 +3,8 @@
 # (after the build and `make asan`); ends with the line "N passed, N failed"
 # and exits 1 when anything failed.
 #
-#   tests/run.sh [SUITE...]      suites: unit tsan bootstrap golden e2e errors cli redis fuzz
+#   tests/run.sh [SUITE...]      suites: unit tsan bootstrap golden e2e errors cli
+#                                redis misuse fuzz
 #   tests/run.sh --update-golden rewrite tests/golden/*.expected.{h,c}
 #
 # How each suite finds its tests:
@@ -12,7 +13,8 @@
 #              runtime (build/libait.a); run once as built with $CC and once
 #              built with clang -fsanitize=address,undefined against
 #              build/asan/. Counts the tests cmocka reports.
-#   tsan       tests/unit/test_mt.c, test_mt_life.c, test_io.c, test_mt_io.c and
+#   tsan       tests/unit/test_mt.c, test_mt_life.c, test_io.c, test_mt_io.c,
+#              test_net.c, test_bufio.c, test_group.c and
 #              test_runtime.c built with clang -fsanitize=thread against
 #              runtime/*.c directly; any TSan report fails
 #              (halt_on_error=1). Counts as the unit suite.
@@ -31,6 +33,11 @@
 #   cli        tests/cli.sh, which prints "ok NAME" / "not ok NAME: why".
 #   redis      tests/redis.sh: build/mini-redis (sample 10) driven by the
 #              real redis-cli at 0 and 2 workers; "ok" / "not ok" lines too.
+#   misuse     tests/misuse/NAME.c: a program misusing the runtime, built
+#              with clang -fsanitize=address,undefined against build/asan/;
+#              its output must contain the text of its "expect: TEXT" line
+#              (the sanitizer's report, or the program's own line where the
+#              misuse is a defined no-op). One test each.
 #   fuzz       tests/fuzz/fuzz_aitc.c under libFuzzer with ASan/UBSan for
 #              FUZZ_SECONDS (default 10), seeded with every .ait file of the
 #              samples and tests (one test: no crash, no report).
@@ -112,6 +119,7 @@ suite_tsan() {
     local t name
     begin tsan
     for t in tests/unit/test_mt.c tests/unit/test_mt_life.c tests/unit/test_io.c tests/unit/test_mt_io.c \
+        tests/unit/test_net.c tests/unit/test_bufio.c tests/unit/test_group.c \
         tests/unit/test_runtime.c; do
         [ -f "$t" ] || continue
         name=$(basename "$t" .c)
@@ -307,15 +315,43 @@ tap_suite() {
 suite_cli() { tap_suite cli tests/cli.sh; }
 suite_redis() { tap_suite redis tests/redis.sh; }
 
+# ---- misuse ------------------------------------------------------------
+suite_misuse() {
+    local src name exp
+    begin misuse
+    for src in tests/misuse/*.c; do
+        [ -f "$src" ] || continue
+        name=$(basename "$src" .c)
+        exp=$(sed -n 's|^ \* expect: \(.*[^ ]\) *\(\*/\)\{0,1\}$|\1|p' "$src" | sed 's| *\*/$||' | head -n 1)
+        if [ -z "$exp" ]; then
+            bad "$name" "no 'expect:' line"
+            continue
+        fi
+        # shellcheck disable=SC2086
+        if ! clang $STRICT $SAN -O0 -Iruntime/include "$src" build/asan/libait.a -lpthread \
+            -o "$TMP/misuse" >"$TMP/cc.log" 2>&1; then
+            bad "$name" "does not compile" "$TMP/cc.log"
+            continue
+        fi
+        timeout 60 "$TMP/misuse" >"$TMP/misuse.log" 2>&1 </dev/null
+        if grep -qF -- "$exp" "$TMP/misuse.log"; then
+            ok
+        else
+            bad "$name" "the output does not say '$exp'" "$TMP/misuse.log"
+        fi
+    done
+    end
+}
+
 # ---- main --------------------------------------------------------------
 if [ "${1:-}" = --update-golden ]; then
     suite_golden update
     exit $((total_fail > 0))
 fi
-suites=${*:-unit tsan bootstrap golden e2e errors cli redis fuzz}
+suites=${*:-unit tsan bootstrap golden e2e errors cli redis misuse fuzz}
 for s in $suites; do
     case $s in
-    unit | tsan | bootstrap | fuzz) "suite_$s" ;;
+    unit | tsan | bootstrap | misuse | fuzz) "suite_$s" ;;
     golden | e2e | errors | cli | redis)
         if [ -x "$AITC" ]; then "suite_$s"; else
             begin "$s"; bad aitc "$AITC is missing: run make first"; end

@@ -113,7 +113,10 @@ ait_cx *ait_cx_noop(void);
 /* Every boxed dyn frame and every task comes from this allocator. The
  * default recycles blocks per size class per thread, so steady-state
  * dyn calls and spawns make no malloc call. alloc returns NULL on
- * failure; the runtime reports AIT_ENOMEM, it never aborts. */
+ * failure; the runtime reports AIT_ENOMEM, it never aborts. Built with
+ * AddressSanitizer, the default allocator poisons the blocks it keeps
+ * free, so a task or frame used after its free is reported
+ * (use-after-poison) rather than read from a recycled block. */
 typedef struct ait_allocator {
     void *(*alloc)(void *ud, size_t size, size_t align);
     void (*free)(void *ud, void *p, size_t size, size_t align);
@@ -181,7 +184,12 @@ ait_rt *ait_rt_new(const ait_rt_config *cfg);
  * safe to use (waking them does nothing, dropping them frees them); the
  * memory goes when the last of them does. Not from inside rt's own
  * block_on or from one of its tasks; call it from the thread that ran its
- * block_on when it has local tasks (their frames are dropped here). */
+ * block_on when it has local tasks (their frames are dropped here).
+ * Handles never joined or detached keep their task's memory past this
+ * call (cancelled: a late join reports AIT_ECANCELED); a task group
+ * releases them for you. A second ait_rt_free of the same rt does nothing
+ * while something still holds it; after its memory is gone it is
+ * undefined (ASan reports it). */
 void ait_rt_free(ait_rt *rt);
 
 /* The type-erased poll and drop of a frame, as block_on and tasks see it. */
@@ -327,11 +335,113 @@ void ait_task_join_init(ait_task_join_frame *f, ait_task *task, void *out);
 ait_poll ait_task_join_poll(ait_task_join_frame *f, ait_cx *cx, ait_task_join_output *out);
 void ait_task_join_drop(ait_task_join_frame *f);
 /* Runs rt's block_on until the task finishes. rt NULL: the task's own
- * runtime (another runtime would never run the task: -EDEADLK). */
+ * runtime (another runtime would never run the task: -EDEADLK), or, once
+ * that was freed, a temporary one: the task is finished then, so this
+ * returns 0 with *out its result (AIT_ECANCELED when ait_rt_free
+ * cancelled it). */
 int ait_task_join_block_on(ait_rt *rt, ait_task_join_output *out, ait_task *task,
                            void *result);
 #define ait_task_join_FRAME_SIZE sizeof(ait_task_join_frame)
 #define ait_task_join_FRAME_ALIGN _Alignof(ait_task_join_frame)
+
+/* ---- task groups (runtime/group.c) -------------------------------------- */
+
+/* A task group (tokio's JoinSet) owns the join handles of the tasks put in
+ * it: join them as they finish, in the order they finish, or all at once;
+ * abort the rest; ait_group_free aborts whatever is unfinished and releases
+ * every handle, so a loop that spawns into a group leaks nothing, whether
+ * it stops early, fails, or is dropped (free the group in a defer).
+ * Joining the next finished task costs O(1) whatever the group's size.
+ * Thread-safe: tasks finish on any thread. The group itself is driven by
+ * one owner at a time (one join future at a time, and add/abort/free not
+ * concurrent with it), like a JoinSet behind &mut. A group may hold local
+ * and send tasks, of one runtime or several; out of a join must have room
+ * for the output of any task in it. Local tasks are aborted (by
+ * abort_all/free) only from the thread of their runtime's block_on.
+ *
+ *   ait_group *g = ait_group_new();
+ *   if (!g) return -ENOMEM;
+ *   defer ait_group_free(g);
+ *   for (int i = 0; i < n; i++)
+ *       try ait_group_add(g, spawn work(i));
+ *   int r, rc;
+ *   while ((rc = await ait_group_join_next(g, &r)) != -ECHILD)
+ *       ...                 // rc: 0 (r is the output), the task's -errno,
+ *                           // or AIT_ECANCELED
+ */
+typedef struct ait_group ait_group;
+
+/* An empty group (from the allocator hook), or NULL with errno ENOMEM. */
+ait_group *ait_group_new(void);
+/* Aborts the unfinished tasks (their frames dropped, defers run: now, or
+ * after the poll in progress on a worker), releases every handle, frees
+ * the group (its memory may outlive the call while a task's completion is
+ * still waking it). NULL: nothing. */
+void ait_group_free(ait_group *g);
+/* Puts a spawned task in the group, which takes over the handle: 0, or
+ * AIT_ENOMEM (no memory for the group's record: the task is aborted and
+ * its handle released, nothing leaks). t NULL (a spawn that failed, from
+ * C): returns -errno as the spawn left it. In .ait code a failed spawn
+ * fails the spawning future before ait_group_add runs:
+ *   try ait_group_add(g, spawn handle(fd));                            */
+int ait_group_add(ait_group *g, ait_task *t);
+/* ait_spawn / ait_spawn_local into the group: the same arguments after g;
+ * 0 or a negative errno (spawn's errno, or AIT_ENOMEM): on failure nothing
+ * was spawned and nothing leaks. */
+int ait_group_spawn(ait_group *g, ait_rt *rt, size_t frame_size, size_t frame_align,
+                    size_t out_size, void (*init)(void *frame, void *arg), void *arg,
+                    ait_poll_fn poll, ait_drop_fn drop);
+int ait_group_spawn_local(ait_group *g, ait_rt *rt, size_t frame_size, size_t frame_align,
+                          size_t out_size, void (*init)(void *frame, void *arg), void *arg,
+                          ait_poll_fn poll, ait_drop_fn drop);
+/* Tasks in the group: not yet joined, finished or not. */
+size_t ait_group_len(ait_group *g);
+/* Aborts every unfinished task; they stay in the group, and their joins
+ * report AIT_ECANCELED (or their result, when they had completed). */
+void ait_group_abort_all(ait_group *g);
+/* Without waiting: the next finished task's result (as join_next), -EAGAIN
+ * when none has finished yet, -ECHILD when the group is empty. Lets a
+ * server reap finished connections between accepts. */
+int ait_group_try_join_next(ait_group *g, void *out);
+
+/* ait_group_join_next(g, out): int output, the result of the next task to
+ * finish (in the order they finish): 0 (its output copied to out, when out
+ * is not NULL), the task's negative errno, or AIT_ECANCELED (aborted, or
+ * its runtime freed); -ECHILD when the group is empty (as wait(2) says
+ * when there is no child). The task leaves the group. Dropping the future
+ * while pending leaves the group as it was. */
+typedef int ait_group_join_next_output;
+typedef struct ait_group_join_next_frame {
+    ait_group *group;
+    void *out;
+    int state;              /* private: 0 new, 1 waiting, 2 done */
+} ait_group_join_next_frame;
+void ait_group_join_next_init(ait_group_join_next_frame *f, ait_group *g, void *out);
+ait_poll ait_group_join_next_poll(ait_group_join_next_frame *f, ait_cx *cx,
+                                  ait_group_join_next_output *out);
+void ait_group_join_next_drop(ait_group_join_next_frame *f);
+/* rt must be the tasks' runtime (another would never run them: -EDEADLK). */
+int ait_group_join_next_block_on(ait_rt *rt, ait_group_join_next_output *out, ait_group *g,
+                                 void *result);
+#define ait_group_join_next_FRAME_SIZE sizeof(ait_group_join_next_frame)
+#define ait_group_join_next_FRAME_ALIGN _Alignof(ait_group_join_next_frame)
+
+/* ait_group_join_all(g): int output, once every task in the group has
+ * finished and been joined (outputs discarded): 0, or the first error in
+ * the order they finished. The group is empty afterwards. */
+typedef int ait_group_join_all_output;
+typedef struct ait_group_join_all_frame {
+    ait_group *group;
+    int first_error;
+    int state;              /* private */
+} ait_group_join_all_frame;
+void ait_group_join_all_init(ait_group_join_all_frame *f, ait_group *g);
+ait_poll ait_group_join_all_poll(ait_group_join_all_frame *f, ait_cx *cx,
+                                 ait_group_join_all_output *out);
+void ait_group_join_all_drop(ait_group_join_all_frame *f);
+int ait_group_join_all_block_on(ait_rt *rt, ait_group_join_all_output *out, ait_group *g);
+#define ait_group_join_all_FRAME_SIZE sizeof(ait_group_join_all_frame)
+#define ait_group_join_all_FRAME_ALIGN _Alignof(ait_group_join_all_frame)
 
 /* ---- the prelude: leaf futures aitc always knows --------------------- */
 
@@ -516,6 +626,241 @@ int ait_writable_block_on(ait_rt *rt, ait_writable_output *out, int fd);
 #define ait_writable_FRAME_SIZE sizeof(ait_writable_frame)
 #define ait_writable_FRAME_ALIGN _Alignof(ait_writable_frame)
 
+/* ---- whole buffers: ait_read_exact, ait_write_all --------------------- */
+
+/* End of file before the bytes asked for (tokio's UnexpectedEof). */
+#define AIT_EEOF (-61)          /* -ENODATA */
+
+/* ait_read_exact(fd, buf, n): int output, 0 once exactly n bytes were
+ * read into buf; AIT_EEOF when the file ended first; another negative
+ * errno on a read error. Short reads, EINTR and EAGAIN are handled
+ * inside (the progress is kept in the frame: done says how many bytes
+ * are in buf, also after AIT_EEOF or an error). buf must stay valid until
+ * completion or drop; a drop part way leaves done bytes read. */
+typedef int ait_read_exact_output;
+typedef struct ait_read_exact_frame {
+    int fd;
+    int state;              /* private: 0 running, 1 done */
+    void *buf;
+    size_t n;
+    size_t done;            /* bytes read so far */
+    ait_io_wait w;          /* private */
+} ait_read_exact_frame;
+void ait_read_exact_init(ait_read_exact_frame *f, int fd, void *buf, size_t n);
+ait_poll ait_read_exact_poll(ait_read_exact_frame *f, ait_cx *cx, ait_read_exact_output *out);
+void ait_read_exact_drop(ait_read_exact_frame *f);
+int ait_read_exact_block_on(ait_rt *rt, ait_read_exact_output *out, int fd, void *buf,
+                            size_t n);
+#define ait_read_exact_FRAME_SIZE sizeof(ait_read_exact_frame)
+#define ait_read_exact_FRAME_ALIGN _Alignof(ait_read_exact_frame)
+
+/* ait_write_all(fd, buf, n): int output, 0 once all n bytes were written;
+ * a negative errno otherwise (-EPIPE: the peer is gone). Partial writes,
+ * EINTR and EAGAIN are handled inside; done counts the bytes written (also
+ * after an error or a drop part way). */
+typedef int ait_write_all_output;
+typedef struct ait_write_all_frame {
+    ait_write_frame wr;     /* private: fd, buf, n */
+    size_t done;            /* bytes written so far */
+} ait_write_all_frame;
+void ait_write_all_init(ait_write_all_frame *f, int fd, const void *buf, size_t n);
+ait_poll ait_write_all_poll(ait_write_all_frame *f, ait_cx *cx, ait_write_all_output *out);
+void ait_write_all_drop(ait_write_all_frame *f);
+int ait_write_all_block_on(ait_rt *rt, ait_write_all_output *out, int fd, const void *buf,
+                           size_t n);
+#define ait_write_all_FRAME_SIZE sizeof(ait_write_all_frame)
+#define ait_write_all_FRAME_ALIGN _Alignof(ait_write_all_frame)
+
+/* ---- TCP (runtime/net.c) ------------------------------------------------- */
+
+/* Addresses are resolved with getaddrinfo: host is a numeric IPv4 or IPv6
+ * address ("127.0.0.1", "::1") or a name ("localhost"); a name may block
+ * the calling thread while it is looked up. Resolution failures are
+ * reported as -EHOSTUNREACH (no such name or no address), -EAGAIN (try
+ * later), -ENOMEM, or -EINVAL. Every fd made here is nonblocking and
+ * close-on-exec; closing it is the caller's job. */
+
+/* A listening TCP socket on host:port: SO_REUSEADDR, then bind and
+ * listen(backlog) on the first address that works (backlog <= 0:
+ * SOMAXCONN). host NULL: every local address (the wildcard getaddrinfo
+ * gives first); port 0: a free port, see ait_tcp_local_port. Returns the
+ * fd, or a negative errno (-EADDRINUSE, ...). Accept with ait_accept. */
+int ait_tcp_listen(const char *host, uint16_t port, int backlog);
+/* The local port of a bound socket (IPv4 or IPv6), or a negative errno. */
+int ait_tcp_local_port(int fd);
+/* TCP_NODELAY on (true) or off: 0 or a negative errno. */
+int ait_tcp_set_nodelay(int fd, bool on);
+
+/* ait_tcp_connect(host, port): int output, a connected socket's fd, or a
+ * negative errno: the resolution's, else the last address's connect error
+ * (-ECONNREFUSED, ...). Every address getaddrinfo gives is tried in turn.
+ * The name is resolved at the first poll (host must stay valid until
+ * then). Put a timeout on it with select against ait_sleep_ms: dropping
+ * the future closes the socket it was connecting. */
+struct addrinfo;
+typedef int ait_tcp_connect_output;
+typedef struct ait_tcp_connect_frame {
+    const char *host;
+    uint16_t port;
+    int state;              /* private: 0 not started, 1 connecting, 2 done */
+    int fd;                 /* private: the socket being connected, or -1 */
+    int err;                /* private: the last error */
+    struct addrinfo *list, *next;   /* private */
+    ait_connect_frame conn; /* private */
+} ait_tcp_connect_frame;
+void ait_tcp_connect_init(ait_tcp_connect_frame *f, const char *host, uint16_t port);
+ait_poll ait_tcp_connect_poll(ait_tcp_connect_frame *f, ait_cx *cx,
+                              ait_tcp_connect_output *out);
+void ait_tcp_connect_drop(ait_tcp_connect_frame *f);
+int ait_tcp_connect_block_on(ait_rt *rt, ait_tcp_connect_output *out, const char *host,
+                             uint16_t port);
+#define ait_tcp_connect_FRAME_SIZE sizeof(ait_tcp_connect_frame)
+#define ait_tcp_connect_FRAME_ALIGN _Alignof(ait_tcp_connect_frame)
+
+/* ---- buffered I/O (runtime/bufio.c) -------------------------------------- */
+
+/* ait_bufreader: a read buffer over an fd, for line- and length-framed
+ * protocols. The caller owns the struct (anywhere: a frame, the heap) and
+ * the fd; one future at a time reads through it. capacity is the buffer's
+ * size (malloc'ed) and also the longest line ait_bufread_until can return.
+ * The buffered bytes are data[0, buffered): a parser may look at them
+ * without waiting (e.g. "is another request already here?" before it
+ * flushes its answers) and take some with ait_bufreader_consume. */
+typedef struct ait_bufreader {
+    int fd;
+    bool eof;               /* the fd reported end of file */
+    char *buf;              /* private: capacity bytes */
+    size_t cap, start, end; /* private: buffered bytes are buf[start, end) */
+} ait_bufreader;
+/* 0, -EINVAL (capacity 0) or -ENOMEM. ait_bufreader_free releases the
+ * buffer (not the fd); it is safe on a reader whose init failed. */
+int ait_bufreader_init(ait_bufreader *r, int fd, size_t capacity);
+void ait_bufreader_free(ait_bufreader *r);
+static inline size_t ait_bufreader_buffered(const ait_bufreader *r) {
+    return r->end - r->start;
+}
+static inline char *ait_bufreader_data(const ait_bufreader *r) { return r->buf + r->start; }
+/* Drops the first n buffered bytes (at most all of them). */
+void ait_bufreader_consume(ait_bufreader *r, size_t n);
+
+/* ait_bufread_until(r, delim, line): ssize_t output, the length of the
+ * next line (delim included, *line pointing at it in r's buffer); at end
+ * of file, the bytes left without a delimiter (length > 0, last byte not
+ * delim), then 0. The line is consumed from the buffer; its bytes stay
+ * valid until the next read through r. Errors: -EMSGSIZE when capacity
+ * bytes are buffered without a delimiter (nothing is consumed: the caller
+ * may look at them, consume them, or close); a read error's -errno.
+ * ait_bufread_line(r, line) is the same with delim '\n'. line may be NULL. */
+typedef ssize_t ait_bufread_until_output;
+typedef struct ait_bufread_until_frame {
+    ait_bufreader *r;
+    int delim;
+    int state;              /* private: 0 running, 1 done */
+    char **line;
+    size_t scanned;         /* private: buffered bytes known to hold no delim */
+    ait_io_wait w;          /* private */
+} ait_bufread_until_frame;
+void ait_bufread_until_init(ait_bufread_until_frame *f, ait_bufreader *r, int delim,
+                            char **line);
+ait_poll ait_bufread_until_poll(ait_bufread_until_frame *f, ait_cx *cx,
+                                ait_bufread_until_output *out);
+void ait_bufread_until_drop(ait_bufread_until_frame *f);
+int ait_bufread_until_block_on(ait_rt *rt, ait_bufread_until_output *out, ait_bufreader *r,
+                               int delim, char **line);
+#define ait_bufread_until_FRAME_SIZE sizeof(ait_bufread_until_frame)
+#define ait_bufread_until_FRAME_ALIGN _Alignof(ait_bufread_until_frame)
+
+typedef ssize_t ait_bufread_line_output;
+typedef ait_bufread_until_frame ait_bufread_line_frame;
+void ait_bufread_line_init(ait_bufread_line_frame *f, ait_bufreader *r, char **line);
+ait_poll ait_bufread_line_poll(ait_bufread_line_frame *f, ait_cx *cx,
+                               ait_bufread_line_output *out);
+void ait_bufread_line_drop(ait_bufread_line_frame *f);
+int ait_bufread_line_block_on(ait_rt *rt, ait_bufread_line_output *out, ait_bufreader *r,
+                              char **line);
+#define ait_bufread_line_FRAME_SIZE sizeof(ait_bufread_line_frame)
+#define ait_bufread_line_FRAME_ALIGN _Alignof(ait_bufread_line_frame)
+
+/* ait_bufread_exact(r, buf, n): int output, 0 once n bytes were copied to
+ * buf (buffered bytes first, then reads; a read of capacity bytes or more
+ * goes straight into buf); AIT_EEOF when the file ended first (done
+ * bytes are in buf); a read error's -errno. */
+typedef int ait_bufread_exact_output;
+typedef struct ait_bufread_exact_frame {
+    ait_bufreader *r;
+    void *buf;
+    size_t n;
+    size_t done;            /* bytes copied to buf so far */
+    int state;              /* private */
+    ait_io_wait w;          /* private */
+} ait_bufread_exact_frame;
+void ait_bufread_exact_init(ait_bufread_exact_frame *f, ait_bufreader *r, void *buf,
+                            size_t n);
+ait_poll ait_bufread_exact_poll(ait_bufread_exact_frame *f, ait_cx *cx,
+                                ait_bufread_exact_output *out);
+void ait_bufread_exact_drop(ait_bufread_exact_frame *f);
+int ait_bufread_exact_block_on(ait_rt *rt, ait_bufread_exact_output *out, ait_bufreader *r,
+                               void *buf, size_t n);
+#define ait_bufread_exact_FRAME_SIZE sizeof(ait_bufread_exact_frame)
+#define ait_bufread_exact_FRAME_ALIGN _Alignof(ait_bufread_exact_frame)
+
+/* ait_bufwriter: a write buffer over an fd, so a protocol that answers a
+ * batch of requests writes them with one syscall: append with
+ * ait_bufwriter_put (never waits; grows the buffer past its capacity when
+ * needed) or await ait_bufwrite (flushes first when the data does not fit
+ * in the capacity), then await ait_bufflush once per batch. The caller owns
+ * the struct and the fd. */
+typedef struct ait_bufwriter {
+    int fd;
+    bool not_socket;        /* private */
+    char *buf;              /* private */
+    size_t cap, len;        /* private: buf[0, len) is not written yet */
+} ait_bufwriter;
+/* 0, -EINVAL (capacity 0) or -ENOMEM. ait_bufwriter_free drops what is
+ * still buffered (flush first) and releases the buffer, not the fd. */
+int ait_bufwriter_init(ait_bufwriter *w, int fd, size_t capacity);
+void ait_bufwriter_free(ait_bufwriter *w);
+/* Appends n bytes without writing: 0, or -ENOMEM (nothing appended). */
+int ait_bufwriter_put(ait_bufwriter *w, const void *data, size_t n);
+static inline size_t ait_bufwriter_buffered(const ait_bufwriter *w) { return w->len; }
+
+/* ait_bufflush(w): int output, 0 once everything buffered was written; a
+ * write error's -errno (-EPIPE: the peer is gone). What could not be
+ * written (an error, a drop part way) stays buffered, in order. */
+typedef int ait_bufflush_output;
+typedef struct ait_bufflush_frame {
+    ait_bufwriter *wr;
+    int state;              /* private */
+    ait_io_wait w;          /* private */
+} ait_bufflush_frame;
+void ait_bufflush_init(ait_bufflush_frame *f, ait_bufwriter *w);
+ait_poll ait_bufflush_poll(ait_bufflush_frame *f, ait_cx *cx, ait_bufflush_output *out);
+void ait_bufflush_drop(ait_bufflush_frame *f);
+int ait_bufflush_block_on(ait_rt *rt, ait_bufflush_output *out, ait_bufwriter *w);
+#define ait_bufflush_FRAME_SIZE sizeof(ait_bufflush_frame)
+#define ait_bufflush_FRAME_ALIGN _Alignof(ait_bufflush_frame)
+
+/* ait_bufwrite(w, data, n): int output, 0 once data is buffered or
+ * written: copied when it fits in the capacity, else the buffer is flushed
+ * first and data copied (smaller than the capacity) or written straight
+ * (not smaller). A write error's -errno; done counts data's bytes taken. */
+typedef int ait_bufwrite_output;
+typedef struct ait_bufwrite_frame {
+    ait_bufwriter *wr;
+    const void *data;
+    size_t n;
+    size_t done;
+    int state;              /* private */
+    ait_io_wait w;          /* private */
+} ait_bufwrite_frame;
+void ait_bufwrite_init(ait_bufwrite_frame *f, ait_bufwriter *w, const void *data, size_t n);
+ait_poll ait_bufwrite_poll(ait_bufwrite_frame *f, ait_cx *cx, ait_bufwrite_output *out);
+void ait_bufwrite_drop(ait_bufwrite_frame *f);
+int ait_bufwrite_block_on(ait_rt *rt, ait_bufwrite_output *out, ait_bufwriter *w,
+                          const void *data, size_t n);
+#define ait_bufwrite_FRAME_SIZE sizeof(ait_bufwrite_frame)
+#define ait_bufwrite_FRAME_ALIGN _Alignof(ait_bufwrite_frame)
+
 /* ==== the blocking pool and channels (runtime/blocking.c, channel.c) ==== */
 
 /* ---- ait_spawn_blocking: a pool of threads for blocking C calls ------ */
@@ -530,14 +875,21 @@ int ait_writable_block_on(ait_rt *rt, ait_writable_output *out, int fd);
  * completion cannot cancel the C call: the job runs to completion and its
  * result is discarded; the frame may be freed at once (the record is
  * shared by frame and pool thread and freed by whichever lets go last).
+ * BUT arg itself is the caller's: with ait_spawn_blocking it must stay
+ * valid until fn returns, even when the future is dropped first (a select
+ * timeout, an aborted task): static or heap memory that fn itself frees,
+ * never the frame. For an argument in the frame use
+ * ait_spawn_blocking_copy, which gives the job its own copy.
  * Errors (AIT_ERROR): AIT_ENOMEM when the record cannot be allocated;
  * -EAGAIN when the pool has no thread and none can be created (with at
- * least one thread alive the job is queued instead). fn never runs on
- * the polling thread. Pool threads block every signal. */
+ * least one thread alive the job is queued instead); -EINVAL when fn is
+ * NULL. fn never runs on the polling thread. Pool threads block every
+ * signal. */
 typedef intptr_t ait_spawn_blocking_output;
 typedef struct ait_spawn_blocking_frame {
     intptr_t (*fn)(void *arg);
     void *arg;
+    size_t size;            /* ait_spawn_blocking_copy: bytes of *arg copied */
     void *job;              /* private: the shared job record, or NULL */
     int state;              /* private: 0 not submitted, 1 submitted, 2 done */
 } ait_spawn_blocking_frame;
@@ -550,6 +902,32 @@ int ait_spawn_blocking_block_on(ait_rt *rt, ait_spawn_blocking_output *out,
                                 intptr_t (*fn)(void *arg), void *arg);
 #define ait_spawn_blocking_FRAME_SIZE sizeof(ait_spawn_blocking_frame)
 #define ait_spawn_blocking_FRAME_ALIGN _Alignof(ait_spawn_blocking_frame)
+
+/* ait_spawn_blocking_copy(fn, arg, size): the job owns its argument. The
+ * first poll copies size bytes of *arg into the job's record and runs
+ * fn(copy) on the pool; the READY poll copies them back to *arg (so what
+ * fn wrote there is the caller's) and outputs fn's return value. Dropped
+ * before that, the frame lets go of the record and the job goes on with
+ * its own copy: nothing reads or writes *arg after the drop, so arg may
+ * live in the awaiting frame:
+ *   Job job = { .id = id };                      // in the frame
+ *   intptr_t rc = await ait_spawn_blocking_copy(find, &job, sizeof job);
+ *   // job.result is what find wrote
+ * Pointers inside *arg are copied as they are: what they point at must
+ * outlive the job (copy strings into the struct rather than point at the
+ * frame). size 0 (or arg NULL) copies nothing: ait_spawn_blocking. The
+ * same errors as ait_spawn_blocking. */
+typedef intptr_t ait_spawn_blocking_copy_output;
+typedef ait_spawn_blocking_frame ait_spawn_blocking_copy_frame;
+void ait_spawn_blocking_copy_init(ait_spawn_blocking_copy_frame *f,
+                                  intptr_t (*fn)(void *arg), void *arg, size_t size);
+ait_poll ait_spawn_blocking_copy_poll(ait_spawn_blocking_copy_frame *f, ait_cx *cx,
+                                      ait_spawn_blocking_copy_output *out);
+void ait_spawn_blocking_copy_drop(ait_spawn_blocking_copy_frame *f);
+int ait_spawn_blocking_copy_block_on(ait_rt *rt, ait_spawn_blocking_copy_output *out,
+                                     intptr_t (*fn)(void *arg), void *arg, size_t size);
+#define ait_spawn_blocking_copy_FRAME_SIZE sizeof(ait_spawn_blocking_copy_frame)
+#define ait_spawn_blocking_copy_FRAME_ALIGN _Alignof(ait_spawn_blocking_copy_frame)
 
 /* The pool's size: at most max_threads threads (0: the default, 8),
  * started lazily as jobs queue up; a thread idle for 5 s exits. Lowering

@@ -15,7 +15,6 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,46 +36,6 @@ typedef struct Options {
 } Options;
 
 /* ---- the server ------------------------------------------------------------- */
-
-/* A listening socket on host:port, nonblocking: the fd or -errno. */
-static int listen_on(const char *host, int port) {
-    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
-    struct addrinfo *list = NULL;
-    char service[16];
-    snprintf(service, sizeof service, "%d", port);
-    if (getaddrinfo(host, service, &hints, &list) != 0)
-        return -EHOSTUNREACH;
-    int rc = -EADDRNOTAVAIL;
-    for (struct addrinfo *a = list; a; a = a->ai_next) {
-        int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-        if (fd < 0) {
-            rc = -errno;
-            continue;
-        }
-        int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (bind(fd, a->ai_addr, a->ai_addrlen) == 0 && listen(fd, 511) == 0 &&
-            ait_fd_nonblock(fd) == 0) {
-            freeaddrinfo(list);
-            return fd;
-        }
-        rc = -errno;
-        close(fd);
-    }
-    freeaddrinfo(list);
-    return rc;
-}
-
-static int local_port(int fd) {
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
-    if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-        return -errno;
-    if (ss.ss_family == AF_INET6)
-        return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-    return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-}
 
 /* SIGINT and SIGTERM, blocked in every thread (runtime threads block all
  * signals), are read from a signalfd by the accept loop. */
@@ -110,7 +69,7 @@ static int run_server(const Options *o, void (*ready)(int port, void *), void *a
     }
     int status = 1;
     srv.cfg.signal_fd = signal_fd();
-    srv.cfg.listen_fd = listen_on(o->host, o->port);
+    srv.cfg.listen_fd = ait_tcp_listen(o->host, (uint16_t)o->port, 511);
     ait_rt *rt = NULL;
     if (srv.cfg.listen_fd < 0) {
         fprintf(stderr, "mini-redis: cannot listen on %s:%d: %s\n", o->host, o->port,
@@ -118,7 +77,7 @@ static int run_server(const Options *o, void (*ready)(int port, void *), void *a
     } else if ((rt = ait_rt_new(&(ait_rt_config){ .workers = o->workers })) == NULL) {
         perror("mini-redis: runtime");
     } else {
-        int port = local_port(srv.cfg.listen_fd);
+        int port = ait_tcp_local_port(srv.cfg.listen_fd);
         if (o->self_test)
             printf("mini-redis: listening on %s, a free port (%d workers, %s", o->host,
                    o->workers, o->aof ? "append-only file" : "memory");
@@ -142,7 +101,7 @@ static int run_server(const Options *o, void (*ready)(int port, void *), void *a
             status = 0;
         printf("mini-redis: shutting down\n");
     }
-    ait_rt_free(rt);            /* cancels the connections still open */
+    ait_rt_free(rt);
     ait_blocking_shutdown();    /* no job still writes the file */
     if (srv.cfg.listen_fd >= 0)
         close(srv.cfg.listen_fd);

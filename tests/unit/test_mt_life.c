@@ -168,9 +168,7 @@ static void test_shutdown_with_pending(void **state) {
         }
     }
     sleep_ms(20);                   /* let the workers get busy */
-    uint64_t t0 = ait_now_ns();
-    ait_rt_free(rt);
-    assert_true(ait_now_ns() - t0 < 2000000000u);
+    ait_rt_free(rt);               /* returns (a hang: the suite's timeout) */
     assert_int_equal(atomic_load(&never_drops), N);
     assert_int_equal(atomic_load(&forever_drops), N);
     assert_int_equal(atomic_load(&sleeper_drops), N);
@@ -205,6 +203,30 @@ static void test_join_after_free(void **state) {
     assert_int_equal(ca_live(), 0);
 }
 
+/* The block_on forms of the join after ait_rt_free (rt NULL: the task's
+ * runtime is gone, a temporary one reads the result). */
+static void test_join_block_on_after_free(void **state) {
+    (void)state;
+    use_counting_allocator();
+    atomic_store(&never_drops, 0);
+    for (int workers = 0; workers <= 2; workers += 2) {
+        ait_rt *rt = workers ? mt_rt(workers) : ait_rt_new(NULL);
+        assert_non_null(rt);
+        ait_task *t = ait_spawn(rt, 8, 8, 4, NULL, NULL, never_poll, never_drop);
+        ait_task *u = ait_spawn(rt, 8, 8, 4, NULL, NULL, never_poll, never_drop);
+        assert_non_null(t);
+        assert_non_null(u);
+        ait_rt_free(rt);
+        ait_rt_free(rt);        /* misuse, but the handles hold it: a no-op */
+        int rc = 0;
+        assert_int_equal(ait_task_join_block_on(NULL, &rc, t, NULL), 0);
+        assert_int_equal(rc, AIT_ECANCELED);
+        assert_int_equal(ait_join_block_on(NULL, NULL, u), AIT_ECANCELED);
+    }
+    assert_int_equal(atomic_load(&never_drops), 4);
+    assert_int_equal(ca_live(), 0);
+}
+
 /* ---- tests: timers on workers ----------------------------------------------------------- */
 
 static void test_sleep_in_workers(void **state) {
@@ -227,8 +249,7 @@ static void test_sleep_in_workers(void **state) {
         assert_int_equal(ait_task_join_block_on(rt, &rc, ts[i], &at), 0);
         assert_int_equal(rc, 0);
         uint64_t took = at - t0;
-        assert_true(took >= ms[i] * 1000000u);
-        assert_true(took < ms[i] * 1000000u + 500000000u);
+        assert_true(took >= ms[i] * 1000000u);     /* never early; late is load */
     }
     /* the root itself sleeps on the MT runtime: the driver wakes it */
     uint64_t t1 = ait_now_ns();
@@ -281,6 +302,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_abort_races, teardown),
         cmocka_unit_test_teardown(test_shutdown_with_pending, teardown),
         cmocka_unit_test_teardown(test_join_after_free, teardown),
+        cmocka_unit_test_teardown(test_join_block_on_after_free, teardown),
         cmocka_unit_test_teardown(test_sleep_in_workers, teardown),
         cmocka_unit_test_teardown(test_task_join_errno, teardown),
     };
