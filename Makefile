@@ -1,6 +1,6 @@
 # ait: the one entry point (GNU make).
 #
-#   make              build/aitc and build/libait.a
+#   make              build/aitc, build/libait.a and build/mini-redis (sample 10)
 #   make demo         build, then run every sample (samples/*/)
 #   make test         install what the tests need (scripts/deps.sh), run every suite
 #   make bench        C against Rust (bench/run.py): writes docs/BENCHMARKS.md
@@ -43,7 +43,7 @@ RT_INC  := -Iruntime/include -Iruntime
 .PHONY: all demo test bench install clean regen golden-update asan fuzz sanitizer-libs
 .DELETE_ON_ERROR:
 
-all: $(BUILD)/aitc $(BUILD)/libait.a
+all: $(BUILD)/aitc $(BUILD)/libait.a $(BUILD)/mini-redis
 
 $(BUILD)/aitc: $(MAIN_OBJ) $(BUILD)/libaitc.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^
@@ -68,6 +68,19 @@ $(BUILD)/generator/%.o: generator/%.c
 $(BUILD)/runtime/%.o: runtime/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -pthread $(RT_INC) -c -o $@ $<
+
+# Sample 10, the Redis-protocol server, as a program users and the
+# benchmarks start: build/mini-redis --port N [--workers W] [--aof FILE].
+MR_DIR  := samples/10-mini-redis
+MR_AIT  := $(MR_DIR)/store.ait $(MR_DIR)/server.ait
+MR_C    := $(filter-out $(MR_DIR)/main.c,$(wildcard $(MR_DIR)/*.c))
+MR_GEN  := $(BUILD)/samples/mini-redis-gen
+
+$(BUILD)/mini-redis: $(BUILD)/aitc $(BUILD)/libait.a $(MR_AIT) $(MR_C) $(MR_DIR)/main.c $(wildcard $(MR_DIR)/*.h)
+	@mkdir -p $(MR_GEN)
+	$(BUILD)/aitc -o $(MR_GEN) $(MR_AIT)
+	$(CC) $(CFLAGS) -Iruntime/include -I$(MR_GEN) -I$(MR_DIR) $(MR_GEN)/store.c $(MR_GEN)/server.c \
+	    $(MR_DIR)/main.c $(MR_C) $(BUILD)/libait.a -pthread -o $@
 
 -include $(wildcard $(BUILD)/generator/*.d $(BUILD)/generator/bootstrap/*.d $(BUILD)/runtime/*.d)
 

@@ -4,9 +4,11 @@ prints one table and writes it to docs/BENCHMARKS.md.
 
     python3 bench/run.py [--runs 5] [--no-install] [--out FILE] [WORKLOAD...]
 
-WORKLOAD (W1 W2 W3 W4 W4i W5 W6 W7 W8 W10, any case) runs only those: e.g.
+WORKLOAD (W1 W2 W3 W3L W4 W4i W5 W6 W7 W8 W9 W10, any case) runs only those: e.g.
 `python3 bench/run.py W10 W6`. A subset prints its table and writes
 build/bench/subset.md, leaving docs/BENCHMARKS.md alone unless --out names it.
+W9 (sample 10 against tokio and redis-server, bench/w9.py) is its own section of
+the report, between the markers <!-- W9 --> and <!-- /W9 -->.
 
 Steps: install what is missing (apt-get, as root; otherwise print the
 command), generate and compile the C workloads (build/aitc + build/libait.a,
@@ -30,16 +32,22 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import w9  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 B = os.path.join(ROOT, "build", "bench")
 GEN = os.path.join(B, "gen")
 BENCH_C = os.path.join(B, "bench_c")
 RUST_TARGET = os.path.join(B, "rust")
 BENCH_RS = os.path.join(RUST_TARGET, "release", "bench_rs")
+REDIS_RS = os.path.join(RUST_TARGET, "release", "redis_rs")
+MINI_REDIS = os.path.join(ROOT, "build", "mini-redis")
 AITC = os.path.join(ROOT, "build", "aitc")
 LIBAIT = os.path.join(ROOT, "build", "libait.a")
 
-APT_PKGS = ["librust-tokio-dev", "librust-async-trait-dev", "librust-futures-dev", "valgrind"]
+APT_PKGS = ["librust-tokio-dev", "librust-async-trait-dev", "librust-futures-dev", "valgrind",
+            "redis-tools", "redis-server"]
 
 # Iterations per timed run (each run is one process), chosen for ~0.1-0.5 s.
 N = {
@@ -55,7 +63,7 @@ W10_LINES = 3000        # W10: the W8 generator's input at 3k lines ...
 W10_SPLIT = 8           # ... as one file and split in 8 files (make -j2)
 W10_RUNS = 3            # builds are slow: at most 3 runs each
 
-WORKLOADS = ["W1", "W2", "W3", "W3L", "W4", "W4I", "W5", "W6", "W7", "W8", "W10"]
+WORKLOADS = ["W1", "W2", "W3", "W3L", "W4", "W4I", "W5", "W6", "W7", "W8", "W9", "W10"]
 # per workload: the C runs, the Rust runs, callgrind's C and Rust runs
 PLAN = {
     "W1": (["w1", "w1base"], ["w1"], ["w1", "w1base"], ["w1"]),
@@ -333,7 +341,7 @@ def main():
                     help="the report (default: docs/BENCHMARKS.md, or build/bench/subset.md "
                          "for a subset)")
     ap.add_argument("workloads", nargs="*", metavar="WORKLOAD",
-                    help="run only these (W1 W2 W3 W4 W4i W5 W6 W7 W8 W10); default: all")
+                    help="run only these (W1 W2 W3 W3L W4 W4i W5 W6 W7 W8 W9 W10); default: all")
     args = ap.parse_args()
     sel = [w.upper() for w in args.workloads] or list(WORKLOADS)
     bad = [w for w in sel if w not in WORKLOADS]
@@ -409,8 +417,15 @@ def main():
 
     with open(os.path.join(B, "results.txt"), "w") as f:
         f.write("\n".join(RAW + ["IR %s %s %.2f" % (k[0], k[1], v) for k, v in ir.items()]) + "\n")
+    w9_res, w9_notes = (w9.run(MINI_REDIS, REDIS_RS if rust_ok else None, log)
+                        if "W9" in sel else (None, None))
     elapsed = time.time() - t_start
     report(res, ir, w8, w10, rust_ok, notes, runs, elapsed, out, sel)
+    if w9_res is not None:
+        text, _ = w9.section(w9_res, w9_notes, try_out(["redis-benchmark", "--version"]))
+        print()
+        print(text)
+        w9.splice(out, text)
 
 
 # ---- the report -------------------------------------------------------------------

@@ -38,6 +38,7 @@ check() {
     need_cmd cc gcc
     need_file /usr/include/sqlite3.h libsqlite3-dev     # samples/repository
     need_file /usr/include/uv.h libuv1-dev              # samples/host-loop
+    need_cmd redis-cli redis-tools                      # sample 10's demo, tests/redis.sh
     [ "$mode" = demo ] && return
     need_cmd gcc gcc
     need_cmd g++ g++

@@ -4,7 +4,7 @@
 # and exits 1 when anything failed.
 #
 #   tests/run.sh [SUITE...]      suites: unit tsan bootstrap golden e2e errors cli
-#                                integration misuse fuzz gen
+#                                integration redis misuse fuzz gen
 #   tests/run.sh --update-golden rewrite tests/golden/*.expected.{h,c}
 #
 # How each suite finds its tests:
@@ -23,7 +23,8 @@
 #   golden     tests/golden/NAME.ait: aitc --no-line output compared with
 #              NAME.expected.h and NAME.expected.c (one test each).
 #   e2e        tests/e2e/NAME/ and samples/NAME/ holding .ait files, main.c
-#              and expected.txt (optional link.txt: extra link flags): built
+#              and expected.txt (optional: link.txt, extra link flags; more
+#              .c files and headers of its own, compiled in): built
 #              with gcc, clang, and clang with sanitizers, run, stdout compared;
 #              each generated header compiled as C++ (one test each).
 #   errors     tests/errors/NAME.ait with "// expect: LINE:COL: error: MSG"
@@ -36,6 +37,8 @@
 #              make + ait.mk, CMake + Ninja, CMake + Unix Makefiles and
 #              pkg-config + cc: no-op rebuilds, edits of an imported .ait,
 #              aitc --check as a CI step, and a moved prefix.
+#   redis      tests/redis.sh: build/mini-redis (sample 10) driven by the
+#              real redis-cli at 0 and 2 workers; "ok" / "not ok" lines too.
 #   misuse     tests/misuse/NAME.c: a program misusing the runtime, built
 #              with clang -fsanitize=address,undefined against build/asan/;
 #              its output must contain the text of its "expect: TEXT" line
@@ -203,7 +206,7 @@ e2e_variant() {
     local dir=$1 variant=$2 cc=$3 flags=$4 lib=$5 w=$6 extra
     extra=$(cat "$dir/link.txt" 2>/dev/null || true)
     # shellcheck disable=SC2086
-    if ! $cc $STRICT $flags -Iruntime/include -I"$w/gen" "${E2E_SRCS[@]}" "$dir/main.c" \
+    if ! $cc $STRICT $flags -Iruntime/include -I"$w/gen" -I"$dir" "${E2E_SRCS[@]}" "$dir/main.c" \
         "$lib" -lpthread $extra -o "$w/$variant" >"$w/cc.log" 2>&1; then
         E2E_WHY="$variant: does not compile"; E2E_LOG=$w/cc.log; return 1
     fi
@@ -224,6 +227,7 @@ e2e_case() {
     mkdir -p "$w/gen"
     E2E_SRCS=()
     for f in "$dir"/*.ait; do E2E_SRCS+=("$w/gen/$(basename "$f" .ait).c"); done
+    for f in "$dir"/*.c; do [ "$(basename "$f")" = main.c ] || E2E_SRCS+=("$f"); done
     if ! "$AITC" -o "$w/gen" "$dir"/*.ait >"$w/aitc.log" 2>&1; then
         bad "$name" "aitc failed" "$w/aitc.log"; return
     fi
@@ -235,7 +239,7 @@ e2e_case() {
     for h in "$w"/gen/*.h; do
         printf '#include "%s"\nint main() { return 0; }\n' "$(basename "$h")" >"$w/cxx.cc"
         if ! g++ -fsyntax-only -x c++ -std=c++17 -Wall -Wextra -Werror -Iruntime/include \
-            -I"$w/gen" "$w/cxx.cc" >"$w/cxx.log" 2>&1; then
+            -I"$w/gen" -I"$dir" "$w/cxx.cc" >"$w/cxx.log" 2>&1; then
             bad "$name" "$(basename "$h") does not compile as C++" "$w/cxx.log"; return
         fi
     done
@@ -326,32 +330,25 @@ suite_gen() {
     end
 }
 
-# ---- cli ---------------------------------------------------------------
-# run_ok_script SCRIPT: counts the "ok NAME" / "not ok NAME: why" lines.
-run_ok_script() {
+# ---- cli, redis ----------------------------------------------------------
+# tap_suite SUITE SCRIPT: counts a script's "ok NAME" / "not ok NAME: why" lines.
+tap_suite() {
     local line
-    if [ -f "$1" ]; then
+    begin "$1"
+    if [ -f "$2" ]; then
         while IFS= read -r line; do
             case $line in
             "ok "*) ok ;;
             "not ok "*) line=${line#not ok }; bad "${line%%: *}" "${line#*: }" ;;
             *) echo "    | $line" ;;
             esac
-        done < <(AITC="$AITC" bash "$1" 2>&1)
+        done < <(AITC="$AITC" bash "$2" 2>&1)
     fi
-}
-
-suite_cli() {
-    begin cli
-    run_ok_script tests/cli.sh
     end
 }
-
-suite_integration() {
-    begin integration
-    run_ok_script tests/integration.sh
-    end
-}
+suite_cli() { tap_suite cli tests/cli.sh; }
+suite_integration() { tap_suite integration tests/integration.sh; }
+suite_redis() { tap_suite redis tests/redis.sh; }
 
 # ---- misuse ------------------------------------------------------------
 suite_misuse() {
@@ -386,11 +383,11 @@ if [ "${1:-}" = --update-golden ]; then
     suite_golden update
     exit $((total_fail > 0))
 fi
-suites=${*:-unit tsan bootstrap golden e2e errors cli integration misuse fuzz gen}
+suites=${*:-unit tsan bootstrap golden e2e errors cli integration redis misuse fuzz gen}
 for s in $suites; do
     case $s in
     unit | tsan | bootstrap | misuse | fuzz) "suite_$s" ;;
-    golden | e2e | errors | cli | integration | gen)
+    golden | e2e | errors | cli | integration | redis | gen)
         if [ -x "$AITC" ]; then "suite_$s"; else
             begin "$s"; bad aitc "$AITC is missing: run make first"; end
         fi ;;
