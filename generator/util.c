@@ -1,37 +1,90 @@
 /* util.c: arena, vectors, buffers, source table and diagnostics. */
+#define _DEFAULT_SOURCE   /* MAP_ANONYMOUS, MADV_HUGEPAGE */
 #include "util.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* ---- arena ---------------------------------------------------------- */
 
+/* Memory comes in chunks of ARENA_CHUNK bytes, aligned to their size so
+ * the kernel can back each with one huge page (where it grants them:
+ * MADV_HUGEPAGE) instead of 512 small pages, each a fault. A larger
+ * request gets a chunk of its own. Released chunks are kept for reuse
+ * (at most ARENA_SPARE), so a mark released at every future does not
+ * map and unmap memory each time. */
+enum { ARENA_CHUNK = 2 << 20, ARENA_SPARE = 4 };
+
 typedef struct Chunk {
     struct Chunk *next;
-    size_t used, size;
+    size_t used, size;           /* size: of data[] */
+    size_t mapped;               /* the whole mapping, header included */
     max_align_t data[];
 } Chunk;
 
 static Chunk *arena;
+static Chunk *spare;             /* released chunks of ARENA_CHUNK bytes */
+static int spares;
 
 static void out_of_memory(void) {
     fputs("aitc: error: out of memory\n", stderr);
     exit(1);
 }
 
+/* A mapping of len bytes aligned to ARENA_CHUNK: map twice the size and
+ * trim both ends. */
+static void *map_aligned(size_t len) {
+    size_t over = len + ARENA_CHUNK;
+    char *p = mmap(NULL, over, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        out_of_memory();
+    size_t head = (ARENA_CHUNK - (uintptr_t)p % ARENA_CHUNK) % ARENA_CHUNK;
+    if (head)
+        munmap(p, head);
+    if (over - head > len)
+        munmap(p + head + len, over - head - len);
+#ifdef MADV_HUGEPAGE
+    madvise(p + head, len, MADV_HUGEPAGE);
+#endif
+    return p + head;
+}
+
+static Chunk *chunk_new(size_t need) {
+    if (need <= ARENA_CHUNK - sizeof(Chunk) && spare) {
+        Chunk *c = spare;
+        spare = c->next;
+        spares--;
+        c->used = 0;
+        return c;
+    }
+    size_t mapped = need <= ARENA_CHUNK - sizeof(Chunk) ? ARENA_CHUNK
+                  : (sizeof(Chunk) + need + ARENA_CHUNK - 1) / ARENA_CHUNK * ARENA_CHUNK;
+    Chunk *c = map_aligned(mapped);
+    c->mapped = mapped;
+    c->size = mapped - sizeof(Chunk);
+    c->used = 0;
+    return c;
+}
+
+static void chunk_free(Chunk *c) {
+    if (c->mapped == ARENA_CHUNK && spares < ARENA_SPARE) {
+        c->next = spare;
+        spare = c;
+        spares++;
+        return;
+    }
+    munmap(c, c->mapped);
+}
+
 /* Arena memory, not zeroed: for strings about to be written. */
 static void *xalloc_raw(size_t size) {
     size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
     if (!arena || arena->size - arena->used < size) {
-        size_t cap = size > 65536 ? size : 65536;
-        Chunk *c = malloc(sizeof(Chunk) + cap);
-        if (!c)
-            out_of_memory();
+        Chunk *c = chunk_new(size);
         c->next = arena;
-        c->used = 0;
-        c->size = cap;
         arena = c;
     }
     void *p = (char *)arena->data + arena->used;
@@ -54,7 +107,7 @@ ArenaMark arena_mark(void) {
 void arena_release_to(ArenaMark m) {
     while (arena && arena != m.chunk) {
         Chunk *next = arena->next;
-        free(arena);
+        chunk_free(arena);
         arena = next;
     }
     if (arena)
@@ -62,11 +115,13 @@ void arena_release_to(ArenaMark m) {
 }
 
 void arena_release(void) {
-    while (arena) {
-        Chunk *next = arena->next;
-        free(arena);
-        arena = next;
+    arena_release_to((ArenaMark){0});
+    while (spare) {
+        Chunk *next = spare->next;
+        munmap(spare, spare->mapped);
+        spare = next;
     }
+    spares = 0;
 }
 
 char *xstrndup(const char *s, size_t n) {
@@ -78,17 +133,14 @@ char *xstrndup(const char *s, size_t n) {
 
 char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
+/* Formats into a scratch buffer (buffers.c below), then copies the text
+ * into the arena. */
+static Buf scratch;
+
 char *xvprintf(const char *fmt, va_list ap) {
-    char small[256];
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(small, sizeof small, fmt, ap2);
-    va_end(ap2);
-    if ((size_t)n < sizeof small)
-        return xstrndup(small, (size_t)n);
-    char *p = xalloc_raw((size_t)n + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
-    return p;
+    scratch.len = 0;
+    buf_vprintf(&scratch, fmt, ap);
+    return xstrndup(scratch.data, scratch.len);
 }
 
 char *xprintf(const char *fmt, ...) {
@@ -174,24 +226,105 @@ void buf_putn(Buf *b, const char *s, size_t n) {
     b->data[b->len] = '\0';
 }
 
-void buf_putc(Buf *b, char c) { buf_putn(b, &c, 1); }
+void buf_putc(Buf *b, char c) {
+    buf_reserve(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
 void buf_puts(Buf *b, const char *s) { buf_putn(b, s, strlen(s)); }
 
-/* Formats straight into the buffer; grows it and formats again only
- * when the text did not fit. */
+static void put_unsigned(Buf *b, unsigned long long v) {
+    char digits[24];
+    char *p = digits + sizeof digits;
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    buf_putn(b, p, (size_t)(digits + sizeof digits - p));
+}
+
+static void put_signed(Buf *b, long long v) {
+    if (v < 0)
+        buf_putc(b, '-');
+    put_unsigned(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+}
+
+static void put_str(Buf *b, const char *s, size_t max) {
+    if (!s)
+        s = "(null)";                      /* as glibc prints it */
+    const char *end = max == SIZE_MAX ? NULL : memchr(s, '\0', max);
+    buf_putn(b, s, max == SIZE_MAX ? strlen(s) : end ? (size_t)(end - s) : max);
+}
+
+/* The conversions the generator's formats use: %s %.*s %c %d %u %ld %lu
+ * %zu %%. They are expanded here: vsnprintf's setup per call costs more
+ * than the few bytes most calls print. false at any other conversion
+ * (the caller formats again with vsnprintf). */
+static bool format_simple(Buf *b, const char *fmt, va_list ap) {
+    for (const char *p = fmt;;) {
+        const char *pct = strchr(p, '%');
+        if (!pct) {
+            buf_puts(b, p);
+            return true;
+        }
+        buf_putn(b, p, (size_t)(pct - p));
+        p = pct + 1;
+        switch (*p++) {
+        case 's': put_str(b, va_arg(ap, const char *), SIZE_MAX); break;
+        case 'c': buf_putc(b, (char)va_arg(ap, int)); break;
+        case 'd': case 'i': put_signed(b, va_arg(ap, int)); break;
+        case 'u': put_unsigned(b, va_arg(ap, unsigned)); break;
+        case '%': buf_putc(b, '%'); break;
+        case 'z':
+            if (*p++ != 'u')
+                return false;
+            put_unsigned(b, va_arg(ap, size_t));
+            break;
+        case 'l':
+            if (*p == 'd' || *p == 'i')
+                put_signed(b, va_arg(ap, long));
+            else if (*p == 'u')
+                put_unsigned(b, va_arg(ap, unsigned long));
+            else
+                return false;
+            p++;
+            break;
+        case '.':
+            if (p[0] != '*' || p[1] != 's')
+                return false;
+            p += 2;
+            {
+                int n = va_arg(ap, int);
+                put_str(b, va_arg(ap, const char *), n < 0 ? SIZE_MAX : (size_t)n);
+            }
+            break;
+        default:
+            return false;
+        }
+    }
+}
+
+void buf_vprintf(Buf *b, const char *fmt, va_list ap) {
+    size_t start = b->len;
+    va_list again;
+    va_copy(again, ap);
+    if (!format_simple(b, fmt, ap)) {
+        b->len = start;
+        va_list ap2;
+        va_copy(ap2, again);
+        int n = vsnprintf(NULL, 0, fmt, ap2);
+        va_end(ap2);
+        buf_reserve(b, n > 0 ? (size_t)n : 0);
+        vsnprintf(b->data + b->len, b->cap - b->len, fmt, again);
+        b->len += n > 0 ? (size_t)n : 0;
+    }
+    va_end(again);
+}
+
 void buf_printf(Buf *b, const char *fmt, ...) {
-    buf_reserve(b, 128);
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+    buf_vprintf(b, fmt, ap);
     va_end(ap);
-    if ((size_t)n >= b->cap - b->len) {
-        buf_reserve(b, (size_t)n);
-        va_start(ap, fmt);
-        vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-    }
-    b->len += (size_t)n;
 }
 
 void buf_free(Buf *b) {

@@ -52,6 +52,7 @@ void buf_putc(Buf *b, char c);
 void buf_puts(Buf *b, const char *s);
 void buf_putn(Buf *b, const char *s, size_t n);
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(Buf *b, const char *fmt, va_list ap);
 void buf_free(Buf *b);                     /* buffers use malloc, not the arena */
 
 /* ---- the source table ----------------------------------------------- */
