@@ -327,6 +327,25 @@ void buf_printf(Buf *b, const char *fmt, ...) {
     va_end(ap);
 }
 
+/* Enough text that handing it over costs little per byte, little enough
+ * to stay in the cache. */
+enum { SPILL_AT = 256 << 10 };
+
+bool buf_spill(Buf *b) {
+    if (!b->sink || b->len < SPILL_AT)
+        return false;
+    buf_flush(b);
+    return true;
+}
+
+void buf_flush(Buf *b) {
+    if (!b->sink || !b->len)
+        return;
+    b->sink->write(b->sink->ctx, b->data, b->len);
+    b->len = 0;
+    b->data[0] = '\0';
+}
+
 void buf_free(Buf *b) {
     free(b->data);
     b->data = NULL;
