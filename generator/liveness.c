@@ -12,6 +12,7 @@
  * address escapes (&x, &x.m, x.m of a struct that may hold an array),
  * which the lowering keeps in the frame. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lower.h"
@@ -32,6 +33,31 @@ typedef struct FlowGraph {
     Vec tracked;             /* Var*: the variables by slot */
     Vec uses_of;             /* per slot: Vec* of node indices reading it */
 } FlowGraph;
+
+/* What the search finds: v is live where the poll resumes at ap. The
+ * graph is scratch, released before the finds are stored, so they wait
+ * here, on the heap. */
+typedef struct Live {
+    AwaitPoint *ap;
+    Var *v;
+} Live;
+
+typedef struct Finds {
+    Live *at;
+    size_t len, cap;
+} Finds;
+
+static void found(Finds *fs, AwaitPoint *ap, Var *v) {
+    if (fs->len == fs->cap) {
+        fs->cap = fs->cap ? fs->cap * 2 : 64;
+        fs->at = realloc(fs->at, fs->cap * sizeof *fs->at);
+        if (!fs->at) {
+            fputs("aitc: error: out of memory\n", stderr);
+            exit(1);
+        }
+    }
+    fs->at[fs->len++] = (Live){ap, v};
+}
 
 #define IDX(p) ((int)(intptr_t)(p))
 #define PTR(i) ((void *)(intptr_t)(i))
@@ -353,7 +379,7 @@ static int by_slot(const void *a, const void *b) {
 
 /* Backward from each read of v until its writes: every node where v is
  * live on entry. At resumption nodes v joins the await's live set. */
-static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work) {
+static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work, Finds *fs) {
     int mark = v->slot + 1;
     Vec *reads = g->uses_of.data[v->slot];
     work->len = 0;
@@ -367,7 +393,7 @@ static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work)
     while (work->len) {
         FlowNode *n = node(g, IDX(work->data[--work->len]));
         if (n->resume)
-            vec_push(&n->resume->live, v);
+            found(fs, n->resume, v);
         for (int i = 0; i < n->pred.len; i++) {
             int p = IDX(n->pred.data[i]);
             if (live_out[p] == mark)
@@ -382,6 +408,7 @@ static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work)
 }
 
 void liveness(Fut *f, Lowered *low, Map *macro_words) {
+    ArenaMark scratch = arena_mark();
     FlowGraph g = {0};
     for (int i = 0; i < f->vars.len; i++) {
         Var *v = f->vars.data[i];
@@ -404,16 +431,21 @@ void liveness(Fut *f, Lowered *low, Map *macro_words) {
     int *live_in = xalloc(((size_t)g.nodes.len + 1) * sizeof *live_in);
     int *live_out = xalloc(((size_t)g.nodes.len + 1) * sizeof *live_out);
     Vec work = {0};
+    Finds fs = {0};
     for (int i = 0; i < g.tracked.len; i++) {
         Var *v = g.tracked.data[i];
         if (!map_get(macro_words, v->name)) {
-            search(&g, v, live_in, live_out, &work);
+            search(&g, v, live_in, live_out, &work, &fs);
             continue;
         }
         v->assigned = true;   /* a macro may read it anywhere, or write it */
         for (int k = 0; k < low->points.len; k++)
-            vec_push(&((AwaitPoint *)low->points.data[k])->live, v);
+            found(&fs, low->points.data[k], v);
     }
+    arena_release_to(scratch);
+    for (size_t i = 0; i < fs.len; i++)
+        vec_push(&fs.at[i].ap->live, fs.at[i].v);
+    free(fs.at);
     for (int i = 0; i < low->points.len; i++) {
         Vec *live = &((AwaitPoint *)low->points.data[i])->live;
         if (live->len > 1)

@@ -155,7 +155,7 @@ char *xprintf(const char *fmt, ...) {
 
 void vec_push(Vec *v, void *item) {
     if (v->len == v->cap) {
-        int cap = v->cap ? v->cap * 2 : 8;
+        int cap = v->cap ? v->cap * 2 : 4;
         void **data = xalloc(sizeof(void *) * (size_t)cap);
         if (v->len)
             memcpy(data, v->data, sizeof(void *) * (size_t)v->len);
