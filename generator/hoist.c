@@ -7,7 +7,6 @@
  * with explicit tests). Declarations with several declarators are split
  * so that each initializer's awaits run in order. */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lower.h"
@@ -42,12 +41,8 @@ static size_t memo_index(const SpecialMemo *m, const Expr *e) {
 static void memo_grow(SpecialMemo *m) {
     SpecialMemo old = *m;
     m->cap = old.cap ? old.cap * 2 : 256;
-    m->keys = calloc(m->cap, sizeof *m->keys);
-    m->vals = calloc(m->cap, 1);
-    if (!m->keys || !m->vals) {
-        fputs("aitc: error: out of memory\n", stderr);
-        exit(1);
-    }
+    m->keys = memset(xrealloc(NULL, m->cap * sizeof *m->keys), 0, m->cap * sizeof *m->keys);
+    m->vals = memset(xrealloc(NULL, m->cap), 0, m->cap);
     for (size_t i = 0; i < old.cap; i++)
         if (old.keys[i]) {
             size_t k = memo_index(m, old.keys[i]);

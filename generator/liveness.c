@@ -12,7 +12,6 @@
  * address escapes (&x, &x.m, x.m of a struct that may hold an array),
  * which the lowering keeps in the frame. */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lower.h"
@@ -50,11 +49,7 @@ typedef struct Finds {
 static void found(Finds *fs, AwaitPoint *ap, Var *v) {
     if (fs->len == fs->cap) {
         fs->cap = fs->cap ? fs->cap * 2 : 64;
-        fs->at = realloc(fs->at, fs->cap * sizeof *fs->at);
-        if (!fs->at) {
-            fputs("aitc: error: out of memory\n", stderr);
-            exit(1);
-        }
+        fs->at = xrealloc(fs->at, fs->cap * sizeof *fs->at);
     }
     fs->at[fs->len++] = (Live){ap, v};
 }

@@ -92,6 +92,13 @@ static void *xalloc_raw(size_t size) {
     return p;
 }
 
+void *xrealloc(void *p, size_t size) {
+    p = realloc(p, size);
+    if (!p && size)
+        out_of_memory();
+    return p;
+}
+
 void *xalloc(size_t size) {
     void *p = xalloc_raw(size);
     memset(p, 0, size);
@@ -206,23 +213,30 @@ void map_put(Map *m, const char *key, void *value) {
 
 /* ---- buffers -------------------------------------------------------- */
 
-static void buf_reserve(Buf *b, size_t extra) {
-    if (b->len + extra + 1 <= b->cap)
-        return;
+/* Room for extra more bytes and the terminating NUL. */
+static void buf_grow(Buf *b, size_t extra) {
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra + 1)
         cap *= 2;
-    char *p = realloc(b->data, cap);
-    if (!p)
-        out_of_memory();
-    b->data = p;
+    b->data = xrealloc(b->data, cap);
     b->cap = cap;
 }
 
-void buf_putn(Buf *b, const char *s, size_t n) {
+static inline void buf_reserve(Buf *b, size_t extra) {
+    if (b->cap - b->len <= extra)      /* cap > len always, once allocated */
+        buf_grow(b, extra);
+}
+
+/* Appends without the terminating NUL: the public calls write it once
+ * at their end. */
+static inline void append(Buf *b, const char *s, size_t n) {
     buf_reserve(b, n);
     memcpy(b->data + b->len, s, n);
     b->len += n;
+}
+
+void buf_putn(Buf *b, const char *s, size_t n) {
+    append(b, s, n);
     b->data[b->len] = '\0';
 }
 
@@ -231,6 +245,7 @@ void buf_putc(Buf *b, char c) {
     b->data[b->len++] = c;
     b->data[b->len] = '\0';
 }
+
 void buf_puts(Buf *b, const char *s) { buf_putn(b, s, strlen(s)); }
 
 static void put_unsigned(Buf *b, unsigned long long v) {
@@ -239,12 +254,12 @@ static void put_unsigned(Buf *b, unsigned long long v) {
     do
         *--p = (char)('0' + v % 10);
     while (v /= 10);
-    buf_putn(b, p, (size_t)(digits + sizeof digits - p));
+    append(b, p, (size_t)(digits + sizeof digits - p));
 }
 
 static void put_signed(Buf *b, long long v) {
     if (v < 0)
-        buf_putc(b, '-');
+        append(b, "-", 1);
     put_unsigned(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
 }
 
@@ -252,7 +267,7 @@ static void put_str(Buf *b, const char *s, size_t max) {
     if (!s)
         s = "(null)";                      /* as glibc prints it */
     const char *end = max == SIZE_MAX ? NULL : memchr(s, '\0', max);
-    buf_putn(b, s, max == SIZE_MAX ? strlen(s) : end ? (size_t)(end - s) : max);
+    append(b, s, max == SIZE_MAX ? strlen(s) : end ? (size_t)(end - s) : max);
 }
 
 /* The conversions the generator's formats use: %s %.*s %c %d %u %ld %lu
@@ -263,17 +278,21 @@ static bool format_simple(Buf *b, const char *fmt, va_list ap) {
     for (const char *p = fmt;;) {
         const char *pct = strchr(p, '%');
         if (!pct) {
-            buf_puts(b, p);
+            append(b, p, strlen(p));
             return true;
         }
-        buf_putn(b, p, (size_t)(pct - p));
+        append(b, p, (size_t)(pct - p));
         p = pct + 1;
         switch (*p++) {
         case 's': put_str(b, va_arg(ap, const char *), SIZE_MAX); break;
-        case 'c': buf_putc(b, (char)va_arg(ap, int)); break;
+        case 'c': {
+            char c = (char)va_arg(ap, int);
+            append(b, &c, 1);
+            break;
+        }
         case 'd': case 'i': put_signed(b, va_arg(ap, int)); break;
         case 'u': put_unsigned(b, va_arg(ap, unsigned)); break;
-        case '%': buf_putc(b, '%'); break;
+        case '%': append(b, "%", 1); break;
         case 'z':
             if (*p++ != 'u')
                 return false;
@@ -318,6 +337,8 @@ void buf_vprintf(Buf *b, const char *fmt, va_list ap) {
         b->len += n > 0 ? (size_t)n : 0;
     }
     va_end(again);
+    buf_reserve(b, 0);
+    b->data[b->len] = '\0';
 }
 
 void buf_printf(Buf *b, const char *fmt, ...) {

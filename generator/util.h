@@ -23,7 +23,10 @@ typedef struct ArenaMark {
 } ArenaMark;
 ArenaMark arena_mark(void);
 void arena_release_to(ArenaMark m);
-void util_reset(void);                     /* sources, diagnostics and arena, for reuse */
+void util_reset(void);
+/* Heap memory, for scratch that must go before the arena would free it
+ * (exits on OOM with a message, as xalloc). */
+void *xrealloc(void *p, size_t size);                     /* sources, diagnostics and arena, for reuse */
 
 /* ---- vectors -------------------------------------------------------- */
 void vec_push(Vec *v, void *item);
