@@ -79,18 +79,22 @@ static void chunk_free(Chunk *c) {
     munmap(c, c->mapped);
 }
 
-/* Arena memory, not zeroed: for strings about to be written. */
-static void *xalloc_raw(size_t size) {
-    size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-    if (!arena || arena->size - arena->used < size) {
+/* Arena memory, not zeroed, aligned to align (a power of two up to
+ * max_align_t's): objects take max_align_t's, strings pack at 1. */
+static void *arena_take(size_t size, size_t align) {
+    size_t at = arena ? (arena->used + align - 1) & ~(align - 1) : 0;
+    if (!arena || at > arena->size || arena->size - at < size) {
         Chunk *c = chunk_new(size);
         c->next = arena;
         arena = c;
+        at = 0;
     }
-    void *p = (char *)arena->data + arena->used;
-    arena->used += size;
+    void *p = (char *)arena->data + at;
+    arena->used = at + size;
     return p;
 }
+
+static void *xalloc_raw(size_t size) { return arena_take(size, sizeof(max_align_t)); }
 
 void *xrealloc(void *p, size_t size) {
     p = realloc(p, size);
@@ -132,7 +136,7 @@ void arena_release(void) {
 }
 
 char *xstrndup(const char *s, size_t n) {
-    char *p = xalloc_raw(n + 1);
+    char *p = arena_take(n + 1, 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -196,7 +200,7 @@ void *map_get(const Map *m, const char *key) {
 
 void map_put(Map *m, const char *key, void *value) {
     if ((m->len + 1) * 2 > m->cap) {   /* at most half full */
-        int cap = m->cap ? m->cap * 2 : 64;
+        int cap = m->cap ? m->cap * 2 : 8;   /* most maps hold a few names */
         MapEntry *slots = xalloc(sizeof *slots * (size_t)cap);
         for (int i = 0; i < m->cap; i++)
             if (m->slots[i].key)
