@@ -569,9 +569,8 @@ int main(int argc, char **argv) {
             fwrite(deps.data, 1, deps.len, stdout);
         int status = 0;
         if (opt.depfile) {
-            OutputSet set = {0};
-            status = output_stage(&set, opt.depfile, deps.data, deps.len) < 0 ||
-                     output_commit(&set) < 0;
+            status = output_stage(&outputs, opt.depfile, deps.data, deps.len) < 0 ||
+                     output_commit(&outputs) < 0;
         }
         buf_free(&deps);
         return finish(status, &inputs);
