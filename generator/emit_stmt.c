@@ -228,9 +228,10 @@ static void comb_assign(Emit *e, AwaitPoint *ap, int level) {
         Expr *lhs = c->lhs.data[i];
         if (!lhs)
             continue;
-        cprint_indent(B(e), level);
         if (c->select)
-            buf_printf(B(e), "if (%s == %d)\n", ap->temp->cname, i), cprint_indent(B(e), level + 1);
+            line(e, level, "if (%s == %d)", ap->temp->cname, i);
+        out_line_directive(e, &e->c, lhs->loc);   /* the C compiler's errors point at it */
+        cprint_indent(B(e), level + c->select);
         cprint_expr(B(e), lhs, PREC_UNARY, &e->hooks);
         buf_printf(B(e), " = ait_f->%s;\n", sub_name(ap, i, "o"));
     }

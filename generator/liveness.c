@@ -239,6 +239,8 @@ static int await_nodes(FlowGraph *g, Stmt *s, int next) {
         Expr *x = lhs;
         while (x->kind == E_PAREN)
             x = x->lhs;
+        if (x->kind == E_IDENT && !x->sema)
+            continue;   /* not a local: a global, or undeclared (the C compiler says so) */
         if (x->kind == E_IDENT) {   /* only when the operand won: read as well */
             use(g, resumed, x->sema);
             ((Var *)x->sema)->assigned = true;

@@ -296,6 +296,22 @@ for name in f cx out frame rc r self_ result; do
     result "hygiene-undeclared-$name" $? "aitc $gen_rc, cc $cc_rc: $(head -c 300 "$T/hyg-$name/cc.err")"
 done
 
+# The same for the target of a join/select output (it once crashed aitc):
+# an undeclared one is the C compiler's error, at its line of the .ait.
+for comb in join select; do
+    d=$T/hyg-$comb
+    mkdir -p "$d"
+    printf 'async int one(int x) { return x; }\nasync int use_it(void) {\n    await %s(\n        nosuch = one(22));\n    return 0;\n}\n' \
+        "$comb" >"$d/h.ait"
+    run -o "$d" "$d/h.ait"
+    gen_rc=$(rc)
+    LC_ALL=C $CC -std=c11 -Iruntime/include -I"$d" -c "$d/h.c" -o "$d/h.o" 2>"$d/cc.err"
+    cc_rc=$?
+    [ "$gen_rc" = 0 ] && [ $cc_rc -ne 0 ] &&
+        grep -q "h.ait:4:[0-9]*: error: .*\('nosuch' undeclared\|undeclared identifier 'nosuch'\)" "$d/cc.err"
+    result "hygiene-undeclared-$comb-target" $? "aitc $gen_rc, cc $cc_rc: $(head -c 300 "$d/cc.err")"
+done
+
 # Cost linear in the input: 20,000 awaits in one initializer (a chain of
 # binary operators that long is over the nesting limit), 20,000 await
 # statements in one function, a chain of 20,000 functions each awaiting the
