@@ -33,6 +33,27 @@ typedef struct FlowGraph {
     Vec uses_of;             /* per slot: Vec* of node indices reading it */
 } FlowGraph;
 
+/* What the search finds: v is live where the poll resumes at ap. The
+ * graph is scratch, released before the finds are stored, so they wait
+ * here, on the heap. */
+typedef struct Live {
+    AwaitPoint *ap;
+    Var *v;
+} Live;
+
+typedef struct Finds {
+    Live *at;
+    size_t len, cap;
+} Finds;
+
+static void found(Finds *fs, AwaitPoint *ap, Var *v) {
+    if (fs->len == fs->cap) {
+        fs->cap = fs->cap ? fs->cap * 2 : 64;
+        fs->at = xrealloc(fs->at, fs->cap * sizeof *fs->at);
+    }
+    fs->at[fs->len++] = (Live){ap, v};
+}
+
 #define IDX(p) ((int)(intptr_t)(p))
 #define PTR(i) ((void *)(intptr_t)(i))
 
@@ -355,7 +376,7 @@ static int by_slot(const void *a, const void *b) {
 
 /* Backward from each read of v until its writes: every node where v is
  * live on entry. At resumption nodes v joins the await's live set. */
-static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work) {
+static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work, Finds *fs) {
     int mark = v->slot + 1;
     Vec *reads = g->uses_of.data[v->slot];
     work->len = 0;
@@ -369,7 +390,7 @@ static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work)
     while (work->len) {
         FlowNode *n = node(g, IDX(work->data[--work->len]));
         if (n->resume)
-            vec_push(&n->resume->live, v);
+            found(fs, n->resume, v);
         for (int i = 0; i < n->pred.len; i++) {
             int p = IDX(n->pred.data[i]);
             if (live_out[p] == mark)
@@ -384,6 +405,7 @@ static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work)
 }
 
 void liveness(Fut *f, Lowered *low, Map *macro_words) {
+    ArenaMark scratch = arena_mark();
     FlowGraph g = {0};
     for (int i = 0; i < f->vars.len; i++) {
         Var *v = f->vars.data[i];
@@ -406,16 +428,21 @@ void liveness(Fut *f, Lowered *low, Map *macro_words) {
     int *live_in = xalloc(((size_t)g.nodes.len + 1) * sizeof *live_in);
     int *live_out = xalloc(((size_t)g.nodes.len + 1) * sizeof *live_out);
     Vec work = {0};
+    Finds fs = {0};
     for (int i = 0; i < g.tracked.len; i++) {
         Var *v = g.tracked.data[i];
         if (!map_get(macro_words, v->name)) {
-            search(&g, v, live_in, live_out, &work);
+            search(&g, v, live_in, live_out, &work, &fs);
             continue;
         }
         v->assigned = true;   /* a macro may read it anywhere, or write it */
         for (int k = 0; k < low->points.len; k++)
-            vec_push(&((AwaitPoint *)low->points.data[k])->live, v);
+            found(&fs, low->points.data[k], v);
     }
+    arena_release_to(scratch);
+    for (size_t i = 0; i < fs.len; i++)
+        vec_push(&fs.at[i].ap->live, fs.at[i].v);
+    free(fs.at);
     for (int i = 0; i < low->points.len; i++) {
         Vec *live = &((AwaitPoint *)low->points.data[i])->live;
         if (live->len > 1)
