@@ -8,9 +8,14 @@
  * at its writes, so its cost is the size of the variable's live range:
  * linear in the body for any number of awaits.
  *
+ * A write ends a live range only where it happens each time its node
+ * runs: "(rc = await f()) != END" does, "c && (x = 1)" does not.
+ *
  * Also found here, since the walk sees every expression: variables whose
  * address escapes (&x, &x.m, x.m of a struct that may hold an array),
- * which the lowering keeps in the frame. */
+ * which the lowering keeps in the frame; and, forward from a declaration
+ * without initializer, the suspensions a variable may reach unwritten
+ * (the lowering then gives it one, so no save reads it indeterminate). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +26,7 @@ typedef struct FlowNode {
     Vec pred;
     Vec uses, defs;          /* Var*: read, then written */
     AwaitPoint *resume;      /* where this await's poll resumes */
+    AwaitPoint *suspend;     /* the await whose poll may suspend after this node runs */
 } FlowNode;
 
 typedef struct FlowGraph {
@@ -31,6 +37,8 @@ typedef struct FlowGraph {
     Vec *cases;              /* the enclosing switch's case label nodes */
     Vec tracked;             /* Var*: the variables by slot */
     Vec uses_of;             /* per slot: Vec* of node indices reading it */
+    Vec uninit_at;           /* per slot: its declaration's node + 1 when that has no
+                                initializer, else 0 */
 } FlowGraph;
 
 #define IDX(p) ((int)(intptr_t)(p))
@@ -74,9 +82,30 @@ static Var *lvalue_root(Expr *e) {
     return e && e->kind == E_IDENT ? e->sema : NULL;
 }
 
-static void uses_in_init(FlowGraph *g, int n, Init *in);
+static void walk(FlowGraph *g, int n, Expr *e, bool certain);
+static void walk_init(FlowGraph *g, int n, Init *in, bool certain);
 
-static void uses_in(FlowGraph *g, int n, Expr *e) {
+/* x = e, anywhere in an expression: reads e, then writes x. Only a write
+ * that happens on every evaluation of the node (not under &&, || or ?:)
+ * ends x's live range; one that may not happen neither reads nor ends it.
+ * Returns false when the target is not a plain variable. */
+static bool plain_assignment(FlowGraph *g, int n, Expr *e, bool certain) {
+    if (strcmp(e->op, "="))
+        return false;
+    Expr *lhs = e->lhs;
+    while (lhs->kind == E_PAREN)
+        lhs = lhs->lhs;
+    if (lhs->kind != E_IDENT || !lhs->sema)
+        return false;
+    ((Var *)lhs->sema)->assigned = true;
+    walk(g, n, e->rhs, certain);
+    if (certain)
+        def(g, n, lhs->sema);
+    return true;
+}
+
+/* The reads (and the certain writes) of e, evaluated at node n. */
+static void walk(FlowGraph *g, int n, Expr *e, bool certain) {
     if (!e)
         return;
     switch (e->kind) {
@@ -93,51 +122,71 @@ static void uses_in(FlowGraph *g, int n, Expr *e) {
         if ((!strcmp(e->op, "++") || !strcmp(e->op, "--")) && lvalue_root(e->lhs))
             lvalue_root(e->lhs)->assigned = true;
         break;
-    case E_POSTFIX:
     case E_ASSIGN:
+        if (plain_assignment(g, n, e, certain))
+            return;
+        /* fall through */
+    case E_POSTFIX:
         if (lvalue_root(e->lhs))
             lvalue_root(e->lhs)->assigned = true;
         break;
+    case E_BINARY:   /* the right side of && and || may not be evaluated */
+        if (!strcmp(e->op, "&&") || !strcmp(e->op, "||")) {
+            walk(g, n, e->lhs, certain);
+            walk(g, n, e->rhs, false);
+            return;
+        }
+        break;
+    case E_COND:
+        walk(g, n, e->cond, certain);
+        walk(g, n, e->lhs, false);
+        walk(g, n, e->rhs, false);
+        return;
     case E_MEMBER:   /* s.m may be an array member decaying to a pointer into s */
         if (!e->arrow && lvalue_root(e->lhs))
             lvalue_root(e->lhs)->addr_taken = true;
         break;
     case E_CALL:
         if (e->sema && ((Target *)e->sema)->recv)
-            uses_in(g, n, ((Target *)e->sema)->recv);
+            walk(g, n, ((Target *)e->sema)->recv, certain);
         break;
-    case E_GENERIC:   /* the controlling expression is not evaluated */
+    case E_GENERIC:   /* the controlling expression is not evaluated; one association is */
         for (int i = 0; i < e->assocs.len; i++)
-            uses_in(g, n, ((GenericAssoc *)e->assocs.data[i])->expr);
+            walk(g, n, ((GenericAssoc *)e->assocs.data[i])->expr, false);
         return;
     default:
         break;
     }
-    uses_in(g, n, e->lhs);
-    uses_in(g, n, e->rhs);
-    uses_in(g, n, e->cond);
+    walk(g, n, e->lhs, certain);
+    walk(g, n, e->rhs, certain);
+    walk(g, n, e->cond, certain);
     for (int i = 0; i < e->args.len; i++)
-        uses_in(g, n, e->args.data[i]);
-    uses_in_init(g, n, e->init);
+        walk(g, n, e->args.data[i], certain);
+    walk_init(g, n, e->init, certain);
 }
 
-static void uses_in_init(FlowGraph *g, int n, Init *in) {
+static void walk_init(FlowGraph *g, int n, Init *in, bool certain) {
     if (!in)
         return;
-    uses_in(g, n, in->expr);
+    walk(g, n, in->expr, certain);
     for (int i = 0; i < in->items.len; i++)
-        uses_in_init(g, n, ((InitItem *)in->items.data[i])->init);
+        walk_init(g, n, ((InitItem *)in->items.data[i])->init, certain);
 }
 
+/* e, evaluated whole each time node n runs. */
+static void uses_in(FlowGraph *g, int n, Expr *e) { walk(g, n, e, true); }
+
+/* The reads of a statement run at node n (a defer's body): none of its
+ * writes is certain. */
 static void uses_in_stmt(FlowGraph *g, int n, Stmt *s) {
     if (!s)
         return;
-    uses_in(g, n, s->expr);
-    uses_in(g, n, s->cond);
-    uses_in(g, n, s->step);
+    walk(g, n, s->expr, false);
+    walk(g, n, s->cond, false);
+    walk(g, n, s->step, false);
     if (s->decl)
         for (int i = 0; i < s->decl->decls.len; i++)
-            uses_in_init(g, n, ((InitDecl *)s->decl->decls.data[i])->init);
+            walk_init(g, n, ((InitDecl *)s->decl->decls.data[i])->init, false);
     for (int i = 0; i < s->items.len; i++)
         uses_in_stmt(g, n, s->items.data[i]);
     uses_in_stmt(g, n, s->body);
@@ -150,31 +199,10 @@ static void uses_in_defers(FlowGraph *g, int n, Vec *defers) {
         uses_in_stmt(g, n, ((Stmt *)defers->data[i])->body);
 }
 
-/* x = e: reads e, then writes x; other assignments read their target. */
-static void assignment(FlowGraph *g, int n, Expr *e) {
-    Expr *lhs = e->lhs;
-    while (lhs->kind == E_PAREN)
-        lhs = lhs->lhs;
-    Var *v = lhs->kind == E_IDENT ? lhs->sema : NULL;
-    if (v)
-        v->assigned = true;
-    if (v && !strcmp(e->op, "=")) {
-        if (e->rhs->kind == E_ASSIGN)
-            assignment(g, n, e->rhs);
-        else
-            uses_in(g, n, e->rhs);
-        def(g, n, v);
-        return;
-    }
-    uses_in(g, n, e);
-}
-
+/* An expression evaluated on its own: its certain writes end live ranges. */
 static int expr_node(FlowGraph *g, Expr *e, int next) {
     int n = new_node(g, next);
-    if (e && e->kind == E_ASSIGN)
-        assignment(g, n, e);
-    else
-        uses_in(g, n, e);
+    uses_in(g, n, e);
     return n;
 }
 
@@ -183,8 +211,10 @@ static int decl_nodes(FlowGraph *g, Decl *d, int next) {
     for (int i = d->decls.len - 1; i >= 0; i--) {
         InitDecl *id = d->decls.data[i];
         next = new_node(g, next);
-        uses_in_init(g, next, id->init);
+        walk_init(g, next, id->init, true);
         def(g, next, id->sema);
+        if (!id->init && tracked(id->sema))
+            g->uninit_at.data[((Var *)id->sema)->slot] = PTR(next + 1);
     }
     return next;
 }
@@ -247,6 +277,7 @@ static int await_nodes(FlowGraph *g, Stmt *s, int next) {
         }
     }
     int start = new_node(g, resumed);
+    node(g, start)->suspend = ap;
     Vec *calls = ap->comb ? &ap->comb->calls : NULL;
     for (int i = 0; calls && i < calls->len; i++) {
         Expr *call = calls->data[i];
@@ -381,6 +412,52 @@ static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work)
     }
 }
 
+/* Forward from v's declaration without initializer until its writes:
+ * every suspension it reaches unwritten gets v in its unassigned set (the
+ * save there would read an indeterminate value). */
+static void unassigned_search(FlowGraph *g, Var *v, int *seen, Vec *work) {
+    int mark = v->slot + 1, decl = IDX(g->uninit_at.data[v->slot]) - 1;
+    work->len = 0;
+    vec_push(work, PTR(decl));
+    while (work->len) {
+        FlowNode *n = node(g, IDX(work->data[--work->len]));
+        for (int i = 0; i < n->succ.len; i++) {
+            int s = IDX(n->succ.data[i]);
+            FlowNode *next = node(g, s);
+            if (seen[s] == mark || defines(next, v))
+                continue;
+            seen[s] = mark;
+            if (next->suspend)
+                vec_push(&next->suspend->unassigned, v);
+            vec_push(work, PTR(s));
+        }
+    }
+}
+
+/* The suspensions each variable declared without an initializer may
+ * reach unwritten, for the variables some suspension keeps: live where
+ * it resumes, or read by a defer it would run if dropped. */
+static void find_unassigned(FlowGraph *g, Lowered *low) {
+    bool *kept = xalloc(((size_t)g->tracked.len + 1) * sizeof *kept);
+    Vec vars = {0};
+    for (int i = 0; i < low->points.len; i++) {
+        AwaitPoint *ap = low->points.data[i];
+        vars.len = 0;
+        for (int k = 0; k < ap->unwind.len; k++)
+            stmt_vars(((Stmt *)ap->unwind.data[k])->body, &vars);
+        for (int k = 0; k < ap->live.len; k++)
+            vec_push(&vars, ap->live.data[k]);
+        for (int k = 0; k < vars.len; k++)
+            if (tracked(vars.data[k]))
+                kept[((Var *)vars.data[k])->slot] = true;
+    }
+    int *seen = xalloc(((size_t)g->nodes.len + 1) * sizeof *seen);
+    Vec work = {0};
+    for (int i = 0; i < g->tracked.len; i++)
+        if (g->uninit_at.data[i] && kept[i])
+            unassigned_search(g, g->tracked.data[i], seen, &work);
+}
+
 void liveness(Fut *f, Lowered *low, Map *macro_words) {
     FlowGraph g = {0};
     for (int i = 0; i < f->vars.len; i++) {
@@ -392,9 +469,12 @@ void liveness(Fut *f, Lowered *low, Map *macro_words) {
         vec_push(&g.tracked, v);
         Vec *at = xalloc(sizeof *at);
         vec_push(&g.uses_of, at);
+        vec_push(&g.uninit_at, NULL);
     }
-    for (int i = 0; i < low->points.len; i++)
-        ((AwaitPoint *)low->points.data[i])->live.len = 0;
+    for (int i = 0; i < low->points.len; i++) {
+        AwaitPoint *ap = low->points.data[i];
+        ap->live.len = ap->unassigned.len = 0;
+    }
     build(&g, low->body, -1);
     for (int i = 0; i < g.nodes.len; i++) {
         FlowNode *n = node(&g, i);
@@ -414,6 +494,7 @@ void liveness(Fut *f, Lowered *low, Map *macro_words) {
         for (int k = 0; k < low->points.len; k++)
             vec_push(&((AwaitPoint *)low->points.data[k])->live, v);
     }
+    find_unassigned(&g, low);
     for (int i = 0; i < low->points.len; i++) {
         Vec *live = &((AwaitPoint *)low->points.data[i])->live;
         if (live->len > 1)

@@ -494,6 +494,67 @@ static void place(Annotator *a) {
     }
 }
 
+/* ---- locals a save may read before they are written ------------------ */
+
+static bool contains(Vec *v, void *x) {
+    for (int i = 0; i < v->len; i++)
+        if (v->data[i] == x)
+            return true;
+    return false;
+}
+
+static Init *zero_initializer(Loc loc) {
+    Expr *zero = xalloc(sizeof *zero);
+    zero->kind = E_INT;
+    zero->text = "0";
+    zero->loc = loc;
+    InitItem *item = xalloc(sizeof *item);
+    item->init = xalloc(sizeof *item->init);
+    item->init->expr = zero;
+    item->init->loc = loc;
+    Init *in = xalloc(sizeof *in);
+    in->is_list = true;
+    in->loc = loc;
+    vec_push(&in->items, item);
+    return in;
+}
+
+static void zero_decls(Decl *d, Vec *zeroed) {
+    for (int i = 0; d && i < d->decls.len; i++) {
+        InitDecl *id = d->decls.data[i];
+        if (!id->init && contains(zeroed, id->sema))
+            id->init = zero_initializer(id->loc);
+    }
+}
+
+static void zero_in(Stmt *s, Vec *zeroed) {
+    if (!s)
+        return;
+    zero_decls(s->decl, zeroed);
+    for (int i = 0; i < s->items.len; i++)
+        zero_in(s->items.data[i], zeroed);
+    zero_in(s->body, zeroed);
+    zero_in(s->els, zeroed);
+}
+
+/* A C local saved where it may not have been written yet would be read
+ * while indeterminate (and gcc -O2 says "may be used uninitialized"): its
+ * declaration gets the universal zero initializer, "int x = {0};", which
+ * the C compiler drops where every path writes it first. */
+static void zero_unassigned(Lowered *low) {
+    Vec zeroed = {0};
+    for (int k = 0; k < low->points.len; k++) {
+        AwaitPoint *ap = low->points.data[k];
+        for (int i = 0; i < ap->keep.len; i++) {
+            Var *v = ap->keep.data[i];
+            if (!v->is_param && contains(&ap->unassigned, v) && !contains(&zeroed, v))
+                vec_push(&zeroed, v);
+        }
+    }
+    if (zeroed.len)
+        zero_in(low->body, &zeroed);
+}
+
 /* Drops from the layout what stayed out of the frame. */
 static bool prune(Layout *ly) {
     Vec vars = {0}, kids = {0};
@@ -586,6 +647,7 @@ void lower_fut(Sema *s, Fut *f) {
     annotate(&a, low->body);
     liveness(f, low, macro_words(s));
     place(&a);
+    zero_unassigned(low);
     prune(root);
     low->layout = root;
 }

@@ -28,6 +28,8 @@ typedef struct AwaitPoint {
     const char *field;       /* the sub-future's frame field: "ait_aw3" */
     const char *frame_type;  /* "get_frame" */
     Vec live;                /* Var*: read after resuming before written (liveness.c) */
+    Vec unassigned;          /* Var*: declared without initializer, maybe not yet written
+                                when the poll suspends here (liveness.c) */
     Vec keep;                /* Var*: C locals saved when suspending here, restored when
                                 resuming (parameters come back as F_ait_run's arguments) */
     Vec crossing;            /* Var*: every user variable held across it (--frame-report) */
@@ -57,7 +59,8 @@ struct Lowered {
 bool var_is_array(Var *v);
 /* The variables s mentions, each once, in order of first mention. */
 void stmt_vars(Stmt *s, Vec *out);
-/* liveness.c: fills AwaitPoint.live; marks Var.addr_taken and .assigned.
+/* liveness.c: fills AwaitPoint.live and .unassigned; marks Var.addr_taken
+ * and .assigned.
  * A variable whose name is in macro_words is live wherever it is in scope. */
 void liveness(Fut *f, Lowered *low, Map *macro_words);
 /* hoist.c: pass 1, the body with awaits, trys and spawns hoisted. */
