@@ -1,5 +1,6 @@
 /* sema.h: what the checks learn about a unit, shared by the checks
- * (check*.c), the lowering (lower.c) and the emitter (emit*.c).
+ * (check*.c, resolve.c), the lowering (lower.c) and the emitter (emit*.c),
+ * and the lookups into it (sema.c).
  *
  * Every async function that gets a frame is a Fut: a free function, an
  * impl's method, a default method instantiated for an impl, a generic
@@ -159,10 +160,16 @@ typedef struct Sema {
                                 (lower.c): a local so named may be read by a macro */
 } Sema;
 
+/* ---- sema.c: lookups into the tables ---------------------------------- */
+
 Func *sema_func(Sema *s, const char *name);
 bool sema_is_impl_type(Sema *s, const char *type);
 
 Iface *sema_iface(Sema *s, const char *name);
+/* The index of method among the interface item's methods, or -1. */
+int sema_method_index(Item *iface, const char *method);
+/* The impl of type that has method (its index in *index); NULL when none.
+ * Reports nothing. */
 Impl *sema_impl_for(Sema *s, const char *type, const char *method, int *index);
 Impl *sema_impl_of(Iface *x, const char *type);
 /* The interface among x and its super-interfaces that declares method;
@@ -178,6 +185,8 @@ const char *sema_subst(Fut *f, const char *name);
 /* Does fn return void (its output is then ait_unit)? */
 bool returns_void(Func *fn);
 DynArg *sema_subst_dyn(Fut *f, const char *name);
+
+/* ---- the passes that fill and read the tables ------------------------- */
 
 /* check.c: tables, instances, resolution; false on errors. */
 bool check_unit(Sema *s, Unit *u);
