@@ -35,7 +35,7 @@ void emit_defers(Emit *e, Vec *defers, bool from_frame, int level) {
         return;
     for (int i = 0; i < defers->len; i++) {
         Stmt *d = defers->data[i];
-        int n = (int)(intptr_t)d->sema;
+        int n = d->defer_flag;
         line(e, level, "if (ait_f->ait_defer%d) {   /* defer */", n);
         line(e, level + 1, "ait_f->ait_defer%d = 0;", n);
         Vec vars = {0};
@@ -94,7 +94,7 @@ static void assign_init(Emit *e, Var *v, Init *in, int level) {
 static void decl_stmt(Emit *e, Decl *d, int level) {
     bool any_frame = false;
     for (int i = 0; i < d->decls.len; i++) {
-        Var *v = ((InitDecl *)d->decls.data[i])->sema;
+        Var *v = ((InitDecl *)d->decls.data[i])->var;
         any_frame |= v && v->resident;
     }
     if (!any_frame) {
@@ -106,7 +106,7 @@ static void decl_stmt(Emit *e, Decl *d, int level) {
     for (int i = 0; i < d->decls.len; i++) {
         InitDecl *id = d->decls.data[i];
         if (id->init)
-            assign_init(e, id->sema, id->init, level);
+            assign_init(e, id->var, id->init, level);
     }
 }
 
@@ -115,7 +115,7 @@ static void for_init_assign(Emit *e, Decl *d) {
     bool first = true;
     for (int i = 0; i < d->decls.len; i++) {
         InitDecl *id = d->decls.data[i];
-        Var *v = id->sema;
+        Var *v = id->var;
         if (!id->init || id->init->is_list)
             continue;
         buf_printf(B(e), "%s%s = ", first ? "" : ", ", v->cname);
@@ -185,7 +185,7 @@ static void save_kept(Emit *e, AwaitPoint *ap, int level) {
 
 /* G_init(&sub, receiver, args...); */
 static void init_call(Emit *e, Expr *call, const char *field, int level) {
-    Target *t = call->sema;
+    Target *t = call->call;
     cprint_indent(B(e), level);
     buf_printf(B(e), "%s_init(&ait_f->%s", t->fut->cname, field);
     call_args(e, t, call);
@@ -200,7 +200,7 @@ static const char *sub_name(AwaitPoint *ap, int i, const char *what) {
  * first to finish sets the winner. */
 static void comb_poll(Emit *e, AwaitPoint *ap, int i, int level) {
     Comb *c = ap->comb;
-    const char *g = ((Target *)((Expr *)c->calls.data[i])->sema)->fut->cname;
+    const char *g = ((Expr *)c->calls.data[i])->call->fut->cname;
     const char *done = xprintf("ait_f->%s.ait_done", ap->field);
     line(e, level, "if (%s!(%s & %uu)) {", c->select ? xprintf("%s < 0 && ", ap->temp->cname) : "",
                done, 1u << i);
@@ -237,7 +237,7 @@ static void comb_assign(Emit *e, AwaitPoint *ap, int level) {
 }
 
 static void comb_stmt(Emit *e, Stmt *s, int level) {
-    AwaitPoint *ap = s->sema;
+    AwaitPoint *ap = s->await;
     Comb *c = ap->comb;
     declare_temp(e, s, ap->temp, level);
     for (int i = 0; i < c->calls.len; i++)
@@ -267,9 +267,9 @@ static void comb_stmt(Emit *e, Stmt *s, int level) {
 
 /* spawn: the task starts now; a failure to start fails this future. */
 static void spawn_stmt(Emit *e, Stmt *s, int level) {
-    SpawnPoint *sp = s->sema;
+    SpawnPoint *sp = s->spawn;
     Expr *call = sp->spawn->lhs;
-    Target *t = call->sema;
+    Target *t = call->call;
     bool local = !strcmp(sp->spawn->op, "spawn_local");
     declare_temp(e, s, sp->temp, level);
     cprint_indent(B(e), level);
@@ -303,13 +303,13 @@ static bool drop_is_empty_when_done(Fut *g) {
 }
 
 static void await_stmt(Emit *e, Stmt *s, int level) {
-    AwaitPoint *ap = s->sema;
+    AwaitPoint *ap = s->await;
     if (ap->comb) {
         comb_stmt(e, s, level);
         return;
     }
     Expr *call = ap->await->lhs;
-    Target *t = call->sema;
+    Target *t = call->call;
     const char *g = t->fut->cname;
     declare_temp(e, s, ap->temp, level);
     bool in_file = t->fut->emit && t->fut->kind != FUT_DYN && drop_is_empty_when_done(t->fut);
@@ -358,14 +358,14 @@ static void return_stmt(Emit *e, Stmt *s, int level, bool bare) {
         cprint_expr(B(e), s->expr, PREC_ASSIGN, &e->hooks);
         buf_puts(B(e), ";\n");
     }
-    emit_defers(e, s->sema, false, level + 1);
+    emit_defers(e, s->defers, false, level + 1);
     line(e, level + 1, "return AIT_READY;");
     if (!bare)
         cprint_indent(B(e), level), buf_puts(B(e), "}\n");
 }
 
 static void jump_stmt(Emit *e, Stmt *s, const char *jump, int level) {
-    Vec *defers = s->sema;
+    Vec *defers = s->defers;
     if (!defers || !defers->len) {
         line(e, level, "%s;", jump);
         return;
@@ -402,7 +402,7 @@ static void items(Emit *e, Stmt *s, int level) {
     bool jumps = last && (last->kind == S_RETURN || last->kind == S_BREAK ||
                           last->kind == S_CONTINUE || last->kind == S_GOTO);
     if (!jumps)   /* a block that ends in a jump ran its defers there */
-        block_defers(e, s->sema, level);
+        block_defers(e, s->defers, level);
 }
 
 /* A sub-statement: a compound opens on the header line's brace. */
@@ -429,7 +429,7 @@ static void for_stmt(Emit *e, Stmt *s, int level) {
     cprint_indent(B(e), level);
     buf_puts(B(e), "for (");
     if (s->decl) {
-        Var *v = ((InitDecl *)s->decl->decls.data[0])->sema;
+        Var *v = ((InitDecl *)s->decl->decls.data[0])->var;
         if (v && v->resident)
             for_init_assign(e, s->decl);
         else
@@ -456,12 +456,12 @@ static void for_stmt(Emit *e, Stmt *s, int level) {
  * or a local may come first, so an empty statement goes before it. */
 static bool starts_with_decl(Stmt *s) {
     if (s->kind == S_AWAIT)
-        return !((AwaitPoint *)s->sema)->temp->resident;
+        return !s->await->temp->resident;
     if (s->kind == S_SPAWN)
-        return !((SpawnPoint *)s->sema)->temp->resident;
+        return !s->spawn->temp->resident;
     if (s->kind != S_DECL)
         return false;
-    Var *v = ((InitDecl *)s->decl->decls.data[0])->sema;
+    Var *v = ((InitDecl *)s->decl->decls.data[0])->var;
     return !v || !v->resident;
 }
 
@@ -503,7 +503,7 @@ static void stmt(Emit *e, Stmt *s, int level) {
     case S_CONTINUE: jump_stmt(e, s, "continue", level); return;
     case S_GOTO: jump_stmt(e, s, xprintf("goto %s", s->name), level); return;
     case S_DEFER:
-        line(e, level, "ait_f->ait_defer%d = 1;   /* armed */", (int)(intptr_t)s->sema);
+        line(e, level, "ait_f->ait_defer%d = 1;   /* armed */", s->defer_flag);
         return;
     case S_IF:
         cond_header(e, "if", s->cond, level);

@@ -120,12 +120,12 @@ static Est compute(FrameEstimator *fe, Fut *f) {
         Est k = {0, true};
         if (ap->comb) {   /* operands side by side, with their outputs */
             for (int j = 0; j < ap->comb->calls.len; j++) {
-                Est x = fut_est(fe, ((Target *)((Expr *)ap->comb->calls.data[j])->sema)->fut);
+                Est x = fut_est(fe, ((Expr *)ap->comb->calls.data[j])->call->fut);
                 k.size += x.size + 8;
                 k.exact &= x.exact;
             }
         } else {
-            k = fut_est(fe, ((Target *)ap->await->lhs->sema)->fut);
+            k = fut_est(fe, ap->await->lhs->call->fut);
         }
         if (k.size > sub.size)
             sub.size = k.size;

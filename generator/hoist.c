@@ -68,7 +68,7 @@ static Expr *new_expr(ExprKind kind, Loc loc) {
 static Expr *var_ref(Var *v, Loc loc) {
     Expr *e = new_expr(E_IDENT, loc);
     e->name = v->name;
-    e->sema = v;
+    e->var = v;
     return e;
 }
 
@@ -120,7 +120,7 @@ static Stmt *temp_decl(Var *v, Expr *init, Loc loc) {
     d->name = v->name;
     InitDecl *id = xalloc(sizeof *id);
     id->decl = d;
-    id->sema = v;
+    id->var = v;
     if (init) {
         id->init = xalloc(sizeof *id->init);
         id->init->expr = init;
@@ -192,7 +192,7 @@ static const char *output_type(Fut *g) { return xprintf("%s_output", g->cname); 
 
 /* The receiver and arguments of a call, evaluated before it starts. */
 static void hoist_call(Hoister *l, Expr *call, Vec *pre) {
-    Target *t = call->sema;
+    Target *t = call->call;
     if (t->recv)
         t->recv = hoist(l, t->recv, pre);
     for (int i = 0; i < call->args.len; i++)
@@ -202,8 +202,8 @@ static void hoist_call(Hoister *l, Expr *call, Vec *pre) {
 static Expr *hoist_await(Hoister *l, Expr *e, Vec *pre) {
     AwaitPoint *ap = xalloc(sizeof *ap);
     ap->await = e;
-    if (e->sema) {                      /* join / select */
-        ap->comb = e->sema;
+    if (e->comb) {                      /* join / select */
+        ap->comb = e->comb;
         for (int i = 0; i < ap->comb->calls.len; i++) {
             hoist_call(l, ap->comb->calls.data[i], pre);
             Expr *lhs = ap->comb->lhs.data[i];
@@ -212,13 +212,13 @@ static Expr *hoist_await(Hoister *l, Expr *e, Vec *pre) {
         }
         ap->temp = new_temp(l, "int", "r");
     } else {
-        Target *t = e->lhs->sema;
+        Target *t = e->lhs->call;
         hoist_call(l, e->lhs, pre);
         ap->temp = new_temp(l, output_type(t->fut), "r");
     }
     Stmt *s = new_stmt(S_AWAIT, e->loc);
     s->expr = e;
-    s->sema = ap;
+    s->await = ap;
     vec_push(pre, s);
     return var_ref(ap->temp, e->loc);
 }
@@ -230,7 +230,7 @@ static Expr *hoist_spawn(Hoister *l, Expr *e, Vec *pre) {
     sp->temp = new_temp(l, "ait_task *", "task");
     Stmt *s = new_stmt(S_SPAWN, e->loc);
     s->expr = e;
-    s->sema = sp;
+    s->spawn = sp;
     vec_push(pre, s);
     return var_ref(sp->temp, e->loc);
 }
@@ -242,8 +242,8 @@ static Expr *hoist_try(Hoister *l, Expr *e, Vec *pre) {
         inner = inner->lhs;
     Expr *v = hoist(l, inner, pre);
     Var *t;
-    if (v->kind == E_IDENT && v->sema && ((Var *)v->sema)->is_temp) {
-        t = v->sema;
+    if (v->kind == E_IDENT && v->var && v->var->is_temp) {
+        t = v->var;
     } else {
         t = new_temp(l, "long long", "t");
         vec_push(pre, temp_decl(t, v, e->loc));
@@ -334,7 +334,7 @@ static Expr *hoist_cond(Hoister *l, Expr *e, Vec *pre) {
         return e;
     }
     const char *type = typed->kind == E_SPAWN ? "ait_task *"
-                     : typed->sema ? "int" : output_type(((Target *)typed->lhs->sema)->fut);
+                     : typed->comb ? "int" : output_type(typed->lhs->call->fut);
     Var *t = new_temp(l, type, "t");
     vec_push(pre, temp_decl(t, NULL, e->loc));
     Stmt *iff = new_stmt(S_IF, e->loc);
@@ -404,7 +404,7 @@ static Expr *hoist(Hoister *l, Expr *e, Vec *pre) {
 
 /* An expression statement whose value is a hoisted temporary says nothing. */
 static void push_expr_stmt(Vec *out, Expr *e, Loc loc) {
-    if (e->kind == E_IDENT && e->sema && ((Var *)e->sema)->is_temp)
+    if (e->kind == E_IDENT && e->var && e->var->is_temp)
         return;
     Stmt *s = expr_stmt(e);
     s->loc = loc;

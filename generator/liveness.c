@@ -79,7 +79,7 @@ static void def(FlowGraph *g, int n, Var *v) {
 static Var *lvalue_root(Expr *e) {
     while (e && (e->kind == E_PAREN || (e->kind == E_MEMBER && !e->arrow) || e->kind == E_INDEX))
         e = e->lhs;
-    return e && e->kind == E_IDENT ? e->sema : NULL;
+    return e && e->kind == E_IDENT ? e->var : NULL;
 }
 
 static void walk(FlowGraph *g, int n, Expr *e, bool certain);
@@ -95,12 +95,12 @@ static bool plain_assignment(FlowGraph *g, int n, Expr *e, bool certain) {
     Expr *lhs = e->lhs;
     while (lhs->kind == E_PAREN)
         lhs = lhs->lhs;
-    if (lhs->kind != E_IDENT || !lhs->sema)
+    if (lhs->kind != E_IDENT || !lhs->var)
         return false;
-    ((Var *)lhs->sema)->assigned = true;
+    lhs->var->assigned = true;
     walk(g, n, e->rhs, certain);
     if (certain)
-        def(g, n, lhs->sema);
+        def(g, n, lhs->var);
     return true;
 }
 
@@ -110,7 +110,7 @@ static void walk(FlowGraph *g, int n, Expr *e, bool certain) {
         return;
     switch (e->kind) {
     case E_IDENT:
-        use(g, n, e->sema);
+        use(g, n, e->var);
         return;
     case E_SIZEOF_EXPR:   /* unevaluated, but an escape all the same */
     case E_SIZEOF_TYPE:
@@ -147,8 +147,8 @@ static void walk(FlowGraph *g, int n, Expr *e, bool certain) {
             lvalue_root(e->lhs)->addr_taken = true;
         break;
     case E_CALL:
-        if (e->sema && ((Target *)e->sema)->recv)
-            walk(g, n, ((Target *)e->sema)->recv, certain);
+        if (e->call && e->call->recv)
+            walk(g, n, e->call->recv, certain);
         break;
     case E_GENERIC:   /* the controlling expression is not evaluated; one association is */
         for (int i = 0; i < e->assocs.len; i++)
@@ -212,9 +212,9 @@ static int decl_nodes(FlowGraph *g, Decl *d, int next) {
         InitDecl *id = d->decls.data[i];
         next = new_node(g, next);
         walk_init(g, next, id->init, true);
-        def(g, next, id->sema);
-        if (!id->init && tracked(id->sema))
-            g->uninit_at.data[((Var *)id->sema)->slot] = PTR(next + 1);
+        def(g, next, id->var);
+        if (!id->init && tracked(id->var))
+            g->uninit_at.data[id->var->slot] = PTR(next + 1);
     }
     return next;
 }
@@ -237,7 +237,7 @@ static int build(FlowGraph *g, Stmt *s, int next);
 
 static int jump(FlowGraph *g, Stmt *s, int target) {
     int n = new_node(g, target);
-    uses_in_defers(g, n, s->sema);
+    uses_in_defers(g, n, s->defers);
     return n;
 }
 
@@ -259,7 +259,7 @@ static int loop(FlowGraph *g, Stmt *s, int next, bool test_first) {
 }
 
 static int await_nodes(FlowGraph *g, Stmt *s, int next) {
-    AwaitPoint *ap = s->sema;
+    AwaitPoint *ap = s->await;
     int resumed = new_node(g, next);
     node(g, resumed)->resume = ap;
     for (int i = 0; ap->comb && i < ap->comb->lhs.len; i++) {
@@ -270,8 +270,8 @@ static int await_nodes(FlowGraph *g, Stmt *s, int next) {
         while (x->kind == E_PAREN)
             x = x->lhs;
         if (x->kind == E_IDENT) {   /* only when the operand won: read as well */
-            use(g, resumed, x->sema);
-            ((Var *)x->sema)->assigned = true;
+            use(g, resumed, x->var);
+            x->var->assigned = true;
         } else {
             uses_in(g, resumed, lhs);
         }
@@ -281,13 +281,13 @@ static int await_nodes(FlowGraph *g, Stmt *s, int next) {
     Vec *calls = ap->comb ? &ap->comb->calls : NULL;
     for (int i = 0; calls && i < calls->len; i++) {
         Expr *call = calls->data[i];
-        uses_in(g, start, ((Target *)call->sema)->recv);
+        uses_in(g, start, call->call->recv);
         for (int k = 0; k < call->args.len; k++)
             uses_in(g, start, call->args.data[k]);
     }
     if (!calls) {
         Expr *call = ap->await->lhs;
-        uses_in(g, start, ((Target *)call->sema)->recv);
+        uses_in(g, start, call->call->recv);
         for (int k = 0; k < call->args.len; k++)
             uses_in(g, start, call->args.data[k]);
     }
@@ -299,7 +299,7 @@ static int build(FlowGraph *g, Stmt *s, int next) {
         return next;
     switch (s->kind) {
     case S_COMPOUND: {
-        Vec *defers = s->sema;
+        Vec *defers = s->defers;
         if (defers && defers->len) {
             next = new_node(g, next);
             uses_in_defers(g, next, defers);
@@ -313,7 +313,7 @@ static int build(FlowGraph *g, Stmt *s, int next) {
     case S_NULL: case S_DEFER: return next;
     case S_AWAIT: return await_nodes(g, s, next);
     case S_SPAWN: {
-        SpawnPoint *sp = s->sema;
+        SpawnPoint *sp = s->spawn;
         int n = new_node(g, next);
         uses_in(g, n, sp->spawn->lhs);
         uses_in_defers(g, n, &sp->unwind);   /* run when the spawn fails */

@@ -42,10 +42,10 @@ static void refs_in_init(Annotator *a, Init *in);
 static void refs_in(Annotator *a, Expr *e) {
     if (!e)
         return;
-    if (e->kind == E_IDENT && e->sema)
-        note_ref(a, e->sema);
-    if (e->kind == E_CALL && e->sema && ((Target *)e->sema)->recv)
-        refs_in(a, ((Target *)e->sema)->recv);
+    if (e->kind == E_IDENT && e->var)
+        note_ref(a, e->var);
+    if (e->kind == E_CALL && e->call && e->call->recv)
+        refs_in(a, e->call->recv);
     refs_in(a, e->lhs);
     refs_in(a, e->rhs);
     refs_in(a, e->cond);
@@ -125,8 +125,8 @@ static void annotate_decl(Annotator *a, Decl *d) {
     for (int i = 0; i < d->decls.len; i++) {
         InitDecl *id = d->decls.data[i];
         refs_in_init(a, id->init);
-        if (id->sema)
-            declare_var(a, id->sema);
+        if (id->var)
+            declare_var(a, id->var);
     }
 }
 
@@ -163,13 +163,13 @@ static void annotate_loop_body(Annotator *a, Stmt *s, Block *loop_block) {
 }
 
 static void refs_in_call(Annotator *a, Expr *call) {
-    refs_in(a, ((Target *)call->sema)->recv);
+    refs_in(a, call->call->recv);
     for (int i = 0; i < call->args.len; i++)
         refs_in(a, call->args.data[i]);
 }
 
 static void annotate_spawn(Annotator *a, Stmt *s) {
-    SpawnPoint *sp = s->sema;
+    SpawnPoint *sp = s->spawn;
     refs_in_call(a, sp->spawn->lhs);
     sp->unwind = *defers_until(a, NULL);
     declare_var(a, sp->temp);
@@ -177,7 +177,7 @@ static void annotate_spawn(Annotator *a, Stmt *s) {
 }
 
 static void annotate_await(Annotator *a, Stmt *s) {
-    AwaitPoint *ap = s->sema;
+    AwaitPoint *ap = s->await;
     if (ap->comb)
         for (int i = 0; i < ap->comb->calls.len; i++)
             refs_in_call(a, ap->comb->calls.data[i]);
@@ -205,7 +205,7 @@ static void annotate(Annotator *a, Stmt *s) {
         open_block(a, b, s);
         for (int i = 0; i < s->items.len; i++)
             annotate(a, s->items.data[i]);
-        s->sema = &b->defers;
+        s->defers = &b->defers;
         close_block(a, b);
         return;
     }
@@ -214,7 +214,7 @@ static void annotate(Annotator *a, Stmt *s) {
         return;
     case S_DEFER:
         /* an armed flag, since a jump (case label, goto) may pass it */
-        s->sema = (void *)(intptr_t)++a->low->ndefers;
+        s->defer_flag = ++a->low->ndefers;
         vec_push(&a->block->defers, s);
         return;
     case S_AWAIT:
@@ -225,21 +225,21 @@ static void annotate(Annotator *a, Stmt *s) {
         return;
     case S_RETURN:
         refs_in(a, s->expr);
-        s->sema = defers_until(a, NULL);
+        s->defers = defers_until(a, NULL);
         return;
     case S_BREAK:
         if (a->exits.len)
-            s->sema = defers_until(a, vec_last(&a->exits));
+            s->defers = defers_until(a, vec_last(&a->exits));
         return;
     case S_CONTINUE:
         if (a->loop_blocks.len)
-            s->sema = defers_until(a, vec_last(&a->loop_blocks));
+            s->defers = defers_until(a, vec_last(&a->loop_blocks));
         return;
     case S_GOTO:
         if (!strncmp(s->name, "ait_continue", 12))
-            s->sema = defers_until(a, vec_last(&a->loop_blocks));
+            s->defers = defers_until(a, vec_last(&a->loop_blocks));
         else
-            s->sema = defers_until(a, goto_target_block(a, s->name));
+            s->defers = defers_until(a, goto_target_block(a, s->name));
         return;
     case S_WHILE:
     case S_DO:
@@ -310,15 +310,15 @@ static void init_vars(Init *in, Vec *out) {
 static void stmt_vars_in(Expr *e, Vec *out) {
     if (!e)
         return;
-    if (e->kind == E_IDENT && e->sema) {
+    if (e->kind == E_IDENT && e->var) {
         for (int i = 0; i < out->len; i++)
-            if (out->data[i] == e->sema)
+            if (out->data[i] == e->var)
                 goto seen;
-        vec_push(out, e->sema);
+        vec_push(out, e->var);
     seen:;
     }
-    if (e->kind == E_CALL && e->sema && ((Target *)e->sema)->recv)
-        stmt_vars_in(((Target *)e->sema)->recv, out);
+    if (e->kind == E_CALL && e->call && e->call->recv)
+        stmt_vars_in(e->call->recv, out);
     stmt_vars_in(e->lhs, out);
     stmt_vars_in(e->rhs, out);
     stmt_vars_in(e->cond, out);
@@ -522,7 +522,7 @@ static Init *zero_initializer(Loc loc) {
 static void zero_decls(Decl *d, Vec *zeroed) {
     for (int i = 0; d && i < d->decls.len; i++) {
         InitDecl *id = d->decls.data[i];
-        if (!id->init && contains(zeroed, id->sema))
+        if (!id->init && contains(zeroed, id->var))
             id->init = zero_initializer(id->loc);
     }
 }

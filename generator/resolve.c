@@ -1,11 +1,11 @@
 /* resolve.c: names, receivers and calls inside one body.
  *
  * Walks a Fut's body with C's block scopes: every declaration becomes a
- * Var, every identifier that names one points at it (Expr.sema), and
- * every call aitc must rewrite gets a Target: awaited async calls
- * (static, generic, dyn, free, extern, prelude) and plain method calls
- * through impl types or dyn values. A call it does not recognise is
- * plain C and left alone. */
+ * Var, every identifier that names one points at it (Expr.var), and
+ * every call aitc must rewrite gets a Target (Expr.call): awaited async
+ * calls (static, generic, dyn, free, extern, prelude) and plain method
+ * calls through impl types or dyn values. A call it does not recognise
+ * is plain C and left alone. */
 #include <string.h>
 #include "parse.h"
 #include "sema.h"
@@ -84,7 +84,7 @@ static Ty ty_of_expr(Resolver *r, Expr *e) {
     Ty t = {0};
     switch (e->kind) {
     case E_IDENT:
-        return e->sema ? ((Var *)e->sema)->ty : t;
+        return e->var ? e->var->ty : t;
     case E_PAREN:
         return ty_of_expr(r, e->lhs);
     case E_CAST:
@@ -541,7 +541,7 @@ static Target *resolve_call(Resolver *r, Expr *call) {
     for (int i = 0; i < call->args.len; i++)
         resolve_expr(r, call->args.data[i]);
     if (call->lhs->kind == E_IDENT) {
-        call->lhs->sema = lookup(r, call->lhs->name);
+        call->lhs->var = lookup(r, call->lhs->name);
         return free_call(r, call);
     }
     resolve_expr(r, call->lhs->kind == E_MEMBER ? call->lhs->lhs : call->lhs);
@@ -571,7 +571,7 @@ static Target *resolve_async_call(Resolver *r, Expr *call) {
     else if (t && t->kind != CT_ASYNC)
         error_at(call->lhs->loc, "method '%s' is not async; it cannot be awaited",
                  callee_name(call));
-    call->sema = t;
+    call->call = t;
     return t && t->kind == CT_ASYNC ? t : NULL;
 }
 
@@ -617,7 +617,7 @@ static void resolve_combinator(Resolver *r, Expr *e, Expr *call) {
         one->loc = arg->loc;
         vec_push(&r->f->awaits, one);
     }
-    e->sema = c;
+    e->comb = c;
 }
 
 static void resolve_await(Resolver *r, Expr *e) {
@@ -670,7 +670,7 @@ static void resolve_spawn(Resolver *r, Expr *e) {
                  "async function and spawn that", t->fut->cname);
         return;
     }
-    e->sema = t;
+    e->call = t;
     vec_push(&r->f->spawns, e);
 }
 
@@ -735,9 +735,9 @@ static void check_try_width(Resolver *r, Expr *e) {
     Expr *op = e->lhs;
     while (op && op->kind == E_PAREN)
         op = op->lhs;
-    if (!op || op->kind != E_AWAIT || !op->lhs || !op->lhs->sema)
+    if (!op || op->kind != E_AWAIT || !op->lhs || !op->lhs->call)
         return;
-    Target *t = op->lhs->sema;
+    Target *t = op->lhs->call;
     Func *callee = t->fut ? t->fut->func : NULL, *fn = r->f->func;
     if (!callee)
         return;
@@ -773,7 +773,7 @@ static void resolve_expr(Resolver *r, Expr *e) {
         return;
     switch (e->kind) {
     case E_IDENT:
-        e->sema = lookup(r, e->name);
+        e->var = lookup(r, e->name);
         return;
     case E_AWAIT:
         resolve_await(r, e);
@@ -797,13 +797,13 @@ static void resolve_expr(Resolver *r, Expr *e) {
                      e->lhs->kind == E_MEMBER ? "method" : "function", callee_name(e));
             t = NULL;
         }
-        e->sema = t;
+        e->call = t;
         return;
     }
     case E_UNARY:
         resolve_expr(r, e->lhs);
-        if (!strcmp(e->op, "&") && e->lhs->kind == E_IDENT && e->lhs->sema)
-            ((Var *)e->lhs->sema)->addr_taken = true;
+        if (!strcmp(e->op, "&") && e->lhs->kind == E_IDENT && e->lhs->var)
+            e->lhs->var->addr_taken = true;
         return;
     default:
         break;
@@ -847,7 +847,7 @@ static void resolve_decl(Resolver *r, Decl *d) {
         complete_array_size(name, d->spec, id->decl, id->init);
         Var *v = declare(r, name, d->spec, id->decl);
         v->is_static = (d->spec->storage & (SC_STATIC | SC_EXTERN | SC_THREAD_LOCAL)) != 0;
-        id->sema = v;
+        id->var = v;
         resolve_init(r, id->init);   /* as in C, its scope includes its initializer */
     }
 }

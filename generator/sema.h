@@ -6,7 +6,7 @@
  * impl's method, a default method instantiated for an impl, a generic
  * function instantiated for impl types, or a dyn call of an interface
  * method. Generic and default bodies are copied per instance, so each
- * Fut owns its tree and the checks can annotate it (Expr.sema). */
+ * Fut owns its tree and the checks can annotate it (Expr.var, .call). */
 #ifndef AIT_SEMA_H
 #define AIT_SEMA_H
 
@@ -15,7 +15,6 @@
 typedef struct Iface Iface;
 typedef struct Impl Impl;
 typedef struct Fut Fut;
-typedef struct Var Var;
 typedef struct Lowered Lowered;
 
 struct Iface {
@@ -115,14 +114,14 @@ struct Var {
     Vec refs;                /* int positions, as intptr_t */
 };
 
-/* A resolved call, on E_CALL nodes (Expr.sema). */
+/* A resolved call, on E_CALL nodes (Expr.call). */
 typedef enum {
     CT_ASYNC,                /* a Fut: static call, generic instance, free, extern, prelude, dyn */
     CT_PLAIN_METHOD,         /* T_m(self, args) */
     CT_PLAIN_DYN,            /* I_m(d, args) */
 } CallKind;
 
-typedef struct Target {
+struct Target {
     CallKind kind;
     Fut *fut;                /* CT_ASYNC */
     const char *cname;       /* the C function (plain) */
@@ -133,17 +132,17 @@ typedef struct Target {
     Vec upcasts;             /* const char *: B_dyn_as_A, ... applied to the receiver, first
                                 innermost, when the method is a super-interface's */
     const char *iface;       /* dyn calls: the interface */
-} Target;
+};
 
 /* await join(...) / await select(...): futures awaited together, on the
- * E_AWAIT's sema. Each operand is CALL or LVALUE = CALL. */
-typedef struct Comb {
+ * E_AWAIT (Expr.comb). Each operand is CALL or LVALUE = CALL. */
+struct Comb {
     bool select;             /* first ready wins, the others are dropped */
     Vec calls;               /* Expr* E_CALL, each with its Target */
     Vec lhs;                 /* Expr* receiving the output, or NULL; parallel */
-} Comb;
+};
 
-/* The unit's tables (check.c). */
+/* The unit's tables (filled by check.c). */
 typedef struct Sema {
     Unit *unit;
     Vec ifaces;              /* Iface* */
