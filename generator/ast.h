@@ -1,7 +1,8 @@
 /* ast.h: the syntax tree of a .ait file.
  *
- * The parser (grammar/ait.y, driven by parse.c) builds it; the checks
- * (check.c), the lowering (lower.c) and the emitter (emit*.c) read it.
+ * The parser (grammar/parser.y, driven by parse.c) builds it; the checks
+ * (check*.c, resolve.c), the lowering (hoist.c, lower.c, liveness.c) and
+ * the emitter (emit*.c) read and annotate it.
  * Nodes live in an arena (util.c) and are never freed: aitc is a short
  * process, as chibicc is.
  *

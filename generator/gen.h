@@ -1,6 +1,7 @@
-/* gen.h: from parsed files to C. The checks (check.c) resolve names,
- * calls and receivers; the lowering (lower.c) turns async bodies into
- * state machines; the emitter (emit*.c) prints the header and source. */
+/* gen.h: from parsed files to C. The checks (check*.c, resolve.c) build
+ * the unit's tables and resolve names, calls and receivers; the lowering
+ * (hoist.c, lower.c, liveness.c) turns async bodies into state machines;
+ * the emitter (emit*.c) prints the header and source. */
 #ifndef AIT_GEN_H
 #define AIT_GEN_H
 

@@ -21,7 +21,6 @@ typedef struct Block {
     Stmt *stmt;              /* the S_COMPOUND or S_FOR that opens it */
     Vec defers;              /* Stmt* (S_DEFER), in order */
     Layout *layout;
-    int start;
 } Block;
 
 typedef struct Annotator {
@@ -117,7 +116,6 @@ static Block *goto_target_block(Annotator *a, const char *label) {
 
 static void declare_var(Annotator *a, Var *v) {
     v->pos_decl = a->pos;
-    v->scope = a->block->start;
     vec_push(&a->block->layout->vars, v);
 }
 
@@ -134,7 +132,6 @@ static void open_block(Annotator *a, Block *b, Stmt *s) {
     b->stmt = s;
     b->up = a->block;
     b->layout = new_layout(a);
-    b->start = a->pos;
     a->block = b;
 }
 
@@ -145,7 +142,7 @@ static void close_block(Annotator *a, Block *b) {
         annotate(a, ((Stmt *)b->defers.data[i])->body);
     for (int i = 0; i < b->layout->vars.len; i++) {
         Var *v = b->layout->vars.data[i];
-        v->scope = a->pos;     /* reused: scope end position */
+        v->scope_end = a->pos;
     }
     a->block = b->up;
 }
@@ -364,7 +361,7 @@ static bool await_between(Annotator *a, int start, int end) {
     return i < a->await_pos.len && (int)(intptr_t)a->await_pos.data[i] < end;
 }
 
-static bool in_scope(Var *v, int p) { return v->is_param || in_span(p, v->pos_decl, v->scope); }
+static bool in_scope(Var *v, int p) { return v->is_param || in_span(p, v->pos_decl, v->scope_end); }
 
 /* Would the name of v, at position p, mean another variable declared
  * inside v's scope? Then a save or restore spelled by name would not
@@ -450,7 +447,7 @@ static void place(Annotator *a) {
         if (v->is_temp)
             place_temp(a, &fields, v);
         else if ((v->addr_taken || (var_is_array(v) && !v->is_param)) &&
-                 (v->is_param ? a->await_pos.len > 0 : await_between(a, v->pos_decl, v->scope + 1)))
+                 (v->is_param ? a->await_pos.len > 0 : await_between(a, v->pos_decl, v->scope_end + 1)))
             give_field(&fields, v, true);
     }
     /* what each suspension keeps; some must stay in the frame instead */

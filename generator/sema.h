@@ -109,8 +109,8 @@ struct Var {
                                 local of its own name, saved there across suspensions */
     bool assigned;           /* written after its declaration (liveness.c) */
     int slot;                /* liveness.c: index among the tracked variables, or -1 */
-    int scope;               /* the block that declares it (lower.c numbering) */
-    int pos_decl;            /* textual positions (lower.c) */
+    int pos_decl;            /* textual positions (lower.c): its declaration, */
+    int scope_end;           /* the end of the block that declares it */
     Vec refs;                /* int positions, as intptr_t */
 };
 
