@@ -3,9 +3,13 @@
  * duplicates), then every async function that needs a frame becomes a
  * Fut: defaults are instantiated per impl, generics per impl type. */
 #include <string.h>
+#include "check.h"
+#include "copy.h"
 #include "cprint.h"
 #include "parse.h"
-#include "sema.h"
+#include "prelude.h"
+#include "resolve.h"
+#include "tags.h"
 
 /* ---- collecting ----------------------------------------------------- */
 

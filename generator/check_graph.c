@@ -8,7 +8,7 @@
  * the others stay inline.
  * Then `send`: an impl declared send may await only send futures. */
 #include <string.h>
-#include "sema.h"
+#include "check_graph.h"
 
 static Fut *await_callee(Expr *await) {
     Target *t = await->lhs->call;

@@ -5,7 +5,8 @@
  * each gets its own statement and expression nodes. Types (DeclSpec,
  * Declarator) are never changed after parsing and stay shared. */
 #include <string.h>
-#include "sema.h"
+#include "copy.h"
+#include "util.h"
 
 static Init *copy_init(Init *in);
 

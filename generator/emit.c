@@ -6,6 +6,7 @@
  * methods, the futures' functions, dyn calls and the vtables. */
 #include <ctype.h>
 #include <string.h>
+#include "check_graph.h"
 #include "emit.h"
 #include "output.h"
 #include "parse.h"

@@ -3,6 +3,7 @@
  * holds the impl's frame inline or boxed, and functions that go through
  * the vtable. */
 #include <string.h>
+#include "check_graph.h"
 #include "emit.h"
 #include "output.h"
 

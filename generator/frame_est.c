@@ -9,6 +9,7 @@
  * frame, costs n, not n^2. */
 #include <stdlib.h>
 #include <string.h>
+#include "check_graph.h"
 #include "frame_est.h"
 
 /* A future's entry: its estimate, or that it is being estimated (a cycle

@@ -35,6 +35,10 @@ typedef struct Unit {
  * (then header and source are incomplete and must not be written). */
 bool generate(Unit *u, const GenOptions *opt, Buf *header, Buf *source);
 
+/* Is f's body lowered into a state machine? */
+struct Fut;
+bool gen_lowered(struct Fut *f);
+
 /* After generate(): prints every future's frame layout (estimated size,
  * and per await the locals that cross it) to out (frame_report.c). */
 void frame_report(Unit *u, FILE *out);

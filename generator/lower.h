@@ -60,6 +60,8 @@ void stmt_vars(Stmt *s, Vec *out);
  * and .assigned.
  * A variable whose name is in macro_words is live wherever it is in scope. */
 void liveness(Fut *f, Lowered *low, Map *macro_words);
+/* lower.c: lowers f's body (f->low). */
+void lower_fut(Sema *s, Fut *f);
 /* hoist.c: pass 1, the body with awaits, trys and spawns hoisted. */
 Stmt *hoist_body(Sema *s, Fut *f, Lowered *low);
 

@@ -8,7 +8,7 @@
  * is plain C and left alone. */
 #include <string.h>
 #include "parse.h"
-#include "sema.h"
+#include "resolve.h"
 
 typedef struct Scope {
     struct Scope *up;

@@ -185,34 +185,4 @@ const char *sema_subst(Fut *f, const char *name);
 bool returns_void(Func *fn);
 DynArg *sema_subst_dyn(Fut *f, const char *name);
 
-/* ---- the passes that fill and read the tables ------------------------- */
-
-/* check.c: tables, instances, resolution; false on errors. */
-bool check_unit(Sema *s, Unit *u);
-/* check_graph.c: recursion through static frames, send. */
-bool check_graph(Sema *s);
-/* A note naming the instance f of a default or generic body, if it is one. */
-void note_instance(Fut *f, Loc at);
-/* prelude.c: the runtime's leaf futures as a parsed file. */
-File *prelude_file(void);
-void prelude_reset(void);
-/* FUT_DYN: the impl futures its inline storage holds (check_graph.c). */
-void sema_inline_impls(Fut *d, Vec *out);
-/* The futures whose frames f's frame embeds (check_graph.c). */
-void sema_frame_edges(Fut *f, Vec *out);
-/* resolve.c: names, receivers and calls of one body. */
-void resolve_fut(Sema *s, Fut *f);
-void check_dyn_type(Sema *s, DeclSpec *spec);
-/* tags.c: struct/union/enum definitions of async bodies moved to file scope. */
-void tags_hoist(File *f);
-/* copy.c: deep copies of bodies for instances. */
-Stmt *copy_stmt(Stmt *s);
-Expr *copy_expr(Expr *e);
-/* lower.c */
-void lower_fut(Sema *s, Fut *f);
-/* gen.c: is f's body lowered into a state machine? */
-bool gen_lowered(Fut *f);
-/* emit.c */
-void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c);
-
 #endif

@@ -10,7 +10,8 @@
  * syntax tree, before any body is copied for an instance. */
 #include <ctype.h>
 #include <string.h>
-#include "sema.h"
+#include "tags.h"
+#include "util.h"
 
 typedef struct Hoist {
     File *file;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
+#include "check_graph.h"
 #include "lower.h"
 #include "parse.h"
 
