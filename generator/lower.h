@@ -53,16 +53,19 @@ struct Lowered {
     Layout *layout;
 };
 
+/* lower.c: lowers f's body (f->low). */
+void lower_fut(Sema *s, Fut *f);
+/* Does the variable name an array? */
 bool var_is_array(Var *v);
 /* The variables s mentions, each once, in order of first mention. */
 void stmt_vars(Stmt *s, Vec *out);
-/* liveness.c: fills AwaitPoint.live and .unassigned; marks Var.addr_taken
- * and .assigned.
- * A variable whose name is in macro_words is live wherever it is in scope. */
-void liveness(Fut *f, Lowered *low, Map *macro_words);
-/* lower.c: lowers f's body (f->low). */
-void lower_fut(Sema *s, Fut *f);
+
 /* hoist.c: pass 1, the body with awaits, trys and spawns hoisted. */
 Stmt *hoist_body(Sema *s, Fut *f, Lowered *low);
+
+/* liveness.c: fills AwaitPoint.live and .unassigned; marks Var.addr_taken
+ * and .assigned. A variable whose name is in macro_words is live wherever
+ * it is in scope. */
+void liveness(Fut *f, Lowered *low, Map *macro_words);
 
 #endif
