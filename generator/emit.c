@@ -6,6 +6,7 @@
  * methods, the futures' functions, dyn calls and the vtables. */
 #include <ctype.h>
 #include <string.h>
+#include "check_graph.h"
 #include "emit.h"
 #include "output.h"
 #include "parse.h"
@@ -63,7 +64,7 @@ void out_line_reset(Emit *e, Out *o) {
 
 static const char *ident_hook(void *ctx, Expr *x) {
     (void)ctx;
-    return x->sema ? ((Var *)x->sema)->cname : NULL;
+    return x->var ? x->var->cname : NULL;
 }
 
 static const char *type_hook(void *ctx, const char *name) {
@@ -93,9 +94,9 @@ void emit_receiver(Emit *e, Buf *b, Target *t) {
 static bool expr_hook(void *ctx, Expr *x, Buf *b, int prec) {
     Emit *e = ctx;
     (void)prec;
-    if (x->kind != E_CALL || !x->sema)
+    if (x->kind != E_CALL || !x->call)
         return false;
-    Target *t = x->sema;
+    Target *t = x->call;
     if (t->kind == CT_ASYNC)
         return false;
     buf_printf(b, "%s(", t->cname);
