@@ -238,13 +238,13 @@ result atomic-disk-full $? "status $rc, left: $(ls -A "$T/atomic" | tr '\n' ' ')
 # written are complete (--check, which generates in memory, finds them
 # current; with #line directives, whose line numbers span the handovers).
 mkdir -p "$T/stream"
-python3 bench/tools/gen_ait.py 3000 "$T/stream/s.ait"
+python3 bench/tools/gen_ait.py 10000 "$T/stream/s.ait"
 run -o "$T/stream/out" "$T/stream/s.ait"
 st=$(rc)
 run --check -o "$T/stream/out" "$T/stream/s.ait"
 [ "$st" = 0 ] && [ "$(rc)" = 0 ] && [ "$(stat -c %s "$T/stream/out/s.c")" -gt 1000000 ] &&
     [ "$(ls -A "$T/stream/out" | tr '\n' ' ')" = "s.c s.h " ] &&
-    [ "$(sed '/^$/d' "$T/stream/out/s.c" | tail -n 1)" = "}" ]
+    sed '/^$/d' "$T/stream/out/s.c" | tail -n 1 | grep -q '^}'
 result streamed-output-complete $? "status $st then --check $(rc), left: $(ls -A "$T/stream/out" | tr '\n' ' '), stderr: $(head -c 300 "$T/err")"
 
 # A write that fails in the middle of a streamed output (the file size
