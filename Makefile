@@ -162,7 +162,8 @@ clean:
 # file here, tests/fuzz/ait.dict), then the structure-aware generator
 # (tests/fuzz/gen_run.sh: random programs compiled, run under ASan/UBSan
 # and checked against their meaning). `make test` runs each briefly.
-# FUZZ_LOG=FILE keeps libFuzzer's log (executions, cov:, ft:).
+# FUZZ_LOG=FILE keeps libFuzzer's log (executions, cov:, ft:); GEN_LOG=FILE
+# gen_run.sh's (batches run, failures and the seeds that reproduce them).
 FUZZ_SECONDS ?= 300
 fuzz: all
 	@$(MAKE) --no-print-directory -s asan

@@ -233,10 +233,10 @@ W10_MAKEFILE = """\
 # W10's split build (bench/run.py): aitc then cc -O2 -c per file, through ait.mk.
 AITC := {aitc}
 AIT_OUT := gen
+AIT_FILES := {parts}
 include {root}/ait.mk
 CFLAGS := -O2 -I$(AIT_OUT) -I{root}/runtime/include
-PARTS := {parts}
-objects: $(patsubst %.c,%.o,$(call ait_sources,$(PARTS)))
+objects: $(AIT_OBJS)
 """
 
 
@@ -258,7 +258,12 @@ def w10_ait_split(d):
     gen = os.path.join(d, "gen")
     shutil.rmtree(gen, ignore_errors=True)
     os.makedirs(gen)
-    return timed(["make", "-s", "-j2", "objects"], cwd=d)
+    r = timed(["make", "-s", "-j2", "objects"], cwd=d)
+    missing = [i for i in range(W10_SPLIT)
+               if not os.path.exists(os.path.join(gen, "part%d.o" % i))]
+    if missing:   # a build that compiled nothing must not pass for a fast one
+        raise RuntimeError("W10 split build: no object for parts %s" % missing)
+    return r
 
 
 def w10_rust(crate, cargo, env):
