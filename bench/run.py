@@ -827,7 +827,7 @@ def paragraphs(missed, res, ir):
                        "assembled from per-section temporaries) and releasing its arena "
                        "before the next; the syntax tree of a body parsed when its future is "
                        "reached rather than kept for the whole file; and less output per line "
-                       "(~600 bytes of C per .ait line; the generated-code-size work).")
+                       "(~225 bytes of C per .ait line; the generated-code-size work).")
     return out
 
 
