@@ -203,11 +203,11 @@ static void dyn_code(Emit *e, Fut *f) {
 static void init_fn(Emit *e, Fut *f) {
     Buf *c = e->c.b;
     const char *n = f->cname;
-    buf_printf(c, "void %s_init(%s_frame *ait_frame%s) {\n    ait_frame->ait_state = 0;\n", n, n,
+    buf_printf(c, "void %s_init(%s_frame *ait_f%s) {\n    ait_f->ait_state = 0;\n", n, n,
                comma(self_params(e, f)));
     for (int i = 0; i < f->params.len; i++) {
         Var *v = f->params.data[i];
-        buf_printf(c, "    ait_frame->%s = %s;\n", v->field, v->field);
+        buf_printf(c, "    ait_f->%s = %s;\n", v->field, v->field);
     }
     buf_puts(c, "}\n\n");
 }
@@ -281,7 +281,7 @@ static void save_fns(Emit *e, Fut *f) {
         if (!keep->len || emit_save_index(e, keep) >= 0)
             continue;
         vec_push(&e->keeps, keep);
-        buf_printf(c, "static ait_poll %s_ait_save%d(%s_frame *ait_f, int ait_at, ait_poll ait_r%s) {\n",
+        buf_printf(c, "static AIT_COLD ait_poll %s_ait_save%d(%s_frame *ait_f, int ait_at, ait_poll ait_r%s) {\n",
                    f->cname, e->keeps.len, f->cname, kept_params(e, keep));
         for (int k = 0; k < keep->len; k++) {
             Var *v = keep->data[k];
