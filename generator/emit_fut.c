@@ -281,7 +281,7 @@ static void save_fns(Emit *e, Fut *f) {
         if (!keep->len || emit_save_index(e, keep) >= 0)
             continue;
         vec_push(&e->keeps, keep);
-        buf_printf(c, "static AIT_COLD ait_poll %s_ait_save%d(%s_frame *ait_f, int ait_at, ait_poll ait_r%s) {\n",
+        buf_printf(c, "static ait_poll %s_ait_save%d(%s_frame *ait_f, int ait_at, ait_poll ait_r%s) {\n",
                    f->cname, e->keeps.len, f->cname, kept_params(e, keep));
         for (int k = 0; k < keep->len; k++) {
             Var *v = keep->data[k];

@@ -472,16 +472,6 @@ ait_task *ait_spawn_start(ait_task *t);
 #endif
 #endif
 
-/* The suspension paths of generated code (F_ait_suspend, F_ait_saveN):
- * kept out of the poll functions' hot paths, and cheaper to compile. */
-#ifndef AIT_COLD
-#if defined(__GNUC__)
-#define AIT_COLD __attribute__((cold))
-#else
-#define AIT_COLD
-#endif
-#endif
-
 /* The frame of a generated future starts with AIT_FRAME_STATE: its state
  * (0 before the first poll, k while suspended at await k, -1 finished)
  * and, with AIT_DEBUG, where it was first polled. AIT_RUN_BEGIN (at the
@@ -627,7 +617,7 @@ void ait_dyn_drop(void *frame);
  * where to resume; failed, what the frame holds is released and it is
  * done. */
 #define AIT_DEFINE_SUSPEND(F) \
-    static AIT_COLD ait_poll F##_ait_suspend(F##_frame *ait_f, int ait_at, ait_poll ait_r) { \
+    static ait_poll F##_ait_suspend(F##_frame *ait_f, int ait_at, ait_poll ait_r) { \
         ait_f->ait_state = ait_at; \
         if (ait_r == AIT_PENDING) \
             return AIT_PENDING; \

@@ -27,7 +27,7 @@ static void Fixed_next_ait_release(Fixed_next_frame *ait_f) {
 
 AIT_DEFINE_SUSPEND(Fixed_next)
 
-static AIT_COLD ait_poll Fixed_next_ait_save1(Fixed_next_frame *ait_f, int ait_at, ait_poll ait_r, Fixed *self) {
+static ait_poll Fixed_next_ait_save1(Fixed_next_frame *ait_f, int ait_at, ait_poll ait_r, Fixed *self) {
     ait_f->self = self;
     return Fixed_next_ait_suspend(ait_f, ait_at, ait_r);
 }
@@ -70,7 +70,7 @@ static void Ticker_next_ait_release(Ticker_next_frame *ait_f) {
 
 AIT_DEFINE_SUSPEND(Ticker_next)
 
-static AIT_COLD ait_poll Ticker_next_ait_save1(Ticker_next_frame *ait_f, int ait_at, ait_poll ait_r, Ticker *self) {
+static ait_poll Ticker_next_ait_save1(Ticker_next_frame *ait_f, int ait_at, ait_poll ait_r, Ticker *self) {
     ait_f->self = self;
     return Ticker_next_ait_suspend(ait_f, ait_at, ait_r);
 }
@@ -121,7 +121,7 @@ static void Fixed_sum_ait_release(Fixed_sum_frame *ait_f) {
 
 AIT_DEFINE_SUSPEND(Fixed_sum)
 
-static AIT_COLD ait_poll Fixed_sum_ait_save1(Fixed_sum_frame *ait_f, int ait_at, ait_poll ait_r, Fixed *self, int n, int total, int i) {
+static ait_poll Fixed_sum_ait_save1(Fixed_sum_frame *ait_f, int ait_at, ait_poll ait_r, Fixed *self, int n, int total, int i) {
     ait_f->self = self;
     ait_f->n = n;
     ait_f->total = total;
@@ -179,7 +179,7 @@ static void Ticker_sum_ait_release(Ticker_sum_frame *ait_f) {
 
 AIT_DEFINE_SUSPEND(Ticker_sum)
 
-static AIT_COLD ait_poll Ticker_sum_ait_save1(Ticker_sum_frame *ait_f, int ait_at, ait_poll ait_r, Ticker *self, int n, int total, int i) {
+static ait_poll Ticker_sum_ait_save1(Ticker_sum_frame *ait_f, int ait_at, ait_poll ait_r, Ticker *self, int n, int total, int i) {
     ait_f->self = self;
     ait_f->n = n;
     ait_f->total = total;
@@ -247,7 +247,7 @@ static void drain_Fixed_ait_release(drain_Fixed_frame *ait_f) {
 
 AIT_DEFINE_SUSPEND(drain_Fixed)
 
-static AIT_COLD ait_poll drain_Fixed_ait_save1(drain_Fixed_frame *ait_f, int ait_at, ait_poll ait_r, Fixed *c, int count) {
+static ait_poll drain_Fixed_ait_save1(drain_Fixed_frame *ait_f, int ait_at, ait_poll ait_r, Fixed *c, int count) {
     ait_f->c = c;
     ait_f->count = count;
     return drain_Fixed_ait_suspend(ait_f, ait_at, ait_r);
@@ -313,7 +313,7 @@ static void drain_Ticker_ait_release(drain_Ticker_frame *ait_f) {
 
 AIT_DEFINE_SUSPEND(drain_Ticker)
 
-static AIT_COLD ait_poll drain_Ticker_ait_save1(drain_Ticker_frame *ait_f, int ait_at, ait_poll ait_r, Ticker *c, int count) {
+static ait_poll drain_Ticker_ait_save1(drain_Ticker_frame *ait_f, int ait_at, ait_poll ait_r, Ticker *c, int count) {
     ait_f->c = c;
     ait_f->count = count;
     return drain_Ticker_ait_suspend(ait_f, ait_at, ait_r);
@@ -379,7 +379,7 @@ static void drain_Counter_dyn_ait_release(drain_Counter_dyn_frame *ait_f) {
 
 AIT_DEFINE_SUSPEND(drain_Counter_dyn)
 
-static AIT_COLD ait_poll drain_Counter_dyn_ait_save1(drain_Counter_dyn_frame *ait_f, int ait_at, ait_poll ait_r, Counter_dyn *c, int count) {
+static ait_poll drain_Counter_dyn_ait_save1(drain_Counter_dyn_frame *ait_f, int ait_at, ait_poll ait_r, Counter_dyn *c, int count) {
     ait_f->c = c;
     ait_f->count = count;
     return drain_Counter_dyn_ait_suspend(ait_f, ait_at, ait_r);
@@ -445,7 +445,7 @@ static void drain_Counter_send_dyn_ait_release(drain_Counter_send_dyn_frame *ait
 
 AIT_DEFINE_SUSPEND(drain_Counter_send_dyn)
 
-static AIT_COLD ait_poll drain_Counter_send_dyn_ait_save1(drain_Counter_send_dyn_frame *ait_f, int ait_at, ait_poll ait_r, Counter_send_dyn *c, int count) {
+static ait_poll drain_Counter_send_dyn_ait_save1(drain_Counter_send_dyn_frame *ait_f, int ait_at, ait_poll ait_r, Counter_send_dyn *c, int count) {
     ait_f->c = c;
     ait_f->count = count;
     return drain_Counter_send_dyn_ait_suspend(ait_f, ait_at, ait_r);
