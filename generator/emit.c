@@ -6,6 +6,7 @@
  * methods, the futures' functions, dyn calls and the vtables. */
 #include <ctype.h>
 #include <string.h>
+#include "check_graph.h"
 #include "emit.h"
 #include "output.h"
 #include "parse.h"
@@ -33,6 +34,25 @@ void out_line_directive(Emit *e, Out *o, Loc loc) {
     o->map_out = out_lines(o);
 }
 
+/* A point where nothing looks back at the text printed so far: when the
+ * output streams to its file, the text may go (its lines counted first,
+ * for the #line directives). */
+static void out_spill(Emit *e, Out *o) {
+    if (e->opt->line_directives)
+        out_lines(o);
+    if (buf_spill(o->b))
+        o->counted = 0;
+}
+
+/* The end of one item of a section (a future, an impl...): the strings
+ * made for it are temporaries, in the output now, so their memory is
+ * reused, and its text may go to the file. */
+static void item_done(Emit *e, ArenaMark m) {
+    arena_release_to(m);
+    out_spill(e, &e->h);
+    out_spill(e, &e->c);
+}
+
 void out_line_reset(Emit *e, Out *o) {
     if (!e->opt->line_directives)
         return;
@@ -44,7 +64,7 @@ void out_line_reset(Emit *e, Out *o) {
 
 static const char *ident_hook(void *ctx, Expr *x) {
     (void)ctx;
-    return x->sema ? ((Var *)x->sema)->cname : NULL;
+    return x->var ? x->var->cname : NULL;
 }
 
 static const char *type_hook(void *ctx, const char *name) {
@@ -74,9 +94,9 @@ void emit_receiver(Emit *e, Buf *b, Target *t) {
 static bool expr_hook(void *ctx, Expr *x, Buf *b, int prec) {
     Emit *e = ctx;
     (void)prec;
-    if (x->kind != E_CALL || !x->sema)
+    if (x->kind != E_CALL || !x->call)
         return false;
-    Target *t = x->sema;
+    Target *t = x->call;
     if (t->kind == CT_ASYNC)
         return false;
     buf_printf(b, "%s(", t->cname);
@@ -292,6 +312,7 @@ static void c_items(Emit *e) {
     e->fut = NULL;
     for (int i = 0; i < file->items.len; i++) {
         Item *it = file->items.data[i];
+        ArenaMark m = arena_mark();
         if (it->kind == I_STRUCT) {
             buf_printf(h, "typedef struct %s %s;\nstruct %s {\n", it->name, it->name, it->name);
             for (int k = 0; k < it->members.len; k++) {
@@ -309,6 +330,7 @@ static void c_items(Emit *e) {
             cprint_params(h, &fn->params, fn->variadic, &e->hooks);
             buf_puts(h, ";\n\n");
         }
+        item_done(e, m);
     }
 }
 
@@ -424,22 +446,28 @@ static void frames(Emit *e, Vec *order) {
     buf_putc(h, '\n');
     for (int i = 0; i < order->len; i++) {
         Fut *f = order->data[i];
+        ArenaMark m = arena_mark();
         e->fut = f;
         const char *name = xprintf("%s_output", f->cname);   /* also "int (*F_output)(int)" */
         buf_printf(h, "typedef %s;\n", returns_void(f->func) ? xprintf("ait_unit %s", name)
                        : decl_str(e, f->func->ret_spec, f->func->ret_decl, name));
+        item_done(e, m);
     }
     buf_putc(h, '\n');
     for (int i = 0; i < order->len; i++) {
         Fut *f = order->data[i];
+        ArenaMark m = arena_mark();
         if (f->kind == FUT_DYN)
             inline_union(e, f);
         emit_frame_struct(e, f);
+        item_done(e, m);
     }
     for (int i = 0; i < order->len; i++) {
         Fut *f = order->data[i];
+        ArenaMark m = arena_mark();
         if (f->kind == FUT_DYN)
             all_union(e, f);
+        item_done(e, m);
     }
 }
 
@@ -463,9 +491,11 @@ static void impl_prototypes(Emit *e) {
         Fut *p = e->s->plains.data[i];
         if (!p->emit || !p->self_type)
             continue;
+        ArenaMark m = arena_mark();
         e->fut = p;
         plain_signature(e, h, p);
         buf_puts(h, ";\n");
+        item_done(e, m);
     }
     for (int i = 0; i < e->s->impls.len; i++) {
         Impl *im = e->s->impls.data[i];
@@ -485,6 +515,7 @@ static void plain_bodies(Emit *e) {
         Fut *p = e->s->plains.data[i];
         if (!p->emit)
             continue;
+        ArenaMark m = arena_mark();
         e->fut = p;
         if (p->self_type) {
             plain_signature(e, c, p);
@@ -503,6 +534,7 @@ static void plain_bodies(Emit *e) {
         }
         out_line_reset(e, &e->c);
         buf_puts(c, "}\n\n");
+        item_done(e, m);
     }
 }
 
@@ -547,7 +579,7 @@ static void each_fut(Emit *e, Vec *futs, void (*emit)(Emit *, Fut *)) {
     for (int i = 0; i < futs->len; i++) {
         ArenaMark m = arena_mark();
         emit(e, futs->data[i]);
-        arena_release_to(m);
+        item_done(e, m);
     }
 }
 
@@ -562,17 +594,22 @@ void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c) {
     e.c = (Out){.b = c, .name = source_name};
     e.hooks = (PrintHooks){.ctx = &e, .ident = ident_hook, .type_name = type_hook, .expr = expr_hook};
     header_top(&e);
-    for (int i = 0; i < s->ifaces.len; i++)
+    for (int i = 0; i < s->ifaces.len; i++) {
+        ArenaMark m = arena_mark();
         if (((Iface *)s->ifaces.data[i])->local)
             iface_types(&e, s->ifaces.data[i]);
+        item_done(&e, m);
+    }
     c_items(&e);
     for (int i = 0; i < s->ifaces.len; i++) {
         Iface *x = s->ifaces.data[i];
+        ArenaMark m = arena_mark();
         if (x->local) {
             vtable_struct(&e, x);
             super_conversions(&e, x);
             dyn_plain_inlines(&e, x);
         }
+        item_done(&e, m);
     }
     Vec order = frame_order(&e);
     frames(&e, &order);
@@ -587,7 +624,9 @@ void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c) {
     each_fut(&e, &order, emit_fut_code);
     for (int i = 0; i < s->impls.len; i++) {
         Impl *im = s->impls.data[i];
+        ArenaMark m = arena_mark();
         if (im->local)
             impl_vtable(&e, im);
+        item_done(&e, m);
     }
 }

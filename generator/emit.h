@@ -40,6 +40,8 @@ const char *params_str(Emit *e, Func *fn, const char *pfx);
 /* Arguments after self: ", a1, a2" */
 const char *args_str(Func *fn, const char *pfx);
 
+/* emit.c: the unit's header (h) and source (c). */
+void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c);
 /* emit_fut.c */
 void emit_frame_struct(Emit *e, Fut *f);
 void emit_fut_prototypes(Emit *e, Fut *f);

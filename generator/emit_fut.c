@@ -3,6 +3,7 @@
  * holds the impl's frame inline or boxed, and functions that go through
  * the vtable. */
 #include <string.h>
+#include "check_graph.h"
 #include "emit.h"
 #include "output.h"
 
@@ -40,13 +41,13 @@ static void layout(Emit *e, Layout *ly, int level) {
 }
 
 static const char *sub_frame_type(AwaitPoint *ap) {
-    return xprintf("%s_frame", ((Target *)ap->await->lhs->sema)->fut->cname);
+    return xprintf("%s_frame", ap->await->lhs->call->fut->cname);
 }
 
 static void dyn_frame_struct(Emit *e, Fut *f);
 
 static Fut *comb_fut(AwaitPoint *ap, int i) {
-    return ((Target *)((Expr *)ap->comb->calls.data[i])->sema)->fut;
+    return ((Expr *)ap->comb->calls.data[i])->call->fut;
 }
 
 /* join/select: the operands' frames and outputs side by side. */
@@ -238,7 +239,7 @@ static void release_fn(Emit *e, Fut *f) {
             buf_printf(c, "        ait_f->%s.ait_done = %uu;\n", ap->field,
                        (1u << ap->comb->calls.len) - 1);
         else
-            buf_printf(c, "        %s_drop(&ait_f->%s);\n", ((Target *)ap->await->lhs->sema)->fut->cname,
+            buf_printf(c, "        %s_drop(&ait_f->%s);\n", ap->await->lhs->call->fut->cname,
                        ap->field);
         emit_defers(e, &ap->unwind, true, 2);
         buf_puts(c, "        break;\n");
