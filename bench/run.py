@@ -908,8 +908,9 @@ def write_doc(path, table, v, notes, missed, runs, elapsed, w7_threads, res, ir)
     L.append("- W1/W3 (C) are `run_loop<C: Op>` monomorphized for `Leaf` and `Top` (`Top -> Mid -> "
              "Leaf`); Rust is the same generic over a trait with native `async fn`.")
     L.append("- W2 is `run_loop_dyn(dyn Op)`; the impl's frame sits in the dyn frame's inline "
-             "storage (`Op_call_MAX_FRAME`). Rust: `#[async_trait]`, `&mut dyn DOp`, one `Box` "
-             "per call.")
+             "storage (`Op_call_MAX_FRAME`), and a call that completes at once is one indirect "
+             "call (the vtable's start entry: the impl's body run with the arguments in hand) "
+             "that stores nothing. Rust: `#[async_trait]`, `&mut dyn DOp`, one `Box` per call.")
     L.append("- W4 is a decorator chain `DMid -> DMid -> Leaf` over one interface: calls into "
              "the decorator are boxed (its frame holds a dyn frame of its own interface; "
              "recycled blocks, no malloc), calls into `Leaf` stay inline. W4i is the same depth "
