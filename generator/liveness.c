@@ -371,12 +371,7 @@ static int build(FlowGraph *g, Stmt *s, int next) {
     return next;
 }
 
-static bool defines(FlowNode *n, Var *v) {
-    for (int i = 0; i < n->defs.len; i++)
-        if (n->defs.data[i] == v)
-            return true;
-    return false;
-}
+static bool defines(FlowNode *n, Var *v) { return vec_contains(&n->defs, v); }
 
 static int by_slot(const void *a, const void *b) {
     return (*(Var *const *)a)->slot - (*(Var *const *)b)->slot;
