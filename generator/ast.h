@@ -73,9 +73,9 @@ struct DeclSpec {
     int storage;         /* SC_* */
     int quals;           /* Q_* */
     BaseKind kind;
+    bool has_body;       /* struct/union/enum with { ... } */
     const char *words;   /* BT_WORDS: "unsigned long", "void", "_Bool" ... */
     const char *name;    /* BT_NAME, tag of BT_STRUCT/UNION/ENUM, BT_DYN */
-    bool has_body;       /* struct/union/enum with { ... } */
     Vec members;         /* BT_STRUCT/UNION: Decl* (each a member declaration) */
     Vec enumerators;     /* BT_ENUM: Enumerator* */
     Expr *align;         /* _Alignas(expr) or NULL */
@@ -95,16 +95,16 @@ typedef struct Param Param;
 
 struct Declarator {
     DeclKind kind;
-    Declarator *inner;   /* NULL below D_IDENT */
-    const char *name;    /* D_IDENT */
     int quals;           /* D_POINTER: qualifiers after '*';
                             D_ARRAY: qualifiers inside [] (params) */
     bool is_static;      /* D_ARRAY: [static N] in a parameter */
-    Expr *size;          /* D_ARRAY */
-    Vec params;          /* D_FUNC: Param* */
     bool variadic;       /* D_FUNC: ", ..." */
     bool old_style;      /* D_FUNC: "()" with no parameters at all */
     Loc loc;
+    Declarator *inner;   /* NULL below D_IDENT */
+    const char *name;    /* D_IDENT */
+    Expr *size;          /* D_ARRAY */
+    Vec params;          /* D_FUNC: Param* */
 };
 
 /* A parameter: specifier + declarator (name may be NULL). "(void)" is
@@ -199,10 +199,10 @@ typedef struct GenericAssoc {
 
 struct Expr {
     ExprKind kind;
+    bool arrow;          /* E_MEMBER (beside kind: nodes are many, padding adds up) */
     const char *op;      /* operator spelling: "+", "->" not used, "++" ... */
     const char *name;    /* E_IDENT, E_MEMBER */
     const char *text;    /* literals */
-    bool arrow;          /* E_MEMBER */
     Expr *lhs, *rhs, *cond;
     Vec args;            /* E_CALL: Expr* */
     TypeName *type;      /* E_CAST, E_SIZEOF_TYPE, E_ALIGNOF, E_COMPOUND */

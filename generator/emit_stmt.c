@@ -138,11 +138,12 @@ static void call_args(Emit *e, Target *t, Expr *call) {
     }
 }
 
+/* The temporary first, then the statement's #line: the call's arguments
+ * are on that line (stmt() leaves S_AWAIT and S_SPAWN to this). */
 static void declare_temp(Emit *e, Stmt *s, Var *temp, int level) {
-    if (temp->resident)
-        return;
-    line(e, level, "%s %s;", temp->type_text, temp->cname);
-    out_line_directive(e, &e->c, s->loc);   /* the arguments are on the statement's line */
+    if (!temp->resident)
+        line(e, level, "%s %s;", temp->type_text, temp->cname);
+    out_line_directive(e, &e->c, s->loc);
 }
 
 static bool restores(AwaitPoint *ap) {
@@ -156,7 +157,7 @@ static bool restores(AwaitPoint *ap) {
  * top switch jumps in when the poll resumes at ap, and only then. */
 static void resume_block(Emit *e, AwaitPoint *ap, int level, const char *resume) {
     line(e, level, "if (0) {");
-    buf_printf(B(e), "ait_s%d:   /* resumed here */\n", ap->state);
+    buf_printf(B(e), "ait_s%d:\n", ap->state);
     for (int i = 0; i < ap->keep.len; i++) {
         Var *v = ap->keep.data[i];
         if (!v->is_param)
@@ -176,12 +177,19 @@ static void resume_label(Emit *e, AwaitPoint *ap, int level) {
         buf_printf(B(e), "ait_s%d:\n", ap->state);
 }
 
-/* Suspending at ap: the locals it keeps go to the frame. */
-static void save_kept(Emit *e, AwaitPoint *ap, int level) {
-    for (int i = 0; i < ap->keep.len; i++) {
-        Var *v = ap->keep.data[i];
-        line(e, level, "ait_f->%s = %s;", v->field, v->name);
+/* Suspending at ap (ait_r PENDING or ERROR): "return F_ait_saveN(ait_f,
+ * state, ait_r, kept locals...);", or F_ait_suspend when it keeps none. */
+static void suspend(Emit *e, AwaitPoint *ap, const char *r, int level) {
+    cprint_indent(B(e), level);
+    if (!ap->keep.len) {
+        buf_printf(B(e), "return %s_ait_suspend(ait_f, %d, %s);\n", e->fut->cname, ap->state, r);
+        return;
     }
+    buf_printf(B(e), "return %s_ait_save%d(ait_f, %d, %s", e->fut->cname,
+               emit_save_index(e, &ap->keep), ap->state, r);
+    for (int i = 0; i < ap->keep.len; i++)
+        buf_printf(B(e), ", %s", ((Var *)ap->keep.data[i])->name);
+    buf_puts(B(e), ");\n");
 }
 
 /* G_init(&sub, receiver, args...); */
@@ -210,11 +218,8 @@ static void comb_poll(Emit *e, AwaitPoint *ap, int i, int level) {
     line(e, level + 1, "if (ait_r != AIT_PENDING) {");
     line(e, level + 2, "%s_drop(&ait_f->%s);", g, sub_name(ap, i, "s"));
     line(e, level + 2, "%s |= %uu;", done, 1u << i);
-    line(e, level + 2, "if (ait_r == AIT_ERROR) {");
-    save_kept(e, ap, level + 3);
-    line(e, level + 3, "%s_ait_drop_awaited(ait_f);", e->fut->cname);
-    line(e, level + 3, "return %s_ait_fail(ait_f);", e->fut->cname);
-    line(e, level + 2, "}");
+    line(e, level + 2, "if (ait_r == AIT_ERROR)");
+    suspend(e, ap, "AIT_ERROR", level + 3);
     if (c->select) {
         line(e, level + 2, "%s = %d;", ap->temp->cname, i);
     }
@@ -229,9 +234,10 @@ static void comb_assign(Emit *e, AwaitPoint *ap, int level) {
         Expr *lhs = c->lhs.data[i];
         if (!lhs)
             continue;
-        cprint_indent(B(e), level);
         if (c->select)
-            buf_printf(B(e), "if (%s == %d)\n", ap->temp->cname, i), cprint_indent(B(e), level + 1);
+            line(e, level, "if (%s == %d)", ap->temp->cname, i);
+        out_line_directive(e, &e->c, lhs->loc);   /* the C compiler's errors point at it */
+        cprint_indent(B(e), level + c->select);
         cprint_expr(B(e), lhs, PREC_UNARY, &e->hooks);
         buf_printf(B(e), " = ait_f->%s;\n", sub_name(ap, i, "o"));
     }
@@ -256,13 +262,15 @@ static void comb_stmt(Emit *e, Stmt *s, int level) {
         buf_printf(B(e), "if (%s < 0)", ap->temp->cname);
     else
         buf_printf(B(e), "if (ait_f->%s.ait_done != %uu)", ap->field, (1u << c->calls.len) - 1);
-    buf_puts(B(e), " {\n");
-    save_kept(e, ap, level + 1);
-    line(e, level + 1, "return AIT_PENDING;");
-    line(e, level, "}");
-    if (c->select) {   /* the losers are dropped */
-        line(e, level, "%s_ait_drop_awaited(ait_f);", e->fut->cname);
+    buf_puts(B(e), "\n");
+    suspend(e, ap, "AIT_PENDING", level + 1);
+    for (int i = 0; c->select && i < c->calls.len; i++) {   /* the losers are dropped */
+        line(e, level, "if (!(ait_f->%s.ait_done & %uu))", ap->field, 1u << i);
+        line(e, level + 1, "%s_drop(&ait_f->%s);", ((Expr *)c->calls.data[i])->call->fut->cname,
+             sub_name(ap, i, "s"));
     }
+    if (c->select)
+        line(e, level, "ait_f->%s.ait_done = %uu;", ap->field, (1u << c->calls.len) - 1);
     comb_assign(e, ap, level);
 }
 
@@ -313,14 +321,19 @@ static void await_stmt(Emit *e, Stmt *s, int level) {
     Target *t = call->call;
     const char *g = t->fut->cname;
     declare_temp(e, s, ap->temp, level);
-    bool in_file = t->fut->emit && t->fut->kind != FUT_DYN && drop_is_empty_when_done(t->fut);
-    if (in_file) {   /* from the start in line; a resumption through a call */
+    bool dyn = t->fut->kind == FUT_DYN;
+    bool in_file = t->fut->emit && !dyn && drop_is_empty_when_done(t->fut);
+    if (in_file || dyn) {   /* from the start with the arguments; a resumption through a call */
         cprint_indent(B(e), level);
-        buf_printf(B(e), "ait_r = %s_ait_run(&ait_f->%s, ait_ctx, &%s, 0", g, ap->field,
-                   ap->temp->cname);
+        if (dyn)
+            buf_printf(B(e), "ait_r = %s_ait_start(&ait_f->%s, ait_ctx, &%s", g, ap->field,
+                       ap->temp->cname);
+        else
+            buf_printf(B(e), "ait_r = %s_ait_run(&ait_f->%s, ait_ctx, &%s, 0", g, ap->field,
+                       ap->temp->cname);
         call_args(e, t, call);
         buf_puts(B(e), ");\n");
-        resume_block(e, ap, level, xprintf("ait_r = %s_ait_poll(&ait_f->%s, ait_ctx, &%s);", g,
+        resume_block(e, ap, level, xprintf("ait_r = %s_poll(&ait_f->%s, ait_ctx, &%s);", g,
                                            ap->field, ap->temp->cname));
     } else {
         init_call(e, call, ap->field, level);
@@ -329,40 +342,24 @@ static void await_stmt(Emit *e, Stmt *s, int level) {
              ap->temp->cname);
     }
     /* the state is stored only when the poll returns without the output */
-    line(e, level, "if (ait_r != AIT_READY) {");
-    line(e, level + 1, "ait_f->ait_state = %d;", ap->state);
-    save_kept(e, ap, level + 1);
-    line(e, level + 1, "if (ait_r == AIT_PENDING)");
-    line(e, level + 2, "return AIT_PENDING;");
-    if (!drop_is_empty_when_done(t->fut))
-        line(e, level + 1, "%s_drop(&ait_f->%s);", g, ap->field);
-    line(e, level + 1, "return %s_ait_fail(ait_f);", e->fut->cname);
-    line(e, level, "}");
+    line(e, level, "if (ait_r != AIT_READY)");
+    suspend(e, ap, "ait_r", level + 1);
     if (!drop_is_empty_when_done(t->fut))
         line(e, level, "%s_drop(&ait_f->%s);", g, ap->field);
 }
 
 /* ---- exits ---------------------------------------------------------- */
 
-/* *ait_out = value; the defers; done. Braced unless `bare` (the caller's
- * braces already hold it). */
-static void return_stmt(Emit *e, Stmt *s, int level, bool bare) {
-    if (bare) {
-        level--;
-    } else {
-        cprint_indent(B(e), level), buf_puts(B(e), "{\n");
-        out_line_directive(e, &e->c, s->loc);
-    }
+/* *ait_out = value; the defers; done. */
+static void return_stmt(Emit *e, Stmt *s, int level) {
     if (s->expr) {
-        cprint_indent(B(e), level + 1);
+        cprint_indent(B(e), level);
         buf_puts(B(e), "*ait_out = ");
         cprint_expr(B(e), s->expr, PREC_ASSIGN, &e->hooks);
         buf_puts(B(e), ";\n");
     }
-    emit_defers(e, s->defers, false, level + 1);
-    line(e, level + 1, "return AIT_READY;");
-    if (!bare)
-        cprint_indent(B(e), level), buf_puts(B(e), "}\n");
+    emit_defers(e, s->defers, false, level);
+    line(e, level, "return AIT_READY;");
 }
 
 /* A jump that leaves defers behind runs them first; one that leaves none
@@ -416,13 +413,14 @@ static bool stmt_hook(void *ctx, Stmt *s, Buf *b, int level) {
     Emit *e = ctx;
     (void)b;   /* B(e) */
     if (s->kind != S_COMPOUND && s->kind != S_CASE && s->kind != S_DEFAULT &&
-        s->kind != S_LABEL && s->kind != S_NULL)
+        s->kind != S_LABEL && s->kind != S_NULL && s->kind != S_AWAIT &&
+        s->kind != S_SPAWN)   /* those print their #line after their temporary */
         out_line_directive(e, &e->c, s->loc);
     switch (s->kind) {
     case S_DECL: return decl_stmt(e, s->decl, level);
     case S_AWAIT: await_stmt(e, s, level); return true;
     case S_SPAWN: spawn_stmt(e, s, level); return true;
-    case S_RETURN: return_stmt(e, s, level, false); return true;
+    case S_RETURN: return_stmt(e, s, level); return true;
     case S_BREAK: return jump_stmt(e, s, "break", level);
     case S_CONTINUE: return jump_stmt(e, s, "continue", level);
     case S_GOTO: return jump_stmt(e, s, xprintf("goto %s", s->name), level);
@@ -434,19 +432,14 @@ static bool stmt_hook(void *ctx, Stmt *s, Buf *b, int level) {
     }
 }
 
-/* Inside braces: a block's items and defers; a lone return needs no
- * braces of its own. */
+/* Inside braces: a block's items and defers, or the one statement. */
 static void body_hook(void *ctx, Stmt *s, Buf *b, int level) {
     Emit *e = ctx;
     (void)b;
-    if (s->kind == S_COMPOUND) {
+    if (s->kind == S_COMPOUND)
         items(e, s, level);
-    } else if (s->kind == S_RETURN) {
-        out_line_directive(e, &e->c, s->loc);
-        return_stmt(e, s, level, true);
-    } else {
+    else
         stmt(e, s, level);
-    }
 }
 
 /* An await's or a spawn's temporary, or a local, is declared first. */

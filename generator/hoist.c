@@ -7,6 +7,7 @@
  * with explicit tests). Declarations with several declarators are split
  * so that each initializer's awaits run in order. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "lower.h"
 
@@ -36,17 +37,21 @@ static size_t memo_index(const SpecialMemo *m, const Expr *e) {
     return i;
 }
 
+/* The memo is scratch for one body, so it lives on the heap and goes
+ * when the body is done (the arena would keep it to the end). */
 static void memo_grow(SpecialMemo *m) {
     SpecialMemo old = *m;
     m->cap = old.cap ? old.cap * 2 : 256;
-    m->keys = xalloc(m->cap * sizeof *m->keys);
-    m->vals = xalloc(m->cap);
+    m->keys = memset(xrealloc(NULL, m->cap * sizeof *m->keys), 0, m->cap * sizeof *m->keys);
+    m->vals = memset(xrealloc(NULL, m->cap), 0, m->cap);
     for (size_t i = 0; i < old.cap; i++)
         if (old.keys[i]) {
             size_t k = memo_index(m, old.keys[i]);
             m->keys[k] = old.keys[i];
             m->vals[k] = old.vals[i];
         }
+    free(old.keys);
+    free(old.vals);
 }
 
 /* ---- building nodes ------------------------------------------------- */
@@ -604,5 +609,7 @@ Stmt *hoist_body(Sema *s, Fut *f, Lowered *low) {
     Hoister h = {.s = s, .f = f, .low = low};
     Vec out = {0};
     lower_into(&h, f->body, &out);
+    free(h.memo.keys);
+    free(h.memo.vals);
     return block_of(&out, f->body->loc);
 }

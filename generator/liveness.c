@@ -41,6 +41,27 @@ typedef struct FlowGraph {
                                 initializer, else 0 */
 } FlowGraph;
 
+/* What the search finds: v is live where the poll resumes at ap. The
+ * graph is scratch, released before the finds are stored, so they wait
+ * here, on the heap. */
+typedef struct Live {
+    AwaitPoint *ap;
+    Var *v;
+} Live;
+
+typedef struct Finds {
+    Live *at;
+    size_t len, cap;
+} Finds;
+
+static void found(Finds *fs, AwaitPoint *ap, Var *v) {
+    if (fs->len == fs->cap) {
+        fs->cap = fs->cap ? fs->cap * 2 : 64;
+        fs->at = xrealloc(fs->at, fs->cap * sizeof *fs->at);
+    }
+    fs->at[fs->len++] = (Live){ap, v};
+}
+
 #define IDX(p) ((int)(intptr_t)(p))
 #define PTR(i) ((void *)(intptr_t)(i))
 
@@ -269,6 +290,8 @@ static int await_nodes(FlowGraph *g, Stmt *s, int next) {
         Expr *x = lhs;
         while (x->kind == E_PAREN)
             x = x->lhs;
+        if (x->kind == E_IDENT && !x->var)
+            continue;   /* not a local: a global, or undeclared (the C compiler says so) */
         if (x->kind == E_IDENT) {   /* only when the operand won: read as well */
             use(g, resumed, x->var);
             x->var->assigned = true;
@@ -379,7 +402,7 @@ static int by_slot(const void *a, const void *b) {
 
 /* Backward from each read of v until its writes: every node where v is
  * live on entry. At resumption nodes v joins the await's live set. */
-static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work) {
+static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work, Finds *fs) {
     int mark = v->slot + 1;
     Vec *reads = g->uses_of.data[v->slot];
     work->len = 0;
@@ -393,7 +416,7 @@ static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work)
     while (work->len) {
         FlowNode *n = node(g, IDX(work->data[--work->len]));
         if (n->resume)
-            vec_push(&n->resume->live, v);
+            found(fs, n->resume, v);
         for (int i = 0; i < n->pred.len; i++) {
             int p = IDX(n->pred.data[i]);
             if (live_out[p] == mark)
@@ -410,7 +433,8 @@ static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work)
 /* Forward from v's declaration without initializer until its writes:
  * every suspension it reaches unwritten gets v in its unassigned set (the
  * save there would read an indeterminate value). */
-static void unassigned_search(FlowGraph *g, Var *v, int *seen, Vec *work) {
+static void unassigned_search(FlowGraph *g, Var *v, int *seen, Vec *work,
+                              Finds *out) {
     int mark = v->slot + 1, decl = IDX(g->uninit_at.data[v->slot]) - 1;
     work->len = 0;
     vec_push(work, PTR(decl));
@@ -423,7 +447,7 @@ static void unassigned_search(FlowGraph *g, Var *v, int *seen, Vec *work) {
                 continue;
             seen[s] = mark;
             if (next->suspend)
-                vec_push(&next->suspend->unassigned, v);
+                found(out, next->suspend, v);
             vec_push(work, PTR(s));
         }
     }
@@ -431,29 +455,41 @@ static void unassigned_search(FlowGraph *g, Var *v, int *seen, Vec *work) {
 
 /* The suspensions each variable declared without an initializer may
  * reach unwritten, for the variables some suspension keeps: live where
- * it resumes, or read by a defer it would run if dropped. */
-static void find_unassigned(FlowGraph *g, Lowered *low) {
+ * it resumes (the finds in live), or read by a defer it would run if
+ * dropped. */
+static void find_unassigned(FlowGraph *g, Lowered *low, const Finds *live,
+                            Finds *out) {
     bool *kept = xalloc(((size_t)g->tracked.len + 1) * sizeof *kept);
     Vec vars = {0};
     for (int i = 0; i < low->points.len; i++) {
         AwaitPoint *ap = low->points.data[i];
-        vars.len = 0;
         for (int k = 0; k < ap->unwind.len; k++)
             stmt_vars(((Stmt *)ap->unwind.data[k])->body, &vars);
-        for (int k = 0; k < ap->live.len; k++)
-            vec_push(&vars, ap->live.data[k]);
-        for (int k = 0; k < vars.len; k++)
-            if (tracked(vars.data[k]))
-                kept[((Var *)vars.data[k])->slot] = true;
     }
+    for (size_t i = 0; i < live->len; i++)
+        vec_push(&vars, live->at[i].v);
+    for (int k = 0; k < vars.len; k++)
+        if (tracked(vars.data[k]))
+            kept[((Var *)vars.data[k])->slot] = true;
     int *seen = xalloc(((size_t)g->nodes.len + 1) * sizeof *seen);
     Vec work = {0};
     for (int i = 0; i < g->tracked.len; i++)
         if (g->uninit_at.data[i] && kept[i])
-            unassigned_search(g, g->tracked.data[i], seen, &work);
+            unassigned_search(g, g->tracked.data[i], seen, &work, out);
+}
+
+/* The finds wait on the heap while the graph's scratch is released; then
+ * they go to their await points, whose vectors outlive the pass. */
+static void store_finds(Finds *fs, bool unassigned) {
+    for (size_t i = 0; i < fs->len; i++) {
+        AwaitPoint *ap = fs->at[i].ap;
+        vec_push(unassigned ? &ap->unassigned : &ap->live, fs->at[i].v);
+    }
+    free(fs->at);
 }
 
 void liveness(Fut *f, Lowered *low, Map *macro_words) {
+    ArenaMark scratch = arena_mark();
     FlowGraph g = {0};
     for (int i = 0; i < f->vars.len; i++) {
         Var *v = f->vars.data[i];
@@ -479,17 +515,22 @@ void liveness(Fut *f, Lowered *low, Map *macro_words) {
     int *live_in = xalloc(((size_t)g.nodes.len + 1) * sizeof *live_in);
     int *live_out = xalloc(((size_t)g.nodes.len + 1) * sizeof *live_out);
     Vec work = {0};
+    Finds fs = {0};
     for (int i = 0; i < g.tracked.len; i++) {
         Var *v = g.tracked.data[i];
         if (!map_get(macro_words, v->name)) {
-            search(&g, v, live_in, live_out, &work);
+            search(&g, v, live_in, live_out, &work, &fs);
             continue;
         }
         v->assigned = true;   /* a macro may read it anywhere, or write it */
         for (int k = 0; k < low->points.len; k++)
-            vec_push(&((AwaitPoint *)low->points.data[k])->live, v);
+            found(&fs, low->points.data[k], v);
     }
-    find_unassigned(&g, low);
+    Finds unassigned = {0};
+    find_unassigned(&g, low, &fs, &unassigned);
+    arena_release_to(scratch);
+    store_finds(&fs, false);
+    store_finds(&unassigned, true);
     for (int i = 0; i < low->points.len; i++) {
         Vec *live = &((AwaitPoint *)low->points.data[i])->live;
         if (live->len > 1)
