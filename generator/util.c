@@ -180,6 +180,13 @@ void vec_push(Vec *v, void *item) {
     v->data[v->len++] = item;
 }
 
+bool vec_contains(const Vec *v, const void *item) {
+    for (int i = 0; i < v->len; i++)
+        if (v->data[i] == item)
+            return true;
+    return false;
+}
+
 /* ---- maps ---------------------------------------------------------- */
 
 static unsigned long str_hash(const char *s) {
