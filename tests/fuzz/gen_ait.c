@@ -428,15 +428,15 @@ static void stmt_loop(int depth) {
         if (chance(50)) {                     /* awaits in the init and the step too */
             both("for (unsigned %s = (", i);
             expr(1, true);
-            both(") & 0u; %s < (", i);
+            both(") & 0u; %s < ((%s ^ ", i, i);   /* never decidable: no "< 0" */
             expr(2, true);
-            both(") %% 3u; %s += 1u + ((", i);
+            both(")) %% 3u; %s += 1u + ((", i);
             expr(1, true);
             both(") & 0u)) ");
         } else {
-            both("for (unsigned %s = 0; %s < (", i, i);
+            both("for (unsigned %s = 0; %s < ((%s ^ ", i, i, i);
             expr(2, true);
-            both(") %% 3u; %s++) ", i);
+            both(")) %% 3u; %s++) ", i);
         }
         block(depth, 1 + (int)rnd(3));
         both("\n");
