@@ -269,7 +269,7 @@ def table(res):
     """The W9 table (markdown lines) and the targets' verdicts."""
     hdr = ["server", "workers", "mode", "requests/s (set, get)", "p50 / p99 ms",
            "server CPU µs/req (kernel)", "syscalls/req", "client CPU µs/req (busy)",
-           "peak RSS MiB", "ait/tokio rps", "ait/redis rps", "ait/tokio CPU"]
+           "other load", "peak RSS MiB", "ait/tokio rps", "ait/redis rps", "ait/tokio CPU"]
     L = ["| " + " | ".join(hdr) + " |", "|" + "|".join(["---"] * len(hdr)) + "|"]
     verdicts = []
     rs = res.get(("redis-server", None))
@@ -278,7 +278,8 @@ def table(res):
         return (f"| {name} | {w} | {mode} | {fmt(x['rps'], 0)} ({fmt(x['set_rps'], 0)}, "
                 f"{fmt(x['get_rps'], 0)}) | {x['p50']:.3f} / {x['p99']:.3f} | "
                 f"{fmt(x['cpu_us'], 2)} ({fmt(x['sys_us'], 2)}) | {fmt(x.get('calls'), 2)} | "
-                f"{fmt(x['client_us'], 2)} ({pct(x['client_busy'])}) | {fmt(rss, 1)} | "
+                f"{fmt(x['client_us'], 2)} ({pct(x['client_busy'])}) | {pct(x['others'])} | "
+                f"{fmt(rss, 1)} | "
                 + " | ".join(ratios) + " |")
 
     for w in WORKERS:
@@ -327,8 +328,9 @@ def section(res, notes, versions):
              "server process (/proc/PID/stat) over the requests made, stime in parentheses; "
              "syscalls/request counts the server's system calls (`perf stat -e "
              "raw_syscalls:sys_enter -p PID`); client CPU is redis-benchmark's own (its "
-             "rusage), with the share of the run it was busy (100%: a whole core); peak RSS "
-             "is VmHWM. The client shares the machine's CPUs with the server, so where it is "
+             "rusage), with the share of the run it was busy (100%: a whole core); other load "
+             "is the share of all the machine's cores that other processes took during the "
+             "run (/proc/stat, less the client and the server); peak RSS is VmHWM. The client shares the machine's CPUs with the server, so where it is "
              "busy near 100% it, not the server, bounds requests/s. Rerun only this part "
              "with `python3 bench/run.py W9`.")
     L.append("")
