@@ -4,14 +4,26 @@
  * Per runtime: one epoll instance and one eventfd (level-triggered, data
  * NULL) to interrupt epoll_wait. Per fd number: a readiness entry (made on
  * first use, kept until the runtime's memory goes, so an event that names
- * it is never stale memory), holding per direction (read, write) a list of
- * waiters -- the ait_io_wait structs inside pending frames -- and an event
- * counter ("tick").
+ * it is never stale memory; found without a lock: the table's chunks never
+ * move), holding per direction (read, write) a list of waiters -- the
+ * ait_io_wait structs inside pending frames -- and an event counter
+ * ("tick").
  *
  * The fd is registered edge-triggered (EPOLLIN|EPOLLOUT|EPOLLRDHUP|
- * EPOLLET) when its first waiter is listed and deregistered when the last
- * one goes. An event bumps the tick of its direction(s) and wakes every
- * waiter listed there, under the entry's mutex.
+ * EPOLLET) when a waiter is listed and it is not registered yet. A plain
+ * fd is deregistered when its last waiter goes; a kept one (made by the
+ * TCP helpers, see fdslot.c) stays registered until its slot changes
+ * (ait_close, or a new file under the number), so a connection waits
+ * without epoll_ctl. An event bumps the tick of its direction(s) and wakes
+ * every waiter listed there, under the entry's mutex.
+ *
+ * Known idle: on a kept fd, an operation that found a direction not ready
+ * (EAGAIN, or a short read on a stream) stores the tick it snapshotted
+ * before its syscall as idle_tick. While the tick still equals it, the
+ * next operation skips the syscall and waits (ait__io_prepare). An event
+ * after the snapshot moved the tick on, so nothing is missed; an EOF,
+ * hang-up or error seen once (hup) ends "idle" for good, since a short
+ * read of the last data says nothing of an EOF already reported.
  *
  * No lost wake-up: a future snapshots the tick (ait__io_prepare) before
  * its syscall; after EAGAIN, ait__io_arm lists it (or refreshes its
