@@ -74,6 +74,21 @@ def cpu_seconds(pid):
     return int(fields[11]) / tck, int(fields[12]) / tck
 
 
+def on_cpu_seconds(pid):
+    """CPU seconds of every thread of a process so far, in nanoseconds'
+    precision (/proc/PID/task/*/schedstat; /proc/PID/stat counts ticks of 10 ms,
+    too coarse for a few µs per request). Threads that exited are not counted:
+    the servers' threads live as long as they do."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total / 1e9
+
+
 def machine_busy_seconds():
     """CPU seconds every process of the machine has used so far (/proc/stat)."""
     with open("/proc/stat") as f:
@@ -153,10 +168,14 @@ def measure(proc, port, count_syscalls):
     for phase, n, pl in [("plain", N_PLAIN, 1), ("pipe", N_PIPE, PIPELINE)]:
         perf = perf_start(proc.pid) if count_syscalls else None
         u0, s0 = cpu_seconds(proc.pid)
+        c0 = on_cpu_seconds(proc.pid)
         m0 = machine_busy_seconds()
         rows, client_cpu, wall = redis_benchmark(port, n, pl)
         m1 = machine_busy_seconds()
+        c1 = on_cpu_seconds(proc.pid)
         u1, s1 = cpu_seconds(proc.pid)
+        cpu = c1 - c0
+        ticks = (u1 - u0) + (s1 - s0)
         calls = perf_stop(perf) if perf else None
         reqs = 2 * n
         res[phase] = dict(
@@ -164,13 +183,14 @@ def measure(proc, port, count_syscalls):
             set_rps=rows["SET"]["rps"], get_rps=rows["GET"]["rps"],
             p50=max(rows["SET"]["p50"], rows["GET"]["p50"]),
             p99=max(rows["SET"]["p99"], rows["GET"]["p99"]),
-            cpu_us=((u1 - u0) + (s1 - s0)) * 1e6 / reqs,
-            sys_us=(s1 - s0) * 1e6 / reqs,
+            cpu_us=cpu * 1e6 / reqs,
+            # the kernel's share, from the ticks of /proc/PID/stat
+            sys_us=cpu * ((s1 - s0) / ticks if ticks > 0 else 0) * 1e6 / reqs,
             client_us=client_cpu * 1e6 / reqs,
             client_busy=client_cpu / wall if wall > 0 else 0,
-            server_busy=((u1 - u0) + (s1 - s0)) / wall if wall > 0 else 0,
+            server_busy=cpu / wall if wall > 0 else 0,
             # the cores' time other processes took meanwhile (share of all cores)
-            others=max(0.0, (m1 - m0) - client_cpu - (u1 - u0) - (s1 - s0))
+            others=max(0.0, (m1 - m0) - client_cpu - cpu)
             / (wall * (os.cpu_count() or 1)) if wall > 0 else 0,
             calls=calls / reqs if calls is not None else None)
     res["rss_mib"] = vmhwm_kb(proc.pid) / 1024
@@ -324,8 +344,9 @@ def section(res, notes, versions):
              "(bench/rust/src/redis.rs) and `redis-server --save '' --appendonly no`, one "
              f"server after another, same client settings: unpipelined (-n {N_PLAIN:,} per "
              f"test) and pipelined (-P {PIPELINE}, -n {N_PIPE:,}). Requests/s is the mean of "
-             "SET and GET; p50/p99 the larger of the two; server CPU is utime+stime of the "
-             "server process (/proc/PID/stat) over the requests made, stime in parentheses; "
+             "SET and GET; p50/p99 the larger of the two; server CPU is the time the server's "
+             "threads were on a CPU (/proc/PID/task/*/schedstat) over the requests made, the "
+             "kernel's share of it in parentheses (stime/(utime+stime), /proc/PID/stat); "
              "syscalls/request counts the server's system calls (`perf stat -e "
              "raw_syscalls:sys_enter -p PID`); client CPU is redis-benchmark's own (its "
              "rusage), with the share of the run it was busy (100%: a whole core); other load "
