@@ -10,15 +10,17 @@
  * syntax tree, before any body is copied for an instance. */
 #include <ctype.h>
 #include <string.h>
-#include "sema.h"
+#include "tags.h"
+#include "util.h"
 
-typedef struct Hoist {
+/* The state of moving one file's tags. */
+typedef struct TagHoister {
     File *file;
     const char *prefix;      /* ait_FILE */
     int count;
-} Hoist;
+} TagHoister;
 
-static void hoist_block(Hoist *h, Stmt *block);
+static void hoist_block(TagHoister *h, Stmt *block);
 static void rename_stmt(Stmt *s, DeclSpec *def, const char *old);
 
 /* ---- renaming the references to a moved tag ---------------------------- */
@@ -93,7 +95,7 @@ static bool is_tag_definition(DeclSpec *s) {
 
 /* Moves the definition in spec to file scope; spec, used by the local
  * declaration, keeps only the new tag. Returns the tag it had. */
-static const char *move_definition(Hoist *h, DeclSpec *spec) {
+static const char *move_definition(TagHoister *h, DeclSpec *spec) {
     const char *old = spec->name;
     DeclSpec *def = xalloc(sizeof *def);
     *def = *spec;
@@ -118,7 +120,7 @@ static const char *move_definition(Hoist *h, DeclSpec *spec) {
 
 /* A definition in block->items[at]: moved, then the later statements of
  * the block (and the declaration's own initializers) follow the tag. */
-static void hoist_decl(Hoist *h, Stmt *block, int at, Decl *d) {
+static void hoist_decl(TagHoister *h, Stmt *block, int at, Decl *d) {
     if (!d || !is_tag_definition(d->spec))
         return;
     const char *old = move_definition(h, d->spec);
@@ -128,7 +130,7 @@ static void hoist_decl(Hoist *h, Stmt *block, int at, Decl *d) {
         rename_stmt(block->items.data[i], d->spec, old);
 }
 
-static void hoist_stmt(Hoist *h, Stmt *block, int at, Stmt *s) {
+static void hoist_stmt(TagHoister *h, Stmt *block, int at, Stmt *s) {
     if (!s)
         return;
     if (s->kind == S_COMPOUND) {
@@ -147,12 +149,12 @@ static void hoist_stmt(Hoist *h, Stmt *block, int at, Stmt *s) {
     hoist_stmt(h, NULL, 0, s->els);
 }
 
-static void hoist_block(Hoist *h, Stmt *block) {
+static void hoist_block(TagHoister *h, Stmt *block) {
     for (int i = 0; i < block->items.len; i++)
         hoist_stmt(h, block, i, block->items.data[i]);
 }
 
-static void hoist_func(Hoist *h, Func *fn) {
+static void hoist_func(TagHoister *h, Func *fn) {
     if (fn && fn->is_async && fn->body)
         hoist_block(h, fn->body);
 }
@@ -171,7 +173,7 @@ static const char *file_prefix(File *f) {
 }
 
 void tags_hoist(File *f) {
-    Hoist h = {.file = f, .prefix = file_prefix(f)};
+    TagHoister h = {.file = f, .prefix = file_prefix(f)};
     int n = f->items.len;   /* the items it adds need no visit */
     for (int i = 0; i < n; i++) {
         Item *it = f->items.data[i];
