@@ -9,7 +9,9 @@
  * to malloc/posix_memalign.
  *
  * Per thread, each class has a LIFO free list (head, count, limit). The
- * fast paths are a pop and a push on it. Blocks are carved from chunks
+ * fast paths are a pop and a push on it; those of the _class calls (a dyn
+ * call's box) are inlined from ait.h, so the lists live in ait.h's
+ * ait__frame_tls. Blocks are carved from chunks
  * (one posix_memalign per chunk, never per block) by a per-thread bump
  * pointer: a thread's first chunk is 256 KiB of ordinary pages, every
  * later one 2 MiB, advised as a transparent huge page and populated at
@@ -69,38 +71,47 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-typedef struct free_block {
-    struct free_block *next;
-} free_block;
+/* A free block starts with the address of the next: a void * (ait.h's
+ * inline paths read and write it as one too). */
+typedef void free_block;
 
 /* The link of a free block (poisoned under ASan but for these moments). */
 static inline free_block *next_of(free_block *b) {
-    UNPOISON(b, sizeof *b);
-    free_block *n = b->next;
-    POISON(b, sizeof *b);
+    UNPOISON(b, sizeof(void *));
+    free_block *n = *(void **)b;
+    POISON(b, sizeof(void *));
     return n;
 }
 static inline void set_next(free_block *b, free_block *n) {
-    UNPOISON(b, sizeof *b);
-    b->next = n;
-    POISON(b, sizeof *b);
+    UNPOISON(b, sizeof(void *));
+    *(void **)b = n;
+    POISON(b, sizeof(void *));
 }
 
-typedef struct bin {
-    free_block *head;
-    uint32_t count;
-    uint32_t lim;               /* 0 until the thread first uses the class */
-} bin;
+/* The free lists and the allocs/frees counters are ait.h's
+ * ait__frame_tls (its _class calls inline their fast paths); the rest of
+ * a thread's state is here. */
+typedef ait__frame_bin bin;
+_Static_assert(AIT__FRAME_NCLASS == NCLASS, "ait.h's class count");
+_Thread_local ait__frame_cache ait__frame_tls;
+#define BINS (ait__frame_tls.bins)
 
 typedef struct tcache {
-    bin bins[NCLASS];
     char *cur, *end;            /* the chunk being carved */
     bool registered;
     bool huge;                  /* carved its first chunk: the next ones are huge */
 } tcache;
 
 static _Thread_local tcache tc;
-static _Thread_local ait_alloc_stats stats;
+static _Thread_local uint64_t mallocs;
+
+/* Under ASan every call takes the out-of-line paths, which poison. */
+#ifdef AIT_ASAN
+#define FAST_CLASSES 0
+#else
+#define FAST_CLASSES ((int)NSMALL)
+#endif
+int ait__frame_fast = FAST_CLASSES;
 
 static ait_allocator g_custom;
 static bool g_has_custom;
@@ -193,12 +204,12 @@ static bool depot_take(unsigned c) {
     pthread_mutex_unlock(&g_lock);
     if (!n)
         return false;
-    tc.bins[c].head = first;
-    tc.bins[c].count = n;
+    BINS[c].head = first;
+    BINS[c].count = n;
     return true;
 }
 
-static void flush(tcache *t) {
+static void flush(ait__frame_cache *t) {
     for (unsigned c = 0; c < NCLASS; c++) {
         bin *b = &t->bins[c];
         if (!b->head)
@@ -222,7 +233,7 @@ static void register_thread(void) {
         return;
     pthread_once(&key_once, make_key);
     if (key_ok)
-        pthread_setspecific(key, &tc);
+        pthread_setspecific(key, &ait__frame_tls);
     tc.registered = true;
 }
 
@@ -302,18 +313,18 @@ static void *alloc_custom(size_t size, size_t align) {
 static __attribute__((noinline)) void *alloc_slow(size_t size, size_t align) {
     int ci = class_for(size, align);
     if (ci < 0) {
-        stats.mallocs++;
+        mallocs++;
         return raw_alloc(size ? size : 1, norm_align(align));
     }
     unsigned c = (unsigned)ci;
-    bin *b = &tc.bins[c];
+    bin *b = &BINS[c];
     if (!b->head) {
         if (b->lim == 0) {
             register_thread();
             b->lim = 2 * batch_of(c);
         }
         if (!depot_take(c)) {
-            stats.mallocs++;
+            mallocs++;
             return carve(c);
         }
     }
@@ -326,7 +337,7 @@ static __attribute__((noinline)) void *alloc_slow(size_t size, size_t align) {
 
 /* The list of class c grew past its limit (or was used for the first time). */
 static __attribute__((noinline)) void bin_overflow(unsigned c) {
-    bin *b = &tc.bins[c];
+    bin *b = &BINS[c];
     if (b->lim == 0) {
         register_thread();
         b->lim = 2 * batch_of(c);
@@ -348,7 +359,7 @@ static __attribute__((noinline)) void free_slow(void *p, size_t size, size_t ali
         free(p);
         return;
     }
-    bin *b = &tc.bins[ci];
+    bin *b = &BINS[ci];
     free_block *f = p;
     POISON(f, class_size((unsigned)ci));
     set_next(f, b->head);
@@ -363,25 +374,29 @@ void ait_set_allocator(const ait_allocator *a) {
     if (a) {
         g_custom = *a;
         g_has_custom = true;
+        ait__frame_fast = 0;
     } else {
         g_has_custom = false;
+        ait__frame_fast = FAST_CLASSES;
     }
 }
 
-ait_alloc_stats ait_alloc_stats_get(void) { return stats; }
-
-void ait_alloc_stats_reset(void) {
-    stats.allocs = stats.frees = stats.mallocs = 0;
+ait_alloc_stats ait_alloc_stats_get(void) {
+    return (ait_alloc_stats){ait__frame_tls.allocs, ait__frame_tls.frees, mallocs};
 }
 
-void ait_alloc_trim(void) { flush(&tc); }
+void ait_alloc_stats_reset(void) {
+    ait__frame_tls.allocs = ait__frame_tls.frees = mallocs = 0;
+}
+
+void ait_alloc_trim(void) { flush(&ait__frame_tls); }
 
 void *ait_frame_alloc(size_t size, size_t align) {
-    stats.allocs++;
+    ait__frame_tls.allocs++;
     if (unlikely(g_has_custom))
         return alloc_custom(size, align);
     if (likely(size - 1 < SMALL_MAX && align <= 16)) {
-        bin *b = &tc.bins[(size - 1) >> 4];
+        bin *b = &BINS[(size - 1) >> 4];
         free_block *p = b->head;
         if (likely(p != NULL)) {
             b->head = next_of(p);
@@ -396,14 +411,14 @@ void *ait_frame_alloc(size_t size, size_t align) {
 void ait_frame_free(void *p, size_t size, size_t align) {
     if (unlikely(!p))
         return;
-    stats.frees++;
+    ait__frame_tls.frees++;
     if (unlikely(g_has_custom)) {
         g_custom.free(g_custom.ud, p, size ? size : 1, norm_align(align));
         return;
     }
     if (likely(size - 1 < SMALL_MAX && align <= 16)) {
         unsigned c = (unsigned)((size - 1) >> 4);
-        bin *b = &tc.bins[c];
+        bin *b = &BINS[c];
         free_block *f = p;
         POISON(f, (size_t)(c + 1) << 4);
         set_next(f, b->head);
@@ -415,35 +430,16 @@ void ait_frame_free(void *p, size_t size, size_t align) {
     free_slow(p, size, align);
 }
 
-/* The class was computed in advance (AIT_FRAME_CLASS, in a dyn call's
- * vtable): the fast paths skip the size test. Class -1 or a custom
- * allocator: the general path, with the same counters. */
-void *ait_frame_alloc_class(int cls, size_t size, size_t align) {
-    if (likely(cls >= 0 && !g_has_custom)) {
-        bin *b = &tc.bins[cls];
-        free_block *p = b->head;
-        if (likely(p != NULL)) {
-            stats.allocs++;
-            b->head = next_of(p);
-            b->count--;
-            UNPOISON(p, ((size_t)cls + 1) << 4);
-            return p;
-        }
-    }
+/* What ait.h's ait_frame_alloc_class/free_class do when their inline
+ * fast paths do not apply (an empty list, a full one, a class they do not
+ * serve, an installed allocator, an ASan build): the general paths, which
+ * find the same class from the size. */
+void *ait__frame_alloc_slow(int cls, size_t size, size_t align) {
+    (void)cls;
     return ait_frame_alloc(size, align);
 }
 
-void ait_frame_free_class(void *p, int cls, size_t size, size_t align) {
-    if (likely(cls >= 0 && !g_has_custom && p)) {
-        stats.frees++;
-        bin *b = &tc.bins[cls];
-        free_block *f = p;
-        POISON(f, ((size_t)cls + 1) << 4);
-        set_next(f, b->head);
-        b->head = f;
-        if (unlikely(++b->count > b->lim))
-            bin_overflow((unsigned)cls);
-        return;
-    }
+void ait__frame_free_slow(void *p, int cls, size_t size, size_t align) {
+    (void)cls;
     ait_frame_free(p, size, align);
 }
