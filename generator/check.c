@@ -408,75 +408,129 @@ static void iface_futs(Sema *s, Iface *x) {
     }
 }
 
-/* What a type parameter is instantiated for: an impl type, or a dyn. */
-typedef struct Cand {
-    const char *type;        /* HitCache, Cache_dyn, Cache_send_dyn */
-    bool local;
-    DynArg *dyn;
-} Cand;
+/* ---- generic instances ---------------------------------------------- */
 
-static Cand *new_cand(const char *type, bool local, DynArg *dyn) {
-    Cand *c = xalloc(sizeof *c);
-    c->type = type;
-    c->local = local;
-    c->dyn = dyn;
-    return c;
+/* Where a file comes in the unit: its imports in order (each after the
+ * files it imports), then the unit's own file. Of two files one of which
+ * sees the other, the later one sees both. */
+static int file_rank(Sema *s, int file) {
+    Unit *u = s->unit;
+    for (int i = 0; i < u->imports.len; i++)
+        if (((File *)u->imports.data[i])->id == file)
+            return i;
+    return u->imports.len;
 }
 
-/* The candidates of tp: the impl types of its first bound that satisfy
- * every bound, then dyn X and send dyn X (only the latter with a send
- * bound) for every interface X that implies all the interface bounds. */
+static int later_file(Sema *s, int a, int b) { return file_rank(s, a) >= file_rank(s, b) ? a : b; }
+
+int sema_home(Fut *f) {
+    if (f->kind == FUT_GENERIC)
+        return f->home;
+    if (f->kind == FUT_METHOD && f->impl)
+        return f->impl->item->loc.file;
+    return f->func ? f->func->loc.file : -1;
+}
+
+static File *unit_file(Sema *s, int id) {
+    Unit *u = s->unit;
+    for (int i = 0; i < u->imports.len; i++)
+        if (((File *)u->imports.data[i])->id == id)
+            return u->imports.data[i];
+    return u->file;
+}
+
+/* name_T1_T2: a generic instantiated for one type per parameter (impl
+ * types, I_dyn, I_send_dyn), compiled by the unit of file home. */
+static Fut *new_instance(Sema *s, Func *fn, const char *cname, Vec *types, Vec *dyns, int home) {
+    Fut *f = new_fut(s, FUT_GENERIC, cname, fn, home == s->unit->file->id);
+    f->home = home;
+    f->body = copy_stmt(fn->body);
+    for (int i = 0; i < types->len; i++) {
+        vec_push(&f->subst_from, (void *)((TypeParam *)fn->tparams.data[i])->name);
+        vec_push(&f->subst_to, types->data[i]);
+        vec_push(&f->subst_dyn, dyns->data[i]);
+    }
+    return f;
+}
+
+const char *instance_name(Func *fn, Vec *types) {
+    Buf b = {0};
+    buf_puts(&b, fn->name);
+    for (int i = 0; i < types->len; i++)
+        buf_printf(&b, "_%s", (char *)types->data[i]);
+    const char *n = xstrdup(b.data);
+    buf_free(&b);
+    return n;
+}
+
+/* The stem of a file's name as an identifier: "use" for "dir/use.ait". */
+const char *sema_file_stem(File *f) {
+    const char *base = strrchr(f->path, '/');
+    base = base ? base + 1 : f->path;
+    const char *dot = strrchr(base, '.');
+    char *p = xprintf("%.*s", (int)(dot ? (size_t)(dot - base) : strlen(base)), base);
+    for (char *q = p; *q; q++)
+        if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9')))
+            *q = '_';
+    return p;
+}
+
+/* A generic called with a dyn argument is instantiated on demand, by the
+ * unit that compiles the caller (or the file of a %instance line). In the file that sees both the generic
+ * and the interfaces (where an instance for impl types would live) it is
+ * name_I_dyn; a file that imports them makes its own copy,
+ * name_I_dyn_in_FILE, so that two importers never define the same name. */
+Fut *sema_dyn_instance(Sema *s, Func *fn, Vec *types, Vec *dyns, int home) {
+    int owner = fn->loc.file;
+    for (int i = 0; i < types->len; i++) {
+        DynArg *da = dyns->data[i];
+        if (da)
+            owner = later_file(s, owner, da->iface->item->loc.file);
+        else {
+            Vec *impls = map_get(&s->impls_by_type, types->data[i]);
+            if (impls && impls->len)
+                owner = later_file(s, owner, ((Impl *)impls->data[0])->item->loc.file);
+        }
+    }
+    const char *cname = instance_name(fn, types);
+    if (home != owner && home >= 0)
+        cname = xprintf("%s_in_%s", cname, sema_file_stem(unit_file(s, home)));
+    else
+        home = owner;
+    Fut *f = sema_fut(s, cname);
+    return f ? f : new_instance(s, fn, cname, types, dyns, home);
+}
+
+/* The impl types tp is instantiated for ahead of any call: those of its
+ * first bound that satisfy every bound. */
 static void candidates(Sema *s, TypeParam *tp, Vec *out) {
     Iface *x = sema_iface(s, tp->iface);
     for (int i = 0; x && i < x->impls.len; i++) {
         Impl *im = x->impls.data[i];
         if (!sema_unmet_bound(s, tp, im->type))
-            vec_push(out, new_cand(im->type, im->local, NULL));
-    }
-    for (int i = 0; i < s->ifaces.len; i++) {
-        Iface *d = s->ifaces.data[i];
-        bool all = true;
-        for (int k = 0; k < tp->ifaces.len && all; k++) {
-            Iface *b = sema_iface(s, tp->ifaces.data[k]);
-            all = b && sema_iface_reaches(d, b);
-        }
-        for (int send = tp->send; all && send < 2; send++) {
-            DynArg *da = xalloc(sizeof *da);
-            da->iface = d;
-            da->send = send;
-            vec_push(out, new_cand(xprintf("%s_%sdyn", d->name, send ? "send_" : ""), d->local,
-                                   da));
-        }
+            vec_push(out, im);
     }
 }
 
-/* name_T1_T2 for one choice of candidates; recursion over parameters. */
-static void instantiate(Sema *s, Func *fn, bool local, Vec *chosen, int k) {
+/* name_T1_T2 for one choice of impls; recursion over parameters. */
+static void instantiate(Sema *s, Func *fn, Vec *chosen, int k) {
     if (k == fn->tparams.len) {
-        Buf b = {0};
-        buf_puts(&b, fn->name);
-        bool any_local = local;
+        Vec types = {0}, dyns = {0};
+        int home = fn->loc.file;
         for (int i = 0; i < chosen->len; i++) {
-            Cand *c = chosen->data[i];
-            buf_printf(&b, "_%s", c->type);
-            any_local |= c->local;
+            Impl *im = chosen->data[i];
+            vec_push(&types, (void *)im->type);
+            vec_push(&dyns, NULL);
+            home = later_file(s, home, im->item->loc.file);
         }
-        Fut *f = new_fut(s, FUT_GENERIC, xstrdup(b.data), fn, any_local);
-        buf_free(&b);
-        f->body = copy_stmt(fn->body);
-        for (int i = 0; i < chosen->len; i++) {
-            Cand *c = chosen->data[i];
-            vec_push(&f->subst_from, (void *)((TypeParam *)fn->tparams.data[i])->name);
-            vec_push(&f->subst_to, (void *)c->type);
-            vec_push(&f->subst_dyn, c->dyn);
-        }
+        new_instance(s, fn, instance_name(fn, &types), &types, &dyns, home);
         return;
     }
     Vec cands = {0};
     candidates(s, fn->tparams.data[k], &cands);
     for (int i = 0; i < cands.len; i++) {
         vec_push(chosen, cands.data[i]);
-        instantiate(s, fn, local, chosen, k + 1);
+        instantiate(s, fn, chosen, k + 1);
         chosen->len--;
     }
 }
@@ -508,8 +562,68 @@ static void generic_futs(Sema *s, Func *fn, bool local) {
             vec_push(&a->subst_to, (void *)tp->name);
         }
     }
-    Vec types = {0};
-    instantiate(s, fn, local, &types, 0);
+    Vec chosen = {0};
+    instantiate(s, fn, &chosen, 0);
+}
+
+/* One type argument of %instance: an impl type or a dyn, which must meet
+ * tp's bounds. */
+static bool instance_arg(Sema *s, Func *fn, TypeParam *tp, NameRef *a, Vec *types, Vec *dyns) {
+    bool send = !strncmp(a->name, "send dyn ", 9), dyn = send || !strncmp(a->name, "dyn ", 4);
+    const char *name = dyn ? strrchr(a->name, ' ') + 1 : a->name;
+    const char *unmet = NULL;
+    DynArg *da = NULL;
+    if (dyn) {
+        da = xalloc(sizeof *da);
+        da->iface = sema_iface(s, name);
+        da->send = send;
+        if (!da->iface) {
+            error_at(a->loc, "unknown interface '%s'", name);
+            return false;
+        }
+        for (int k = 0; k < tp->ifaces.len && !unmet; k++) {
+            Iface *b = sema_iface(s, tp->ifaces.data[k]);
+            if (b && !sema_iface_reaches(da->iface, b))
+                unmet = tp->ifaces.data[k];
+        }
+        if (!unmet && tp->send && !send)
+            unmet = "send";
+        name = xprintf("%s_%sdyn", name, send ? "send_" : "");
+    } else {
+        unmet = sema_unmet_bound(s, tp, name);
+    }
+    if (unmet) {
+        error_at(a->loc, "'%s' does not satisfy the bound '%s' of '%s' in '%s'", a->name, unmet,
+                 tp->name, fn->name);
+        return false;
+    }
+    vec_push(types, (void *)name);
+    vec_push(dyns, da);
+    return true;
+}
+
+/* %instance name(send dyn I, ...); : the instance, for C code to call,
+ * compiled by this file's unit. Instances for impl types exist anyway. */
+static void instance_item(Sema *s, Item *it) {
+    Func *fn = sema_func(s, it->name);
+    if (!fn || !fn->tparams.len) {
+        error_at(it->type_loc, "'%s' is not a generic async function", it->name);
+        return;
+    }
+    if (it->supers.len != fn->tparams.len) {
+        error_at(it->type_loc, "'%s' has %d type parameter%s, but %d type%s given", fn->name,
+                 fn->tparams.len, fn->tparams.len == 1 ? "" : "s", it->supers.len,
+                 it->supers.len == 1 ? " is" : "s are");
+        return;
+    }
+    Vec types = {0}, dyns = {0};
+    bool ok = true, dyn = false;
+    for (int i = 0; i < fn->tparams.len; i++) {
+        ok = instance_arg(s, fn, fn->tparams.data[i], it->supers.data[i], &types, &dyns) && ok;
+        dyn |= ok && dyns.data[dyns.len - 1];
+    }
+    if (ok && dyn)
+        sema_dyn_instance(s, fn, &types, &dyns, s->unit->file->id);
 }
 
 static void func_futs(Sema *s, Item *it, bool local) {
@@ -547,6 +661,8 @@ static void collect_impl_item(Sema *s, Item *it, bool local) {
 static void fut_item(Sema *s, Item *it, bool local) {
     if (it->kind == I_FUNC)
         func_futs(s, it, local);
+    if (it->kind == I_INSTANCE && local)
+        instance_item(s, it);
     if (it->kind == I_CDECL && it->func_def && it->func_def->body) {
         Fut *p = xalloc(sizeof *p);
         p->kind = FUT_FREE;

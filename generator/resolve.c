@@ -488,9 +488,8 @@ static void explain_unmet(R *r, const char *type, const char *bound, Ty have) {
 }
 
 static Target *generic_call(R *r, Func *fn, Expr *call) {
-    Buf b = {0};
-    buf_puts(&b, fn->name);
-    bool abstract = false;
+    Vec types = {0}, dyns = {0};
+    bool abstract = false, dyn = false;
     for (int i = 0; i < fn->tparams.len; i++) {
         TypeParam *tp = fn->tparams.data[i];
         int arg = 0;
@@ -503,19 +502,29 @@ static Target *generic_call(R *r, Func *fn, Expr *call) {
             explain_unmet(r, type, bound, have);
             r->quiet = true;   /* an instance repeats its abstract body's error */
         }
-        if (!type || bound) {
-            buf_free(&b);
+        if (!type || bound)
             return NULL;
-        }
         abstract |= abstract_tparam(r->f, type) != NULL;
-        buf_printf(&b, "_%s", type);
+        DynArg *da = NULL;
+        if (have.kind == TY_DYN || have.kind == TY_SEND_DYN) {
+            da = xalloc(sizeof *da);
+            da->iface = sema_iface(r->s, have.name);
+            da->send = have.kind == TY_SEND_DYN;
+            dyn = true;
+        }
+        vec_push(&types, (void *)type);
+        vec_push(&dyns, da);
     }
-    Fut *f = abstract ? NULL : sema_fut(r->s, b.data);
-    if (!f && !abstract)
-        error_at(call->loc, "no instance '%s' of generic '%s'", b.data, fn->name);
-    buf_free(&b);
-    if (!f && !abstract)
+    Fut *f = NULL;
+    if (abstract || r->f->kind == FUT_ABSTRACT)
+        ;   /* checked against the bounds; each instance of the caller finds its own */
+    else if (dyn)
+        f = sema_dyn_instance(r->s, fn, &types, &dyns, sema_home(r->f));
+    else if (!(f = sema_fut(r->s, instance_name(fn, &types)))) {
+        error_at(call->loc, "no instance '%s' of generic '%s'", instance_name(fn, &types),
+                 fn->name);
         return NULL;
+    }
     Target *t = new_target(CT_ASYNC);
     t->fut = f;
     return t;

@@ -13,7 +13,6 @@
  * or one sized by a local constant) stays in the body as written. Done
  * once per file, on the syntax tree, before any body is copied for an
  * instance. */
-#include <ctype.h>
 #include <string.h>
 #include "sema.h"
 
@@ -423,21 +422,8 @@ static void hoist_func(Hoist *h, Func *fn) {
     hoist_block(h, fn->body);
 }
 
-/* ait_FILE: the file's base name without extension, as an identifier. */
-static const char *file_prefix(File *f) {
-    const char *base = strrchr(f->path, '/');
-    base = base ? base + 1 : f->path;
-    const char *dot = strrchr(base, '.');
-    size_t n = dot ? (size_t)(dot - base) : strlen(base);
-    char *p = xprintf("ait_%.*s", (int)n, base);
-    for (char *q = p; *q; q++)
-        if (!isalnum((unsigned char)*q))
-            *q = '_';
-    return p;
-}
-
 void tags_hoist(File *f) {
-    Hoist h = {.file = f, .prefix = file_prefix(f)};
+    Hoist h = {.file = f, .prefix = xprintf("ait_%s", sema_file_stem(f))};
     int n = f->items.len;   /* the items it adds need no visit */
     for (int i = 0; i < n; i++) {
         Item *it = f->items.data[i];

@@ -54,8 +54,6 @@ typedef struct Ticker_sum_frame Ticker_sum_frame;
 typedef struct Counter_sum_dyn_frame Counter_sum_dyn_frame;
 typedef struct drain_Fixed_frame drain_Fixed_frame;
 typedef struct drain_Ticker_frame drain_Ticker_frame;
-typedef struct drain_Counter_dyn_frame drain_Counter_dyn_frame;
-typedef struct drain_Counter_send_dyn_frame drain_Counter_send_dyn_frame;
 typedef struct total_of_frame total_of_frame;
 
 typedef int Fixed_next_output;
@@ -66,8 +64,6 @@ typedef int Ticker_sum_output;
 typedef int Counter_sum_dyn_output;
 typedef int drain_Fixed_output;
 typedef int drain_Ticker_output;
-typedef int drain_Counter_dyn_output;
-typedef int drain_Counter_send_dyn_output;
 typedef int total_of_output;
 
 /* The frame of async method next of impl Counter for Fixed (counter.ait:22). */
@@ -197,38 +193,6 @@ struct drain_Ticker_frame {
 };
 #define drain_Ticker_FRAME_SIZE sizeof(drain_Ticker_frame)
 #define drain_Ticker_FRAME_ALIGN _Alignof(drain_Ticker_frame)
-
-/* The frame of async drain, instantiated as drain_Counter_dyn (counter.ait:39). */
-struct drain_Counter_dyn_frame {
-    int ait_state;
-#ifdef AIT_DEBUG
-    const void *ait_home;   /* where it was first polled */
-#endif
-    Counter_dyn *c;
-    union {   /* the future awaited at each state */
-        Counter_next_dyn_frame ait_aw1;
-    };
-    unsigned char ait_defer1;   /* armed: the defer was reached */
-    int count;
-};
-#define drain_Counter_dyn_FRAME_SIZE sizeof(drain_Counter_dyn_frame)
-#define drain_Counter_dyn_FRAME_ALIGN _Alignof(drain_Counter_dyn_frame)
-
-/* The frame of async drain, instantiated as drain_Counter_send_dyn (counter.ait:39). */
-struct drain_Counter_send_dyn_frame {
-    int ait_state;
-#ifdef AIT_DEBUG
-    const void *ait_home;   /* where it was first polled */
-#endif
-    Counter_send_dyn *c;
-    union {   /* the future awaited at each state */
-        Counter_next_dyn_frame ait_aw1;
-    };
-    unsigned char ait_defer1;   /* armed: the defer was reached */
-    int count;
-};
-#define drain_Counter_send_dyn_FRAME_SIZE sizeof(drain_Counter_send_dyn_frame)
-#define drain_Counter_send_dyn_FRAME_ALIGN _Alignof(drain_Counter_send_dyn_frame)
 
 /* The frame of async total_of (counter.ait:47). */
 struct total_of_frame {
@@ -375,19 +339,6 @@ ait_poll drain_Ticker_poll(drain_Ticker_frame *ait_f, ait_cx *ait_ctx, drain_Tic
 void drain_Ticker_drop(drain_Ticker_frame *ait_f);
 int drain_Ticker_block_on(ait_rt *ait_runtime, drain_Ticker_output *ait_out, Ticker *c);
 ait_task *drain_Ticker_spawn_local(ait_rt *ait_runtime, Ticker *c);
-
-void drain_Counter_dyn_init(drain_Counter_dyn_frame *ait_frame, Counter_dyn *c);
-ait_poll drain_Counter_dyn_poll(drain_Counter_dyn_frame *ait_f, ait_cx *ait_ctx, drain_Counter_dyn_output *ait_out);
-void drain_Counter_dyn_drop(drain_Counter_dyn_frame *ait_f);
-int drain_Counter_dyn_block_on(ait_rt *ait_runtime, drain_Counter_dyn_output *ait_out, Counter_dyn *c);
-ait_task *drain_Counter_dyn_spawn_local(ait_rt *ait_runtime, Counter_dyn *c);
-
-void drain_Counter_send_dyn_init(drain_Counter_send_dyn_frame *ait_frame, Counter_send_dyn *c);
-ait_poll drain_Counter_send_dyn_poll(drain_Counter_send_dyn_frame *ait_f, ait_cx *ait_ctx, drain_Counter_send_dyn_output *ait_out);
-void drain_Counter_send_dyn_drop(drain_Counter_send_dyn_frame *ait_f);
-int drain_Counter_send_dyn_block_on(ait_rt *ait_runtime, drain_Counter_send_dyn_output *ait_out, Counter_send_dyn *c);
-ait_task *drain_Counter_send_dyn_spawn_local(ait_rt *ait_runtime, Counter_send_dyn *c);
-ait_task *drain_Counter_send_dyn_spawn(ait_rt *ait_runtime, Counter_send_dyn *c);   /* a send future */
 
 void total_of_init(total_of_frame *ait_frame, Counter_dyn c, int n);
 ait_poll total_of_poll(total_of_frame *ait_f, ait_cx *ait_ctx, total_of_output *ait_out);
