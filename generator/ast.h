@@ -277,6 +277,8 @@ typedef struct Func {
     Stmt *body;          /* S_COMPOUND or NULL */
     Loc loc;             /* of the name */
     struct Item *owner;  /* the interface or impl it belongs to, or NULL */
+    bool self_typed;     /* an interface method whose signature mentions Self:
+                            static calls only, no vtable entry (the checks) */
 } Func;
 
 typedef enum {

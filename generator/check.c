@@ -101,6 +101,8 @@ static void redefinition(Loc loc, const char *what, const char *name, Loc prev) 
     note_at(prev, "previous definition is here");
 }
 
+static bool signature_mentions_self(Func *m);
+
 static void collect_interface(Sema *s, Item *it, bool local) {
     Iface *prev = sema_iface(s, it->name);
     if (prev) {
@@ -113,6 +115,7 @@ static void collect_interface(Sema *s, Item *it, bool local) {
         if (k != i)
             redefinition(m->loc, "method", m->name, ((Func *)it->methods.data[k])->loc);
         m->owner = it;
+        m->self_typed = signature_mentions_self(m);
     }
     Iface *x = xalloc(sizeof *x);
     x->item = it;
@@ -202,34 +205,67 @@ static void check_super_impls(Impl *im) {
 
 /* ---- matching impls to interfaces ------------------------------------ */
 
-static char *type_text(DeclSpec *spec, Declarator *d) {
+/* Types print with Self as the impl type (ctx) when one is given. */
+static const char *self_hook(void *ctx, const char *name) {
+    return ctx && !strcmp(name, "Self") ? ctx : name;
+}
+
+static char *type_text(DeclSpec *spec, Declarator *d, const char *self) {
     Buf b = {0};
-    cprint_typename(&b, spec, d, NULL);
+    PrintHooks h = {.ctx = (void *)self, .type_name = self_hook};
+    cprint_typename(&b, spec, d, &h);
     char *t = xstrdup(b.data ? b.data : "");
     buf_free(&b);
     return t;
 }
 
-static char *param_type(Param *p) {
+static char *param_type(Param *p, const char *self) {
     Buf b = {0};
     DeclPrint how = {.name = "", .with_storage = false, .drop_top_const = true};
-    cprint_decl(&b, p->spec, p->decl, &how, NULL);
+    PrintHooks h = {.ctx = (void *)self, .type_name = self_hook};
+    cprint_decl(&b, p->spec, p->decl, &how, &h);
     char *t = xstrdup(b.data ? b.data : "");
     buf_free(&b);
     return t;
 }
 
-/* Same async-ness, return type and parameter types (names may differ). */
-static bool same_signature(Func *a, Func *b) {
+/* Same async-ness, return type and parameter types (names may differ),
+ * Self being the impl type on both sides. */
+static bool same_signature(Func *a, Func *b, const char *self) {
     if (a->is_async != b->is_async || a->variadic != b->variadic ||
         a->params.len != b->params.len)
         return false;
-    if (strcmp(type_text(a->ret_spec, a->ret_decl), type_text(b->ret_spec, b->ret_decl)))
+    if (strcmp(type_text(a->ret_spec, a->ret_decl, self), type_text(b->ret_spec, b->ret_decl, self)))
         return false;
     for (int i = 0; i < a->params.len; i++)
-        if (strcmp(param_type(a->params.data[i]), param_type(b->params.data[i])))
+        if (strcmp(param_type(a->params.data[i], self), param_type(b->params.data[i], self)))
             return false;
     return true;
+}
+
+/* Does a type mention Self (also in the parameters of a function
+ * pointer)? */
+static bool mentions_self(DeclSpec *spec, Declarator *d) {
+    if (spec->kind == BT_NAME && !strcmp(spec->name, "Self"))
+        return true;
+    for (; d; d = d->inner)
+        for (int i = 0; i < d->params.len; i++) {
+            Param *p = d->params.data[i];
+            if (mentions_self(p->spec, p->decl))
+                return true;
+        }
+    return false;
+}
+
+static bool signature_mentions_self(Func *m) {
+    if (mentions_self(m->ret_spec, m->ret_decl))
+        return true;
+    for (int i = 0; i < m->params.len; i++) {
+        Param *p = m->params.data[i];
+        if (mentions_self(p->spec, p->decl))
+            return true;
+    }
+    return false;
 }
 
 static void check_impl_methods(Impl *im) {
@@ -244,12 +280,12 @@ static void check_impl_methods(Impl *im) {
         if (k < 0) {
             error_at(m->loc, "'%s' is not a method of interface '%s'", m->name, ii->name);
             note_at(ii->loc, "interface '%s' declared here", ii->name);
-        } else if (!same_signature(m, ii->methods.data[k])) {
+        } else if (!same_signature(m, ii->methods.data[k], im->type)) {
             Func *want = ii->methods.data[k];
             error_at(m->loc, "method '%s' does not match its declaration in interface '%s'",
                      m->name, ii->name);
             note_at(want->loc, "declared here as %s%s %s(...)", want->is_async ? "async " : "",
-                    type_text(want->ret_spec, want->ret_decl), want->name);
+                    type_text(want->ret_spec, want->ret_decl, NULL), want->name);
         }
         if (!m->body)
             error_at(m->loc, "method '%s' of an impl needs a body", m->name);
@@ -392,9 +428,11 @@ static void iface_futs(Sema *s, Iface *x) {
         Func *m = ii->methods.data[k];
         Fut *f = NULL;
         if (m->is_async) {
-            f = new_fut(s, FUT_DYN, xprintf("%s_%s_dyn", x->name, m->name), m, x->local);
-            f->iface = x;
-            f->method = k;
+            if (!m->self_typed) {   /* a dyn call needs the types without Self */
+                f = new_fut(s, FUT_DYN, xprintf("%s_%s_dyn", x->name, m->name), m, x->local);
+                f->iface = x;
+                f->method = k;
+            }
             if (m->body && x->local) {   /* check a default body once */
                 Fut *a = new_fut(s, FUT_ABSTRACT, xprintf("%s_%s", x->name, m->name), m, false);
                 a->iface = x;

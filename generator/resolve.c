@@ -302,8 +302,9 @@ static Target *new_target(CallKind kind) {
 /* A call of method m on a value of interface x (a dyn, self in a
  * default body, or a generic parameter in its abstract form): m may be
  * declared by x or by one of its super-interfaces, reached through the
- * conversions B_dyn_as_A (B_send_dyn_as_A_send) of the receiver. */
-static Target *interface_call(Iface *x, Expr *m, bool send_dyn) {
+ * conversions B_dyn_as_A (B_send_dyn_as_A_send) of the receiver. Through
+ * a dyn (dyn), a method whose signature mentions Self has no entry. */
+static Target *interface_call(R *r, Iface *x, Expr *m, bool dyn, bool send_dyn) {
     int k;
     Vec path = {0};
     Iface *owner = sema_method_owner(x, m->name, &k, &path);
@@ -312,6 +313,13 @@ static Target *interface_call(Iface *x, Expr *m, bool send_dyn) {
         return NULL;
     }
     Func *fn = owner->item->methods.data[k];
+    if (dyn && fn->self_typed) {   /* Rust: not dyn-compatible without `where Self: Sized` */
+        error_at(m->loc, "method '%s' cannot be called through '%sdyn %s': its signature "
+                 "mentions Self", m->name, send_dyn ? "send " : "", x->name);
+        note_instance(r->f, m->loc);
+        note_at(fn->loc, "'%s' is declared here", m->name);
+        return NULL;
+    }
     Target *t;
     if (fn->is_async) {
         t = new_target(CT_ASYNC);
@@ -353,7 +361,7 @@ static Target *bound_call(R *r, TypeParam *tp, Expr *m) {
         int k;
         Vec path = {0};
         if (x && sema_method_owner(x, m->name, &k, &path))
-            return interface_call(x, m, false);
+            return interface_call(r, x, m, false, false);
     }
     if (tp->ifaces.len == 1)
         error_at(m->loc, "interface '%s' has no method '%s'", tp->iface, m->name);
@@ -378,7 +386,7 @@ static Target *method_call(R *r, Expr *call) {
         Iface *x = sema_iface(r->s, t.name);
         if (!x)   /* reported at its declaration */
             return r->quiet = true, NULL;
-        tg = interface_call(x, m, t.kind == TY_SEND_DYN);
+        tg = interface_call(r, x, m, true, t.kind == TY_SEND_DYN);
         if (tg)
             tg->recv_deref = m->arrow;
     } else if (t.kind == TY_NAME) {
@@ -387,7 +395,7 @@ static Target *method_call(R *r, Expr *call) {
             return bound_call(r, tp, m);
         Iface *x = sema_iface(r->s, t.name);
         if (x) /* self in a default body, checked against its interface */
-            return interface_call(x, m, false);
+            return interface_call(r, x, m, false, false);
         int k;
         Impl *im = sema_impl_for(r->s, t.name, m->name, &k);
         if (!im) {
