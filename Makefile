@@ -25,7 +25,7 @@ SANFLAGS ?=
 # The lexer and parser that re2c and lemon generate are not written to
 # pass every warning; only these few are relaxed for them.
 BOOT_CFLAGS := -Wno-unused-parameter -Wno-unused-variable -Wno-unused-function \
-               -Wno-sign-compare -Wno-implicit-fallthrough
+               -Wno-sign-compare -Wno-implicit-fallthrough -DNDEBUG
 ALL_CFLAGS = $(CFLAGS) $(SANFLAGS) -MMD -MP
 
 GEN_SRC  := $(filter-out generator/main.c,$(wildcard generator/*.c))
@@ -162,7 +162,8 @@ clean:
 # file here, tests/fuzz/ait.dict), then the structure-aware generator
 # (tests/fuzz/gen_run.sh: random programs compiled, run under ASan/UBSan
 # and checked against their meaning). `make test` runs each briefly.
-# FUZZ_LOG=FILE keeps libFuzzer's log (executions, cov:, ft:).
+# FUZZ_LOG=FILE keeps libFuzzer's log (executions, cov:, ft:); GEN_LOG=FILE
+# gen_run.sh's (batches run, failures and the seeds that reproduce them).
 FUZZ_SECONDS ?= 300
 fuzz: all
 	@$(MAKE) --no-print-directory -s asan

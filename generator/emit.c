@@ -6,6 +6,7 @@
  * methods, the futures' functions, dyn calls and the vtables. */
 #include <ctype.h>
 #include <string.h>
+#include "check_graph.h"
 #include "emit.h"
 #include "output.h"
 #include "parse.h"
@@ -33,6 +34,25 @@ void out_line_directive(Emit *e, Out *o, Loc loc) {
     o->map_out = out_lines(o);
 }
 
+/* A point where nothing looks back at the text printed so far: when the
+ * output streams to its file, the text may go (its lines counted first,
+ * for the #line directives). */
+static void out_spill(Emit *e, Out *o) {
+    if (e->opt->line_directives)
+        out_lines(o);
+    if (buf_spill(o->b))
+        o->counted = 0;
+}
+
+/* The end of one item of a section (a future, an impl...): the strings
+ * made for it are temporaries, in the output now, so their memory is
+ * reused, and its text may go to the file. */
+static void item_done(Emit *e, ArenaMark m) {
+    arena_release_to(m);
+    out_spill(e, &e->h);
+    out_spill(e, &e->c);
+}
+
 void out_line_reset(Emit *e, Out *o) {
     if (!e->opt->line_directives)
         return;
@@ -44,7 +64,7 @@ void out_line_reset(Emit *e, Out *o) {
 
 static const char *ident_hook(void *ctx, Expr *x) {
     (void)ctx;
-    return x->sema ? ((Var *)x->sema)->cname : NULL;
+    return x->var ? x->var->cname : NULL;
 }
 
 static const char *type_hook(void *ctx, const char *name) {
@@ -74,9 +94,9 @@ void emit_receiver(Emit *e, Buf *b, Target *t) {
 static bool expr_hook(void *ctx, Expr *x, Buf *b, int prec) {
     Emit *e = ctx;
     (void)prec;
-    if (x->kind != E_CALL || !x->sema)
+    if (x->kind != E_CALL || !x->call)
         return false;
-    Target *t = x->sema;
+    Target *t = x->call;
     if (t->kind == CT_ASYNC)
         return false;
     buf_printf(b, "%s(", t->cname);
@@ -276,18 +296,14 @@ static void header_top(Emit *e) {
     }
     if (first)
         header_includes(e);
+    else   /* ait.h's frame macros follow an AIT_DEBUG the passthrough defined */
+        buf_puts(h, "#include \"ait.h\"   /* again: AIT_DEBUG may be defined above */\n");
     buf_puts(h, "\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
 }
 
 static void iface_types(Emit *e, Iface *x) {
-    Buf *h = e->h.b;
-    const char *n = x->name;
-    buf_printf(h, "/* interface %s: a fat pointer (self + vtable), and its send variant. */\n", n);
-    buf_printf(h, "typedef struct %s_vtable %s_vtable;\n", n, n);
-    buf_printf(h, "typedef struct %s_dyn {\n    void *self;\n    const %s_vtable *vt;\n} %s_dyn;\n", n, n, n);
-    buf_printf(h, "typedef struct %s_send_dyn {\n    void *self;\n    const %s_vtable *vt;\n} %s_send_dyn;\n", n, n, n);
-    buf_printf(h, "static inline %s_dyn %s_send_dyn_as_dyn(%s_send_dyn ait_d) {\n", n, n, n);
-    buf_printf(h, "    %s_dyn ait_r;\n    ait_r.self = ait_d.self;\n    ait_r.vt = ait_d.vt;\n    return ait_r;\n}\n\n", n);
+    buf_printf(e->h.b, "/* interface %s: fat pointers (self + vtable) %s_dyn and %s_send_dyn. */\n"
+                       "AIT_DECLARE_INTERFACE(%s)\n\n", x->name, x->name, x->name, x->name);
 }
 
 static void c_items(Emit *e) {
@@ -296,6 +312,7 @@ static void c_items(Emit *e) {
     e->fut = NULL;
     for (int i = 0; i < file->items.len; i++) {
         Item *it = file->items.data[i];
+        ArenaMark m = arena_mark();
         if (it->kind == I_STRUCT) {
             buf_printf(h, "typedef struct %s %s;\nstruct %s {\n", it->name, it->name, it->name);
             for (int k = 0; k < it->members.len; k++) {
@@ -313,6 +330,7 @@ static void c_items(Emit *e) {
             cprint_params(h, &fn->params, fn->variadic, &e->hooks);
             buf_puts(h, ";\n\n");
         }
+        item_done(e, m);
     }
 }
 
@@ -340,12 +358,10 @@ static void vtable_struct(Emit *e, Iface *x) {
         if (m->self_typed)   /* static calls only */
             continue;
         const char *ps = params_str(e, m, "ait_a");
-        if (m->is_async) {
-            buf_printf(h, "    /* async %s %s(...) */\n", method_ret(e, m), m->name);
-            buf_printf(h, "    size_t %s_size, %s_align;\n", m->name, m->name);
-            buf_printf(h, "    void (*%s_init)(void *ait_frame, void *self%s);\n", m->name, ps);
-            buf_printf(h, "    ait_poll (*%s_poll)(void *ait_frame, ait_cx *ait_ctx, void *ait_out);\n", m->name);
-            buf_printf(h, "    void (*%s_drop)(void *ait_frame);\n", m->name);
+        if (m->is_async) {   /* the impl's future, and its body run from the start */
+            buf_printf(h, "    ait_future %s;   /* async %s %s(...) */\n", m->name, method_ret(e, m), m->name);
+            buf_printf(h, "    ait_poll (*%s_start)(void *ait_frame, ait_cx *ait_ctx, void *ait_out, "
+                          "void *self%s);\n", m->name, ps);
         } else {
             buf_printf(h, "    %s (*%s)(void *self%s);\n", method_ret(e, m), m->name, ps);
         }
@@ -443,22 +459,28 @@ static void frames(Emit *e, Vec *order) {
     buf_putc(h, '\n');
     for (int i = 0; i < order->len; i++) {
         Fut *f = order->data[i];
+        ArenaMark m = arena_mark();
         e->fut = f;
         const char *name = xprintf("%s_output", f->cname);   /* also "int (*F_output)(int)" */
         buf_printf(h, "typedef %s;\n", returns_void(f->func) ? xprintf("ait_unit %s", name)
                        : decl_str(e, f->func->ret_spec, f->func->ret_decl, name));
+        item_done(e, m);
     }
     buf_putc(h, '\n');
     for (int i = 0; i < order->len; i++) {
         Fut *f = order->data[i];
+        ArenaMark m = arena_mark();
         if (f->kind == FUT_DYN)
             inline_union(e, f);
         emit_frame_struct(e, f);
+        item_done(e, m);
     }
     for (int i = 0; i < order->len; i++) {
         Fut *f = order->data[i];
+        ArenaMark m = arena_mark();
         if (f->kind == FUT_DYN)
             all_union(e, f);
+        item_done(e, m);
     }
 }
 
@@ -482,19 +504,20 @@ static void impl_prototypes(Emit *e) {
         Fut *p = e->s->plains.data[i];
         if (!p->emit || !p->self_type)
             continue;
+        ArenaMark m = arena_mark();
         e->fut = p;
         plain_signature(e, h, p);
         buf_puts(h, ";\n");
+        item_done(e, m);
     }
     for (int i = 0; i < e->s->impls.len; i++) {
         Impl *im = e->s->impls.data[i];
         if (!im->local)
             continue;
         const char *n = im->iface->name, *t = im->type;
-        buf_printf(h, "extern const %s_vtable %s_%s_ait_vtable;\n", n, t, n);
-        buf_printf(h, "%s_dyn %s_as_%s(%s *self);\n", n, t, n, t);
+        buf_printf(h, "AIT_DECLARE_IMPL(%s, %s)\n", n, t);
         if (im->send)
-            buf_printf(h, "%s_send_dyn %s_as_%s_send(%s *self);\n", n, t, n, t);
+            buf_printf(h, "AIT_DECLARE_SEND_IMPL(%s, %s)\n", n, t);
     }
     buf_putc(h, '\n');
 }
@@ -505,6 +528,7 @@ static void plain_bodies(Emit *e) {
         Fut *p = e->s->plains.data[i];
         if (!p->emit)
             continue;
+        ArenaMark m = arena_mark();
         e->fut = p;
         if (p->self_type) {
             plain_signature(e, c, p);
@@ -523,6 +547,7 @@ static void plain_bodies(Emit *e) {
         }
         out_line_reset(e, &e->c);
         buf_puts(c, "}\n\n");
+        item_done(e, m);
     }
 }
 
@@ -538,9 +563,8 @@ static void impl_vtable(Emit *e, Impl *im) {
         const char *ps = params_str(e, m, "ait_a"), *as = args_str(m, "ait_a");
         const char *f = xprintf("%s_%s", t, m->name);
         if (m->is_async) {
-            buf_printf(c, "static void %s_ait_init_any(void *ait_frame, void *self%s) {\n    %s_init(ait_frame, self%s);\n}\n", f, ps, f, as);
-            buf_printf(c, "static ait_poll %s_ait_vpoll(void *ait_frame, ait_cx *ait_ctx, void *ait_out) {\n"
-                          "    return %s_ait_poll(ait_frame, ait_ctx, ait_out);\n}\n", f, f);
+            buf_printf(c, "AIT_DEFINE_START(%s, %s, %s)\n", f, ps[0] ? xprintf("(%s)", ps) : "()",
+                       as[0] ? xprintf("(%s)", as) : "()");
         } else {
             buf_printf(c, "static %s %s_ait_any(void *self%s) {\n    %s%s(self%s);\n}\n",
                        method_ret(e, m), f, ps, returns_void(m) ? "" : "return ", f, as);
@@ -557,20 +581,13 @@ static void impl_vtable(Emit *e, Impl *im) {
         if (m->self_typed)
             continue;
         if (m->is_async)
-            buf_printf(c, "    sizeof(%s_frame), _Alignof(%s_frame), %s_ait_init_any, %s_ait_vpoll, "
-                          "%s_ait_drop_any,\n", f, f, f, f, f);
+            buf_printf(c, "    AIT_FUTURE_INIT(%s), %s_ait_start,\n", f, f);
         else
             buf_printf(c, "    %s_ait_any,\n", f);
     }
     if (!vtable_entries(im->iface))
         buf_puts(c, "    0\n");
     buf_puts(c, "};\n\n");
-    buf_printf(c, "%s_dyn %s_as_%s(%s *self) {\n    %s_dyn d;\n    d.self = self;\n", n, t, n, t, n);
-    buf_printf(c, "    d.vt = &%s_%s_ait_vtable;\n    return d;\n}\n\n", t, n);
-    if (im->send) {
-        buf_printf(c, "%s_send_dyn %s_as_%s_send(%s *self) {\n    %s_send_dyn d;\n", n, t, n, t, n);
-        buf_printf(c, "    d.self = self;\n    d.vt = &%s_%s_ait_vtable;\n    return d;\n}\n\n", t, n);
-    }
 }
 
 /* ---- the unit ---------------------------------------------------------- */
@@ -581,7 +598,7 @@ static void each_fut(Emit *e, Vec *futs, void (*emit)(Emit *, Fut *)) {
     for (int i = 0; i < futs->len; i++) {
         ArenaMark m = arena_mark();
         emit(e, futs->data[i]);
-        arena_release_to(m);
+        item_done(e, m);
     }
 }
 
@@ -596,17 +613,22 @@ void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c) {
     e.c = (Out){.b = c, .name = source_name};
     e.hooks = (PrintHooks){.ctx = &e, .ident = ident_hook, .type_name = type_hook, .expr = expr_hook};
     header_top(&e);
-    for (int i = 0; i < s->ifaces.len; i++)
+    for (int i = 0; i < s->ifaces.len; i++) {
+        ArenaMark m = arena_mark();
         if (((Iface *)s->ifaces.data[i])->local)
             iface_types(&e, s->ifaces.data[i]);
+        item_done(&e, m);
+    }
     c_items(&e);
     for (int i = 0; i < s->ifaces.len; i++) {
         Iface *x = s->ifaces.data[i];
+        ArenaMark m = arena_mark();
         if (x->local) {
             vtable_struct(&e, x);
             super_conversions(&e, x);
             dyn_plain_inlines(&e, x);
         }
+        item_done(&e, m);
     }
     Vec order = frame_order(&e);
     frames(&e, &order);
@@ -617,15 +639,13 @@ void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c) {
     buf_printf(c, "/* %s: generated by aitc %s from %s. Do not edit. */\n", source_name,
                AITC_VERSION, path_base(src_name(s->unit->file->id)));
     buf_printf(c, "#include \"%s\"\n\n#include <errno.h>\n#include <stdint.h>\n#include <string.h>\n\n", opt->header_name);
-    buf_puts(c, "/* A resumption stays a call: a chain of static awaits inlines each first\n"
-                " * poll into its caller, not every resume path (which would double per level). */\n"
-                "#ifndef AIT_NOINLINE\n#if defined(__GNUC__)\n#define AIT_NOINLINE __attribute__((noinline))\n"
-                "#else\n#define AIT_NOINLINE\n#endif\n#endif\n\n");
     plain_bodies(&e);
     each_fut(&e, &order, emit_fut_code);
     for (int i = 0; i < s->impls.len; i++) {
         Impl *im = s->impls.data[i];
+        ArenaMark m = arena_mark();
         if (im->local)
             impl_vtable(&e, im);
+        item_done(&e, m);
     }
 }

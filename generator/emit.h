@@ -21,6 +21,8 @@ typedef struct Emit {
     const GenOptions *opt;
     Out h, c;
     Fut *fut;                /* the future being printed: hooks read it */
+    Vec keeps;               /* Vec* of Var*: the distinct kept sets of fut's awaits,
+                                saved by fut's F_ait_saveN (N = index + 1) */
     PrintHooks hooks;
 } Emit;
 
@@ -38,10 +40,14 @@ const char *params_str(Emit *e, Func *fn, const char *pfx);
 /* Arguments after self: ", a1, a2" */
 const char *args_str(Func *fn, const char *pfx);
 
+/* emit.c: the unit's header (h) and source (c). */
+void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c);
 /* emit_fut.c */
 void emit_frame_struct(Emit *e, Fut *f);
 void emit_fut_prototypes(Emit *e, Fut *f);
 void emit_fut_code(Emit *e, Fut *f);
+/* N of the F_ait_saveN that stores keep, or -1. */
+int emit_save_index(Emit *e, Vec *keep);
 /* emit_stmt.c */
 void emit_lowered(Emit *e, Stmt *s, int level);
 void emit_defers(Emit *e, Vec *defers, bool from_frame, int level);

@@ -57,7 +57,12 @@ static void classify(Driver *D, Token *t) {
             return;
         }
     }
-    char *name = tok_str(*t);
+    char small[64];                  /* most names: no arena copy per token */
+    char *name = (size_t)t->len < sizeof small ? small : tok_str(*t);
+    if (name == small) {
+        memcpy(small, t->text, (size_t)t->len);
+        small[t->len] = '\0';
+    }
     if (typenames_has(name))
         t->kind = TK_TYPE_NAME;
 }

@@ -5,7 +5,8 @@
  * (runtime/include/ait.h documents each). Parsed once per run like an
  * imported file whose header is ait.h itself. */
 #include "parse.h"
-#include "sema.h"
+#include "prelude.h"
+#include "util.h"
 
 static const char prelude_text[] =
     "/* time */\n"

@@ -15,8 +15,10 @@
  * instance. */
 #include <string.h>
 #include "sema.h"
+#include "tags.h"
+#include "util.h"
 
-typedef struct Hoist {
+typedef struct TagHoister {
     File *file;
     const char *prefix;      /* ait_FILE */
     int count;
@@ -24,7 +26,7 @@ typedef struct Hoist {
     Vec stuck;               /* const char *: tags and typedef names of the body
                                 that stay in it; what mentions them stays too */
     Vec moved;               /* const char *: the new names of moved enumerators */
-} Hoist;
+} TagHoister;
 
 /* One moved name: a tag (kind BT_STRUCT, BT_UNION, BT_ENUM), a typedef
  * name (BT_NAME) or an enumerator (an identifier in expressions). */
@@ -35,7 +37,7 @@ typedef struct Rename {
 
 enum { R_IDENT = -1 };
 
-static void hoist_block(Hoist *h, Stmt *block);
+static void hoist_block(TagHoister *h, Stmt *block);
 static void rename_stmt(Stmt *s, const Rename *r);
 static void rename_expr(Expr *e, const Rename *r);
 
@@ -171,9 +173,9 @@ static void rename_stmt(Stmt *s, const Rename *r) {
 
 /* ---- what may move ------------------------------------------------------ */
 
-static bool mentions_type(Hoist *h, DeclSpec *s, Declarator *d);
+static bool mentions_type(TagHoister *h, DeclSpec *s, Declarator *d);
 
-static bool is_type_param(Hoist *h, const char *name) {
+static bool is_type_param(TagHoister *h, const char *name) {
     if (!strcmp(name, "Self"))
         return true;
     for (int i = 0; i < h->stuck.len; i++)
@@ -188,7 +190,7 @@ static bool is_type_param(Hoist *h, const char *name) {
 /* Does e read an identifier that file scope would not see: anything
  * but an enumerator moved already, or one of the first n of the enum
  * being looked at (en)? */
-static bool has_ident(Hoist *h, Expr *e, DeclSpec *en, int n) {
+static bool has_ident(TagHoister *h, Expr *e, DeclSpec *en, int n) {
     if (!e)
         return false;
     if (e->kind == E_IDENT) {
@@ -206,7 +208,7 @@ static bool has_ident(Hoist *h, Expr *e, DeclSpec *en, int n) {
            has_ident(h, e->cond, en, n);
 }
 
-static bool declarator_mentions(Hoist *h, Declarator *d) {
+static bool declarator_mentions(TagHoister *h, Declarator *d) {
     for (; d; d = d->inner) {
         if (has_ident(h, d->size, NULL, 0))
             return true;
@@ -220,7 +222,7 @@ static bool declarator_mentions(Hoist *h, Declarator *d) {
 }
 
 /* Would the type read differently at file scope? */
-static bool mentions_type(Hoist *h, DeclSpec *s, Declarator *d) {
+static bool mentions_type(TagHoister *h, DeclSpec *s, Declarator *d) {
     if ((s->kind == BT_NAME || (!s->has_body && s->kind != BT_WORDS)) && s->name &&
         is_type_param(h, s->name))
         return true;
@@ -244,11 +246,11 @@ static bool is_tag_definition(DeclSpec *s) {
     return s && s->has_body && (s->kind == BT_STRUCT || s->kind == BT_UNION || s->kind == BT_ENUM);
 }
 
-static const char *fresh(Hoist *h, const char *old) {
+static const char *fresh(TagHoister *h, const char *old) {
     return xprintf("%s_%s_%d", h->prefix, old ? old : "anon", ++h->count);
 }
 
-static void add_item(Hoist *h, Decl *d) {
+static void add_item(TagHoister *h, Decl *d) {
     Item *it = xalloc(sizeof *it);
     it->kind = I_CDECL;
     it->decl = d;
@@ -258,7 +260,7 @@ static void add_item(Hoist *h, Decl *d) {
 
 /* Gives the enumerators of a moved enum fresh names; rs receives the
  * renames, in order. */
-static void rename_enumerators(Hoist *h, DeclSpec *def, Vec *rs) {
+static void rename_enumerators(TagHoister *h, DeclSpec *def, Vec *rs) {
     for (int i = 0; i < def->enumerators.len; i++) {
         Enumerator *en = def->enumerators.data[i];
         Rename *r = xalloc(sizeof *r);
@@ -273,7 +275,7 @@ static void rename_enumerators(Hoist *h, DeclSpec *def, Vec *rs) {
 
 /* Moves the definition in spec to file scope; spec, used by the local
  * declaration, keeps only the new tag. rs receives the renames. */
-static void move_definition(Hoist *h, DeclSpec *spec, Vec *rs) {
+static void move_definition(TagHoister *h, DeclSpec *spec, Vec *rs) {
     Rename *r = xalloc(sizeof *r);
     *r = (Rename){spec->kind, spec->name, fresh(h, spec->name)};
     DeclSpec *def = xalloc(sizeof *def);
@@ -297,7 +299,7 @@ static void move_definition(Hoist *h, DeclSpec *spec, Vec *rs) {
 
 /* typedef ... NAME, ...; in block->items[at]: moved whole, the statement
  * left empty. */
-static void move_typedef(Hoist *h, Stmt *st, Vec *rs) {
+static void move_typedef(TagHoister *h, Stmt *st, Vec *rs) {
     Decl *d = st->decl;
     for (int i = 0; i < d->decls.len; i++) {
         Declarator *id = ((InitDecl *)d->decls.data[i])->decl;
@@ -317,7 +319,7 @@ static void move_typedef(Hoist *h, Stmt *st, Vec *rs) {
 
 /* Keeps a definition that stays in the body from being referred to by
  * one that moves. */
-static void stays(Hoist *h, Decl *d) {
+static void stays(TagHoister *h, Decl *d) {
     if (d->spec->name && is_tag_definition(d->spec))
         vec_push(&h->stuck, (void *)d->spec->name);
     for (int i = 0; (d->spec->storage & SC_TYPEDEF) && i < d->decls.len; i++) {
@@ -327,7 +329,7 @@ static void stays(Hoist *h, Decl *d) {
     }
 }
 
-static bool typedef_movable(Hoist *h, Decl *d) {
+static bool typedef_movable(TagHoister *h, Decl *d) {
     if (!(d->spec->storage & SC_TYPEDEF))
         return false;
     for (int i = 0; i < d->decls.len; i++)
@@ -338,7 +340,7 @@ static bool typedef_movable(Hoist *h, Decl *d) {
 
 /* A definition in block->items[at]: moved, then the later statements of
  * the block (and the declaration's own declarators) follow it. */
-static void hoist_decl(Hoist *h, Stmt *block, int at, Stmt *st) {
+static void hoist_decl(TagHoister *h, Stmt *block, int at, Stmt *st) {
     Decl *d = st->decl;
     if (!d || (!is_tag_definition(d->spec) && !(d->spec->storage & SC_TYPEDEF)))
         return;
@@ -370,7 +372,7 @@ static void hoist_decl(Hoist *h, Stmt *block, int at, Stmt *st) {
 
 /* for (struct S { ... } s = ...; ...): the tag (and its enumerators)
  * move; the loop follows them. */
-static void hoist_for(Hoist *h, Stmt *s) {
+static void hoist_for(TagHoister *h, Stmt *s) {
     if (!s->decl || !is_tag_definition(s->decl->spec))
         return;
     if (mentions_type(h, s->decl->spec, NULL)) {
@@ -394,7 +396,7 @@ static void hoist_for(Hoist *h, Stmt *s) {
     }
 }
 
-static void hoist_stmt(Hoist *h, Stmt *block, int at, Stmt *s) {
+static void hoist_stmt(TagHoister *h, Stmt *block, int at, Stmt *s) {
     if (!s)
         return;
     if (s->kind == S_COMPOUND) {
@@ -409,12 +411,12 @@ static void hoist_stmt(Hoist *h, Stmt *block, int at, Stmt *s) {
     hoist_stmt(h, NULL, 0, s->els);
 }
 
-static void hoist_block(Hoist *h, Stmt *block) {
+static void hoist_block(TagHoister *h, Stmt *block) {
     for (int i = 0; i < block->items.len; i++)
         hoist_stmt(h, block, i, block->items.data[i]);
 }
 
-static void hoist_func(Hoist *h, Func *fn) {
+static void hoist_func(TagHoister *h, Func *fn) {
     if (!fn || !fn->is_async || !fn->body)
         return;
     h->tparams = &fn->tparams;
@@ -423,7 +425,7 @@ static void hoist_func(Hoist *h, Func *fn) {
 }
 
 void tags_hoist(File *f) {
-    Hoist h = {.file = f, .prefix = xprintf("ait_%s", sema_file_stem(f))};
+    TagHoister h = {.file = f, .prefix = xprintf("ait_%s", sema_file_stem(f))};
     int n = f->items.len;   /* the items it adds need no visit */
     for (int i = 0; i < n; i++) {
         Item *it = f->items.data[i];

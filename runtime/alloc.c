@@ -414,3 +414,36 @@ void ait_frame_free(void *p, size_t size, size_t align) {
     }
     free_slow(p, size, align);
 }
+
+/* The class was computed in advance (AIT_FRAME_CLASS, in a dyn call's
+ * vtable): the fast paths skip the size test. Class -1 or a custom
+ * allocator: the general path, with the same counters. */
+void *ait_frame_alloc_class(int cls, size_t size, size_t align) {
+    if (likely(cls >= 0 && !g_has_custom)) {
+        bin *b = &tc.bins[cls];
+        free_block *p = b->head;
+        if (likely(p != NULL)) {
+            stats.allocs++;
+            b->head = next_of(p);
+            b->count--;
+            UNPOISON(p, ((size_t)cls + 1) << 4);
+            return p;
+        }
+    }
+    return ait_frame_alloc(size, align);
+}
+
+void ait_frame_free_class(void *p, int cls, size_t size, size_t align) {
+    if (likely(cls >= 0 && !g_has_custom && p)) {
+        stats.frees++;
+        bin *b = &tc.bins[cls];
+        free_block *f = p;
+        POISON(f, ((size_t)cls + 1) << 4);
+        set_next(f, b->head);
+        b->head = f;
+        if (unlikely(++b->count > b->lim))
+            bin_overflow((unsigned)cls);
+        return;
+    }
+    ait_frame_free(p, size, align);
+}

@@ -55,6 +55,7 @@
 #              programs' sequential meaning. In `make test` 20 small
 #              programs from a fixed seed (one test); with GEN_SECONDS set
 #              (make fuzz), batches from fresh seeds for that long.
+#              GEN_LOG=FILE keeps gen_run.sh's output.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
@@ -327,6 +328,7 @@ suite_gen() {
     fi
     if [ $? -eq 0 ]; then ok; else bad gen_ait "a generated program failed" "$TMP/gen.log"; fi
     [ -z "${GEN_SECONDS:-}" ] || tail -n 1 "$TMP/gen.log" | sed 's/^/    | /'
+    [ -z "${GEN_LOG:-}" ] || cp "$TMP/gen.log" "$GEN_LOG"
     end
 }
 

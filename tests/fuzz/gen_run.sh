@@ -81,6 +81,7 @@ one_batch() {
 }
 
 start=$(date +%s) n=0 failed=0
+echo "gen_run: $programs programs a batch, seeds from $seed${quick:+ (quick)}"
 while :; do
     if [ "$seconds" -gt 0 ]; then
         [ $(($(date +%s) - start)) -lt "$seconds" ] || break

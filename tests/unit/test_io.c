@@ -475,8 +475,9 @@ static void echo_many(int workers, bool send, const char *what) {
     assert_int_equal(ait_task_join_block_on(rt, &rc, acc, &accepted), 0);
     assert_int_equal(rc, 0);
     assert_int_equal(accepted, CONNS);
-    /* the echo tasks finish when they read the clients' EOF */
-    uint64_t limit = ait_now_ns() + 3000000000u;
+    /* the echo tasks finish when they read the clients' EOF (60 s: far
+     * past any load; the assert below is about behaviour, not speed) */
+    uint64_t limit = ait_now_ns() + 60000000000u;
     while (atomic_load(&conns_served) < CONNS && ait_now_ns() < limit)
         assert_int_equal(ait_sleep_ms_block_on(rt, NULL, 1), 0);
     uint64_t t1 = ait_now_ns();
@@ -597,19 +598,18 @@ static void test_read_timeout(void **state) {
         uint64_t took = ait_now_ns() - t0;
         timed_read_drop(&f);
         assert_int_equal(out, -ETIMEDOUT);
-        assert_true(took >= 30000000u && took < 2000000000u);
-        /* data comes in time: the read wins */
+        assert_true(took >= 30000000u);            /* never early */
+        /* data comes in time: the read wins (against a sleep no load
+         * reaches, so only a read that never completes can lose) */
         pthread_t th;
         later_arg la = { p[1], 10 };
         assert_int_equal(pthread_create(&th, NULL, write_later, &la), 0);
-        timed_read_init(&f, p[0], 2000);
-        t0 = ait_now_ns();
+        timed_read_init(&f, p[0], 60000);
         assert_int_equal(ait_block_on(rt, &f, timed_read_poll, &out), 0);
         timed_read_drop(&f);
         pthread_join(th, NULL);
         assert_int_equal(out, 4);
         assert_memory_equal(f.buf, "late", 4);
-        assert_true(ait_now_ns() - t0 < 1000000000u);
         ait_rt_free(rt);
         close(p[0]);
         close(p[1]);

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -229,7 +230,9 @@ static void test_pingpong_4_workers(void **state) {
 
 /* ---- I/O while every worker is busy ------------------------------------------------ */
 
-/* spinner: yields until *stop is set (or a bound is reached: then -1). */
+/* spinner: yields until *stop is set (or a bound is reached: then -1);
+ * counts itself in spinners_started at its first poll. */
+static atomic_int spinners_started;
 typedef struct { atomic_int *stop; long n; ait_yield_frame y; bool armed; } spin_frame;
 static void spin_init(void *fp, void *arg) {
     spin_frame *f = fp;
@@ -245,6 +248,8 @@ static ait_poll spin_poll(void *fp, ait_cx *cx, void *out) {
                 *(long *)out = f->n;
                 return AIT_READY;
             }
+            if (f->n == 0)
+                atomic_fetch_add(&spinners_started, 1);
             if (++f->n > 200000000L) {
                 *(long *)out = -1;
                 return AIT_READY;
@@ -274,11 +279,14 @@ static void test_io_while_workers_busy(void **state) {
         ait_rt *rt = rt_with(workers);
         atomic_int stop = 0;
         ait_task *spin[2];
+        atomic_store(&spinners_started, 0);
         for (int i = 0; i < workers; i++) {
             spin[i] = ait_spawn(rt, sizeof(spin_frame), _Alignof(spin_frame), sizeof(long),
                                 spin_init, &stop, spin_poll, spin_drop);
             assert_non_null(spin[i]);
         }
+        while (atomic_load(&spinners_started) < workers)   /* every worker busy now */
+            sched_yield();
         ait_task *ts[4], *tc[4];
         for (int i = 0; i < 4; i++) {
             ts[i] = spawn_pp(rt, srv[i], 0, true);

@@ -477,7 +477,7 @@ static ait_poll sleepcancel_poll(void *fp, ait_cx *cx, void *out) {
     ait_unit u;
     (void)out;
     if (f->state == 0) {
-        ait_sleep_ms_init(&f->s, 10000);
+        ait_sleep_ms_init(&f->s, 3600000);   /* if it stayed registered: a hang */
         assert_int_equal(ait_sleep_ms_poll(&f->s, cx, &u), AIT_PENDING);
         ait_sleep_ms_drop(&f->s);
         f->state = 1;
@@ -488,9 +488,8 @@ static void test_sleep_cancel(void **state) {
     (void)state;
     sleepcancel_frame f = { 0 };
     int out;
-    uint64_t t0 = ait_now_ns();
+    /* the dropped sleep is gone: nothing can wake the root, at once */
     assert_int_equal(ait_block_on(NULL, &f, sleepcancel_poll, &out), -EDEADLK);
-    assert_true(ait_now_ns() - t0 < 5000000000u);
 }
 
 /* ---- tests: local tasks ------------------------------------------------------- */
