@@ -11,143 +11,6 @@
 #include "output.h"
 #include "parse.h"
 
-/* ---- output helpers ---------------------------------------------------- */
-
-static int out_lines(Out *o) {
-    for (; o->counted < o->b->len; o->counted++)
-        if (o->b->data[o->counted] == '\n')
-            o->lines++;
-    return o->lines;
-}
-
-/* Maps the next output line to loc's line, unless the last directive
- * already does (consecutive statements on consecutive lines). */
-void out_line_directive(Emit *e, Out *o, Loc loc) {
-    if (!e->opt->line_directives || loc.file < 0 || loc.line <= 0)
-        return;
-    if (o->map_out && o->map_file == loc.file &&
-        o->map_line + (out_lines(o) - o->map_out) == loc.line)
-        return;
-    buf_printf(o->b, "#line %d \"%s\"\n", loc.line, src_name(loc.file));
-    o->map_file = loc.file;
-    o->map_line = loc.line;
-    o->map_out = out_lines(o);
-}
-
-/* A point where nothing looks back at the text printed so far: when the
- * output streams to its file, the text may go (its lines counted first,
- * for the #line directives). */
-static void out_spill(Emit *e, Out *o) {
-    if (e->opt->line_directives)
-        out_lines(o);
-    if (buf_spill(o->b))
-        o->counted = 0;
-}
-
-/* The end of one item of a section (a future, an impl...): the strings
- * made for it are temporaries, in the output now, so their memory is
- * reused, and its text may go to the file. */
-static void item_done(Emit *e, ArenaMark m) {
-    arena_release_to(m);
-    out_spill(e, &e->h);
-    out_spill(e, &e->c);
-}
-
-void out_line_reset(Emit *e, Out *o) {
-    if (!e->opt->line_directives)
-        return;
-    buf_printf(o->b, "#line %d \"%s\"\n", out_lines(o) + 2, o->name);
-    o->map_out = 0;
-}
-
-/* ---- hooks: how user code prints ---------------------------------------- */
-
-static const char *ident_hook(void *ctx, Expr *x) {
-    (void)ctx;
-    return x->var ? x->var->cname : NULL;
-}
-
-static const char *type_hook(void *ctx, const char *name) {
-    Emit *e = ctx;
-    return e->fut ? sema_subst(e->fut, name) : name;
-}
-
-/* The self argument of a resolved call: &value for a T value, *p for a
- * pointer to a dyn, and a send dyn converted to the dyn the call takes. */
-void emit_receiver(Emit *e, Buf *b, Target *t) {
-    if (t->send_dyn)
-        buf_printf(b, "%s_send_dyn_as_dyn(", t->iface);
-    for (int i = t->upcasts.len - 1; i >= 0; i--)   /* a super-interface's method */
-        buf_printf(b, "%s(", (char *)t->upcasts.data[i]);
-    if (t->recv_addr)
-        buf_putc(b, '&');
-    if (t->recv_deref)
-        buf_putc(b, '*');
-    cprint_expr(b, t->recv, t->recv_addr || t->recv_deref ? PREC_UNARY : PREC_ASSIGN, &e->hooks);
-    for (int i = 0; i < t->upcasts.len; i++)
-        buf_putc(b, ')');
-    if (t->send_dyn)
-        buf_putc(b, ')');
-}
-
-/* Plain methods through impl types and dyn values become direct calls. */
-static bool expr_hook(void *ctx, Expr *x, Buf *b, int prec) {
-    Emit *e = ctx;
-    (void)prec;
-    if (x->kind != E_CALL || !x->call)
-        return false;
-    Target *t = x->call;
-    if (t->kind == CT_ASYNC)
-        return false;
-    buf_printf(b, "%s(", t->cname);
-    emit_receiver(e, b, t);
-    for (int i = 0; i < x->args.len; i++) {
-        buf_puts(b, ", ");
-        cprint_expr(b, x->args.data[i], PREC_ASSIGN, &e->hooks);
-    }
-    buf_putc(b, ')');
-    return true;
-}
-
-/* ---- type strings -------------------------------------------------------- */
-
-const char *decl_str(Emit *e, DeclSpec *spec, Declarator *d, const char *name) {
-    Buf b = {0};
-    DeclPrint how = {.name = name, .with_storage = false, .drop_top_const = true};
-    cprint_decl(&b, spec, d, &how, &e->hooks);
-    char *s = xstrdup(b.data ? b.data : "");
-    buf_free(&b);
-    return s;
-}
-
-const char *type_str(Emit *e, DeclSpec *spec, Declarator *d) {
-    Buf b = {0};
-    cprint_typename(&b, spec, d, &e->hooks);
-    char *s = xstrdup(b.data ? b.data : "");
-    buf_free(&b);
-    return s;
-}
-
-const char *params_str(Emit *e, Func *fn, const char *pfx) {
-    Buf b = {0};
-    for (int i = 0; i < fn->params.len; i++) {
-        Param *p = fn->params.data[i];
-        buf_printf(&b, ", %s", decl_str(e, p->spec, p->decl, xprintf("%s%d", pfx, i + 1)));
-    }
-    char *s = xstrdup(b.len ? b.data : "");
-    buf_free(&b);
-    return s;
-}
-
-const char *args_str(Func *fn, const char *pfx) {
-    Buf b = {0};
-    for (int i = 0; i < fn->params.len; i++)
-        buf_printf(&b, ", %s%d", pfx, i + 1);
-    char *s = xstrdup(b.len ? b.data : "");
-    buf_free(&b);
-    return s;
-}
-
 /* ---- which futures this unit emits, in frame dependency order ------------ */
 
 static bool emitted(Fut *f) {
@@ -330,7 +193,7 @@ static void c_items(Emit *e) {
             cprint_params(h, &fn->params, fn->variadic, &e->hooks);
             buf_puts(h, ";\n\n");
         }
-        item_done(e, m);
+        emit_item_done(e, m);
     }
 }
 
@@ -464,7 +327,7 @@ static void frames(Emit *e, Vec *order) {
         const char *name = xprintf("%s_output", f->cname);   /* also "int (*F_output)(int)" */
         buf_printf(h, "typedef %s;\n", returns_void(f->func) ? xprintf("ait_unit %s", name)
                        : decl_str(e, f->func->ret_spec, f->func->ret_decl, name));
-        item_done(e, m);
+        emit_item_done(e, m);
     }
     buf_putc(h, '\n');
     for (int i = 0; i < order->len; i++) {
@@ -473,14 +336,14 @@ static void frames(Emit *e, Vec *order) {
         if (f->kind == FUT_DYN)
             inline_union(e, f);
         emit_frame_struct(e, f);
-        item_done(e, m);
+        emit_item_done(e, m);
     }
     for (int i = 0; i < order->len; i++) {
         Fut *f = order->data[i];
         ArenaMark m = arena_mark();
         if (f->kind == FUT_DYN)
             all_union(e, f);
-        item_done(e, m);
+        emit_item_done(e, m);
     }
 }
 
@@ -508,7 +371,7 @@ static void impl_prototypes(Emit *e) {
         e->fut = p;
         plain_signature(e, h, p);
         buf_puts(h, ";\n");
-        item_done(e, m);
+        emit_item_done(e, m);
     }
     for (int i = 0; i < e->s->impls.len; i++) {
         Impl *im = e->s->impls.data[i];
@@ -547,7 +410,7 @@ static void plain_bodies(Emit *e) {
         }
         out_line_reset(e, &e->c);
         buf_puts(c, "}\n\n");
-        item_done(e, m);
+        emit_item_done(e, m);
     }
 }
 
@@ -598,7 +461,7 @@ static void each_fut(Emit *e, Vec *futs, void (*emit)(Emit *, Fut *)) {
     for (int i = 0; i < futs->len; i++) {
         ArenaMark m = arena_mark();
         emit(e, futs->data[i]);
-        item_done(e, m);
+        emit_item_done(e, m);
     }
 }
 
@@ -611,13 +474,13 @@ void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c) {
     }
     e.h = (Out){.b = h, .name = opt->header_name};
     e.c = (Out){.b = c, .name = source_name};
-    e.hooks = (PrintHooks){.ctx = &e, .ident = ident_hook, .type_name = type_hook, .expr = expr_hook};
+    e.hooks = emit_print_hooks(&e);
     header_top(&e);
     for (int i = 0; i < s->ifaces.len; i++) {
         ArenaMark m = arena_mark();
         if (((Iface *)s->ifaces.data[i])->local)
             iface_types(&e, s->ifaces.data[i]);
-        item_done(&e, m);
+        emit_item_done(&e, m);
     }
     c_items(&e);
     for (int i = 0; i < s->ifaces.len; i++) {
@@ -628,7 +491,7 @@ void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c) {
             super_conversions(&e, x);
             dyn_plain_inlines(&e, x);
         }
-        item_done(&e, m);
+        emit_item_done(&e, m);
     }
     Vec order = frame_order(&e);
     frames(&e, &order);
@@ -646,6 +509,6 @@ void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c) {
         ArenaMark m = arena_mark();
         if (im->local)
             impl_vtable(&e, im);
-        item_done(&e, m);
+        emit_item_done(&e, m);
     }
 }

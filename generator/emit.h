@@ -1,6 +1,7 @@
 /* emit.h: shared state of the C emitter (emit.c: the unit's layout,
  * types, vtables and dyn calls; emit_fut.c: one future's frame, init,
- * poll and drop; emit_stmt.c: lowered statements). */
+ * poll and drop; emit_stmt.c: lowered statements; emit_print.c: how they
+ * all print). */
 #ifndef AIT_EMIT_H
 #define AIT_EMIT_H
 
@@ -26,8 +27,19 @@ typedef struct Emit {
     PrintHooks hooks;
 } Emit;
 
+/* emit_print.c */
+/* #line mapping the next output line to loc's line, unless one in force
+ * already does. */
 void out_line_directive(Emit *e, Out *o, Loc loc);
+/* #line back to the generated file itself. */
 void out_line_reset(Emit *e, Out *o);
+/* The end of one item of a section: the strings made for it since m are
+ * released, and the text printed so far may stream to its file. */
+void emit_item_done(Emit *e, ArenaMark m);
+/* How user code prints: locals by their C names, generic parameters
+ * substituted, plain method calls direct. */
+PrintHooks emit_print_hooks(Emit *e);
+/* The self argument of a resolved call. */
 void emit_receiver(Emit *e, Buf *b, Target *t);
 
 /* A type as C: "char *", with generic parameters substituted. */

@@ -204,11 +204,11 @@ static void dyn_code(Emit *e, Fut *f) {
 static void init_fn(Emit *e, Fut *f) {
     Buf *c = e->c.b;
     const char *n = f->cname;
-    buf_printf(c, "void %s_init(%s_frame *ait_frame%s) {\n    ait_frame->ait_state = 0;\n", n, n,
+    buf_printf(c, "void %s_init(%s_frame *ait_f%s) {\n    ait_f->ait_state = 0;\n", n, n,
                comma(self_params(e, f)));
     for (int i = 0; i < f->params.len; i++) {
         Var *v = f->params.data[i];
-        buf_printf(c, "    ait_frame->%s = %s;\n", v->field, v->field);
+        buf_printf(c, "    ait_f->%s = %s;\n", v->field, v->field);
     }
     buf_puts(c, "}\n\n");
 }

@@ -118,7 +118,6 @@ static bool plain_assignment(FlowGraph *g, int n, Expr *e, bool certain) {
         lhs = lhs->lhs;
     if (lhs->kind != E_IDENT || !lhs->var)
         return false;
-    lhs->var->assigned = true;
     walk(g, n, e->rhs, certain);
     if (certain)
         def(g, n, lhs->var);
@@ -140,16 +139,10 @@ static void walk(FlowGraph *g, int n, Expr *e, bool certain) {
     case E_UNARY:
         if (!strcmp(e->op, "&") && lvalue_root(e->lhs))
             lvalue_root(e->lhs)->addr_taken = true;
-        if ((!strcmp(e->op, "++") || !strcmp(e->op, "--")) && lvalue_root(e->lhs))
-            lvalue_root(e->lhs)->assigned = true;
         break;
-    case E_ASSIGN:
+    case E_ASSIGN:   /* any other assignment reads its target as well */
         if (plain_assignment(g, n, e, certain))
             return;
-        /* fall through */
-    case E_POSTFIX:
-        if (lvalue_root(e->lhs))
-            lvalue_root(e->lhs)->assigned = true;
         break;
     case E_BINARY:   /* the right side of && and || may not be evaluated */
         if (!strcmp(e->op, "&&") || !strcmp(e->op, "||")) {
@@ -294,7 +287,6 @@ static int await_nodes(FlowGraph *g, Stmt *s, int next) {
             continue;   /* not a local: a global, or undeclared (the C compiler says so) */
         if (x->kind == E_IDENT) {   /* only when the operand won: read as well */
             use(g, resumed, x->var);
-            x->var->assigned = true;
         } else {
             uses_in(g, resumed, lhs);
         }
@@ -394,12 +386,7 @@ static int build(FlowGraph *g, Stmt *s, int next) {
     return next;
 }
 
-static bool defines(FlowNode *n, Var *v) {
-    for (int i = 0; i < n->defs.len; i++)
-        if (n->defs.data[i] == v)
-            return true;
-    return false;
-}
+static bool defines(FlowNode *n, Var *v) { return vec_contains(&n->defs, v); }
 
 static int by_slot(const void *a, const void *b) {
     return (*(Var *const *)a)->slot - (*(Var *const *)b)->slot;
@@ -527,7 +514,6 @@ void liveness(Fut *f, Lowered *low, Map *macro_words) {
             search(&g, v, live_in, live_out, &work, &fs);
             continue;
         }
-        v->assigned = true;   /* a macro may read it anywhere, or write it */
         for (int k = 0; k < low->points.len; k++)
             found(&fs, low->points.data[k], v);
     }

@@ -307,13 +307,8 @@ static void init_vars(Init *in, Vec *out) {
 static void stmt_vars_in(Expr *e, Vec *out) {
     if (!e)
         return;
-    if (e->kind == E_IDENT && e->var) {
-        for (int i = 0; i < out->len; i++)
-            if (out->data[i] == e->var)
-                goto seen;
+    if (e->kind == E_IDENT && e->var && !vec_contains(out, e->var))
         vec_push(out, e->var);
-    seen:;
-    }
     if (e->kind == E_CALL && e->call && e->call->recv)
         stmt_vars_in(e->call->recv, out);
     stmt_vars_in(e->lhs, out);
@@ -406,10 +401,7 @@ static void gather_kept(AwaitPoint *ap, int p, Vec *out) {
         stmt_vars(((Stmt *)ap->unwind.data[i])->body, &used);
     for (int i = 0; i < used.len; i++) {
         Var *v = used.data[i];
-        bool dup = v->is_temp || v->is_static || !in_scope(v, p);
-        for (int k = 0; k < out->len && !dup; k++)
-            dup = out->data[k] == v;
-        if (!dup)
+        if (!v->is_temp && !v->is_static && in_scope(v, p) && !vec_contains(out, v))
             vec_push(out, v);
     }
 }
@@ -493,13 +485,6 @@ static void place(Annotator *a) {
 
 /* ---- locals a save may read before they are written ------------------ */
 
-static bool contains(Vec *v, void *x) {
-    for (int i = 0; i < v->len; i++)
-        if (v->data[i] == x)
-            return true;
-    return false;
-}
-
 static Init *zero_initializer(Loc loc) {
     Expr *zero = xalloc(sizeof *zero);
     zero->kind = E_INT;
@@ -519,7 +504,7 @@ static Init *zero_initializer(Loc loc) {
 static void zero_decls(Decl *d, Vec *zeroed) {
     for (int i = 0; d && i < d->decls.len; i++) {
         InitDecl *id = d->decls.data[i];
-        if (!id->init && contains(zeroed, id->var))
+        if (!id->init && vec_contains(zeroed, id->var))
             id->init = zero_initializer(id->loc);
     }
 }
@@ -544,7 +529,7 @@ static void zero_unassigned(Lowered *low) {
         AwaitPoint *ap = low->points.data[k];
         for (int i = 0; i < ap->keep.len; i++) {
             Var *v = ap->keep.data[i];
-            if (!v->is_param && contains(&ap->unassigned, v) && !contains(&zeroed, v))
+            if (!v->is_param && vec_contains(&ap->unassigned, v) && !vec_contains(&zeroed, v))
                 vec_push(&zeroed, v);
         }
     }

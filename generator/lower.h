@@ -63,9 +63,9 @@ void stmt_vars(Stmt *s, Vec *out);
 /* hoist.c: pass 1, the body with awaits, trys and spawns hoisted. */
 Stmt *hoist_body(Sema *s, Fut *f, Lowered *low);
 
-/* liveness.c: fills AwaitPoint.live and .unassigned; marks Var.addr_taken
- * and .assigned. A variable whose name is in macro_words is live wherever
- * it is in scope. */
+/* liveness.c: fills AwaitPoint.live and .unassigned; marks Var.addr_taken.
+ * A variable whose name is in macro_words is live wherever it is in scope
+ * (a macro may read it anywhere). */
 void liveness(Fut *f, Lowered *low, Map *macro_words);
 
 #endif

@@ -19,7 +19,7 @@ static const char *standard_names[] = {
     "FILE", "va_list", "max_align_t", "time_t", "clock_t", "sig_atomic_t",
     "socklen_t", "pthread_t", "pthread_mutex_t",
     "ait_rt", "ait_cx", "ait_unit", "ait_poll", "ait_waker", "ait_task", "ait_chan",
-    "ait_oneshot", "ait_bufreader", "ait_bufwriter", "ait_group",
+    "ait_oneshot", "ait_bufreader", "ait_bufwriter", "ait_group", "ait_deadline",
     "Self",   /* the implementing type, in impls and default bodies */
 };
 

@@ -108,7 +108,6 @@ struct Var {
     bool in_frame;           /* has a frame field (lower.c) */
     bool resident;           /* lives in that field (spelled ait_f->field); otherwise a C
                                 local of its own name, saved there across suspensions */
-    bool assigned;           /* written after its declaration (liveness.c) */
     int slot;                /* liveness.c: index among the tracked variables, or -1 */
     int pos_decl;            /* textual positions (lower.c): its declaration, */
     int scope_end;           /* the end of the block that declares it */

@@ -80,17 +80,22 @@ static void chunk_free(Chunk *c) {
 
 /* Arena memory, not zeroed, aligned to align (a power of two up to
  * max_align_t's): objects take max_align_t's, strings pack at 1. */
-static void *arena_take(size_t size, size_t align) {
-    size_t at = arena ? (arena->used + align - 1) & ~(align - 1) : 0;
-    if (!arena || at > arena->size || arena->size - at < size) {
-        Chunk *c = chunk_new(size);
-        c->next = arena;
-        arena = c;
-        at = 0;
-    }
-    void *p = (char *)arena->data + at;
+static __attribute__((noinline)) void *arena_take_new_chunk(size_t size) {
+    Chunk *c = chunk_new(size);
+    c->next = arena;
+    arena = c;
+    c->used = size;
+    return c->data;
+}
+
+static inline void *arena_take(size_t size, size_t align) {
+    if (!arena)
+        return arena_take_new_chunk(size);
+    size_t at = (arena->used + align - 1) & ~(align - 1);
+    if (at > arena->size || arena->size - at < size)
+        return arena_take_new_chunk(size);
     arena->used = at + size;
-    return p;
+    return (char *)arena->data + at;
 }
 
 static void *xalloc_raw(size_t size) { return arena_take(size, sizeof(max_align_t)); }
@@ -173,6 +178,13 @@ void vec_push(Vec *v, void *item) {
         v->cap = cap;
     }
     v->data[v->len++] = item;
+}
+
+bool vec_contains(const Vec *v, const void *item) {
+    for (int i = 0; i < v->len; i++)
+        if (v->data[i] == item)
+            return true;
+    return false;
 }
 
 /* ---- maps ---------------------------------------------------------- */

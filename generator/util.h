@@ -30,6 +30,7 @@ void *xrealloc(void *p, size_t size);                     /* sources, diagnostic
 
 /* ---- vectors -------------------------------------------------------- */
 void vec_push(Vec *v, void *item);
+bool vec_contains(const Vec *v, const void *item);   /* by pointer; linear */
 #define vec_get(v, i) ((v)->data[i])
 #define vec_last(v) ((v)->data[(v)->len - 1])
 

@@ -812,16 +812,29 @@ uint64_t ait_now_ns(void);
  *
  * The futures below try their syscall first; on EAGAIN they list a waiter
  * (a clone of the waker, per direction: read or write) on the fd's
- * readiness entry, registering the fd with epoll when it gets its first
- * waiter, and return PENDING; an event wakes every waiter of its
- * direction and they try again. Completion and drop unlist the waiter,
- * and the fd is deregistered when its last waiter goes: no registration
- * outlives the futures. Several futures may wait on one fd (also in the
- * same direction, e.g. several accepts on one listening socket).
+ * readiness entry, registering the fd with epoll if it is not, and return
+ * PENDING; an event wakes every waiter of its direction and they try
+ * again. Several futures may wait on one fd (also in the same direction,
+ * e.g. several accepts on one listening socket).
+ * Registrations, two kinds:
+ * - fds the TCP helpers made (ait_tcp_listen's, ait_tcp_connect's, and
+ *   ait_accept's from a listener of ait_tcp_listen) are registered once,
+ *   at their first wait, and stay registered until ait_close(fd), like
+ *   tokio's TcpStream. The reactor remembers per
+ *   direction that an operation found the fd not ready (EAGAIN, or a read
+ *   shorter than asked on a stream socket), so the next future waits for
+ *   the next event without trying its syscall: a request/response
+ *   connection costs one read and one write per request, no epoll_ctl.
+ *   Close these fds with ait_close: after a plain close(2), a later fd
+ *   with the same number would be taken for the old, still registered
+ *   one and never woken, unless it comes from ait_accept, ait_connect's
+ *   init or ait_fd_nonblock (which tell the runtime it is a new file).
+ * - Any other fd is registered while futures wait on it: at its first
+ *   waiter, deregistered when its last waiter goes. Close it as you like.
  * Rules:
- * - fds must be nonblocking (ait_fd_nonblock; ait_accept's fds are).
+ * - fds must be nonblocking (ait_fd_nonblock; the runtime's fds are).
  * - Closing an fd is the caller's job: drop (or complete) every future
- *   using it first, then close it.
+ *   using it first, then close it (ait_close for the runtime's fds).
  * - A pending I/O future counts as "may wake": block_on does not report
  *   -EDEADLK while one is pending (it holds the runtime, ait_rt_hold).
  * - I/O errors are the output (a negative errno), not AIT_ERROR. AIT_ERROR
@@ -835,8 +848,13 @@ uint64_t ait_now_ns(void);
  * - A regular file cannot be registered with epoll: such fds never report
  *   EAGAIN, so these futures complete at the first poll anyway. */
 
-/* Sets O_NONBLOCK (and FD_CLOEXEC) on fd: 0 or a negative errno. */
+/* Sets O_NONBLOCK (and FD_CLOEXEC) on fd: 0 or a negative errno. The fd
+ * counts as one the runtime did not make from then on. */
 int ait_fd_nonblock(int fd);
+/* Closes fd (close(2)), ending its registration with every runtime's
+ * reactor if the runtime made it: 0 or a negative errno. Any fd may be
+ * closed with it. Drop the futures using fd first. */
+int ait_close(int fd);
 
 /* Private: a pending future's waiter on an fd (lives in its frame). */
 typedef struct ait_io_wait {
@@ -844,8 +862,11 @@ typedef struct ait_io_wait {
     void *entry;            /* the fd's readiness entry */
     struct ait_io_wait *prev, *next;
     ait_waker waker;        /* a clone while listed */
+    void *seen;             /* the entry whose event count is in tick, or NULL */
     int dir;
     unsigned tick;          /* the entry's event count when last looked at */
+    bool idle;              /* the fd is known not ready: the op skips its syscall */
+    bool drained;           /* the last operation emptied the fd (a short read) */
 } ait_io_wait;
 
 /* ait_read(fd, buf, n): ssize_t output, the bytes read (0 at end of file)
@@ -1041,6 +1062,46 @@ int ait_tcp_connect_block_on(ait_rt *rt, ait_tcp_connect_output *out, const char
 #define ait_tcp_connect_FRAME_SIZE sizeof(ait_tcp_connect_frame)
 #define ait_tcp_connect_FRAME_ALIGN _Alignof(ait_tcp_connect_frame)
 
+/* ---- idle deadlines (runtime/deadline.c) --------------------------------- */
+
+/* ait_deadline: a timeout that moves, such as "close the connection after
+ * ms milliseconds without a request". Await ait_deadline_wait(&d) in a
+ * select against the operation it bounds, as often as you like, and push
+ * the deadline back with ait_deadline_reset when there was activity:
+ * the deadline owns one timer entry in the runtime for its whole life,
+ * re-armed only when it fires before the (moved) deadline, so a busy
+ * connection does not register and cancel a timer per request, as
+ * select(op, ait_sleep_ms(ms)) does. The caller owns the struct (a frame,
+ * the heap); ait_deadline_free releases its timer (required). Waits on
+ * one deadline come from one task at a time. */
+typedef struct ait_deadline {
+    uint64_t ms;            /* the length set at init */
+    uint64_t at;            /* ait_now_ns() value at which it expires */
+    void *timer;            /* private: the runtime's timer entry, or NULL */
+    ait_waker wk;           /* private: the waker the entry was armed with (no reference) */
+} ait_deadline;
+/* Expires ms milliseconds from now. */
+void ait_deadline_init(ait_deadline *d, uint64_t ms);
+/* Expires ms milliseconds from now (no lock, no syscall but a clock read). */
+void ait_deadline_reset(ait_deadline *d);
+bool ait_deadline_expired(const ait_deadline *d);
+/* Cancels the timer entry (drop the waits first). */
+void ait_deadline_free(ait_deadline *d);
+
+/* ait_deadline_wait(d): int output, 0 once d has expired. Dropping it
+ * leaves d armed (its entry may wake the task once more, harmlessly). */
+typedef int ait_deadline_wait_output;
+typedef struct ait_deadline_wait_frame {
+    ait_deadline *d;
+} ait_deadline_wait_frame;
+void ait_deadline_wait_init(ait_deadline_wait_frame *f, ait_deadline *d);
+ait_poll ait_deadline_wait_poll(ait_deadline_wait_frame *f, ait_cx *cx,
+                                ait_deadline_wait_output *out);
+void ait_deadline_wait_drop(ait_deadline_wait_frame *f);
+int ait_deadline_wait_block_on(ait_rt *rt, ait_deadline_wait_output *out, ait_deadline *d);
+#define ait_deadline_wait_FRAME_SIZE sizeof(ait_deadline_wait_frame)
+#define ait_deadline_wait_FRAME_ALIGN _Alignof(ait_deadline_wait_frame)
+
 /* ---- buffered I/O (runtime/bufio.c) -------------------------------------- */
 
 /* ait_bufreader: a read buffer over an fd, for line- and length-framed
@@ -1064,8 +1125,31 @@ static inline size_t ait_bufreader_buffered(const ait_bufreader *r) {
     return r->end - r->start;
 }
 static inline char *ait_bufreader_data(const ait_bufreader *r) { return r->buf + r->start; }
-/* Drops the first n buffered bytes (at most all of them). */
+/* Drops the first n buffered bytes (at most all of them). Their memory
+ * stays valid until the next read through r. */
 void ait_bufreader_consume(ait_bufreader *r, size_t n);
+/* Makes the buffer capacity bytes long if it is shorter (the buffered
+ * bytes are kept; pointers into the buffer are not): 0 or -ENOMEM. */
+int ait_bufreader_grow(ait_bufreader *r, size_t capacity);
+
+/* ait_bufread_fill(r): ssize_t output, the bytes added to the buffer by one
+ * read (> 0; whatever had arrived, up to the room left), 0 at end of file,
+ * -EMSGSIZE when the buffer is full (consume or grow first), or a read
+ * error's -errno. For protocols parsed from whatever has arrived (tokio's
+ * fill_buf): parse ait_bufreader_data, consume what was parsed, fill. */
+typedef ssize_t ait_bufread_fill_output;
+typedef struct ait_bufread_fill_frame {
+    ait_bufreader *r;
+    int state;              /* private */
+    ait_io_wait w;          /* private */
+} ait_bufread_fill_frame;
+void ait_bufread_fill_init(ait_bufread_fill_frame *f, ait_bufreader *r);
+ait_poll ait_bufread_fill_poll(ait_bufread_fill_frame *f, ait_cx *cx,
+                               ait_bufread_fill_output *out);
+void ait_bufread_fill_drop(ait_bufread_fill_frame *f);
+int ait_bufread_fill_block_on(ait_rt *rt, ait_bufread_fill_output *out, ait_bufreader *r);
+#define ait_bufread_fill_FRAME_SIZE sizeof(ait_bufread_fill_frame)
+#define ait_bufread_fill_FRAME_ALIGN _Alignof(ait_bufread_fill_frame)
 
 /* ait_bufread_until(r, delim, line): ssize_t output, the length of the
  * next line (delim included, *line pointing at it in r's buffer); at end

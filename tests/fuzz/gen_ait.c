@@ -8,12 +8,12 @@
  * method, two impls (one send), leaf futures that yield, a function that
  * uses try, a generic function, and a chain of functions p<i>_f<k> whose
  * bodies are random statements and expressions with awaits in every
- * position: conditions, loop heads, arguments, initializers, ?:, && and
- * ||, comma, return, switch; static, dyn, default-method and generic
- * calls; spawn, spawn_local (also as branches of ?:), join, select;
- * defer blocks and try (-small: fewer and shorter functions, for a
- * quick run). main.c block_on's each program's entry and
- * prints its result and a global that the defers update.
+ * position: conditions, loop heads (for: init, test and step), arguments,
+ * initializers, ?:, && and ||, comma, return, switch; static, dyn,
+ * default-method and generic calls; spawn, spawn_local (also as branches
+ * of ?:), join, select; defer blocks and try (-small: fewer and shorter
+ * functions, for a quick run). main.c block_on's each program's entry
+ * and prints its result and a global that the defers update.
  *
  * ref.c is the meaning of the same programs in plain sequential C: the
  * same random choices printed a second time, with every await a direct
@@ -425,9 +425,19 @@ static void stmt_loop(int depth) {
     indent(depth);
     switch (rnd(3)) {
     case 0:
-        both("for (unsigned %s = 0; %s < (", i, i);
-        expr(2, true);
-        both(") %% 3u; %s++) ", i);
+        if (chance(50)) {                     /* awaits in the init and the step too */
+            both("for (unsigned %s = (", i);
+            expr(1, true);
+            both(") & 0u; %s < ((%s ^ ", i, i);   /* never decidable: no "< 0" */
+            expr(2, true);
+            both(")) %% 3u; %s += 1u + ((", i);
+            expr(1, true);
+            both(") & 0u)) ");
+        } else {
+            both("for (unsigned %s = 0; %s < ((%s ^ ", i, i, i);
+            expr(2, true);
+            both(")) %% 3u; %s++) ", i);
+        }
         block(depth, 1 + (int)rnd(3));
         both("\n");
         break;

@@ -32,9 +32,9 @@ static ait_poll Fixed_next_ait_save1(Fixed_next_frame *ait_f, int ait_at, ait_po
     return Fixed_next_ait_suspend(ait_f, ait_at, ait_r);
 }
 
-void Fixed_next_init(Fixed_next_frame *ait_frame, Fixed *self) {
-    ait_frame->ait_state = 0;
-    ait_frame->self = self;
+void Fixed_next_init(Fixed_next_frame *ait_f, Fixed *self) {
+    ait_f->ait_state = 0;
+    ait_f->self = self;
 }
 
 static inline ait_poll Fixed_next_ait_run(Fixed_next_frame *ait_f, ait_cx *ait_ctx, Fixed_next_output *ait_out, int ait_from, Fixed *self) {
@@ -75,9 +75,9 @@ static ait_poll Ticker_next_ait_save1(Ticker_next_frame *ait_f, int ait_at, ait_
     return Ticker_next_ait_suspend(ait_f, ait_at, ait_r);
 }
 
-void Ticker_next_init(Ticker_next_frame *ait_frame, Ticker *self) {
-    ait_frame->ait_state = 0;
-    ait_frame->self = self;
+void Ticker_next_init(Ticker_next_frame *ait_f, Ticker *self) {
+    ait_f->ait_state = 0;
+    ait_f->self = self;
 }
 
 static inline ait_poll Ticker_next_ait_run(Ticker_next_frame *ait_f, ait_cx *ait_ctx, Ticker_next_output *ait_out, int ait_from, Ticker *self) {
@@ -129,10 +129,10 @@ static ait_poll Fixed_sum_ait_save1(Fixed_sum_frame *ait_f, int ait_at, ait_poll
     return Fixed_sum_ait_suspend(ait_f, ait_at, ait_r);
 }
 
-void Fixed_sum_init(Fixed_sum_frame *ait_frame, Fixed *self, int n) {
-    ait_frame->ait_state = 0;
-    ait_frame->self = self;
-    ait_frame->n = n;
+void Fixed_sum_init(Fixed_sum_frame *ait_f, Fixed *self, int n) {
+    ait_f->ait_state = 0;
+    ait_f->self = self;
+    ait_f->n = n;
 }
 
 static inline ait_poll Fixed_sum_ait_run(Fixed_sum_frame *ait_f, ait_cx *ait_ctx, Fixed_sum_output *ait_out, int ait_from, Fixed *self, int n) {
@@ -187,10 +187,10 @@ static ait_poll Ticker_sum_ait_save1(Ticker_sum_frame *ait_f, int ait_at, ait_po
     return Ticker_sum_ait_suspend(ait_f, ait_at, ait_r);
 }
 
-void Ticker_sum_init(Ticker_sum_frame *ait_frame, Ticker *self, int n) {
-    ait_frame->ait_state = 0;
-    ait_frame->self = self;
-    ait_frame->n = n;
+void Ticker_sum_init(Ticker_sum_frame *ait_f, Ticker *self, int n) {
+    ait_f->ait_state = 0;
+    ait_f->self = self;
+    ait_f->n = n;
 }
 
 static inline ait_poll Ticker_sum_ait_run(Ticker_sum_frame *ait_f, ait_cx *ait_ctx, Ticker_sum_output *ait_out, int ait_from, Ticker *self, int n) {
@@ -253,9 +253,9 @@ static ait_poll drain_Fixed_ait_save1(drain_Fixed_frame *ait_f, int ait_at, ait_
     return drain_Fixed_ait_suspend(ait_f, ait_at, ait_r);
 }
 
-void drain_Fixed_init(drain_Fixed_frame *ait_frame, Fixed *c) {
-    ait_frame->ait_state = 0;
-    ait_frame->c = c;
+void drain_Fixed_init(drain_Fixed_frame *ait_f, Fixed *c) {
+    ait_f->ait_state = 0;
+    ait_f->c = c;
 }
 
 static inline ait_poll drain_Fixed_ait_run(drain_Fixed_frame *ait_f, ait_cx *ait_ctx, drain_Fixed_output *ait_out, int ait_from, Fixed *c) {
@@ -319,9 +319,9 @@ static ait_poll drain_Ticker_ait_save1(drain_Ticker_frame *ait_f, int ait_at, ai
     return drain_Ticker_ait_suspend(ait_f, ait_at, ait_r);
 }
 
-void drain_Ticker_init(drain_Ticker_frame *ait_frame, Ticker *c) {
-    ait_frame->ait_state = 0;
-    ait_frame->c = c;
+void drain_Ticker_init(drain_Ticker_frame *ait_f, Ticker *c) {
+    ait_f->ait_state = 0;
+    ait_f->c = c;
 }
 
 static inline ait_poll drain_Ticker_ait_run(drain_Ticker_frame *ait_f, ait_cx *ait_ctx, drain_Ticker_output *ait_out, int ait_from, Ticker *c) {
@@ -373,10 +373,10 @@ static void total_of_ait_release(total_of_frame *ait_f) {
 
 AIT_DEFINE_SUSPEND(total_of)
 
-void total_of_init(total_of_frame *ait_frame, Counter_dyn c, int n) {
-    ait_frame->ait_state = 0;
-    ait_frame->c = c;
-    ait_frame->n = n;
+void total_of_init(total_of_frame *ait_f, Counter_dyn c, int n) {
+    ait_f->ait_state = 0;
+    ait_f->c = c;
+    ait_f->n = n;
 }
 
 static inline ait_poll total_of_ait_run(total_of_frame *ait_f, ait_cx *ait_ctx, total_of_output *ait_out, int ait_from, Counter_dyn c, int n) {
