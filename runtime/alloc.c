@@ -247,8 +247,8 @@ static void *raw_alloc(size_t size, size_t align) {
  * the fault count of 1M spawned tasks from ~14k to ~2k but made the
  * kernel's time unpredictable: on the 2-CPU benchmark VM about one run in
  * ten spent ~100 ms more in the kernel obtaining and zeroing the huge
- * pages (W6's CPU time over a run: 97-242 ms, against 103-113 ms with
- * plain pages, whose ~14k faults cost ~25 ms every time). */
+ * pages (W6's CPU time over a run: 99-255 ms, against 102-118 ms with
+ * plain pages, whose ~14k faults cost 14-42 ms every time). */
 static void *chunk_new(size_t *size) {
     *size = tc.grown ? CHUNK_SIZE : FIRST_CHUNK_SIZE;
     void *m = NULL;
