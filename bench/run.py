@@ -760,7 +760,10 @@ def paragraphs(missed, res, ir):
             out.append(f"**W5, yield round trip ({fmt(d['c'])} vs {fmt(d['r'])} ns, "
                        f"{fmt(d['ratio'])}x, slowest run {fmt(d['worst'])}x).** A wake on the executor's own thread is a plain "
                        "flag and the clock is read only when a timer is pending; what remains is "
-                       "the executor round (root poll, local queue, remote-queue check).")
+                       "the executor round (root poll, local queue, remote-queue check). Its "
+                       "CPU time per run is steady to ~2% (no page fault, no system call, no "
+                       "migration in the loop): a slow run is one that waited for a CPU "
+                       "(see other findings).")
         elif key in ("w6-tps", "w7-tps"):
             w = key[:2].upper()
             txt = (f"**{w}, tasks/s ({fmt(d['c'])} vs {fmt(d['r'])} M/s, {fmt(d['ratio'])}x, "
@@ -770,14 +773,14 @@ def paragraphs(missed, res, ir):
                         "(measured as is). ")
             if w == "W6":
                 txt += ("A trivial task is one 48-byte block (a 24-byte header, frame and "
-                        "output) carved from 2 MiB chunks that are advised as huge pages and "
-                        "populated in one call, spawned without a lock on the executor's "
-                        "thread, finished with one compare-and-swap and freed by a later "
-                        "sweep. What remains per task is the spawn path, carving fresh blocks "
-                        "in the allocator's slow path, and the sweep that reads 1M finished "
-                        "tasks from cold memory when block_on returns; the kernel's cost of "
-                        "the fresh pages depends on whether it grants huge pages (one fault "
-                        "per 2 MiB) or not (512 pages), which is what moves the slowest run.")
+                        "output) carved from 2 MiB chunks of ordinary pages, spawned without "
+                        "a lock on the executor's thread, finished with one compare-and-swap "
+                        "and freed by a later sweep. What remains per task is the spawn path, "
+                        "carving fresh blocks in the allocator's slow path (and the kernel's "
+                        "~14k first-touch faults, ~25 ms), and the sweep that reads 1M "
+                        "finished tasks from cold memory when block_on returns. What moves "
+                        "the slowest run is the CPU share the process gets on a loaded "
+                        "machine (see other findings).")
             else:
                 txt += ("The machine has 2 CPUs for 3 busy threads (the spawning block_on "
                         "thread and 2 workers). Spawns are handed to the shared queue in "
@@ -924,6 +927,31 @@ def write_doc(path, table, v, notes, missed, runs, elapsed, w7_threads, res, ir)
              "two interfaces with a method of the same name now gets an error (the generated "
              "names T_m would clash) instead of duplicate C definitions; a decorator no longer "
              "takes the inline storage away from the other impls' dyn calls.")
+    L.append("- Why W5/W6's times swing between runs (measured on the 2-CPU VM, 6.18 kernel, "
+             "~60-80% of it taken by other tenants; ait and tokio interleaved, 8-12 runs each; "
+             "each run's user+system time over the timed window from getrusage, and "
+             "`perf stat -e task-clock,page-faults,cpu-migrations,context-switches`: "
+             "migrations 0-2 per run on both sides, the clock is the TSC through the vDSO). "
+             "Two causes. (1) W6 only, in the runtime, fixed: the task chunks were advised as "
+             "transparent huge pages and populated at once; huge pages were always granted "
+             "(thp_fault_alloc +23 per run, no compaction stall, ~2.1k faults), but in one run "
+             "in three to ten the kernel spent 70-175 ms more obtaining and zeroing them "
+             "(system time 5-35 ms otherwise), so ait's CPU time per run spread 99-255 ms "
+             "(2.5x) against tokio's 282-313 ms (1.1x). With ordinary pages faulted in on "
+             "first touch (~14k faults; tokio takes ~35k) the system time is 14-42 ms every run "
+             "and the CPU time spreads 102-118 ms (1.15x) over two batches of 10 and 12 runs, "
+             "the median unchanged (106-132 before, 110 after); ait's slowest run against "
+             "tokio's median went from 1.16x to 2.48x in CPU time. Populating 4 KiB pages with "
+             "MADV_POPULATE_WRITE was as steady but dearer (120 ms). "
+             "(2) W5 and W6, not in the runtime: the wall time swings with the share of a CPU "
+             "the process gets while others run. W5's CPU time is 57.1-58.4 ms over 8 runs "
+             "(1.02x; 2 page faults, no voluntary switch, no migration) while its wall time "
+             "spans 57-137 ms, CPU/wall 0.43-1.00; tokio's runs swing too (1.6x to 3.5x in "
+             "the same minutes), likely less than ait's because a run of ~60 ms (ait) "
+             "averages the others' bursts over far fewer scheduler slices than one of "
+             "~500 ms (tokio); on a quiet minute both spread 1.05-1.25x. Wall-time ratios of "
+             "a single run therefore mean little on this machine; CPU time per run is the "
+             "runtime's own figure.")
     L.append("- bench/c/work.ait still names W4i's methods `call2`/`call3`: one type cannot take "
              "a method `call` from two interfaces (generated names are TYPE_METHOD).")
     L.append("")

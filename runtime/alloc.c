@@ -13,10 +13,9 @@
  * call's box) are inlined from ait.h, so the lists live in ait.h's
  * ait__frame_tls. Blocks are carved from chunks
  * (one posix_memalign per chunk, never per block) by a per-thread bump
- * pointer: a thread's first chunk is 256 KiB of ordinary pages, every
- * later one 2 MiB, advised as a transparent huge page and populated at
- * once (see chunk_new: first-touch faults are what made timings swing);
- * a block of class c sits at an address aligned to the
+ * pointer: a thread's first chunk is 256 KiB, every later one 2 MiB,
+ * all of ordinary pages faulted in on first touch (see chunk_new for why
+ * not huge pages); a block of class c sits at an address aligned to the
  * lowest set bit of its size (capped at 64), so every request that maps
  * to c finds its alignment. A block is plain memory: any thread may free
  * it, onto its own lists. When a list grows past its limit (2 batches,
@@ -34,12 +33,11 @@
  * task) is reported as use-after-poison instead of reading a recycled
  * block silently.
  */
-#define _GNU_SOURCE             /* MADV_HUGEPAGE, MADV_POPULATE_WRITE */
+#define _POSIX_C_SOURCE 200809L /* posix_memalign */
 #include "internal.h"
 
 #include <stdalign.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 
 #define SMALL_MAX 1024u         /* classes in 16-byte steps up to here */
 #define NSMALL 64u
@@ -47,7 +45,7 @@
 #define NCLASS (NSMALL + NMED)
 #define MAX_SIZE 65536u
 #define MAX_ALIGN 64u
-#define CHUNK_SIZE ((size_t)2 << 20)   /* one transparent huge page */
+#define CHUNK_SIZE ((size_t)2 << 20)
 #define FIRST_CHUNK_SIZE ((size_t)256 << 10)
 #define CHUNK_HDR 64u           /* a chunk's first bytes: the global chunk list */
 #define BATCH_BYTES (128u << 10)
@@ -99,7 +97,7 @@ _Thread_local ait__frame_cache ait__frame_tls;
 typedef struct tcache {
     char *cur, *end;            /* the chunk being carved */
     bool registered;
-    bool huge;                  /* carved its first chunk: the next ones are huge */
+    bool grown;                 /* carved its first chunk: the next ones are big */
 } tcache;
 
 static _Thread_local tcache tc;
@@ -251,34 +249,23 @@ static void *raw_alloc(size_t size, size_t align) {
 }
 
 /* A new chunk for this thread, listed globally (kept for reuse, never
- * freed), or NULL.
+ * freed), or NULL. A thread's first chunk is small, so that a thread that
+ * allocates little stays small; the later ones are 2 MiB.
  *
- * First-touch page faults dominate a burst of allocation (1M spawned
- * tasks touch 64 MB) and their cost is what made timings swing: a fault
- * on a 4 KiB page costs about what one on a 2 MiB huge page does (in a
- * virtual machine, where page-table updates trap to the host, 10-15 us),
- * and whether the kernel grants a huge page depends on its free memory at
- * that moment. So a thread's first chunk is small and ordinary (a thread
- * that allocates little stays small) and every later one is advised as a
- * huge page and populated in one call: one fault per chunk when the huge
- * page is granted, and 512 pages filled in one system call, not 512
- * faults, when it is refused. Both calls are advice: on a kernel without
- * them they fail with EINVAL and the pages fault in on first touch. */
+ * Chunks are ordinary pages, faulted in on first touch, like any malloc'd
+ * memory. They were once advised as transparent huge pages
+ * (MADV_HUGEPAGE) and populated at once (MADV_POPULATE_WRITE), which cut
+ * the fault count of 1M spawned tasks from ~14k to ~2k but made the
+ * kernel's time unpredictable: on the 2-CPU benchmark VM about one run in
+ * ten spent ~100 ms more in the kernel obtaining and zeroing the huge
+ * pages (W6's CPU time over a run: 99-255 ms, against 102-118 ms with
+ * plain pages, whose ~14k faults cost 14-42 ms every time). */
 static void *chunk_new(size_t *size) {
-    bool huge = tc.huge;
-    *size = huge ? CHUNK_SIZE : FIRST_CHUNK_SIZE;
+    *size = tc.grown ? CHUNK_SIZE : FIRST_CHUNK_SIZE;
     void *m = NULL;
-    if (posix_memalign(&m, huge ? CHUNK_SIZE : CHUNK_HDR, *size) != 0)
+    if (posix_memalign(&m, CHUNK_HDR, *size) != 0)
         return NULL;
-    if (huge) {
-#ifdef MADV_HUGEPAGE
-        madvise(m, CHUNK_SIZE, MADV_HUGEPAGE);
-#endif
-#ifdef MADV_POPULATE_WRITE
-        madvise(m, CHUNK_SIZE, MADV_POPULATE_WRITE);
-#endif
-    }
-    tc.huge = true;
+    tc.grown = true;
     pthread_mutex_lock(&g_lock);
     *(void **)m = g_chunks;
     g_chunks = m;
