@@ -297,6 +297,8 @@ typedef struct Func {
     Stmt *body;          /* S_COMPOUND or NULL */
     Loc loc;             /* of the name */
     struct Item *owner;  /* the interface or impl it belongs to, or NULL */
+    bool self_typed;     /* an interface method whose signature mentions Self:
+                            static calls only, no vtable entry (the checks) */
 } Func;
 
 typedef enum {
@@ -307,18 +309,21 @@ typedef enum {
     I_INTERFACE,         /* interface I { methods } */
     I_IMPL,              /* impl I for T [send] { methods } */
     I_FUNC,              /* a free function: async, generic or extern async */
+    I_INSTANCE,          /* %instance name(send dyn I, ...); : a generic's instance */
     I_CDECL,             /* any other C declaration at top level (typedef, enum,
                             plain function definition): emitted as written */
 } ItemKind;
 
 typedef struct Item {
     ItemKind kind;
-    const char *name;    /* struct, interface, import path */
+    const char *name;    /* struct, interface, import path, I_INSTANCE generic */
     const char *text;    /* passthrough body */
     Vec names;           /* I_TYPES: const char* */
     Vec members;         /* I_STRUCT: Decl* */
     Vec methods;         /* I_INTERFACE, I_IMPL: Func* */
-    Vec supers;          /* I_INTERFACE: NameRef * of its super-interfaces */
+    Vec supers;          /* I_INTERFACE: NameRef * of its super-interfaces;
+                            I_INSTANCE: NameRef * of the type arguments, each
+                            "dyn I", "send dyn I" or a type name */
     const char *iface;   /* I_IMPL */
     const char *type;    /* I_IMPL: the implementing type's name */
     bool is_send;        /* I_IMPL */

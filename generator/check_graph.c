@@ -45,7 +45,7 @@ void sema_frame_edges(Fut *f, Vec *out) {
 
 /* A default or generic body is checked per instance: a diagnostic at
  * the shared body says which instance it is about. */
-static void note_instance(Fut *f, Loc at) {
+void note_instance(Fut *f, Loc at) {
     if (f->kind == FUT_GENERIC) {
         Buf b = {0};
         for (int i = 0; i < f->subst_to.len; i++) {

@@ -7,6 +7,8 @@
 
 /* Recursion through static frames, send; false on errors. */
 bool check_graph(Sema *s);
+/* A note naming the instance f of a default or generic body, if it is one. */
+void note_instance(Fut *f, Loc at);
 /* FUT_DYN: the impl futures its inline storage holds. */
 void sema_inline_impls(Fut *d, Vec *out);
 /* The futures whose frames f's frame embeds. */

@@ -200,6 +200,15 @@ static void c_items(Emit *e) {
 /* A method's C signature after self: ", const char *a1" */
 static const char *method_ret(Emit *e, Func *m) { return type_str(e, m->ret_spec, m->ret_decl); }
 
+/* Members of x's vtable: its super-interfaces' vtables and its methods
+ * but those whose signature mentions Self. */
+static int vtable_entries(Iface *x) {
+    int n = x->supers.len;
+    for (int k = 0; k < x->item->methods.len; k++)
+        n += !((Func *)x->item->methods.data[k])->self_typed;
+    return n;
+}
+
 static void vtable_struct(Emit *e, Iface *x) {
     Buf *h = e->h.b;
     buf_printf(h, "struct %s_vtable {\n", x->name);
@@ -209,6 +218,8 @@ static void vtable_struct(Emit *e, Iface *x) {
     }
     for (int k = 0; k < x->item->methods.len; k++) {
         Func *m = x->item->methods.data[k];
+        if (m->self_typed)   /* static calls only */
+            continue;
         const char *ps = params_str(e, m, "ait_a");
         if (m->is_async) {   /* the impl's future, and its body run from the start */
             buf_printf(h, "    ait_future %s;   /* async %s %s(...) */\n", m->name, method_ret(e, m), m->name);
@@ -218,6 +229,8 @@ static void vtable_struct(Emit *e, Iface *x) {
             buf_printf(h, "    %s (*%s)(void *self%s);\n", method_ret(e, m), m->name, ps);
         }
     }
+    if (!vtable_entries(x))
+        buf_puts(h, "    char ait_none;   /* nothing is called through a dyn */\n");
     buf_puts(h, "};\n\n");
 }
 
@@ -243,7 +256,7 @@ static void dyn_plain_inlines(Emit *e, Iface *x) {
     Buf *h = e->h.b;
     for (int k = 0; k < x->item->methods.len; k++) {
         Func *m = x->item->methods.data[k];
-        if (m->is_async)
+        if (m->is_async || m->self_typed)
             continue;
         buf_printf(h, "static inline %s %s_%s(%s_dyn self%s) {\n    %sself.vt->%s(self.self%s);\n}\n",
                    method_ret(e, m), x->name, m->name, x->name, params_str(e, m, "ait_a"),
@@ -408,6 +421,8 @@ static void impl_vtable(Emit *e, Impl *im) {
     const char *n = im->iface->name, *t = im->type;
     for (int k = 0; k < ii->methods.len; k++) {
         Func *m = ii->methods.data[k];
+        if (m->self_typed)
+            continue;
         const char *ps = params_str(e, m, "ait_a"), *as = args_str(m, "ait_a");
         const char *f = xprintf("%s_%s", t, m->name);
         if (m->is_async) {
@@ -426,11 +441,15 @@ static void impl_vtable(Emit *e, Impl *im) {
     for (int k = 0; k < ii->methods.len; k++) {
         Func *m = ii->methods.data[k];
         const char *f = xprintf("%s_%s", t, m->name);
+        if (m->self_typed)
+            continue;
         if (m->is_async)
             buf_printf(c, "    AIT_FUTURE_INIT(%s), %s_ait_start,\n", f, f);
         else
             buf_printf(c, "    %s_ait_any,\n", f);
     }
+    if (!vtable_entries(im->iface))
+        buf_puts(c, "    0\n");
     buf_puts(c, "};\n\n");
 }
 

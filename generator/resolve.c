@@ -8,6 +8,8 @@
  * is plain C and left alone. */
 #include <string.h>
 #include "parse.h"
+#include "check.h"
+#include "check_graph.h"
 #include "resolve.h"
 
 typedef struct Scope {
@@ -303,8 +305,9 @@ static Target *new_target(CallKind kind) {
 /* A call of method m on a value of interface x (a dyn, self in a
  * default body, or a generic parameter in its abstract form): m may be
  * declared by x or by one of its super-interfaces, reached through the
- * conversions B_dyn_as_A (B_send_dyn_as_A_send) of the receiver. */
-static Target *interface_call(Iface *x, Expr *m, bool send_dyn) {
+ * conversions B_dyn_as_A (B_send_dyn_as_A_send) of the receiver. Through
+ * a dyn (dyn), a method whose signature mentions Self has no entry. */
+static Target *interface_call(Resolver *r, Iface *x, Expr *m, bool dyn, bool send_dyn) {
     int k;
     Vec path = {0};
     Iface *owner = sema_method_owner(x, m->name, &k, &path);
@@ -313,6 +316,13 @@ static Target *interface_call(Iface *x, Expr *m, bool send_dyn) {
         return NULL;
     }
     Func *fn = owner->item->methods.data[k];
+    if (dyn && fn->self_typed) {   /* Rust: not dyn-compatible without `where Self: Sized` */
+        error_at(m->loc, "method '%s' cannot be called through '%sdyn %s': its signature "
+                 "mentions Self", m->name, send_dyn ? "send " : "", x->name);
+        note_instance(r->f, m->loc);
+        note_at(fn->loc, "'%s' is declared here", m->name);
+        return NULL;
+    }
     Target *t;
     if (fn->is_async) {
         t = new_target(CT_ASYNC);
@@ -354,7 +364,7 @@ static Target *bound_call(Resolver *r, TypeParam *tp, Expr *m) {
         int k;
         Vec path = {0};
         if (x && sema_method_owner(x, m->name, &k, &path))
-            return interface_call(x, m, false);
+            return interface_call(r, x, m, false, false);
     }
     if (tp->ifaces.len == 1)
         error_at(m->loc, "interface '%s' has no method '%s'", tp->iface, m->name);
@@ -379,7 +389,7 @@ static Target *method_call(Resolver *r, Expr *call) {
         Iface *x = sema_iface(r->s, t.name);
         if (!x)   /* reported at its declaration */
             return r->quiet = true, NULL;
-        tg = interface_call(x, m, t.kind == TY_SEND_DYN);
+        tg = interface_call(r, x, m, true, t.kind == TY_SEND_DYN);
         if (tg)
             tg->recv_deref = m->arrow;
     } else if (t.kind == TY_NAME) {
@@ -388,7 +398,7 @@ static Target *method_call(Resolver *r, Expr *call) {
             return bound_call(r, tp, m);
         Iface *x = sema_iface(r->s, t.name);
         if (x) /* self in a default body, checked against its interface */
-            return interface_call(x, m, false);
+            return interface_call(r, x, m, false, false);
         int k;
         Impl *im = sema_impl_for(r->s, t.name, m->name, &k);
         if (!im) {
@@ -489,9 +499,8 @@ static void explain_unmet(Resolver *r, const char *type, const char *bound, Ty h
 }
 
 static Target *generic_call(Resolver *r, Func *fn, Expr *call) {
-    Buf b = {0};
-    buf_puts(&b, fn->name);
-    bool abstract = false;
+    Vec types = {0}, dyns = {0};
+    bool abstract = false, dyn = false;
     for (int i = 0; i < fn->tparams.len; i++) {
         TypeParam *tp = fn->tparams.data[i];
         int arg = 0;
@@ -504,19 +513,29 @@ static Target *generic_call(Resolver *r, Func *fn, Expr *call) {
             explain_unmet(r, type, bound, have);
             r->quiet = true;   /* an instance repeats its abstract body's error */
         }
-        if (!type || bound) {
-            buf_free(&b);
+        if (!type || bound)
             return NULL;
-        }
         abstract |= abstract_tparam(r->f, type) != NULL;
-        buf_printf(&b, "_%s", type);
+        DynArg *da = NULL;
+        if (have.kind == TY_DYN || have.kind == TY_SEND_DYN) {
+            da = xalloc(sizeof *da);
+            da->iface = sema_iface(r->s, have.name);
+            da->send = have.kind == TY_SEND_DYN;
+            dyn = true;
+        }
+        vec_push(&types, (void *)type);
+        vec_push(&dyns, da);
     }
-    Fut *f = abstract ? NULL : sema_fut(r->s, b.data);
-    if (!f && !abstract)
-        error_at(call->loc, "no instance '%s' of generic '%s'", b.data, fn->name);
-    buf_free(&b);
-    if (!f && !abstract)
+    Fut *f = NULL;
+    if (abstract || r->f->kind == FUT_ABSTRACT)
+        ;   /* checked against the bounds; each instance of the caller finds its own */
+    else if (dyn)
+        f = sema_dyn_instance(r->s, fn, &types, &dyns, sema_home(r->f));
+    else if (!(f = sema_fut(r->s, instance_name(fn, &types)))) {
+        error_at(call->loc, "no instance '%s' of generic '%s'", instance_name(fn, &types),
+                 fn->name);
         return NULL;
+    }
     Target *t = new_target(CT_ASYNC);
     t->fut = f;
     return t;

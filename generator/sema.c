@@ -98,3 +98,33 @@ static bool reaches(Iface *from, Iface *to, int depth) {
 }
 
 bool sema_iface_reaches(Iface *from, Iface *to) { return reaches(from, to, 0); }
+
+int sema_home(Fut *f) {
+    if (f->kind == FUT_GENERIC)
+        return f->home;
+    if (f->kind == FUT_METHOD && f->impl)
+        return f->impl->item->loc.file;
+    return f->func ? f->func->loc.file : -1;
+}
+
+const char *instance_name(Func *fn, Vec *types) {
+    Buf b = {0};
+    buf_puts(&b, fn->name);
+    for (int i = 0; i < types->len; i++)
+        buf_printf(&b, "_%s", (char *)types->data[i]);
+    const char *n = xstrdup(b.data);
+    buf_free(&b);
+    return n;
+}
+
+/* The stem of a file's name as an identifier: "use" for "dir/use.ait". */
+const char *sema_file_stem(File *f) {
+    const char *base = strrchr(f->path, '/');
+    base = base ? base + 1 : f->path;
+    const char *dot = strrchr(base, '.');
+    char *p = xprintf("%.*s", (int)(dot ? (size_t)(dot - base) : strlen(base)), base);
+    for (char *q = p; *q; q++)
+        if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9')))
+            *q = '_';
+    return p;
+}

@@ -74,6 +74,7 @@ struct Fut {
     Vec vars;                /* Var*: every variable of the body, params included */
     Vec excluded;            /* FUT_DYN: impl futures kept out of the inline storage,
                                 since their frames contain this dyn frame (a decorator) */
+    int home;                /* FUT_GENERIC: the file (id) whose unit compiles it */
     int visit;               /* graph walks */
     Lowered *low;            /* lowering result */
     Loc loc;
@@ -183,5 +184,11 @@ const char *sema_subst(Fut *f, const char *name);
 /* Does fn return void (its output is then ait_unit)? */
 bool returns_void(Func *fn);
 DynArg *sema_subst_dyn(Fut *f, const char *name);
+/* name_T1_T2: the C name of generic fn instantiated for types. */
+const char *instance_name(Func *fn, Vec *types);
+/* A file's name without directory and extension, as an identifier. */
+const char *sema_file_stem(File *f);
+/* The file (id) whose unit compiles f. */
+int sema_home(Fut *f);
 
 #endif

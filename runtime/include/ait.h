@@ -388,8 +388,65 @@ typedef struct ait_future {
  * ait_set_allocator, takes the general path. */
 #define AIT_FRAME_CLASS(size, align) \
     ((size) >= 1 && (size) <= 1024 && (align) <= 16 ? (int)(((size) - 1) >> 4) : -1)
-void *ait_frame_alloc_class(int cls, size_t size, size_t align);
-void ait_frame_free_class(void *p, int cls, size_t size, size_t align);
+static inline void *ait_frame_alloc_class(int cls, size_t size, size_t align);
+static inline void ait_frame_free_class(void *p, int cls, size_t size, size_t align);
+
+/* Internal, not for use: the default allocator's per-thread state, here
+ * so the _class calls' fast paths (a pop and a push, a dozen
+ * instructions) inline in a dyn call. Per size class, a LIFO list of
+ * free blocks (a free block starts with the address of the next), its
+ * length and its limit (0 until the thread first uses the class); and
+ * the thread's ait_alloc_stats counters. Classes below ait__frame_fast
+ * take the inline paths: it is 0 while an allocator is installed and in
+ * a libait built with AddressSanitizer (where the out-of-line paths
+ * poison free blocks), so those always reach the library. */
+typedef struct ait__frame_bin {
+    void *head;
+    uint32_t count, lim;
+} ait__frame_bin;
+#define AIT__FRAME_NCLASS 88    /* 64 up to 1 KiB, 24 up to 64 KiB */
+typedef struct ait__frame_cache {
+    uint64_t allocs, frees;
+    ait__frame_bin bins[AIT__FRAME_NCLASS];
+} ait__frame_cache;
+#ifdef __cplusplus
+extern thread_local ait__frame_cache ait__frame_tls;
+#else
+extern _Thread_local ait__frame_cache ait__frame_tls;
+#endif
+extern int ait__frame_fast;
+void *ait__frame_alloc_slow(int cls, size_t size, size_t align);
+void ait__frame_free_slow(void *p, int cls, size_t size, size_t align);
+
+static inline void *ait_frame_alloc_class(int cls, size_t size, size_t align) {
+    if ((unsigned)cls < (unsigned)ait__frame_fast) {
+        ait__frame_cache *t = &ait__frame_tls;
+        ait__frame_bin *b = &t->bins[cls];
+        void *p = b->head;
+        if (p) {
+            b->head = *(void **)p;
+            b->count--;
+            t->allocs++;
+            return p;
+        }
+    }
+    return ait__frame_alloc_slow(cls, size, align);
+}
+/* The slow path also takes a push past the list's limit. */
+static inline void ait_frame_free_class(void *p, int cls, size_t size, size_t align) {
+    if ((unsigned)cls < (unsigned)ait__frame_fast && p) {
+        ait__frame_cache *t = &ait__frame_tls;
+        ait__frame_bin *b = &t->bins[cls];
+        if (b->count < b->lim) {
+            *(void **)p = b->head;
+            b->head = p;
+            b->count++;
+            t->frees++;
+            return;
+        }
+    }
+    ait__frame_free_slow(p, cls, size, align);
+}
 
 /* The initializer of F's descriptor, from the names F_poll_any and
  * F_drop_any (the type-erased F_poll and F_drop), F_frame and F_output:
@@ -470,6 +527,15 @@ ait_task *ait_spawn_start(ait_task *t);
 #else
 #define AIT_NOINLINE
 #endif
+#endif
+
+/* A dyn call's F_ait_start is inlined into each await of it, its
+ * allocator fast paths included (the compiler's size estimate would
+ * otherwise keep it out of line, a call more per dyn call). */
+#if defined(__GNUC__)
+#define AIT_ALWAYS_INLINE_ __attribute__((always_inline))
+#else
+#define AIT_ALWAYS_INLINE_
 #endif
 
 /* The frame of a generated future starts with AIT_FRAME_STATE: its state
@@ -591,8 +657,9 @@ void ait_dyn_drop(void *frame);
     AIT_DYN_START_(F, I, M, PARAMS, ARGS, NULL, 0, 0) \
     AIT_DYN_ENTRY_POINTS_(F, I, PARAMS, ARGS)
 #define AIT_DYN_START_(F, I, M, PARAMS, ARGS, STORAGE, SIZE, ALIGN) \
-    static inline ait_poll F##_ait_start(F##_frame *ait_f, ait_cx *ait_ctx, F##_output *ait_out, \
-                                         I##_dyn self AIT_UNPAREN PARAMS) { \
+    static inline AIT_ALWAYS_INLINE_ ait_poll F##_ait_start(F##_frame *ait_f, ait_cx *ait_ctx, \
+                                                            F##_output *ait_out, \
+                                                            I##_dyn self AIT_UNPAREN PARAMS) { \
         const ait_future *ait_m = &self.vt->M; \
         void *ait_fr = ait_dyn_frame_for(ait_m, STORAGE, SIZE, ALIGN); \
         if (!ait_fr) \

@@ -35,8 +35,6 @@ typedef struct Ticker_sum_frame Ticker_sum_frame;
 typedef struct Counter_sum_dyn_frame Counter_sum_dyn_frame;
 typedef struct drain_Fixed_frame drain_Fixed_frame;
 typedef struct drain_Ticker_frame drain_Ticker_frame;
-typedef struct drain_Counter_dyn_frame drain_Counter_dyn_frame;
-typedef struct drain_Counter_send_dyn_frame drain_Counter_send_dyn_frame;
 typedef struct total_of_frame total_of_frame;
 
 typedef int Fixed_next_output;
@@ -47,8 +45,6 @@ typedef int Ticker_sum_output;
 typedef int Counter_sum_dyn_output;
 typedef int drain_Fixed_output;
 typedef int drain_Ticker_output;
-typedef int drain_Counter_dyn_output;
-typedef int drain_Counter_send_dyn_output;
 typedef int total_of_output;
 
 /* The frame of async method next of impl Counter for Fixed (counter.ait:22). */
@@ -166,32 +162,6 @@ struct drain_Ticker_frame {
 #define drain_Ticker_FRAME_SIZE sizeof(drain_Ticker_frame)
 #define drain_Ticker_FRAME_ALIGN AIT_ALIGNOF(drain_Ticker_frame)
 
-/* The frame of async drain, instantiated as drain_Counter_dyn (counter.ait:39). */
-struct drain_Counter_dyn_frame {
-    AIT_FRAME_STATE;
-    Counter_dyn *c;
-    union {   /* the future awaited at each state */
-        Counter_next_dyn_frame ait_aw1;
-    };
-    unsigned char ait_defer1;   /* armed: the defer was reached */
-    int count;
-};
-#define drain_Counter_dyn_FRAME_SIZE sizeof(drain_Counter_dyn_frame)
-#define drain_Counter_dyn_FRAME_ALIGN AIT_ALIGNOF(drain_Counter_dyn_frame)
-
-/* The frame of async drain, instantiated as drain_Counter_send_dyn (counter.ait:39). */
-struct drain_Counter_send_dyn_frame {
-    AIT_FRAME_STATE;
-    Counter_send_dyn *c;
-    union {   /* the future awaited at each state */
-        Counter_next_dyn_frame ait_aw1;
-    };
-    unsigned char ait_defer1;   /* armed: the defer was reached */
-    int count;
-};
-#define drain_Counter_send_dyn_FRAME_SIZE sizeof(drain_Counter_send_dyn_frame)
-#define drain_Counter_send_dyn_FRAME_ALIGN AIT_ALIGNOF(drain_Counter_send_dyn_frame)
-
 /* The frame of async total_of (counter.ait:47). */
 struct total_of_frame {
     AIT_FRAME_STATE;
@@ -222,11 +192,6 @@ AIT_DECLARE_FUTURE(drain_Fixed, (, Fixed *c), (, c))
 AIT_DECLARE_SPAWN(drain_Fixed, (, Fixed *c), (, c))
 
 AIT_DECLARE_FUTURE(drain_Ticker, (, Ticker *c), (, c))
-
-AIT_DECLARE_FUTURE(drain_Counter_dyn, (, Counter_dyn *c), (, c))
-
-AIT_DECLARE_FUTURE(drain_Counter_send_dyn, (, Counter_send_dyn *c), (, c))
-AIT_DECLARE_SPAWN(drain_Counter_send_dyn, (, Counter_send_dyn *c), (, c))
 
 AIT_DECLARE_FUTURE(total_of, (, Counter_dyn c, int n), (, c, n))
 
