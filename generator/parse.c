@@ -245,6 +245,8 @@ static void report_syntax_error(Driver *D, Token t) {
     else
         error_at(t.loc, "syntax error near '%.*s'", len, text);
     suggest_types(D, t, what);
+    if (tok_is(&t, "send") && D->depth == 0 && D->look.kind == TK_IMPL)   /* Rust's order */
+        note_at(t.loc, "a send impl is written 'impl INTERFACE for TYPE send { ... }'");
 }
 
 /* ---- recovery -------------------------------------------------------- */
