@@ -413,6 +413,7 @@ typedef struct {
     ait_deadline *d;
     ait_deadline_wait_frame w;
     int polls;
+    bool late;                  /* the first poll came after the first deadline */
     uint64_t due;               /* the deadline after the reset */
 } moved_wait;
 
@@ -422,7 +423,10 @@ static ait_poll moved_wait_poll(void *fp, ait_cx *cx, void *out) {
     int r = -1;
     ait_poll p = ait_deadline_wait_poll(&m->w, cx, &r);
     if (m->polls++ == 0) {
-        assert_int_equal(p, AIT_PENDING);          /* armed for the first deadline */
+        if (p == AIT_READY) {                      /* held off the CPU past the deadline */
+            m->late = true;
+            return p;
+        }
         sleep_ms(2);
         ait_deadline_reset(m->d);                  /* later than the armed time */
         m->due = m->d->at;
@@ -431,20 +435,31 @@ static ait_poll moved_wait_poll(void *fp, ait_cx *cx, void *out) {
 }
 
 /* The timer fires at the old time: the wait re-arms it and expires at the
- * new one, not before. */
+ * new one, not before. A run whose first poll came after the first
+ * deadline (a loaded machine) proves nothing and is run again. */
+static bool deadline_moves_once(ait_rt *rt) {
+    ait_deadline d;
+    ait_deadline_init(&d, 100);
+    moved_wait m = { &d, { NULL }, 0, false, 0 };
+    ait_deadline_wait_init(&m.w, &d);
+    assert_int_equal(ait_block_on(rt, &m, moved_wait_poll, NULL), 0);
+    if (!m.late) {
+        assert_true(ait_now_ns() >= m.due);
+        assert_true(m.polls >= 2);
+        assert_true(ait_deadline_expired(&d));
+    }
+    ait_deadline_wait_drop(&m.w);
+    ait_deadline_free(&d);
+    return !m.late;
+}
+
 static void deadline_moves(int workers) {
     ait_rt *rt = ait_rt_new(&(ait_rt_config){ .workers = workers });
     assert_non_null(rt);
-    ait_deadline d;
-    ait_deadline_init(&d, 30);
-    moved_wait m = { &d, { NULL }, 0, 0 };
-    ait_deadline_wait_init(&m.w, &d);
-    assert_int_equal(ait_block_on(rt, &m, moved_wait_poll, NULL), 0);
-    assert_true(ait_now_ns() >= m.due);
-    assert_true(m.polls >= 2);
-    assert_true(ait_deadline_expired(&d));
-    ait_deadline_wait_drop(&m.w);
-    ait_deadline_free(&d);
+    int tried = 0;
+    while (tried < 20 && !deadline_moves_once(rt))
+        tried++;
+    assert_true(tried < 20);                        /* the case ran at least once */
     ait_rt_free(rt);
 }
 
