@@ -25,7 +25,7 @@ SANFLAGS ?=
 # The lexer and parser that re2c and lemon generate are not written to
 # pass every warning; only these few are relaxed for them.
 BOOT_CFLAGS := -Wno-unused-parameter -Wno-unused-variable -Wno-unused-function \
-               -Wno-sign-compare -Wno-implicit-fallthrough
+               -Wno-sign-compare -Wno-implicit-fallthrough -DNDEBUG
 ALL_CFLAGS = $(CFLAGS) $(SANFLAGS) -MMD -MP
 
 GEN_SRC  := $(filter-out generator/main.c,$(wildcard generator/*.c))

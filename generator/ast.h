@@ -1,7 +1,8 @@
 /* ast.h: the syntax tree of a .ait file.
  *
- * The parser (grammar/ait.y, driven by parse.c) builds it; the checks
- * (check.c), the lowering (lower.c) and the emitter (emit*.c) read it.
+ * The parser (grammar/parser.y, driven by parse.c) builds it; the checks
+ * (check*.c, resolve.c), the lowering (hoist.c, lower.c, liveness.c) and
+ * the emitter (emit*.c) read and annotate it.
  * Nodes live in an arena (util.c) and are never freed: aitc is a short
  * process, as chibicc is.
  *
@@ -31,6 +32,14 @@ typedef struct Stmt Stmt;
 typedef struct Declarator Declarator;
 typedef struct DeclSpec DeclSpec;
 typedef struct Init Init;
+
+/* What the later passes attach to nodes, defined with those passes:
+ * the checks (sema.h) and the lowering (lower.h). */
+typedef struct Var Var;
+typedef struct Target Target;
+typedef struct Comb Comb;
+typedef struct AwaitPoint AwaitPoint;
+typedef struct SpawnPoint SpawnPoint;
 
 /* ---- types --------------------------------------------------------- */
 
@@ -64,9 +73,9 @@ struct DeclSpec {
     int storage;         /* SC_* */
     int quals;           /* Q_* */
     BaseKind kind;
+    bool has_body;       /* struct/union/enum with { ... } */
     const char *words;   /* BT_WORDS: "unsigned long", "void", "_Bool" ... */
     const char *name;    /* BT_NAME, tag of BT_STRUCT/UNION/ENUM, BT_DYN */
-    bool has_body;       /* struct/union/enum with { ... } */
     Vec members;         /* BT_STRUCT/UNION: Decl* (each a member declaration) */
     Vec enumerators;     /* BT_ENUM: Enumerator* */
     Expr *align;         /* _Alignas(expr) or NULL */
@@ -86,16 +95,16 @@ typedef struct Param Param;
 
 struct Declarator {
     DeclKind kind;
-    Declarator *inner;   /* NULL below D_IDENT */
-    const char *name;    /* D_IDENT */
     int quals;           /* D_POINTER: qualifiers after '*';
                             D_ARRAY: qualifiers inside [] (params) */
     bool is_static;      /* D_ARRAY: [static N] in a parameter */
-    Expr *size;          /* D_ARRAY */
-    Vec params;          /* D_FUNC: Param* */
     bool variadic;       /* D_FUNC: ", ..." */
     bool old_style;      /* D_FUNC: "()" with no parameters at all */
     Loc loc;
+    Declarator *inner;   /* NULL below D_IDENT */
+    const char *name;    /* D_IDENT */
+    Expr *size;          /* D_ARRAY */
+    Vec params;          /* D_FUNC: Param* */
 };
 
 /* A parameter: specifier + declarator (name may be NULL). "(void)" is
@@ -121,7 +130,7 @@ typedef struct InitDecl {
     Init *init;          /* NULL when none */
     Expr *bits;          /* struct member bit-field width, or NULL */
     Loc loc;
-    void *sema;          /* the checks: the Var it declares */
+    Var *var;            /* the checks (resolve.c): the variable it declares */
 } InitDecl;
 
 /* A declaration: "static const int a = 1, *b;" or a struct member. A
@@ -190,17 +199,22 @@ typedef struct GenericAssoc {
 
 struct Expr {
     ExprKind kind;
+    bool arrow;          /* E_MEMBER (beside kind: nodes are many, padding adds up) */
     const char *op;      /* operator spelling: "+", "->" not used, "++" ... */
     const char *name;    /* E_IDENT, E_MEMBER */
     const char *text;    /* literals */
-    bool arrow;          /* E_MEMBER */
     Expr *lhs, *rhs, *cond;
     Vec args;            /* E_CALL: Expr* */
     TypeName *type;      /* E_CAST, E_SIZEOF_TYPE, E_ALIGNOF, E_COMPOUND */
     Init *init;          /* E_COMPOUND */
     Vec assocs;          /* E_GENERIC: GenericAssoc* */
     Loc loc;
-    void *sema;          /* filled by the checks: resolved call, etc. */
+
+    /* Filled by the checks (resolve.c) */
+    Var *var;            /* E_IDENT: the variable it names (NULL: not a local) */
+    Target *call;        /* E_CALL: the call aitc rewrites (NULL: plain C);
+                            E_SPAWN: its call's */
+    Comb *comb;          /* E_AWAIT of join(...) or select(...) */
 };
 
 /* ---- statements ---------------------------------------------------- */
@@ -224,8 +238,8 @@ typedef enum {
     S_RETURN,            /* return [expr]; */
     S_DEFER,             /* defer body */
     /* Made by the lowering only: */
-    S_AWAIT,             /* [temp =] await expr (an E_AWAIT); sema: AwaitPoint* */
-    S_SPAWN,             /* temp = spawn expr (an E_SPAWN); sema: SpawnPoint* */
+    S_AWAIT,             /* [temp =] await expr (an E_AWAIT) */
+    S_SPAWN,             /* temp = spawn expr (an E_SPAWN) */
 } StmtKind;
 
 struct Stmt {
@@ -240,7 +254,13 @@ struct Stmt {
     const char *name;    /* S_LABEL, S_GOTO */
     Loc loc;
     Loc end;             /* S_COMPOUND: location of the closing brace */
-    void *sema;          /* the lowering's annotations */
+
+    /* Filled by the lowering (lower.c, hoist.c) */
+    AwaitPoint *await;   /* S_AWAIT: its state, temporary, defers to unwind */
+    SpawnPoint *spawn;   /* S_SPAWN */
+    Vec *defers;         /* S_DEFERs, in the order they run: S_COMPOUND: its own, at its
+                            end; S_RETURN, S_BREAK, S_CONTINUE, S_GOTO: those it leaves */
+    int defer_flag;      /* S_DEFER: N of the frame's armed flag ait_deferN */
 };
 
 /* ---- top level ----------------------------------------------------- */
@@ -277,6 +297,8 @@ typedef struct Func {
     Stmt *body;          /* S_COMPOUND or NULL */
     Loc loc;             /* of the name */
     struct Item *owner;  /* the interface or impl it belongs to, or NULL */
+    bool self_typed;     /* an interface method whose signature mentions Self:
+                            static calls only, no vtable entry (the checks) */
 } Func;
 
 typedef enum {
@@ -287,18 +309,21 @@ typedef enum {
     I_INTERFACE,         /* interface I { methods } */
     I_IMPL,              /* impl I for T [send] { methods } */
     I_FUNC,              /* a free function: async, generic or extern async */
+    I_INSTANCE,          /* %instance name(send dyn I, ...); : a generic's instance */
     I_CDECL,             /* any other C declaration at top level (typedef, enum,
                             plain function definition): emitted as written */
 } ItemKind;
 
 typedef struct Item {
     ItemKind kind;
-    const char *name;    /* struct, interface, import path */
+    const char *name;    /* struct, interface, import path, I_INSTANCE generic */
     const char *text;    /* passthrough body */
     Vec names;           /* I_TYPES: const char* */
     Vec members;         /* I_STRUCT: Decl* */
     Vec methods;         /* I_INTERFACE, I_IMPL: Func* */
-    Vec supers;          /* I_INTERFACE: NameRef * of its super-interfaces */
+    Vec supers;          /* I_INTERFACE: NameRef * of its super-interfaces;
+                            I_INSTANCE: NameRef * of the type arguments, each
+                            "dyn I", "send dyn I" or a type name */
     const char *iface;   /* I_IMPL */
     const char *type;    /* I_IMPL: the implementing type's name */
     bool is_send;        /* I_IMPL */

@@ -469,6 +469,11 @@ static void item(Item *it, FILE *out) {
     case I_FUNC:
         func(it->func, 1, out);
         return;
+    case I_INSTANCE:
+        fprintf(out, "(instance %s", it->name);
+        for (int i = 0; i < it->supers.len; i++)
+            fprintf(out, " (%s)", ((NameRef *)it->supers.data[i])->name);
+        break;
     case I_CDECL:
         fputs("(cdecl ", out);
         if (it->func_def)

@@ -3,96 +3,13 @@
  * duplicates), then every async function that needs a frame becomes a
  * Fut: defaults are instantiated per impl, generics per impl type. */
 #include <string.h>
+#include "check.h"
+#include "copy.h"
 #include "cprint.h"
 #include "parse.h"
-#include "sema.h"
-
-/* ---- lookups -------------------------------------------------------- */
-
-Iface *sema_iface(Sema *s, const char *name) { return map_get(&s->iface_map, name); }
-Fut *sema_fut(Sema *s, const char *cname) { return map_get(&s->fut_map, cname); }
-Item *sema_struct(Sema *s, const char *name) { return map_get(&s->struct_map, name); }
-Func *sema_func(Sema *s, const char *name) { return map_get(&s->func_map, name); }
-bool sema_is_impl_type(Sema *s, const char *type) { return map_get(&s->impls_by_type, type); }
-
-static int method_index(Item *iface, const char *name) {
-    for (int i = 0; i < iface->methods.len; i++)
-        if (!strcmp(((Func *)iface->methods.data[i])->name, name))
-            return i;
-    return -1;
-}
-
-/* The impl of `type` that has `method`; NULL when none. Reports nothing. */
-Impl *sema_impl_for(Sema *s, const char *type, const char *method, int *index) {
-    Vec *impls = map_get(&s->impls_by_type, type);
-    for (int i = 0; impls && i < impls->len; i++) {
-        Impl *im = impls->data[i];
-        int k = method_index(im->iface->item, method);
-        if (k >= 0) {
-            *index = k;
-            return im;
-        }
-    }
-    return NULL;
-}
-
-Impl *sema_impl_of(Iface *x, const char *type) {
-    for (int i = 0; i < x->impls.len; i++)
-        if (!strcmp(((Impl *)x->impls.data[i])->type, type))
-            return x->impls.data[i];
-    return NULL;
-}
-
-Iface *sema_method_owner(Iface *x, const char *method, int *index, Vec *path) {
-    int k = method_index(x->item, method);
-    if (k >= 0) {
-        *index = k;
-        return x;
-    }
-    for (int i = 0; i < x->supers.len; i++) {
-        int len = path->len;
-        vec_push(path, x->supers.data[i]);
-        Iface *o = sema_method_owner(x->supers.data[i], method, index, path);
-        if (o)
-            return o;
-        path->len = len;
-    }
-    return NULL;
-}
-
-const char *sema_unmet_bound(Sema *s, TypeParam *tp, const char *type) {
-    for (int i = 0; i < tp->ifaces.len; i++) {
-        Iface *x = sema_iface(s, tp->ifaces.data[i]);
-        Impl *im = x ? sema_impl_of(x, type) : NULL;
-        if (!im)
-            return tp->ifaces.data[i];
-        if (tp->send && !im->send)
-            return "send";
-    }
-    return NULL;
-}
-
-DynArg *sema_subst_dyn(Fut *f, const char *name) {
-    for (int i = 0; i < f->subst_dyn.len; i++)
-        if (!strcmp(f->subst_from.data[i], name))
-            return f->subst_dyn.data[i];
-    return NULL;
-}
-
-const char *sema_subst(Fut *f, const char *name) {
-    for (int i = 0; i < f->subst_from.len; i++)
-        if (!strcmp(f->subst_from.data[i], name))
-            return f->subst_to.data[i];
-    return name;
-}
-
-bool returns_void(Func *fn) {
-    Declarator *d = fn->ret_decl;
-    while (d && d->kind == D_PAREN)
-        d = d->inner;
-    return fn->ret_spec->kind == BT_WORDS && !strcmp(fn->ret_spec->words, "void") &&
-           (!d || d->kind == D_IDENT);
-}
+#include "prelude.h"
+#include "resolve.h"
+#include "tags.h"
 
 /* ---- collecting ----------------------------------------------------- */
 
@@ -100,6 +17,8 @@ static void redefinition(Loc loc, const char *what, const char *name, Loc prev) 
     error_at(loc, "redefinition of %s '%s'", what, name);
     note_at(prev, "previous definition is here");
 }
+
+static bool signature_mentions_self(Func *m);
 
 static void collect_interface(Sema *s, Item *it, bool local) {
     Iface *prev = sema_iface(s, it->name);
@@ -109,10 +28,11 @@ static void collect_interface(Sema *s, Item *it, bool local) {
     }
     for (int i = 0; i < it->methods.len; i++) {
         Func *m = it->methods.data[i];
-        int k = method_index(it, m->name);
+        int k = sema_method_index(it, m->name);
         if (k != i)
             redefinition(m->loc, "method", m->name, ((Func *)it->methods.data[k])->loc);
         m->owner = it;
+        m->self_typed = signature_mentions_self(m);
     }
     Iface *x = xalloc(sizeof *x);
     x->item = it;
@@ -151,17 +71,6 @@ static void collect_item(Sema *s, Item *it, bool local) {
 
 /* ---- super-interfaces ----------------------------------------------- */
 
-static bool reaches(Iface *from, Iface *to, int depth) {
-    if (from == to)
-        return true;
-    for (int i = 0; i < from->supers.len && depth < 64; i++)
-        if (reaches(from->supers.data[i], to, depth + 1))
-            return true;
-    return false;
-}
-
-bool sema_iface_reaches(Iface *from, Iface *to) { return reaches(from, to, 0); }
-
 /* interface B : A, C: the names must be interfaces, and no interface may
  * be its own super-interface. */
 static void link_supers(Sema *s, Iface *x) {
@@ -172,7 +81,7 @@ static void link_supers(Sema *s, Iface *x) {
         if (!sup) {
             error_at(r->loc, "unknown interface '%s' in the super-interfaces of '%s'", r->name,
                      x->name);
-        } else if (reaches(sup, x, 0)) {
+        } else if (sema_iface_reaches(sup, x)) {
             error_at(r->loc, "interface '%s' cannot be a super-interface of itself (through '%s')",
                      x->name, r->name);
         } else {
@@ -202,34 +111,67 @@ static void check_super_impls(Impl *im) {
 
 /* ---- matching impls to interfaces ------------------------------------ */
 
-static char *type_text(DeclSpec *spec, Declarator *d) {
+/* Types print with Self as the impl type (ctx) when one is given. */
+static const char *self_hook(void *ctx, const char *name) {
+    return ctx && !strcmp(name, "Self") ? ctx : name;
+}
+
+static char *type_text(DeclSpec *spec, Declarator *d, const char *self) {
     Buf b = {0};
-    cprint_typename(&b, spec, d, NULL);
+    PrintHooks h = {.ctx = (void *)self, .type_name = self_hook};
+    cprint_typename(&b, spec, d, &h);
     char *t = xstrdup(b.data ? b.data : "");
     buf_free(&b);
     return t;
 }
 
-static char *param_type(Param *p) {
+static char *param_type(Param *p, const char *self) {
     Buf b = {0};
     DeclPrint how = {.name = "", .with_storage = false, .drop_top_const = true};
-    cprint_decl(&b, p->spec, p->decl, &how, NULL);
+    PrintHooks h = {.ctx = (void *)self, .type_name = self_hook};
+    cprint_decl(&b, p->spec, p->decl, &how, &h);
     char *t = xstrdup(b.data ? b.data : "");
     buf_free(&b);
     return t;
 }
 
-/* Same async-ness, return type and parameter types (names may differ). */
-static bool same_signature(Func *a, Func *b) {
+/* Same async-ness, return type and parameter types (names may differ),
+ * Self being the impl type on both sides. */
+static bool same_signature(Func *a, Func *b, const char *self) {
     if (a->is_async != b->is_async || a->variadic != b->variadic ||
         a->params.len != b->params.len)
         return false;
-    if (strcmp(type_text(a->ret_spec, a->ret_decl), type_text(b->ret_spec, b->ret_decl)))
+    if (strcmp(type_text(a->ret_spec, a->ret_decl, self), type_text(b->ret_spec, b->ret_decl, self)))
         return false;
     for (int i = 0; i < a->params.len; i++)
-        if (strcmp(param_type(a->params.data[i]), param_type(b->params.data[i])))
+        if (strcmp(param_type(a->params.data[i], self), param_type(b->params.data[i], self)))
             return false;
     return true;
+}
+
+/* Does a type mention Self (also in the parameters of a function
+ * pointer)? */
+static bool mentions_self(DeclSpec *spec, Declarator *d) {
+    if (spec->kind == BT_NAME && !strcmp(spec->name, "Self"))
+        return true;
+    for (; d; d = d->inner)
+        for (int i = 0; i < d->params.len; i++) {
+            Param *p = d->params.data[i];
+            if (mentions_self(p->spec, p->decl))
+                return true;
+        }
+    return false;
+}
+
+static bool signature_mentions_self(Func *m) {
+    if (mentions_self(m->ret_spec, m->ret_decl))
+        return true;
+    for (int i = 0; i < m->params.len; i++) {
+        Param *p = m->params.data[i];
+        if (mentions_self(p->spec, p->decl))
+            return true;
+    }
+    return false;
 }
 
 static void check_impl_methods(Impl *im) {
@@ -240,16 +182,16 @@ static void check_impl_methods(Impl *im) {
         for (int j = 0; j < i; j++)
             if (!strcmp(((Func *)it->methods.data[j])->name, m->name))
                 redefinition(m->loc, "method", m->name, ((Func *)it->methods.data[j])->loc);
-        int k = method_index(ii, m->name);
+        int k = sema_method_index(ii, m->name);
         if (k < 0) {
             error_at(m->loc, "'%s' is not a method of interface '%s'", m->name, ii->name);
             note_at(ii->loc, "interface '%s' declared here", ii->name);
-        } else if (!same_signature(m, ii->methods.data[k])) {
+        } else if (!same_signature(m, ii->methods.data[k], im->type)) {
             Func *want = ii->methods.data[k];
             error_at(m->loc, "method '%s' does not match its declaration in interface '%s'",
                      m->name, ii->name);
             note_at(want->loc, "declared here as %s%s %s(...)", want->is_async ? "async " : "",
-                    type_text(want->ret_spec, want->ret_decl), want->name);
+                    type_text(want->ret_spec, want->ret_decl, NULL), want->name);
         }
         if (!m->body)
             error_at(m->loc, "method '%s' of an impl needs a body", m->name);
@@ -392,9 +334,11 @@ static void iface_futs(Sema *s, Iface *x) {
         Func *m = ii->methods.data[k];
         Fut *f = NULL;
         if (m->is_async) {
-            f = new_fut(s, FUT_DYN, xprintf("%s_%s_dyn", x->name, m->name), m, x->local);
-            f->iface = x;
-            f->method = k;
+            if (!m->self_typed) {   /* a dyn call needs the types without Self */
+                f = new_fut(s, FUT_DYN, xprintf("%s_%s_dyn", x->name, m->name), m, x->local);
+                f->iface = x;
+                f->method = k;
+            }
             if (m->body && x->local) {   /* check a default body once */
                 Fut *a = new_fut(s, FUT_ABSTRACT, xprintf("%s_%s", x->name, m->name), m, false);
                 a->iface = x;
@@ -408,75 +352,99 @@ static void iface_futs(Sema *s, Iface *x) {
     }
 }
 
-/* What a type parameter is instantiated for: an impl type, or a dyn. */
-typedef struct Cand {
-    const char *type;        /* HitCache, Cache_dyn, Cache_send_dyn */
-    bool local;
-    DynArg *dyn;
-} Cand;
+/* ---- generic instances ---------------------------------------------- */
 
-static Cand *new_cand(const char *type, bool local, DynArg *dyn) {
-    Cand *c = xalloc(sizeof *c);
-    c->type = type;
-    c->local = local;
-    c->dyn = dyn;
-    return c;
+/* Where a file comes in the unit: its imports in order (each after the
+ * files it imports), then the unit's own file. Of two files one of which
+ * sees the other, the later one sees both. */
+static int file_rank(Sema *s, int file) {
+    Unit *u = s->unit;
+    for (int i = 0; i < u->imports.len; i++)
+        if (((File *)u->imports.data[i])->id == file)
+            return i;
+    return u->imports.len;
 }
 
-/* The candidates of tp: the impl types of its first bound that satisfy
- * every bound, then dyn X and send dyn X (only the latter with a send
- * bound) for every interface X that implies all the interface bounds. */
+static int later_file(Sema *s, int a, int b) { return file_rank(s, a) >= file_rank(s, b) ? a : b; }
+
+static File *unit_file(Sema *s, int id) {
+    Unit *u = s->unit;
+    for (int i = 0; i < u->imports.len; i++)
+        if (((File *)u->imports.data[i])->id == id)
+            return u->imports.data[i];
+    return u->file;
+}
+
+/* name_T1_T2: a generic instantiated for one type per parameter (impl
+ * types, I_dyn, I_send_dyn), compiled by the unit of file home. */
+static Fut *new_instance(Sema *s, Func *fn, const char *cname, Vec *types, Vec *dyns, int home) {
+    Fut *f = new_fut(s, FUT_GENERIC, cname, fn, home == s->unit->file->id);
+    f->home = home;
+    f->body = copy_stmt(fn->body);
+    for (int i = 0; i < types->len; i++) {
+        vec_push(&f->subst_from, (void *)((TypeParam *)fn->tparams.data[i])->name);
+        vec_push(&f->subst_to, types->data[i]);
+        vec_push(&f->subst_dyn, dyns->data[i]);
+    }
+    return f;
+}
+
+/* A generic called with a dyn argument is instantiated on demand, by the
+ * unit that compiles the caller (or the file of a %instance line). In the file that sees both the generic
+ * and the interfaces (where an instance for impl types would live) it is
+ * name_I_dyn; a file that imports them makes its own copy,
+ * name_I_dyn_in_FILE, so that two importers never define the same name. */
+Fut *sema_dyn_instance(Sema *s, Func *fn, Vec *types, Vec *dyns, int home) {
+    int owner = fn->loc.file;
+    for (int i = 0; i < types->len; i++) {
+        DynArg *da = dyns->data[i];
+        if (da)
+            owner = later_file(s, owner, da->iface->item->loc.file);
+        else {
+            Vec *impls = map_get(&s->impls_by_type, types->data[i]);
+            if (impls && impls->len)
+                owner = later_file(s, owner, ((Impl *)impls->data[0])->item->loc.file);
+        }
+    }
+    const char *cname = instance_name(fn, types);
+    if (home != owner && home >= 0)
+        cname = xprintf("%s_in_%s", cname, sema_file_stem(unit_file(s, home)));
+    else
+        home = owner;
+    Fut *f = sema_fut(s, cname);
+    return f ? f : new_instance(s, fn, cname, types, dyns, home);
+}
+
+/* The impl types tp is instantiated for ahead of any call: those of its
+ * first bound that satisfy every bound. */
 static void candidates(Sema *s, TypeParam *tp, Vec *out) {
     Iface *x = sema_iface(s, tp->iface);
     for (int i = 0; x && i < x->impls.len; i++) {
         Impl *im = x->impls.data[i];
         if (!sema_unmet_bound(s, tp, im->type))
-            vec_push(out, new_cand(im->type, im->local, NULL));
-    }
-    for (int i = 0; i < s->ifaces.len; i++) {
-        Iface *d = s->ifaces.data[i];
-        bool all = true;
-        for (int k = 0; k < tp->ifaces.len && all; k++) {
-            Iface *b = sema_iface(s, tp->ifaces.data[k]);
-            all = b && sema_iface_reaches(d, b);
-        }
-        for (int send = tp->send; all && send < 2; send++) {
-            DynArg *da = xalloc(sizeof *da);
-            da->iface = d;
-            da->send = send;
-            vec_push(out, new_cand(xprintf("%s_%sdyn", d->name, send ? "send_" : ""), d->local,
-                                   da));
-        }
+            vec_push(out, im);
     }
 }
 
-/* name_T1_T2 for one choice of candidates; recursion over parameters. */
-static void instantiate(Sema *s, Func *fn, bool local, Vec *chosen, int k) {
+/* name_T1_T2 for one choice of impls; recursion over parameters. */
+static void instantiate(Sema *s, Func *fn, Vec *chosen, int k) {
     if (k == fn->tparams.len) {
-        Buf b = {0};
-        buf_puts(&b, fn->name);
-        bool any_local = local;
+        Vec types = {0}, dyns = {0};
+        int home = fn->loc.file;
         for (int i = 0; i < chosen->len; i++) {
-            Cand *c = chosen->data[i];
-            buf_printf(&b, "_%s", c->type);
-            any_local |= c->local;
+            Impl *im = chosen->data[i];
+            vec_push(&types, (void *)im->type);
+            vec_push(&dyns, NULL);
+            home = later_file(s, home, im->item->loc.file);
         }
-        Fut *f = new_fut(s, FUT_GENERIC, xstrdup(b.data), fn, any_local);
-        buf_free(&b);
-        f->body = copy_stmt(fn->body);
-        for (int i = 0; i < chosen->len; i++) {
-            Cand *c = chosen->data[i];
-            vec_push(&f->subst_from, (void *)((TypeParam *)fn->tparams.data[i])->name);
-            vec_push(&f->subst_to, (void *)c->type);
-            vec_push(&f->subst_dyn, c->dyn);
-        }
+        new_instance(s, fn, instance_name(fn, &types), &types, &dyns, home);
         return;
     }
     Vec cands = {0};
     candidates(s, fn->tparams.data[k], &cands);
     for (int i = 0; i < cands.len; i++) {
         vec_push(chosen, cands.data[i]);
-        instantiate(s, fn, local, chosen, k + 1);
+        instantiate(s, fn, chosen, k + 1);
         chosen->len--;
     }
 }
@@ -508,8 +476,68 @@ static void generic_futs(Sema *s, Func *fn, bool local) {
             vec_push(&a->subst_to, (void *)tp->name);
         }
     }
-    Vec types = {0};
-    instantiate(s, fn, local, &types, 0);
+    Vec chosen = {0};
+    instantiate(s, fn, &chosen, 0);
+}
+
+/* One type argument of %instance: an impl type or a dyn, which must meet
+ * tp's bounds. */
+static bool instance_arg(Sema *s, Func *fn, TypeParam *tp, NameRef *a, Vec *types, Vec *dyns) {
+    bool send = !strncmp(a->name, "send dyn ", 9), dyn = send || !strncmp(a->name, "dyn ", 4);
+    const char *name = dyn ? strrchr(a->name, ' ') + 1 : a->name;
+    const char *unmet = NULL;
+    DynArg *da = NULL;
+    if (dyn) {
+        da = xalloc(sizeof *da);
+        da->iface = sema_iface(s, name);
+        da->send = send;
+        if (!da->iface) {
+            error_at(a->loc, "unknown interface '%s'", name);
+            return false;
+        }
+        for (int k = 0; k < tp->ifaces.len && !unmet; k++) {
+            Iface *b = sema_iface(s, tp->ifaces.data[k]);
+            if (b && !sema_iface_reaches(da->iface, b))
+                unmet = tp->ifaces.data[k];
+        }
+        if (!unmet && tp->send && !send)
+            unmet = "send";
+        name = xprintf("%s_%sdyn", name, send ? "send_" : "");
+    } else {
+        unmet = sema_unmet_bound(s, tp, name);
+    }
+    if (unmet) {
+        error_at(a->loc, "'%s' does not satisfy the bound '%s' of '%s' in '%s'", a->name, unmet,
+                 tp->name, fn->name);
+        return false;
+    }
+    vec_push(types, (void *)name);
+    vec_push(dyns, da);
+    return true;
+}
+
+/* %instance name(send dyn I, ...); : the instance, for C code to call,
+ * compiled by this file's unit. Instances for impl types exist anyway. */
+static void instance_item(Sema *s, Item *it) {
+    Func *fn = sema_func(s, it->name);
+    if (!fn || !fn->tparams.len) {
+        error_at(it->type_loc, "'%s' is not a generic async function", it->name);
+        return;
+    }
+    if (it->supers.len != fn->tparams.len) {
+        error_at(it->type_loc, "'%s' has %d type parameter%s, but %d type%s given", fn->name,
+                 fn->tparams.len, fn->tparams.len == 1 ? "" : "s", it->supers.len,
+                 it->supers.len == 1 ? " is" : "s are");
+        return;
+    }
+    Vec types = {0}, dyns = {0};
+    bool ok = true, dyn = false;
+    for (int i = 0; i < fn->tparams.len; i++) {
+        ok = instance_arg(s, fn, fn->tparams.data[i], it->supers.data[i], &types, &dyns) && ok;
+        dyn |= ok && dyns.data[dyns.len - 1];
+    }
+    if (ok && dyn)
+        sema_dyn_instance(s, fn, &types, &dyns, s->unit->file->id);
 }
 
 static void func_futs(Sema *s, Item *it, bool local) {
@@ -547,6 +575,8 @@ static void collect_impl_item(Sema *s, Item *it, bool local) {
 static void fut_item(Sema *s, Item *it, bool local) {
     if (it->kind == I_FUNC)
         func_futs(s, it, local);
+    if (it->kind == I_INSTANCE && local)
+        instance_item(s, it);
     if (it->kind == I_CDECL && it->func_def && it->func_def->body) {
         Fut *p = xalloc(sizeof *p);
         p->kind = FUT_FREE;

@@ -8,10 +8,10 @@
  * the others stay inline.
  * Then `send`: an impl declared send may await only send futures. */
 #include <string.h>
-#include "sema.h"
+#include "check_graph.h"
 
 static Fut *await_callee(Expr *await) {
-    Target *t = await->lhs->sema;
+    Target *t = await->lhs->call;
     return t ? t->fut : NULL;
 }
 
@@ -139,7 +139,7 @@ static bool check_recursion(Sema *s) {
 static bool fut_send(Fut *f);
 
 static bool await_send(Expr *await) {
-    Target *t = await->lhs->sema;
+    Target *t = await->lhs->call;
     if (!t || !t->fut)
         return true;
     return t->fut->kind == FUT_DYN ? t->send_dyn : fut_send(t->fut);
@@ -170,7 +170,7 @@ static Expr *first_unsend(Fut *f) {
 
 /* Says why the awaited future is not send. */
 static void explain_unsend(Expr *await, int depth) {
-    Target *t = await->lhs->sema;
+    Target *t = await->lhs->call;
     Fut *g = t->fut;
     switch (g->kind) {
     case FUT_DYN:
@@ -203,7 +203,7 @@ static void check_send(Sema *s) {
             Expr *a = f->awaits.data[k];
             if (await_send(a))
                 continue;
-            Target *t = a->lhs->sema;
+            Target *t = a->lhs->call;
             error_at(a->loc, "future is not send: impl of '%s' for '%s' is declared send, "
                      "but '%s' awaits '%s', which is not send", f->iface->name,
                      f->impl->type, f->cname, t->fut->cname);
@@ -226,7 +226,7 @@ static void check_spawns(Sema *s) {
             if (strcmp(e->op, "spawn") || await_send(e))
                 continue;
             error_at(e->loc, "cannot spawn '%s': its future is not send, and 'spawn' may run "
-                     "it on another thread", ((Target *)e->lhs->sema)->fut->cname);
+                     "it on another thread", e->lhs->call->fut->cname);
             note_instance(f, e->loc);
             explain_unsend(e, 0);
             note_at(e->loc, "use 'spawn_local' to run it on this thread");

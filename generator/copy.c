@@ -5,7 +5,8 @@
  * each gets its own statement and expression nodes. Types (DeclSpec,
  * Declarator) are never changed after parsing and stay shared. */
 #include <string.h>
-#include "sema.h"
+#include "copy.h"
+#include "util.h"
 
 static Init *copy_init(Init *in);
 
@@ -21,7 +22,9 @@ Expr *copy_expr(Expr *e) {
         return NULL;
     Expr *c = xalloc(sizeof *c);
     *c = *e;
-    c->sema = NULL;
+    c->var = NULL;
+    c->call = NULL;
+    c->comb = NULL;
     c->lhs = copy_expr(e->lhs);
     c->rhs = copy_expr(e->rhs);
     c->cond = copy_expr(e->cond);
@@ -63,7 +66,7 @@ static Decl *copy_decl(Decl *d) {
         InitDecl *a = d->decls.data[i], *b = xalloc(sizeof *b);
         *b = *a;
         b->init = copy_init(a->init);
-        b->sema = NULL;
+        b->var = NULL;
         vec_push(&c->decls, b);
     }
     return c;
@@ -74,7 +77,10 @@ Stmt *copy_stmt(Stmt *s) {
         return NULL;
     Stmt *c = xalloc(sizeof *c);
     *c = *s;
-    c->sema = NULL;
+    c->await = NULL;
+    c->spawn = NULL;
+    c->defers = NULL;
+    c->defer_flag = 0;
     memset(&c->items, 0, sizeof c->items);
     for (int i = 0; i < s->items.len; i++)
         vec_push(&c->items, copy_stmt(s->items.data[i]));

@@ -586,21 +586,30 @@ static bool dangles(Stmt *s) {
     }
 }
 
+static bool brace_bodies(const PrintHooks *h) { return h && h->brace_bodies; }
+
+/* What goes inside the braces of a block or a braced body. */
+static void print_inside(Buf *b, Stmt *s, int ind, const PrintHooks *h) {
+    if (h && h->body)
+        h->body(h->ctx, s, b, ind);
+    else if (s->kind == S_COMPOUND)
+        print_items(b, &s->items, ind, h);
+    else
+        cprint_stmt(b, s, ind, h);
+}
+
 /* Prints a statement body after its header. A compound body goes on the
  * header's line and ends at "}" (returns true); another body goes on the
- * next line, one level deeper, and ends with a newline. */
+ * next line, one level deeper, and ends with a newline, unless brace. */
 static bool print_body(Buf *b, Stmt *s, int ind, bool brace,
                        const PrintHooks *h) {
-    if (s->kind != S_COMPOUND && !brace) {
+    if (s->kind != S_COMPOUND && !brace && !brace_bodies(h)) {
         buf_putc(b, '\n');
         cprint_stmt(b, s, ind + 1, h);
         return false;
     }
     buf_puts(b, " {\n");
-    if (s->kind == S_COMPOUND)
-        print_items(b, &s->items, ind + 1, h);
-    else
-        cprint_stmt(b, s, ind + 1, h);
+    print_inside(b, s, ind + 1, h);
     cprint_indent(b, ind);
     buf_putc(b, '}');
     return true;
@@ -629,7 +638,7 @@ static void print_if(Buf *b, Stmt *s, int ind, const PrintHooks *h) {
         cprint_indent(b, ind);
         buf_puts(b, "else");
     }
-    if (s->els->kind == S_IF) {
+    if (s->els->kind == S_IF && !brace_bodies(h)) {
         buf_putc(b, ' ');
         print_if(b, s->els, ind, h);
         return;
@@ -656,10 +665,10 @@ static void print_do(Buf *b, Stmt *s, int ind, const PrintHooks *h) {
 
 static void print_for(Buf *b, Stmt *s, int ind, const PrintHooks *h) {
     buf_puts(b, "for (");
-    if (s->decl) {
+    if (s->decl && !(h && h->for_init && h->for_init(h->ctx, s->decl, b))) {
         cprint_declaration(b, s->decl, h);
     } else {
-        if (s->expr)
+        if (!s->decl && s->expr)
             cprint_expr(b, s->expr, PREC_COMMA, h);
         buf_putc(b, ';');
     }
@@ -686,6 +695,10 @@ static void print_labeled(Buf *b, Stmt *s, int ind, const PrintHooks *h) {
         buf_puts(b, s->kind == S_DEFAULT ? "default" : s->name);
     }
     buf_puts(b, ":\n");
+    if (h && h->starts_with_decl ? h->starts_with_decl(h->ctx, s->body) : s->body->kind == S_DECL) {
+        cprint_indent(b, ind);   /* C11 has no declaration right after a label */
+        buf_puts(b, ";\n");
+    }
     cprint_stmt(b, s->body, ind, h);
 }
 
@@ -715,7 +728,7 @@ static void print_simple(Buf *b, Stmt *s, int ind, const PrintHooks *h) {
     switch (s->kind) {
     case S_COMPOUND:
         buf_puts(b, "{\n");
-        print_items(b, &s->items, ind + 1, h);
+        print_inside(b, s, ind + 1, h);
         cprint_indent(b, ind);
         buf_puts(b, "}\n");
         return;
@@ -739,6 +752,8 @@ static void print_simple(Buf *b, Stmt *s, int ind, const PrintHooks *h) {
 }
 
 void cprint_stmt(Buf *b, Stmt *s, int ind, const PrintHooks *h) {
+    if (h && h->stmt && h->stmt(h->ctx, s, b, ind))
+        return;
     if (s->kind == S_CASE || s->kind == S_DEFAULT || s->kind == S_LABEL) {
         print_labeled(b, s, ind, h);
         return;

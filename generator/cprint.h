@@ -25,6 +25,29 @@ typedef struct PrintHooks {
      * prec is the precedence the context needs (see cprint_prec). The hook
      * may call cprint_expr recursively for sub-expressions. */
     bool (*expr)(void *ctx, Expr *e, Buf *b, int prec);
+
+    /* Statements. The printer lays out C's statements (blocks, if,
+     * loops, switch, labels); the hooks print what only their owner
+     * knows (the emitter: awaits, exits that run defers, frame-resident
+     * declarations). All may be NULL. */
+    /* Prints statement s at indentation level ind and returns true, or
+     * returns false to let the printer print it. Called for every
+     * statement before anything of it is printed. */
+    bool (*stmt)(void *ctx, Stmt *s, Buf *b, int ind);
+    /* Prints what goes inside the braces of a block or braced body at
+     * level ind (the printer prints the braces): a compound's items, or
+     * the one statement of a body. NULL: the printer prints them. */
+    void (*body)(void *ctx, Stmt *s, Buf *b, int ind);
+    /* Does s begin with a declaration once printed? After a label a
+     * declaration needs an empty statement first (C11). NULL: S_DECL. */
+    bool (*starts_with_decl)(void *ctx, Stmt *s);
+    /* Prints the first clause of for (d; ...) (without its ';') and
+     * returns true, or returns false to print d as a declaration. */
+    bool (*for_init)(void *ctx, Decl *d, Buf *b);
+    /* Every body of if, else, a loop and switch in braces, even one
+     * statement, and else-if chains nested (the hooks may print several
+     * statements where the tree has one). */
+    bool brace_bodies;
 } PrintHooks;
 
 /* Four spaces per level. */
@@ -68,8 +91,9 @@ void cprint_typename(Buf *b, DeclSpec *spec, Declarator *abstract_decl,
 /* Prints a parameter list "(int a, char *b)" ("(void)" when empty). */
 void cprint_params(Buf *b, Vec *params, bool variadic, const PrintHooks *h);
 
-/* Prints a statement at indent level (4 spaces each), one per line,
- * for plain C bodies (no await): plain impl methods, defer bodies. */
+/* Prints a statement at indent level (4 spaces each), one per line:
+ * plain C bodies (plain impl methods, defer bodies) and, through the
+ * statement hooks, lowered async bodies. */
 void cprint_stmt(Buf *b, Stmt *s, int indent, const PrintHooks *h);
 
 /* Prints a whole Decl (all its declarators with initializers) + ";". */

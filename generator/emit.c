@@ -6,127 +6,10 @@
  * methods, the futures' functions, dyn calls and the vtables. */
 #include <ctype.h>
 #include <string.h>
+#include "check_graph.h"
 #include "emit.h"
 #include "output.h"
 #include "parse.h"
-
-/* ---- output helpers ---------------------------------------------------- */
-
-static int out_lines(Out *o) {
-    for (; o->counted < o->b->len; o->counted++)
-        if (o->b->data[o->counted] == '\n')
-            o->lines++;
-    return o->lines;
-}
-
-/* Maps the next output line to loc's line, unless the last directive
- * already does (consecutive statements on consecutive lines). */
-void out_line_directive(Emit *e, Out *o, Loc loc) {
-    if (!e->opt->line_directives || loc.file < 0 || loc.line <= 0)
-        return;
-    if (o->map_out && o->map_file == loc.file &&
-        o->map_line + (out_lines(o) - o->map_out) == loc.line)
-        return;
-    buf_printf(o->b, "#line %d \"%s\"\n", loc.line, src_name(loc.file));
-    o->map_file = loc.file;
-    o->map_line = loc.line;
-    o->map_out = out_lines(o);
-}
-
-void out_line_reset(Emit *e, Out *o) {
-    if (!e->opt->line_directives)
-        return;
-    buf_printf(o->b, "#line %d \"%s\"\n", out_lines(o) + 2, o->name);
-    o->map_out = 0;
-}
-
-/* ---- hooks: how user code prints ---------------------------------------- */
-
-static const char *ident_hook(void *ctx, Expr *x) {
-    (void)ctx;
-    return x->sema ? ((Var *)x->sema)->cname : NULL;
-}
-
-static const char *type_hook(void *ctx, const char *name) {
-    Emit *e = ctx;
-    return e->fut ? sema_subst(e->fut, name) : name;
-}
-
-/* The self argument of a resolved call: &value for a T value, *p for a
- * pointer to a dyn, and a send dyn converted to the dyn the call takes. */
-void emit_receiver(Emit *e, Buf *b, Target *t) {
-    if (t->send_dyn)
-        buf_printf(b, "%s_send_dyn_as_dyn(", t->iface);
-    for (int i = t->upcasts.len - 1; i >= 0; i--)   /* a super-interface's method */
-        buf_printf(b, "%s(", (char *)t->upcasts.data[i]);
-    if (t->recv_addr)
-        buf_putc(b, '&');
-    if (t->recv_deref)
-        buf_putc(b, '*');
-    cprint_expr(b, t->recv, t->recv_addr || t->recv_deref ? PREC_UNARY : PREC_ASSIGN, &e->hooks);
-    for (int i = 0; i < t->upcasts.len; i++)
-        buf_putc(b, ')');
-    if (t->send_dyn)
-        buf_putc(b, ')');
-}
-
-/* Plain methods through impl types and dyn values become direct calls. */
-static bool expr_hook(void *ctx, Expr *x, Buf *b, int prec) {
-    Emit *e = ctx;
-    (void)prec;
-    if (x->kind != E_CALL || !x->sema)
-        return false;
-    Target *t = x->sema;
-    if (t->kind == CT_ASYNC)
-        return false;
-    buf_printf(b, "%s(", t->cname);
-    emit_receiver(e, b, t);
-    for (int i = 0; i < x->args.len; i++) {
-        buf_puts(b, ", ");
-        cprint_expr(b, x->args.data[i], PREC_ASSIGN, &e->hooks);
-    }
-    buf_putc(b, ')');
-    return true;
-}
-
-/* ---- type strings -------------------------------------------------------- */
-
-const char *decl_str(Emit *e, DeclSpec *spec, Declarator *d, const char *name) {
-    Buf b = {0};
-    DeclPrint how = {.name = name, .with_storage = false, .drop_top_const = true};
-    cprint_decl(&b, spec, d, &how, &e->hooks);
-    char *s = xstrdup(b.data ? b.data : "");
-    buf_free(&b);
-    return s;
-}
-
-const char *type_str(Emit *e, DeclSpec *spec, Declarator *d) {
-    Buf b = {0};
-    cprint_typename(&b, spec, d, &e->hooks);
-    char *s = xstrdup(b.data ? b.data : "");
-    buf_free(&b);
-    return s;
-}
-
-const char *params_str(Emit *e, Func *fn, const char *pfx) {
-    Buf b = {0};
-    for (int i = 0; i < fn->params.len; i++) {
-        Param *p = fn->params.data[i];
-        buf_printf(&b, ", %s", decl_str(e, p->spec, p->decl, xprintf("%s%d", pfx, i + 1)));
-    }
-    char *s = xstrdup(b.len ? b.data : "");
-    buf_free(&b);
-    return s;
-}
-
-const char *args_str(Func *fn, const char *pfx) {
-    Buf b = {0};
-    for (int i = 0; i < fn->params.len; i++)
-        buf_printf(&b, ", %s%d", pfx, i + 1);
-    char *s = xstrdup(b.len ? b.data : "");
-    buf_free(&b);
-    return s;
-}
 
 /* ---- which futures this unit emits, in frame dependency order ------------ */
 
@@ -276,18 +159,14 @@ static void header_top(Emit *e) {
     }
     if (first)
         header_includes(e);
+    else   /* ait.h's frame macros follow an AIT_DEBUG the passthrough defined */
+        buf_puts(h, "#include \"ait.h\"   /* again: AIT_DEBUG may be defined above */\n");
     buf_puts(h, "\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
 }
 
 static void iface_types(Emit *e, Iface *x) {
-    Buf *h = e->h.b;
-    const char *n = x->name;
-    buf_printf(h, "/* interface %s: a fat pointer (self + vtable), and its send variant. */\n", n);
-    buf_printf(h, "typedef struct %s_vtable %s_vtable;\n", n, n);
-    buf_printf(h, "typedef struct %s_dyn {\n    void *self;\n    const %s_vtable *vt;\n} %s_dyn;\n", n, n, n);
-    buf_printf(h, "typedef struct %s_send_dyn {\n    void *self;\n    const %s_vtable *vt;\n} %s_send_dyn;\n", n, n, n);
-    buf_printf(h, "static inline %s_dyn %s_send_dyn_as_dyn(%s_send_dyn ait_d) {\n", n, n, n);
-    buf_printf(h, "    %s_dyn ait_r;\n    ait_r.self = ait_d.self;\n    ait_r.vt = ait_d.vt;\n    return ait_r;\n}\n\n", n);
+    buf_printf(e->h.b, "/* interface %s: fat pointers (self + vtable) %s_dyn and %s_send_dyn. */\n"
+                       "AIT_DECLARE_INTERFACE(%s)\n\n", x->name, x->name, x->name, x->name);
 }
 
 static void c_items(Emit *e) {
@@ -296,6 +175,7 @@ static void c_items(Emit *e) {
     e->fut = NULL;
     for (int i = 0; i < file->items.len; i++) {
         Item *it = file->items.data[i];
+        ArenaMark m = arena_mark();
         if (it->kind == I_STRUCT) {
             buf_printf(h, "typedef struct %s %s;\nstruct %s {\n", it->name, it->name, it->name);
             for (int k = 0; k < it->members.len; k++) {
@@ -313,11 +193,21 @@ static void c_items(Emit *e) {
             cprint_params(h, &fn->params, fn->variadic, &e->hooks);
             buf_puts(h, ";\n\n");
         }
+        emit_item_done(e, m);
     }
 }
 
 /* A method's C signature after self: ", const char *a1" */
 static const char *method_ret(Emit *e, Func *m) { return type_str(e, m->ret_spec, m->ret_decl); }
+
+/* Members of x's vtable: its super-interfaces' vtables and its methods
+ * but those whose signature mentions Self. */
+static int vtable_entries(Iface *x) {
+    int n = x->supers.len;
+    for (int k = 0; k < x->item->methods.len; k++)
+        n += !((Func *)x->item->methods.data[k])->self_typed;
+    return n;
+}
 
 static void vtable_struct(Emit *e, Iface *x) {
     Buf *h = e->h.b;
@@ -328,17 +218,19 @@ static void vtable_struct(Emit *e, Iface *x) {
     }
     for (int k = 0; k < x->item->methods.len; k++) {
         Func *m = x->item->methods.data[k];
+        if (m->self_typed)   /* static calls only */
+            continue;
         const char *ps = params_str(e, m, "ait_a");
-        if (m->is_async) {
-            buf_printf(h, "    /* async %s %s(...) */\n", method_ret(e, m), m->name);
-            buf_printf(h, "    size_t %s_size, %s_align;\n", m->name, m->name);
-            buf_printf(h, "    void (*%s_init)(void *ait_frame, void *self%s);\n", m->name, ps);
-            buf_printf(h, "    ait_poll (*%s_poll)(void *ait_frame, ait_cx *ait_ctx, void *ait_out);\n", m->name);
-            buf_printf(h, "    void (*%s_drop)(void *ait_frame);\n", m->name);
+        if (m->is_async) {   /* the impl's future, and its body run from the start */
+            buf_printf(h, "    ait_future %s;   /* async %s %s(...) */\n", m->name, method_ret(e, m), m->name);
+            buf_printf(h, "    ait_poll (*%s_start)(void *ait_frame, ait_cx *ait_ctx, void *ait_out, "
+                          "void *self%s);\n", m->name, ps);
         } else {
             buf_printf(h, "    %s (*%s)(void *self%s);\n", method_ret(e, m), m->name, ps);
         }
     }
+    if (!vtable_entries(x))
+        buf_puts(h, "    char ait_none;   /* nothing is called through a dyn */\n");
     buf_puts(h, "};\n\n");
 }
 
@@ -364,7 +256,7 @@ static void dyn_plain_inlines(Emit *e, Iface *x) {
     Buf *h = e->h.b;
     for (int k = 0; k < x->item->methods.len; k++) {
         Func *m = x->item->methods.data[k];
-        if (m->is_async)
+        if (m->is_async || m->self_typed)
             continue;
         buf_printf(h, "static inline %s %s_%s(%s_dyn self%s) {\n    %sself.vt->%s(self.self%s);\n}\n",
                    method_ret(e, m), x->name, m->name, x->name, params_str(e, m, "ait_a"),
@@ -430,22 +322,28 @@ static void frames(Emit *e, Vec *order) {
     buf_putc(h, '\n');
     for (int i = 0; i < order->len; i++) {
         Fut *f = order->data[i];
+        ArenaMark m = arena_mark();
         e->fut = f;
         const char *name = xprintf("%s_output", f->cname);   /* also "int (*F_output)(int)" */
         buf_printf(h, "typedef %s;\n", returns_void(f->func) ? xprintf("ait_unit %s", name)
                        : decl_str(e, f->func->ret_spec, f->func->ret_decl, name));
+        emit_item_done(e, m);
     }
     buf_putc(h, '\n');
     for (int i = 0; i < order->len; i++) {
         Fut *f = order->data[i];
+        ArenaMark m = arena_mark();
         if (f->kind == FUT_DYN)
             inline_union(e, f);
         emit_frame_struct(e, f);
+        emit_item_done(e, m);
     }
     for (int i = 0; i < order->len; i++) {
         Fut *f = order->data[i];
+        ArenaMark m = arena_mark();
         if (f->kind == FUT_DYN)
             all_union(e, f);
+        emit_item_done(e, m);
     }
 }
 
@@ -469,19 +367,20 @@ static void impl_prototypes(Emit *e) {
         Fut *p = e->s->plains.data[i];
         if (!p->emit || !p->self_type)
             continue;
+        ArenaMark m = arena_mark();
         e->fut = p;
         plain_signature(e, h, p);
         buf_puts(h, ";\n");
+        emit_item_done(e, m);
     }
     for (int i = 0; i < e->s->impls.len; i++) {
         Impl *im = e->s->impls.data[i];
         if (!im->local)
             continue;
         const char *n = im->iface->name, *t = im->type;
-        buf_printf(h, "extern const %s_vtable %s_%s_ait_vtable;\n", n, t, n);
-        buf_printf(h, "%s_dyn %s_as_%s(%s *self);\n", n, t, n, t);
+        buf_printf(h, "AIT_DECLARE_IMPL(%s, %s)\n", n, t);
         if (im->send)
-            buf_printf(h, "%s_send_dyn %s_as_%s_send(%s *self);\n", n, t, n, t);
+            buf_printf(h, "AIT_DECLARE_SEND_IMPL(%s, %s)\n", n, t);
     }
     buf_putc(h, '\n');
 }
@@ -492,6 +391,7 @@ static void plain_bodies(Emit *e) {
         Fut *p = e->s->plains.data[i];
         if (!p->emit)
             continue;
+        ArenaMark m = arena_mark();
         e->fut = p;
         if (p->self_type) {
             plain_signature(e, c, p);
@@ -510,6 +410,7 @@ static void plain_bodies(Emit *e) {
         }
         out_line_reset(e, &e->c);
         buf_puts(c, "}\n\n");
+        emit_item_done(e, m);
     }
 }
 
@@ -520,12 +421,13 @@ static void impl_vtable(Emit *e, Impl *im) {
     const char *n = im->iface->name, *t = im->type;
     for (int k = 0; k < ii->methods.len; k++) {
         Func *m = ii->methods.data[k];
+        if (m->self_typed)
+            continue;
         const char *ps = params_str(e, m, "ait_a"), *as = args_str(m, "ait_a");
         const char *f = xprintf("%s_%s", t, m->name);
         if (m->is_async) {
-            buf_printf(c, "static void %s_ait_init_any(void *ait_frame, void *self%s) {\n    %s_init(ait_frame, self%s);\n}\n", f, ps, f, as);
-            buf_printf(c, "static ait_poll %s_ait_vpoll(void *ait_frame, ait_cx *ait_ctx, void *ait_out) {\n"
-                          "    return %s_ait_poll(ait_frame, ait_ctx, ait_out);\n}\n", f, f);
+            buf_printf(c, "AIT_DEFINE_START(%s, %s, %s)\n", f, ps[0] ? xprintf("(%s)", ps) : "()",
+                       as[0] ? xprintf("(%s)", as) : "()");
         } else {
             buf_printf(c, "static %s %s_ait_any(void *self%s) {\n    %s%s(self%s);\n}\n",
                        method_ret(e, m), f, ps, returns_void(m) ? "" : "return ", f, as);
@@ -539,19 +441,16 @@ static void impl_vtable(Emit *e, Impl *im) {
     for (int k = 0; k < ii->methods.len; k++) {
         Func *m = ii->methods.data[k];
         const char *f = xprintf("%s_%s", t, m->name);
+        if (m->self_typed)
+            continue;
         if (m->is_async)
-            buf_printf(c, "    sizeof(%s_frame), _Alignof(%s_frame), %s_ait_init_any, %s_ait_vpoll, "
-                          "%s_ait_drop_any,\n", f, f, f, f, f);
+            buf_printf(c, "    AIT_FUTURE_INIT(%s), %s_ait_start,\n", f, f);
         else
             buf_printf(c, "    %s_ait_any,\n", f);
     }
+    if (!vtable_entries(im->iface))
+        buf_puts(c, "    0\n");
     buf_puts(c, "};\n\n");
-    buf_printf(c, "%s_dyn %s_as_%s(%s *self) {\n    %s_dyn d;\n    d.self = self;\n", n, t, n, t, n);
-    buf_printf(c, "    d.vt = &%s_%s_ait_vtable;\n    return d;\n}\n\n", t, n);
-    if (im->send) {
-        buf_printf(c, "%s_send_dyn %s_as_%s_send(%s *self) {\n    %s_send_dyn d;\n", n, t, n, t, n);
-        buf_printf(c, "    d.self = self;\n    d.vt = &%s_%s_ait_vtable;\n    return d;\n}\n\n", t, n);
-    }
 }
 
 /* ---- the unit ---------------------------------------------------------- */
@@ -562,7 +461,7 @@ static void each_fut(Emit *e, Vec *futs, void (*emit)(Emit *, Fut *)) {
     for (int i = 0; i < futs->len; i++) {
         ArenaMark m = arena_mark();
         emit(e, futs->data[i]);
-        arena_release_to(m);
+        emit_item_done(e, m);
     }
 }
 
@@ -575,19 +474,24 @@ void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c) {
     }
     e.h = (Out){.b = h, .name = opt->header_name};
     e.c = (Out){.b = c, .name = source_name};
-    e.hooks = (PrintHooks){.ctx = &e, .ident = ident_hook, .type_name = type_hook, .expr = expr_hook};
+    e.hooks = emit_print_hooks(&e);
     header_top(&e);
-    for (int i = 0; i < s->ifaces.len; i++)
+    for (int i = 0; i < s->ifaces.len; i++) {
+        ArenaMark m = arena_mark();
         if (((Iface *)s->ifaces.data[i])->local)
             iface_types(&e, s->ifaces.data[i]);
+        emit_item_done(&e, m);
+    }
     c_items(&e);
     for (int i = 0; i < s->ifaces.len; i++) {
         Iface *x = s->ifaces.data[i];
+        ArenaMark m = arena_mark();
         if (x->local) {
             vtable_struct(&e, x);
             super_conversions(&e, x);
             dyn_plain_inlines(&e, x);
         }
+        emit_item_done(&e, m);
     }
     Vec order = frame_order(&e);
     frames(&e, &order);
@@ -598,15 +502,13 @@ void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c) {
     buf_printf(c, "/* %s: generated by aitc %s from %s. Do not edit. */\n", source_name,
                AITC_VERSION, path_base(src_name(s->unit->file->id)));
     buf_printf(c, "#include \"%s\"\n\n#include <errno.h>\n#include <stdint.h>\n#include <string.h>\n\n", opt->header_name);
-    buf_puts(c, "/* A resumption stays a call: a chain of static awaits inlines each first\n"
-                " * poll into its caller, not every resume path (which would double per level). */\n"
-                "#ifndef AIT_NOINLINE\n#if defined(__GNUC__)\n#define AIT_NOINLINE __attribute__((noinline))\n"
-                "#else\n#define AIT_NOINLINE\n#endif\n#endif\n\n");
     plain_bodies(&e);
     each_fut(&e, &order, emit_fut_code);
     for (int i = 0; i < s->impls.len; i++) {
         Impl *im = s->impls.data[i];
+        ArenaMark m = arena_mark();
         if (im->local)
             impl_vtable(&e, im);
+        emit_item_done(&e, m);
     }
 }

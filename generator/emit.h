@@ -1,6 +1,7 @@
 /* emit.h: shared state of the C emitter (emit.c: the unit's layout,
  * types, vtables and dyn calls; emit_fut.c: one future's frame, init,
- * poll and drop; emit_stmt.c: lowered statements). */
+ * poll and drop; emit_stmt.c: lowered statements; emit_print.c: how they
+ * all print). */
 #ifndef AIT_EMIT_H
 #define AIT_EMIT_H
 
@@ -21,11 +22,24 @@ typedef struct Emit {
     const GenOptions *opt;
     Out h, c;
     Fut *fut;                /* the future being printed: hooks read it */
+    Vec keeps;               /* Vec* of Var*: the distinct kept sets of fut's awaits,
+                                saved by fut's F_ait_saveN (N = index + 1) */
     PrintHooks hooks;
 } Emit;
 
+/* emit_print.c */
+/* #line mapping the next output line to loc's line, unless one in force
+ * already does. */
 void out_line_directive(Emit *e, Out *o, Loc loc);
+/* #line back to the generated file itself. */
 void out_line_reset(Emit *e, Out *o);
+/* The end of one item of a section: the strings made for it since m are
+ * released, and the text printed so far may stream to its file. */
+void emit_item_done(Emit *e, ArenaMark m);
+/* How user code prints: locals by their C names, generic parameters
+ * substituted, plain method calls direct. */
+PrintHooks emit_print_hooks(Emit *e);
+/* The self argument of a resolved call. */
 void emit_receiver(Emit *e, Buf *b, Target *t);
 
 /* A type as C: "char *", with generic parameters substituted. */
@@ -38,10 +52,14 @@ const char *params_str(Emit *e, Func *fn, const char *pfx);
 /* Arguments after self: ", a1, a2" */
 const char *args_str(Func *fn, const char *pfx);
 
+/* emit.c: the unit's header (h) and source (c). */
+void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c);
 /* emit_fut.c */
 void emit_frame_struct(Emit *e, Fut *f);
 void emit_fut_prototypes(Emit *e, Fut *f);
 void emit_fut_code(Emit *e, Fut *f);
+/* N of the F_ait_saveN that stores keep, or -1. */
+int emit_save_index(Emit *e, Vec *keep);
 /* emit_stmt.c */
 void emit_lowered(Emit *e, Stmt *s, int level);
 void emit_defers(Emit *e, Vec *defers, bool from_frame, int level);

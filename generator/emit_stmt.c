@@ -1,11 +1,13 @@
 /* emit_stmt.c: prints a lowered async body inside its poll function.
  *
- * Variables keep their names and declarations; those resident in the
- * frame print as ait_f->x (through the ident hook) and their
- * declarations become assignments. Each await becomes init, a resume
- * label (where the kept locals are restored) and a poll (after which,
- * when it is pending, they are saved), and every exit runs the defers
- * the lowering listed for it. */
+ * The C statement printer (cprint.c) lays the body out, with every body
+ * braced; its statement hooks, here, print what is async. Variables keep
+ * their names and declarations; those resident in the frame print as
+ * ait_f->x (through the ident hook) and their declarations become
+ * assignments. Each await becomes init, a resume label (where the kept
+ * locals are restored) and a poll (after which, when it is pending, they
+ * are saved), and every exit runs the defers the lowering listed for it,
+ * as does every block's end. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
@@ -35,7 +37,7 @@ void emit_defers(Emit *e, Vec *defers, bool from_frame, int level) {
         return;
     for (int i = 0; i < defers->len; i++) {
         Stmt *d = defers->data[i];
-        int n = (int)(intptr_t)d->sema;
+        int n = d->defer_flag;
         line(e, level, "if (ait_f->ait_defer%d) {   /* defer */", n);
         line(e, level + 1, "ait_f->ait_defer%d = 0;", n);
         Vec vars = {0};
@@ -91,23 +93,22 @@ static void assign_init(Emit *e, Var *v, Init *in, int level) {
     buf_puts(B(e), ";\n");
 }
 
-static void decl_stmt(Emit *e, Decl *d, int level) {
+/* A declaration of frame-resident variables becomes the assignments of
+ * their initializers; any other is printed as written (returns false). */
+static bool decl_stmt(Emit *e, Decl *d, int level) {
     bool any_frame = false;
     for (int i = 0; i < d->decls.len; i++) {
-        Var *v = ((InitDecl *)d->decls.data[i])->sema;
+        Var *v = ((InitDecl *)d->decls.data[i])->var;
         any_frame |= v && v->resident;
     }
-    if (!any_frame) {
-        cprint_indent(B(e), level);
-        cprint_declaration(B(e), d, &e->hooks);
-        buf_putc(B(e), '\n');
-        return;
-    }
+    if (!any_frame)
+        return false;
     for (int i = 0; i < d->decls.len; i++) {
         InitDecl *id = d->decls.data[i];
         if (id->init)
-            assign_init(e, id->sema, id->init, level);
+            assign_init(e, id->var, id->init, level);
     }
+    return true;
 }
 
 /* for-init of resident variables: "ait_f->i = 0, ait_f->j = 1" */
@@ -115,7 +116,7 @@ static void for_init_assign(Emit *e, Decl *d) {
     bool first = true;
     for (int i = 0; i < d->decls.len; i++) {
         InitDecl *id = d->decls.data[i];
-        Var *v = id->sema;
+        Var *v = id->var;
         if (!id->init || id->init->is_list)
             continue;
         buf_printf(B(e), "%s%s = ", first ? "" : ", ", v->cname);
@@ -137,11 +138,12 @@ static void call_args(Emit *e, Target *t, Expr *call) {
     }
 }
 
+/* The temporary first, then the statement's #line: the call's arguments
+ * are on that line (stmt() leaves S_AWAIT and S_SPAWN to this). */
 static void declare_temp(Emit *e, Stmt *s, Var *temp, int level) {
-    if (temp->resident)
-        return;
-    line(e, level, "%s %s;", temp->type_text, temp->cname);
-    out_line_directive(e, &e->c, s->loc);   /* the arguments are on the statement's line */
+    if (!temp->resident)
+        line(e, level, "%s %s;", temp->type_text, temp->cname);
+    out_line_directive(e, &e->c, s->loc);
 }
 
 static bool restores(AwaitPoint *ap) {
@@ -155,7 +157,7 @@ static bool restores(AwaitPoint *ap) {
  * top switch jumps in when the poll resumes at ap, and only then. */
 static void resume_block(Emit *e, AwaitPoint *ap, int level, const char *resume) {
     line(e, level, "if (0) {");
-    buf_printf(B(e), "ait_s%d:   /* resumed here */\n", ap->state);
+    buf_printf(B(e), "ait_s%d:\n", ap->state);
     for (int i = 0; i < ap->keep.len; i++) {
         Var *v = ap->keep.data[i];
         if (!v->is_param)
@@ -175,17 +177,24 @@ static void resume_label(Emit *e, AwaitPoint *ap, int level) {
         buf_printf(B(e), "ait_s%d:\n", ap->state);
 }
 
-/* Suspending at ap: the locals it keeps go to the frame. */
-static void save_kept(Emit *e, AwaitPoint *ap, int level) {
-    for (int i = 0; i < ap->keep.len; i++) {
-        Var *v = ap->keep.data[i];
-        line(e, level, "ait_f->%s = %s;", v->field, v->name);
+/* Suspending at ap (ait_r PENDING or ERROR): "return F_ait_saveN(ait_f,
+ * state, ait_r, kept locals...);", or F_ait_suspend when it keeps none. */
+static void suspend(Emit *e, AwaitPoint *ap, const char *r, int level) {
+    cprint_indent(B(e), level);
+    if (!ap->keep.len) {
+        buf_printf(B(e), "return %s_ait_suspend(ait_f, %d, %s);\n", e->fut->cname, ap->state, r);
+        return;
     }
+    buf_printf(B(e), "return %s_ait_save%d(ait_f, %d, %s", e->fut->cname,
+               emit_save_index(e, &ap->keep), ap->state, r);
+    for (int i = 0; i < ap->keep.len; i++)
+        buf_printf(B(e), ", %s", ((Var *)ap->keep.data[i])->name);
+    buf_puts(B(e), ");\n");
 }
 
 /* G_init(&sub, receiver, args...); */
 static void init_call(Emit *e, Expr *call, const char *field, int level) {
-    Target *t = call->sema;
+    Target *t = call->call;
     cprint_indent(B(e), level);
     buf_printf(B(e), "%s_init(&ait_f->%s", t->fut->cname, field);
     call_args(e, t, call);
@@ -200,7 +209,7 @@ static const char *sub_name(AwaitPoint *ap, int i, const char *what) {
  * first to finish sets the winner. */
 static void comb_poll(Emit *e, AwaitPoint *ap, int i, int level) {
     Comb *c = ap->comb;
-    const char *g = ((Target *)((Expr *)c->calls.data[i])->sema)->fut->cname;
+    const char *g = ((Expr *)c->calls.data[i])->call->fut->cname;
     const char *done = xprintf("ait_f->%s.ait_done", ap->field);
     line(e, level, "if (%s!(%s & %uu)) {", c->select ? xprintf("%s < 0 && ", ap->temp->cname) : "",
                done, 1u << i);
@@ -209,11 +218,8 @@ static void comb_poll(Emit *e, AwaitPoint *ap, int i, int level) {
     line(e, level + 1, "if (ait_r != AIT_PENDING) {");
     line(e, level + 2, "%s_drop(&ait_f->%s);", g, sub_name(ap, i, "s"));
     line(e, level + 2, "%s |= %uu;", done, 1u << i);
-    line(e, level + 2, "if (ait_r == AIT_ERROR) {");
-    save_kept(e, ap, level + 3);
-    line(e, level + 3, "%s_ait_drop_awaited(ait_f);", e->fut->cname);
-    line(e, level + 3, "return %s_ait_fail(ait_f);", e->fut->cname);
-    line(e, level + 2, "}");
+    line(e, level + 2, "if (ait_r == AIT_ERROR)");
+    suspend(e, ap, "AIT_ERROR", level + 3);
     if (c->select) {
         line(e, level + 2, "%s = %d;", ap->temp->cname, i);
     }
@@ -238,7 +244,7 @@ static void comb_assign(Emit *e, AwaitPoint *ap, int level) {
 }
 
 static void comb_stmt(Emit *e, Stmt *s, int level) {
-    AwaitPoint *ap = s->sema;
+    AwaitPoint *ap = s->await;
     Comb *c = ap->comb;
     declare_temp(e, s, ap->temp, level);
     for (int i = 0; i < c->calls.len; i++)
@@ -256,21 +262,23 @@ static void comb_stmt(Emit *e, Stmt *s, int level) {
         buf_printf(B(e), "if (%s < 0)", ap->temp->cname);
     else
         buf_printf(B(e), "if (ait_f->%s.ait_done != %uu)", ap->field, (1u << c->calls.len) - 1);
-    buf_puts(B(e), " {\n");
-    save_kept(e, ap, level + 1);
-    line(e, level + 1, "return AIT_PENDING;");
-    line(e, level, "}");
-    if (c->select) {   /* the losers are dropped */
-        line(e, level, "%s_ait_drop_awaited(ait_f);", e->fut->cname);
+    buf_puts(B(e), "\n");
+    suspend(e, ap, "AIT_PENDING", level + 1);
+    for (int i = 0; c->select && i < c->calls.len; i++) {   /* the losers are dropped */
+        line(e, level, "if (!(ait_f->%s.ait_done & %uu))", ap->field, 1u << i);
+        line(e, level + 1, "%s_drop(&ait_f->%s);", ((Expr *)c->calls.data[i])->call->fut->cname,
+             sub_name(ap, i, "s"));
     }
+    if (c->select)
+        line(e, level, "ait_f->%s.ait_done = %uu;", ap->field, (1u << c->calls.len) - 1);
     comb_assign(e, ap, level);
 }
 
 /* spawn: the task starts now; a failure to start fails this future. */
 static void spawn_stmt(Emit *e, Stmt *s, int level) {
-    SpawnPoint *sp = s->sema;
+    SpawnPoint *sp = s->spawn;
     Expr *call = sp->spawn->lhs;
-    Target *t = call->sema;
+    Target *t = call->call;
     bool local = !strcmp(sp->spawn->op, "spawn_local");
     declare_temp(e, s, sp->temp, level);
     cprint_indent(B(e), level);
@@ -304,23 +312,28 @@ static bool drop_is_empty_when_done(Fut *g) {
 }
 
 static void await_stmt(Emit *e, Stmt *s, int level) {
-    AwaitPoint *ap = s->sema;
+    AwaitPoint *ap = s->await;
     if (ap->comb) {
         comb_stmt(e, s, level);
         return;
     }
     Expr *call = ap->await->lhs;
-    Target *t = call->sema;
+    Target *t = call->call;
     const char *g = t->fut->cname;
     declare_temp(e, s, ap->temp, level);
-    bool in_file = t->fut->emit && t->fut->kind != FUT_DYN && drop_is_empty_when_done(t->fut);
-    if (in_file) {   /* from the start in line; a resumption through a call */
+    bool dyn = t->fut->kind == FUT_DYN;
+    bool in_file = t->fut->emit && !dyn && drop_is_empty_when_done(t->fut);
+    if (in_file || dyn) {   /* from the start with the arguments; a resumption through a call */
         cprint_indent(B(e), level);
-        buf_printf(B(e), "ait_r = %s_ait_run(&ait_f->%s, ait_ctx, &%s, 0", g, ap->field,
-                   ap->temp->cname);
+        if (dyn)
+            buf_printf(B(e), "ait_r = %s_ait_start(&ait_f->%s, ait_ctx, &%s", g, ap->field,
+                       ap->temp->cname);
+        else
+            buf_printf(B(e), "ait_r = %s_ait_run(&ait_f->%s, ait_ctx, &%s, 0", g, ap->field,
+                       ap->temp->cname);
         call_args(e, t, call);
         buf_puts(B(e), ");\n");
-        resume_block(e, ap, level, xprintf("ait_r = %s_ait_poll(&ait_f->%s, ait_ctx, &%s);", g,
+        resume_block(e, ap, level, xprintf("ait_r = %s_poll(&ait_f->%s, ait_ctx, &%s);", g,
                                            ap->field, ap->temp->cname));
     } else {
         init_call(e, call, ap->field, level);
@@ -329,55 +342,41 @@ static void await_stmt(Emit *e, Stmt *s, int level) {
              ap->temp->cname);
     }
     /* the state is stored only when the poll returns without the output */
-    line(e, level, "if (ait_r != AIT_READY) {");
-    line(e, level + 1, "ait_f->ait_state = %d;", ap->state);
-    save_kept(e, ap, level + 1);
-    line(e, level + 1, "if (ait_r == AIT_PENDING)");
-    line(e, level + 2, "return AIT_PENDING;");
-    if (!drop_is_empty_when_done(t->fut))
-        line(e, level + 1, "%s_drop(&ait_f->%s);", g, ap->field);
-    line(e, level + 1, "return %s_ait_fail(ait_f);", e->fut->cname);
-    line(e, level, "}");
+    line(e, level, "if (ait_r != AIT_READY)");
+    suspend(e, ap, "ait_r", level + 1);
     if (!drop_is_empty_when_done(t->fut))
         line(e, level, "%s_drop(&ait_f->%s);", g, ap->field);
 }
 
-/* ---- control -------------------------------------------------------- */
+/* ---- exits ---------------------------------------------------------- */
 
-/* *ait_out = value; the defers; done. Braced unless `bare` (the caller's
- * braces already hold it). */
-static void return_stmt(Emit *e, Stmt *s, int level, bool bare) {
-    if (bare) {
-        level--;
-    } else {
-        cprint_indent(B(e), level), buf_puts(B(e), "{\n");
-        out_line_directive(e, &e->c, s->loc);
-    }
+/* *ait_out = value; the defers; done. */
+static void return_stmt(Emit *e, Stmt *s, int level) {
     if (s->expr) {
-        cprint_indent(B(e), level + 1);
+        cprint_indent(B(e), level);
         buf_puts(B(e), "*ait_out = ");
         cprint_expr(B(e), s->expr, PREC_ASSIGN, &e->hooks);
         buf_puts(B(e), ";\n");
     }
-    emit_defers(e, s->sema, false, level + 1);
-    line(e, level + 1, "return AIT_READY;");
-    if (!bare)
-        cprint_indent(B(e), level), buf_puts(B(e), "}\n");
+    emit_defers(e, s->defers, false, level);
+    line(e, level, "return AIT_READY;");
 }
 
-static void jump_stmt(Emit *e, Stmt *s, const char *jump, int level) {
-    Vec *defers = s->sema;
-    if (!defers || !defers->len) {
-        line(e, level, "%s;", jump);
-        return;
-    }
+/* A jump that leaves defers behind runs them first; one that leaves none
+ * is printed as written (returns false). */
+static bool jump_stmt(Emit *e, Stmt *s, const char *jump, int level) {
+    Vec *defers = s->defers;
+    if (!defers || !defers->len)
+        return false;
     line(e, level, "{");
     emit_defers(e, defers, false, level + 1);
     line(e, level + 1, "%s;", jump);
     line(e, level, "}");
+    return true;
 }
 
-/* The statements of a block and, at its end, its defers. */
+/* ---- blocks ---------------------------------------------------------- */
+
 static bool is_jump(Stmt *s) {
     while (s && (s->kind == S_CASE || s->kind == S_DEFAULT || s->kind == S_LABEL))
         s = s->body;
@@ -394,6 +393,7 @@ static void mark_fallthrough(Emit *e, Stmt *s, int i, int level) {
     }
 }
 
+/* The statements of a block and, at its end, its defers. */
 static void items(Emit *e, Stmt *s, int level) {
     for (int i = 0; i < s->items.len; i++) {
         mark_fallthrough(e, s, i, level);
@@ -403,153 +403,76 @@ static void items(Emit *e, Stmt *s, int level) {
     bool jumps = last && (last->kind == S_RETURN || last->kind == S_BREAK ||
                           last->kind == S_CONTINUE || last->kind == S_GOTO);
     if (!jumps)   /* a block that ends in a jump ran its defers there */
-        block_defers(e, s->sema, level);
+        block_defers(e, s->defers, level);
 }
 
-/* A sub-statement: a compound opens on the header line's brace. */
-static void body(Emit *e, Stmt *s, int level) {
-    if (s->kind == S_COMPOUND) {
-        buf_puts(B(e), " {\n");
-        items(e, s, level + 1);
-        cprint_indent(B(e), level);
-        buf_putc(B(e), '}');
-    } else {
-        buf_puts(B(e), " {\n");
-        if (s->kind == S_RETURN) {
-            out_line_directive(e, &e->c, s->loc);
-            return_stmt(e, s, level + 1, true);
-        } else {
-            stmt(e, s, level + 1);
-        }
-        cprint_indent(B(e), level);
-        buf_putc(B(e), '}');
+/* ---- the statement hooks: cprint lays out the C, these print what is
+ * async ---------------------------------------------------------------- */
+
+static bool stmt_hook(void *ctx, Stmt *s, Buf *b, int level) {
+    Emit *e = ctx;
+    (void)b;   /* B(e) */
+    if (s->kind != S_COMPOUND && s->kind != S_CASE && s->kind != S_DEFAULT &&
+        s->kind != S_LABEL && s->kind != S_NULL && s->kind != S_AWAIT &&
+        s->kind != S_SPAWN)   /* those print their #line after their temporary */
+        out_line_directive(e, &e->c, s->loc);
+    switch (s->kind) {
+    case S_DECL: return decl_stmt(e, s->decl, level);
+    case S_AWAIT: await_stmt(e, s, level); return true;
+    case S_SPAWN: spawn_stmt(e, s, level); return true;
+    case S_RETURN: return_stmt(e, s, level); return true;
+    case S_BREAK: return jump_stmt(e, s, "break", level);
+    case S_CONTINUE: return jump_stmt(e, s, "continue", level);
+    case S_GOTO: return jump_stmt(e, s, xprintf("goto %s", s->name), level);
+    case S_DEFER:
+        line(e, level, "ait_f->ait_defer%d = 1;   /* armed */", s->defer_flag);
+        return true;
+    default:
+        return false;
     }
 }
 
-static void for_stmt(Emit *e, Stmt *s, int level) {
-    cprint_indent(B(e), level);
-    buf_puts(B(e), "for (");
-    if (s->decl) {
-        Var *v = ((InitDecl *)s->decl->decls.data[0])->sema;
-        if (v && v->resident)
-            for_init_assign(e, s->decl);
-        else
-            cprint_declaration(B(e), s->decl, &e->hooks), B(e)->len--, B(e)->data[B(e)->len] = 0;
-    } else if (s->expr) {
-        expr(e, s->expr);
-    }
-    buf_puts(B(e), ";");
-    if (s->cond) {
-        buf_putc(B(e), ' ');
-        expr(e, s->cond);
-    }
-    buf_puts(B(e), ";");
-    if (s->step) {
-        buf_putc(B(e), ' ');
-        expr(e, s->step);
-    }
-    buf_putc(B(e), ')');
-    body(e, s->body, level);
-    buf_putc(B(e), '\n');
+/* Inside braces: a block's items and defers, or the one statement. */
+static void body_hook(void *ctx, Stmt *s, Buf *b, int level) {
+    Emit *e = ctx;
+    (void)b;
+    if (s->kind == S_COMPOUND)
+        items(e, s, level);
+    else
+        stmt(e, s, level);
 }
 
-/* C11 allows no declaration right after a label: an await's temporary
- * or a local may come first, so an empty statement goes before it. */
-static bool starts_with_decl(Stmt *s) {
+/* An await's or a spawn's temporary, or a local, is declared first. */
+static bool starts_with_decl_hook(void *ctx, Stmt *s) {
+    (void)ctx;
     if (s->kind == S_AWAIT)
-        return !((AwaitPoint *)s->sema)->temp->resident;
+        return !s->await->temp->resident;
     if (s->kind == S_SPAWN)
-        return !((SpawnPoint *)s->sema)->temp->resident;
+        return !s->spawn->temp->resident;
     if (s->kind != S_DECL)
         return false;
-    Var *v = ((InitDecl *)s->decl->decls.data[0])->sema;
+    Var *v = ((InitDecl *)s->decl->decls.data[0])->var;
     return !v || !v->resident;
 }
 
-static void labeled(Emit *e, Stmt *body, int level) {
-    if (starts_with_decl(body)) {
-        line(e, level, ";");
-    }
-    stmt(e, body, level);
-}
-
-static void cond_header(Emit *e, const char *kw, Expr *cond, int level) {
-    cprint_indent(B(e), level);
-    buf_printf(B(e), "%s (", kw);
-    expr(e, cond);
-    buf_putc(B(e), ')');
+/* for (i = 0; ...) of frame-resident variables: "ait_f->i = 0". */
+static bool for_init_hook(void *ctx, Decl *d, Buf *b) {
+    (void)b;
+    Var *v = ((InitDecl *)d->decls.data[0])->var;
+    if (!v || !v->resident)
+        return false;
+    for_init_assign(ctx, d);
+    return true;
 }
 
 static void stmt(Emit *e, Stmt *s, int level) {
-    if (s->kind != S_COMPOUND && s->kind != S_CASE && s->kind != S_DEFAULT &&
-        s->kind != S_LABEL && s->kind != S_NULL)
-        out_line_directive(e, &e->c, s->loc);
-    switch (s->kind) {
-    case S_COMPOUND:
-        line(e, level, "{");
-        items(e, s, level + 1);
-        line(e, level, "}");
-        return;
-    case S_DECL: decl_stmt(e, s->decl, level); return;
-    case S_EXPR:
-        cprint_indent(B(e), level);
-        expr(e, s->expr);
-        buf_puts(B(e), ";\n");
-        return;
-    case S_NULL: cprint_indent(B(e), level); buf_puts(B(e), ";\n"); return;
-    case S_AWAIT: await_stmt(e, s, level); return;
-    case S_SPAWN: spawn_stmt(e, s, level); return;
-    case S_RETURN: return_stmt(e, s, level, false); return;
-    case S_BREAK: jump_stmt(e, s, "break", level); return;
-    case S_CONTINUE: jump_stmt(e, s, "continue", level); return;
-    case S_GOTO: jump_stmt(e, s, xprintf("goto %s", s->name), level); return;
-    case S_DEFER:
-        line(e, level, "ait_f->ait_defer%d = 1;   /* armed */", (int)(intptr_t)s->sema);
-        return;
-    case S_IF:
-        cond_header(e, "if", s->cond, level);
-        body(e, s->body, level);
-        if (s->els) {
-            buf_puts(B(e), " else");
-            body(e, s->els, level);
-        }
-        buf_putc(B(e), '\n');
-        return;
-    case S_WHILE:
-        cond_header(e, "while", s->cond, level);
-        body(e, s->body, level);
-        buf_putc(B(e), '\n');
-        return;
-    case S_DO:
-        cprint_indent(B(e), level);
-        buf_puts(B(e), "do");
-        body(e, s->body, level);
-        buf_puts(B(e), " while (");
-        expr(e, s->cond);
-        buf_puts(B(e), ");\n");
-        return;
-    case S_FOR: for_stmt(e, s, level); return;
-    case S_SWITCH:
-        cond_header(e, "switch", s->cond, level);
-        body(e, s->body, level);
-        buf_putc(B(e), '\n');
-        return;
-    case S_CASE:
-        cprint_indent(B(e), level > 0 ? level - 1 : 0);
-        buf_puts(B(e), "case ");
-        expr(e, s->expr);
-        buf_puts(B(e), ":\n");
-        labeled(e, s->body, level);
-        return;
-    case S_DEFAULT:
-        line(e, level > 0 ? level - 1 : 0, "default:");
-        labeled(e, s->body, level);
-        return;
-    case S_LABEL:
-        buf_printf(B(e), "%s:\n", s->name);
-        labeled(e, s->body, level);
-        return;
-    }
+    PrintHooks h = e->hooks;
+    h.stmt = stmt_hook;
+    h.body = body_hook;
+    h.starts_with_decl = starts_with_decl_hook;
+    h.for_init = for_init_hook;
+    h.brace_bodies = true;
+    cprint_stmt(B(e), s, level, &h);
 }
 
 /* The body of a poll function: the lowered block's items and its defers. */

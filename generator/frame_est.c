@@ -9,6 +9,7 @@
  * frame, costs n, not n^2. */
 #include <stdlib.h>
 #include <string.h>
+#include "check_graph.h"
 #include "frame_est.h"
 
 /* A future's entry: its estimate, or that it is being estimated (a cycle
@@ -120,12 +121,12 @@ static Est compute(FrameEstimator *fe, Fut *f) {
         Est k = {0, true};
         if (ap->comb) {   /* operands side by side, with their outputs */
             for (int j = 0; j < ap->comb->calls.len; j++) {
-                Est x = fut_est(fe, ((Target *)((Expr *)ap->comb->calls.data[j])->sema)->fut);
+                Est x = fut_est(fe, ((Expr *)ap->comb->calls.data[j])->call->fut);
                 k.size += x.size + 8;
                 k.exact &= x.exact;
             }
         } else {
-            k = fut_est(fe, ((Target *)ap->await->lhs->sema)->fut);
+            k = fut_est(fe, ap->await->lhs->call->fut);
         }
         if (k.size > sub.size)
             sub.size = k.size;

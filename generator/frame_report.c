@@ -14,10 +14,10 @@ static void report_points(Fut *f, FILE *out) {
             fprintf(out, "%s(", ap->comb->select ? "select" : "join");
             for (int j = 0; j < ap->comb->calls.len; j++)
                 fprintf(out, "%s%s", j ? ", " : "",
-                        ((Target *)((Expr *)ap->comb->calls.data[j])->sema)->fut->cname);
+                        ((Expr *)ap->comb->calls.data[j])->call->fut->cname);
             fputc(')', out);
         } else {
-            fputs(((Target *)ap->await->lhs->sema)->fut->cname, out);
+            fputs(ap->await->lhs->call->fut->cname, out);
         }
         fputs("; live across it:", out);
         if (!ap->crossing.len)

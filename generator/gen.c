@@ -3,6 +3,9 @@
  * checks' tables (u->sema) for the frame report (frame_report.c). */
 #include <stdlib.h>
 #include <string.h>
+#include "check.h"
+#include "check_graph.h"
+#include "emit.h"
 #include "frame_est.h"
 
 bool gen_lowered(Fut *f) {

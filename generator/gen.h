@@ -1,6 +1,7 @@
-/* gen.h: from parsed files to C. The checks (check.c) resolve names,
- * calls and receivers; the lowering (lower.c) turns async bodies into
- * state machines; the emitter (emit*.c) prints the header and source. */
+/* gen.h: from parsed files to C. The checks (check*.c, resolve.c) build
+ * the unit's tables and resolve names, calls and receivers; the lowering
+ * (hoist.c, lower.c, liveness.c) turns async bodies into state machines;
+ * the emitter (emit*.c) prints the header and source. */
 #ifndef AIT_GEN_H
 #define AIT_GEN_H
 
@@ -33,6 +34,10 @@ typedef struct Unit {
 /* Checks the unit and emits it. Returns false when errors were reported
  * (then header and source are incomplete and must not be written). */
 bool generate(Unit *u, const GenOptions *opt, Buf *header, Buf *source);
+
+/* Is f's body lowered into a state machine? */
+struct Fut;
+bool gen_lowered(struct Fut *f);
 
 /* After generate(): prints every future's frame layout (estimated size,
  * and per await the locals that cross it) to out (frame_report.c). */

@@ -7,6 +7,7 @@
  * with explicit tests). Declarations with several declarators are split
  * so that each initializer's awaits run in order. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "lower.h"
 
@@ -19,33 +20,38 @@ typedef struct SpecialMemo {
     size_t cap, len;
 } SpecialMemo;
 
+/* The state of hoisting one body. */
 typedef struct Hoister {
     Sema *s;
     Fut *f;
     Lowered *low;
-    int ntemps, nlabels;
+    int ntemps, nlabels;     /* numbering of the temporaries and labels it makes */
     SpecialMemo memo;
 } Hoister;
 
 static size_t memo_index(const SpecialMemo *m, const Expr *e) {
-    size_t h = ((uintptr_t)e >> 4) * 0x9E3779B97F4A7C15u;
-    size_t i = h & (m->cap - 1);
+    size_t hash = ((uintptr_t)e >> 4) * 0x9E3779B97F4A7C15u;
+    size_t i = hash & (m->cap - 1);
     while (m->keys[i] && m->keys[i] != e)
         i = (i + 1) & (m->cap - 1);
     return i;
 }
 
+/* The memo is scratch for one body, so it lives on the heap and goes
+ * when the body is done (the arena would keep it to the end). */
 static void memo_grow(SpecialMemo *m) {
     SpecialMemo old = *m;
     m->cap = old.cap ? old.cap * 2 : 256;
-    m->keys = xalloc(m->cap * sizeof *m->keys);
-    m->vals = xalloc(m->cap);
+    m->keys = memset(xrealloc(NULL, m->cap * sizeof *m->keys), 0, m->cap * sizeof *m->keys);
+    m->vals = memset(xrealloc(NULL, m->cap), 0, m->cap);
     for (size_t i = 0; i < old.cap; i++)
         if (old.keys[i]) {
             size_t k = memo_index(m, old.keys[i]);
             m->keys[k] = old.keys[i];
             m->vals[k] = old.vals[i];
         }
+    free(old.keys);
+    free(old.vals);
 }
 
 /* ---- building nodes ------------------------------------------------- */
@@ -68,7 +74,7 @@ static Expr *new_expr(ExprKind kind, Loc loc) {
 static Expr *var_ref(Var *v, Loc loc) {
     Expr *e = new_expr(E_IDENT, loc);
     e->name = v->name;
-    e->sema = v;
+    e->var = v;
     return e;
 }
 
@@ -100,13 +106,13 @@ static Stmt *block_of(Vec *items, Loc loc) {
     return b;
 }
 
-static Var *new_temp(Hoister *l, const char *type_text, const char *prefix) {
+static Var *new_temp(Hoister *h, const char *type_text, const char *prefix) {
     Var *v = xalloc(sizeof *v);
-    v->name = xprintf("ait_%s%d", prefix, ++l->ntemps);
+    v->name = xprintf("ait_%s%d", prefix, ++h->ntemps);
     v->cname = v->name;
     v->type_text = type_text;
     v->is_temp = true;
-    vec_push(&l->f->vars, v);
+    vec_push(&h->f->vars, v);
     return v;
 }
 
@@ -120,7 +126,7 @@ static Stmt *temp_decl(Var *v, Expr *init, Loc loc) {
     d->name = v->name;
     InitDecl *id = xalloc(sizeof *id);
     id->decl = d;
-    id->sema = v;
+    id->var = v;
     if (init) {
         id->init = xalloc(sizeof *id->init);
         id->init->expr = init;
@@ -137,44 +143,44 @@ static Stmt *temp_decl(Var *v, Expr *init, Loc loc) {
 
 /* ---- pass 1: hoisting ----------------------------------------------- */
 
-static bool has_special(Hoister *l, Expr *e);
+static bool has_special(Hoister *h, Expr *e);
 
-static bool init_special(Hoister *l, Init *in) {
+static bool init_special(Hoister *h, Init *in) {
     if (!in)
         return false;
     if (!in->is_list)
-        return has_special(l, in->expr);
+        return has_special(h, in->expr);
     for (int i = 0; i < in->items.len; i++)
-        if (init_special(l, ((InitItem *)in->items.data[i])->init))
+        if (init_special(h, ((InitItem *)in->items.data[i])->init))
             return true;
     return false;
 }
 
-static bool find_special(Hoister *l, Expr *e) {
+static bool find_special(Hoister *h, Expr *e) {
     if (e->kind == E_AWAIT || e->kind == E_TRY || e->kind == E_SPAWN)
         return true;
-    if (has_special(l, e->lhs) || has_special(l, e->rhs) || has_special(l, e->cond))
+    if (has_special(h, e->lhs) || has_special(h, e->rhs) || has_special(h, e->cond))
         return true;
     for (int i = 0; i < e->args.len; i++)
-        if (has_special(l, e->args.data[i]))
+        if (has_special(h, e->args.data[i]))
             return true;
     for (int i = 0; i < e->assocs.len; i++)
-        if (has_special(l, ((GenericAssoc *)e->assocs.data[i])->expr))
+        if (has_special(h, ((GenericAssoc *)e->assocs.data[i])->expr))
             return true;
-    return init_special(l, e->init);
+    return init_special(h, e->init);
 }
 
 /* Does e contain an await, a try or a spawn? */
-static bool has_special(Hoister *l, Expr *e) {
+static bool has_special(Hoister *h, Expr *e) {
     if (!e)
         return false;
-    SpecialMemo *m = &l->memo;
+    SpecialMemo *m = &h->memo;
     if (m->cap) {
         size_t i = memo_index(m, e);
         if (m->keys[i])
             return m->vals[i] == 2;
     }
-    bool yes = find_special(l, e);
+    bool yes = find_special(h, e);
     if (2 * (m->len + 1) > m->cap)
         memo_grow(m);
     size_t i = memo_index(m, e);
@@ -184,68 +190,68 @@ static bool has_special(Hoister *l, Expr *e) {
     return yes;
 }
 
-static Expr *hoist(Hoister *l, Expr *e, Vec *pre);
-static void lower_into(Hoister *l, Stmt *s, Vec *out);
+static Expr *hoist(Hoister *h, Expr *e, Vec *pre);
+static void lower_into(Hoister *h, Stmt *s, Vec *out);
 static void push_expr_stmt(Vec *out, Expr *e, Loc loc);
 
 static const char *output_type(Fut *g) { return xprintf("%s_output", g->cname); }
 
 /* The receiver and arguments of a call, evaluated before it starts. */
-static void hoist_call(Hoister *l, Expr *call, Vec *pre) {
-    Target *t = call->sema;
+static void hoist_call(Hoister *h, Expr *call, Vec *pre) {
+    Target *t = call->call;
     if (t->recv)
-        t->recv = hoist(l, t->recv, pre);
+        t->recv = hoist(h, t->recv, pre);
     for (int i = 0; i < call->args.len; i++)
-        call->args.data[i] = hoist(l, call->args.data[i], pre);
+        call->args.data[i] = hoist(h, call->args.data[i], pre);
 }
 
-static Expr *hoist_await(Hoister *l, Expr *e, Vec *pre) {
+static Expr *hoist_await(Hoister *h, Expr *e, Vec *pre) {
     AwaitPoint *ap = xalloc(sizeof *ap);
     ap->await = e;
-    if (e->sema) {                      /* join / select */
-        ap->comb = e->sema;
+    if (e->comb) {                      /* join / select */
+        ap->comb = e->comb;
         for (int i = 0; i < ap->comb->calls.len; i++) {
-            hoist_call(l, ap->comb->calls.data[i], pre);
+            hoist_call(h, ap->comb->calls.data[i], pre);
             Expr *lhs = ap->comb->lhs.data[i];
-            if (lhs && has_special(l, lhs))
+            if (lhs && has_special(h, lhs))
                 error_at(lhs->loc, "the target of a join/select output cannot await");
         }
-        ap->temp = new_temp(l, "int", "r");
+        ap->temp = new_temp(h, "int", "r");
     } else {
-        Target *t = e->lhs->sema;
-        hoist_call(l, e->lhs, pre);
-        ap->temp = new_temp(l, output_type(t->fut), "r");
+        Target *t = e->lhs->call;
+        hoist_call(h, e->lhs, pre);
+        ap->temp = new_temp(h, output_type(t->fut), "r");
     }
     Stmt *s = new_stmt(S_AWAIT, e->loc);
     s->expr = e;
-    s->sema = ap;
+    s->await = ap;
     vec_push(pre, s);
     return var_ref(ap->temp, e->loc);
 }
 
-static Expr *hoist_spawn(Hoister *l, Expr *e, Vec *pre) {
-    hoist_call(l, e->lhs, pre);
+static Expr *hoist_spawn(Hoister *h, Expr *e, Vec *pre) {
+    hoist_call(h, e->lhs, pre);
     SpawnPoint *sp = xalloc(sizeof *sp);
     sp->spawn = e;
-    sp->temp = new_temp(l, "ait_task *", "task");
+    sp->temp = new_temp(h, "ait_task *", "task");
     Stmt *s = new_stmt(S_SPAWN, e->loc);
     s->expr = e;
-    s->sema = sp;
+    s->spawn = sp;
     vec_push(pre, s);
     return var_ref(sp->temp, e->loc);
 }
 
 /* try X: the value of X, returned at once when negative. */
-static Expr *hoist_try(Hoister *l, Expr *e, Vec *pre) {
+static Expr *hoist_try(Hoister *h, Expr *e, Vec *pre) {
     Expr *inner = e->lhs;
     while (inner->kind == E_PAREN)
         inner = inner->lhs;
-    Expr *v = hoist(l, inner, pre);
+    Expr *v = hoist(h, inner, pre);
     Var *t;
-    if (v->kind == E_IDENT && v->sema && ((Var *)v->sema)->is_temp) {
-        t = v->sema;
+    if (v->kind == E_IDENT && v->var && v->var->is_temp) {
+        t = v->var;
     } else {
-        t = new_temp(l, "long long", "t");
+        t = new_temp(h, "long long", "t");
         vec_push(pre, temp_decl(t, v, e->loc));
     }
     Stmt *ret = new_stmt(S_RETURN, e->loc);
@@ -266,13 +272,13 @@ static Expr *as_condition(Expr *c) {
 }
 
 /* a && b, a || b with an await in b: b runs only when C would run it. */
-static Expr *hoist_logic(Hoister *l, Expr *e, Vec *pre) {
+static Expr *hoist_logic(Hoister *h, Expr *e, Vec *pre) {
     bool and = !strcmp(e->op, "&&");
-    Expr *a = hoist(l, e->lhs, pre);
-    Var *t = new_temp(l, "int", "t");
+    Expr *a = hoist(h, e->lhs, pre);
+    Var *t = new_temp(h, "int", "t");
     vec_push(pre, temp_decl(t, int_lit(and ? "0" : "1", e->loc), e->loc));
     Vec then = {0};
-    Expr *b = hoist(l, e->rhs, &then);
+    Expr *b = hoist(h, e->rhs, &then);
     Expr *paren = new_expr(E_PAREN, b->loc);
     paren->lhs = b;
     Expr *ne = binary("!=", paren, int_lit("0", e->loc), E_BINARY);
@@ -300,18 +306,18 @@ static Expr *strip_parens(Expr *e) {
 }
 
 /* The first await, try or spawn inside e (which has one), for messages. */
-static Expr *first_special(Hoister *l, Expr *e) {
-    if (!e || !has_special(l, e))
+static Expr *first_special(Hoister *h, Expr *e) {
+    if (!e || !has_special(h, e))
         return NULL;
     if (e->kind == E_AWAIT || e->kind == E_TRY || e->kind == E_SPAWN)
         return e;
     Expr *kids[3] = {e->cond, e->lhs, e->rhs};
     for (int i = 0; i < 3; i++)
-        if (has_special(l, kids[i]))
-            return first_special(l, kids[i]);
+        if (has_special(h, kids[i]))
+            return first_special(h, kids[i]);
     for (int i = 0; i < e->args.len; i++)
-        if (has_special(l, e->args.data[i]))
-            return first_special(l, e->args.data[i]);
+        if (has_special(h, e->args.data[i]))
+            return first_special(h, e->args.data[i]);
     return e;                           /* in an initializer or _Generic */
 }
 
@@ -323,19 +329,19 @@ static Expr *whole_branch(Expr *e) {
 
 /* c ? a : b with an await or spawn in a branch: the result takes the type
  * of such a branch (a limitation, documented: a branch must be the await). */
-static Expr *hoist_cond(Hoister *l, Expr *e, Vec *pre) {
-    Expr *c = hoist(l, e->cond, pre);
+static Expr *hoist_cond(Hoister *h, Expr *e, Vec *pre) {
+    Expr *c = hoist(h, e->cond, pre);
     Expr *typed = whole_branch(e->lhs) ? whole_branch(e->lhs) : whole_branch(e->rhs);
     if (!typed) {
-        Expr *at = first_special(l, has_special(l, e->lhs) ? e->lhs : e->rhs);
+        Expr *at = first_special(h, has_special(h, e->lhs) ? e->lhs : e->rhs);
         const char *kw = at->kind == E_TRY ? "try" : at->kind == E_SPAWN ? at->op : "await";
         error_at(at->loc, "%s '%s' inside '?:' must be a whole branch, or move it to a "
                  "statement of its own", kw[0] == 'a' ? "an" : "a", kw);
         return e;
     }
     const char *type = typed->kind == E_SPAWN ? "ait_task *"
-                     : typed->sema ? "int" : output_type(((Target *)typed->lhs->sema)->fut);
-    Var *t = new_temp(l, type, "t");
+                     : typed->comb ? "int" : output_type(typed->lhs->call->fut);
+    Var *t = new_temp(h, type, "t");
     vec_push(pre, temp_decl(t, NULL, e->loc));
     Stmt *iff = new_stmt(S_IF, e->loc);
     iff->cond = as_condition(c);
@@ -343,7 +349,7 @@ static Expr *hoist_cond(Hoister *l, Expr *e, Vec *pre) {
     Stmt *arms[2];
     for (int i = 0; i < 2; i++) {
         Vec items = {0};
-        Expr *v = hoist(l, branch[i], &items);
+        Expr *v = hoist(h, branch[i], &items);
         vec_push(&items, expr_stmt(binary("=", var_ref(t, e->loc), v, E_ASSIGN)));
         arms[i] = new_stmt(S_COMPOUND, e->loc);
         arms[i]->items = items;
@@ -354,38 +360,38 @@ static Expr *hoist_cond(Hoister *l, Expr *e, Vec *pre) {
     return var_ref(t, e->loc);
 }
 
-static void hoist_init(Hoister *l, Init *in, Vec *pre) {
+static void hoist_init(Hoister *h, Init *in, Vec *pre) {
     if (!in)
         return;
     if (!in->is_list) {
-        in->expr = hoist(l, in->expr, pre);
+        in->expr = hoist(h, in->expr, pre);
         return;
     }
     for (int i = 0; i < in->items.len; i++)
-        hoist_init(l, ((InitItem *)in->items.data[i])->init, pre);
+        hoist_init(h, ((InitItem *)in->items.data[i])->init, pre);
 }
 
-static Expr *hoist(Hoister *l, Expr *e, Vec *pre) {
-    if (!has_special(l, e))
+static Expr *hoist(Hoister *h, Expr *e, Vec *pre) {
+    if (!has_special(h, e))
         return e;
     switch (e->kind) {
     case E_AWAIT:
-        return hoist_await(l, e, pre);
+        return hoist_await(h, e, pre);
     case E_SPAWN:
-        return hoist_spawn(l, e, pre);
+        return hoist_spawn(h, e, pre);
     case E_TRY:
-        return hoist_try(l, e, pre);
+        return hoist_try(h, e, pre);
     case E_BINARY:
-        if ((!strcmp(e->op, "&&") || !strcmp(e->op, "||")) && has_special(l, e->rhs))
-            return hoist_logic(l, e, pre);
+        if ((!strcmp(e->op, "&&") || !strcmp(e->op, "||")) && has_special(h, e->rhs))
+            return hoist_logic(h, e, pre);
         break;
     case E_COND:
-        if (has_special(l, e->lhs) || has_special(l, e->rhs))
-            return hoist_cond(l, e, pre);
+        if (has_special(h, e->lhs) || has_special(h, e->rhs))
+            return hoist_cond(h, e, pre);
         break;
     case E_COMMA:
-        push_expr_stmt(pre, hoist(l, e->lhs, pre), e->lhs->loc);
-        return hoist(l, e->rhs, pre);
+        push_expr_stmt(pre, hoist(h, e->lhs, pre), e->lhs->loc);
+        return hoist(h, e->rhs, pre);
     case E_SIZEOF_EXPR:
     case E_GENERIC:
         error_at(e->loc, "'await' and 'try' cannot appear in an unevaluated operand");
@@ -393,29 +399,29 @@ static Expr *hoist(Hoister *l, Expr *e, Vec *pre) {
     default:
         break;
     }
-    e->cond = hoist(l, e->cond, pre);
-    e->lhs = hoist(l, e->lhs, pre);
-    e->rhs = hoist(l, e->rhs, pre);
+    e->cond = hoist(h, e->cond, pre);
+    e->lhs = hoist(h, e->lhs, pre);
+    e->rhs = hoist(h, e->rhs, pre);
     for (int i = 0; i < e->args.len; i++)
-        e->args.data[i] = hoist(l, e->args.data[i], pre);
-    hoist_init(l, e->init, pre);
+        e->args.data[i] = hoist(h, e->args.data[i], pre);
+    hoist_init(h, e->init, pre);
     return e;
 }
 
 /* An expression statement whose value is a hoisted temporary says nothing. */
 static void push_expr_stmt(Vec *out, Expr *e, Loc loc) {
-    if (e->kind == E_IDENT && e->sema && ((Var *)e->sema)->is_temp)
+    if (e->kind == E_IDENT && e->var && e->var->is_temp)
         return;
     Stmt *s = expr_stmt(e);
     s->loc = loc;
     vec_push(out, s);
 }
 
-static Stmt *lower_sub(Hoister *l, Stmt *s) {
+static Stmt *lower_sub(Hoister *h, Stmt *s) {
     if (!s)
         return NULL;
     Vec out = {0};
-    lower_into(l, s, &out);
+    lower_into(h, s, &out);
     if (out.len == 0)
         return new_stmt(S_NULL, s->loc);
     return block_of(&out, s->loc);
@@ -442,10 +448,10 @@ static int retarget_continue(Stmt *s, const char *label) {
 }
 
 /* if (!(cond)) break; with cond's awaits hoisted before it. */
-static void push_exit_test(Hoister *l, Expr *cond, Vec *out) {
+static void push_exit_test(Hoister *h, Expr *cond, Vec *out) {
     if (!cond)
         return;
-    Expr *c = hoist(l, cond, out);
+    Expr *c = hoist(h, cond, out);
     Expr *paren = new_expr(E_PAREN, c->loc);
     paren->lhs = c;
     Expr *not = new_expr(E_UNARY, c->loc);
@@ -458,13 +464,13 @@ static void push_exit_test(Hoister *l, Expr *cond, Vec *out) {
 }
 
 /* A loop whose condition or step awaits: for (;;) with explicit tests. */
-static void lower_awaiting_loop(Hoister *l, Stmt *s, Vec *out) {
+static void lower_awaiting_loop(Hoister *h, Stmt *s, Vec *out) {
     Stmt *loop = new_stmt(S_FOR, s->loc);
     Vec body = {0};
-    const char *label = xprintf("ait_continue%d", ++l->nlabels);
+    const char *label = xprintf("ait_continue%d", ++h->nlabels);
     if (s->kind != S_DO)
-        push_exit_test(l, s->cond, &body);
-    Stmt *b = lower_sub(l, s->body);
+        push_exit_test(h, s->cond, &body);
+    Stmt *b = lower_sub(h, s->body);
     bool used = retarget_continue(b, label) > 0;
     vec_push(&body, b);
     if (used) {
@@ -474,22 +480,22 @@ static void lower_awaiting_loop(Hoister *l, Stmt *s, Vec *out) {
         vec_push(&body, lab);
     }
     if (s->kind == S_DO)
-        push_exit_test(l, s->cond, &body);
+        push_exit_test(h, s->cond, &body);
     if (s->step)
-        push_expr_stmt(&body, hoist(l, s->step, &body), s->loc);
+        push_expr_stmt(&body, hoist(h, s->step, &body), s->loc);
     Stmt *blk = new_stmt(S_COMPOUND, s->loc);
     blk->items = body;
     loop->body = blk;
     vec_push(out, loop);
 }
 
-static void lower_for(Hoister *l, Stmt *s, Vec *out) {
-    bool init_awaits = s->expr && has_special(l, s->expr);
+static void lower_for(Hoister *h, Stmt *s, Vec *out) {
+    bool init_awaits = s->expr && has_special(h, s->expr);
     if (s->decl)
         for (int i = 0; i < s->decl->decls.len; i++)
-            init_awaits |= init_special(l, ((InitDecl *)s->decl->decls.data[i])->init);
-    if (!init_awaits && !has_special(l, s->cond) && !has_special(l, s->step)) {
-        s->body = lower_sub(l, s->body);
+            init_awaits |= init_special(h, ((InitDecl *)s->decl->decls.data[i])->init);
+    if (!init_awaits && !has_special(h, s->cond) && !has_special(h, s->step)) {
+        s->body = lower_sub(h, s->body);
         vec_push(out, s);
         return;
     }
@@ -498,16 +504,16 @@ static void lower_for(Hoister *l, Stmt *s, Vec *out) {
     if (s->decl) {
         Stmt *d = new_stmt(S_DECL, s->loc);
         d->decl = s->decl;
-        lower_into(l, d, &items);
+        lower_into(h, d, &items);
     } else if (s->expr) {
-        push_expr_stmt(&items, hoist(l, s->expr, &items), s->loc);
+        push_expr_stmt(&items, hoist(h, s->expr, &items), s->loc);
     }
     s->decl = NULL;
     s->expr = NULL;
-    if (has_special(l, s->cond) || has_special(l, s->step)) {
-        lower_awaiting_loop(l, s, &items);
+    if (has_special(h, s->cond) || has_special(h, s->step)) {
+        lower_awaiting_loop(h, s, &items);
     } else {
-        s->body = lower_sub(l, s->body);
+        s->body = lower_sub(h, s->body);
         vec_push(&items, s);
     }
     Stmt *blk = new_stmt(S_COMPOUND, s->loc);
@@ -517,11 +523,11 @@ static void lower_for(Hoister *l, Stmt *s, Vec *out) {
 
 /* One declarator per declaration, so that an await in the initializer
  * of the second runs after the first is initialized. */
-static void lower_decl(Hoister *l, Stmt *s, Vec *out) {
+static void lower_decl(Hoister *h, Stmt *s, Vec *out) {
     Decl *d = s->decl;
     if (d->decls.len <= 1 || d->spec->has_body) {
         for (int i = 0; i < d->decls.len; i++)
-            hoist_init(l, ((InitDecl *)d->decls.data[i])->init, out);
+            hoist_init(h, ((InitDecl *)d->decls.data[i])->init, out);
         vec_push(out, s);
         return;
     }
@@ -532,60 +538,60 @@ static void lower_decl(Hoister *l, Stmt *s, Vec *out) {
         vec_push(&one->decls, d->decls.data[i]);
         Stmt *st = new_stmt(S_DECL, s->loc);
         st->decl = one;
-        lower_decl(l, st, out);
+        lower_decl(h, st, out);
     }
 }
 
-static void lower_into(Hoister *l, Stmt *s, Vec *out) {
+static void lower_into(Hoister *h, Stmt *s, Vec *out) {
     switch (s->kind) {
     case S_COMPOUND: {
         Vec items = {0};
         for (int i = 0; i < s->items.len; i++)
-            lower_into(l, s->items.data[i], &items);
+            lower_into(h, s->items.data[i], &items);
         s->items = items;
         vec_push(out, s);
         return;
     }
     case S_DECL:
-        lower_decl(l, s, out);
+        lower_decl(h, s, out);
         return;
     case S_EXPR:
-        push_expr_stmt(out, hoist(l, s->expr, out), s->loc);
+        push_expr_stmt(out, hoist(h, s->expr, out), s->loc);
         return;
     case S_RETURN:
         if (s->expr)
-            s->expr = hoist(l, s->expr, out);
+            s->expr = hoist(h, s->expr, out);
         vec_push(out, s);
         return;
     case S_IF:
-        s->cond = hoist(l, s->cond, out);
-        s->body = lower_sub(l, s->body);
-        s->els = lower_sub(l, s->els);
+        s->cond = hoist(h, s->cond, out);
+        s->body = lower_sub(h, s->body);
+        s->els = lower_sub(h, s->els);
         vec_push(out, s);
         return;
     case S_SWITCH:
-        s->cond = hoist(l, s->cond, out);
-        s->body = lower_sub(l, s->body);
+        s->cond = hoist(h, s->cond, out);
+        s->body = lower_sub(h, s->body);
         vec_push(out, s);
         return;
     case S_WHILE:
     case S_DO:
-        if (has_special(l, s->cond)) {
-            lower_awaiting_loop(l, s, out);
+        if (has_special(h, s->cond)) {
+            lower_awaiting_loop(h, s, out);
             return;
         }
-        s->body = lower_sub(l, s->body);
+        s->body = lower_sub(h, s->body);
         vec_push(out, s);
         return;
     case S_FOR:
-        lower_for(l, s, out);
+        lower_for(h, s, out);
         return;
     case S_CASE:
     case S_DEFAULT:
     case S_LABEL: {
         /* the label stays on the first statement the body lowers to */
         Vec body = {0};
-        lower_into(l, s->body, &body);
+        lower_into(h, s->body, &body);
         s->body = body.len ? body.data[0] : new_stmt(S_NULL, s->loc);
         vec_push(out, s);
         for (int i = 1; i < body.len; i++)
@@ -600,8 +606,10 @@ static void lower_into(Hoister *l, Stmt *s, Vec *out) {
 
 /* Pass 1 over f's body: the hoisted tree, one statement or a block. */
 Stmt *hoist_body(Sema *s, Fut *f, Lowered *low) {
-    Hoister l = {.s = s, .f = f, .low = low};
+    Hoister h = {.s = s, .f = f, .low = low};
     Vec out = {0};
-    lower_into(&l, f->body, &out);
+    lower_into(&h, f->body, &out);
+    free(h.memo.keys);
+    free(h.memo.vals);
     return block_of(&out, f->body->loc);
 }

@@ -8,9 +8,14 @@
  * at its writes, so its cost is the size of the variable's live range:
  * linear in the body for any number of awaits.
  *
+ * A write ends a live range only where it happens each time its node
+ * runs: "(rc = await f()) != END" does, "c && (x = 1)" does not.
+ *
  * Also found here, since the walk sees every expression: variables whose
  * address escapes (&x, &x.m, x.m of a struct that may hold an array),
- * which the lowering keeps in the frame. */
+ * which the lowering keeps in the frame; and, forward from a declaration
+ * without initializer, the suspensions a variable may reach unwritten
+ * (the lowering then gives it one, so no save reads it indeterminate). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +26,7 @@ typedef struct FlowNode {
     Vec pred;
     Vec uses, defs;          /* Var*: read, then written */
     AwaitPoint *resume;      /* where this await's poll resumes */
+    AwaitPoint *suspend;     /* the await whose poll may suspend after this node runs */
 } FlowNode;
 
 typedef struct FlowGraph {
@@ -31,7 +37,30 @@ typedef struct FlowGraph {
     Vec *cases;              /* the enclosing switch's case label nodes */
     Vec tracked;             /* Var*: the variables by slot */
     Vec uses_of;             /* per slot: Vec* of node indices reading it */
+    Vec uninit_at;           /* per slot: its declaration's node + 1 when that has no
+                                initializer, else 0 */
 } FlowGraph;
+
+/* What the search finds: v is live where the poll resumes at ap. The
+ * graph is scratch, released before the finds are stored, so they wait
+ * here, on the heap. */
+typedef struct Live {
+    AwaitPoint *ap;
+    Var *v;
+} Live;
+
+typedef struct Finds {
+    Live *at;
+    size_t len, cap;
+} Finds;
+
+static void found(Finds *fs, AwaitPoint *ap, Var *v) {
+    if (fs->len == fs->cap) {
+        fs->cap = fs->cap ? fs->cap * 2 : 64;
+        fs->at = xrealloc(fs->at, fs->cap * sizeof *fs->at);
+    }
+    fs->at[fs->len++] = (Live){ap, v};
+}
 
 #define IDX(p) ((int)(intptr_t)(p))
 #define PTR(i) ((void *)(intptr_t)(i))
@@ -71,17 +100,37 @@ static void def(FlowGraph *g, int n, Var *v) {
 static Var *lvalue_root(Expr *e) {
     while (e && (e->kind == E_PAREN || (e->kind == E_MEMBER && !e->arrow) || e->kind == E_INDEX))
         e = e->lhs;
-    return e && e->kind == E_IDENT ? e->sema : NULL;
+    return e && e->kind == E_IDENT ? e->var : NULL;
 }
 
-static void uses_in_init(FlowGraph *g, int n, Init *in);
+static void walk(FlowGraph *g, int n, Expr *e, bool certain);
+static void walk_init(FlowGraph *g, int n, Init *in, bool certain);
 
-static void uses_in(FlowGraph *g, int n, Expr *e) {
+/* x = e, anywhere in an expression: reads e, then writes x. Only a write
+ * that happens on every evaluation of the node (not under &&, || or ?:)
+ * ends x's live range; one that may not happen neither reads nor ends it.
+ * Returns false when the target is not a plain variable. */
+static bool plain_assignment(FlowGraph *g, int n, Expr *e, bool certain) {
+    if (strcmp(e->op, "="))
+        return false;
+    Expr *lhs = e->lhs;
+    while (lhs->kind == E_PAREN)
+        lhs = lhs->lhs;
+    if (lhs->kind != E_IDENT || !lhs->var)
+        return false;
+    walk(g, n, e->rhs, certain);
+    if (certain)
+        def(g, n, lhs->var);
+    return true;
+}
+
+/* The reads (and the certain writes) of e, evaluated at node n. */
+static void walk(FlowGraph *g, int n, Expr *e, bool certain) {
     if (!e)
         return;
     switch (e->kind) {
     case E_IDENT:
-        use(g, n, e->sema);
+        use(g, n, e->var);
         return;
     case E_SIZEOF_EXPR:   /* unevaluated, but an escape all the same */
     case E_SIZEOF_TYPE:
@@ -90,54 +139,68 @@ static void uses_in(FlowGraph *g, int n, Expr *e) {
     case E_UNARY:
         if (!strcmp(e->op, "&") && lvalue_root(e->lhs))
             lvalue_root(e->lhs)->addr_taken = true;
-        if ((!strcmp(e->op, "++") || !strcmp(e->op, "--")) && lvalue_root(e->lhs))
-            lvalue_root(e->lhs)->assigned = true;
         break;
-    case E_POSTFIX:
-    case E_ASSIGN:
-        if (lvalue_root(e->lhs))
-            lvalue_root(e->lhs)->assigned = true;
+    case E_ASSIGN:   /* any other assignment reads its target as well */
+        if (plain_assignment(g, n, e, certain))
+            return;
         break;
+    case E_BINARY:   /* the right side of && and || may not be evaluated */
+        if (!strcmp(e->op, "&&") || !strcmp(e->op, "||")) {
+            walk(g, n, e->lhs, certain);
+            walk(g, n, e->rhs, false);
+            return;
+        }
+        break;
+    case E_COND:
+        walk(g, n, e->cond, certain);
+        walk(g, n, e->lhs, false);
+        walk(g, n, e->rhs, false);
+        return;
     case E_MEMBER:   /* s.m may be an array member decaying to a pointer into s */
         if (!e->arrow && lvalue_root(e->lhs))
             lvalue_root(e->lhs)->addr_taken = true;
         break;
     case E_CALL:
-        if (e->sema && ((Target *)e->sema)->recv)
-            uses_in(g, n, ((Target *)e->sema)->recv);
+        if (e->call && e->call->recv)
+            walk(g, n, e->call->recv, certain);
         break;
-    case E_GENERIC:   /* the controlling expression is not evaluated */
+    case E_GENERIC:   /* the controlling expression is not evaluated; one association is */
         for (int i = 0; i < e->assocs.len; i++)
-            uses_in(g, n, ((GenericAssoc *)e->assocs.data[i])->expr);
+            walk(g, n, ((GenericAssoc *)e->assocs.data[i])->expr, false);
         return;
     default:
         break;
     }
-    uses_in(g, n, e->lhs);
-    uses_in(g, n, e->rhs);
-    uses_in(g, n, e->cond);
+    walk(g, n, e->lhs, certain);
+    walk(g, n, e->rhs, certain);
+    walk(g, n, e->cond, certain);
     for (int i = 0; i < e->args.len; i++)
-        uses_in(g, n, e->args.data[i]);
-    uses_in_init(g, n, e->init);
+        walk(g, n, e->args.data[i], certain);
+    walk_init(g, n, e->init, certain);
 }
 
-static void uses_in_init(FlowGraph *g, int n, Init *in) {
+static void walk_init(FlowGraph *g, int n, Init *in, bool certain) {
     if (!in)
         return;
-    uses_in(g, n, in->expr);
+    walk(g, n, in->expr, certain);
     for (int i = 0; i < in->items.len; i++)
-        uses_in_init(g, n, ((InitItem *)in->items.data[i])->init);
+        walk_init(g, n, ((InitItem *)in->items.data[i])->init, certain);
 }
 
+/* e, evaluated whole each time node n runs. */
+static void uses_in(FlowGraph *g, int n, Expr *e) { walk(g, n, e, true); }
+
+/* The reads of a statement run at node n (a defer's body): none of its
+ * writes is certain. */
 static void uses_in_stmt(FlowGraph *g, int n, Stmt *s) {
     if (!s)
         return;
-    uses_in(g, n, s->expr);
-    uses_in(g, n, s->cond);
-    uses_in(g, n, s->step);
+    walk(g, n, s->expr, false);
+    walk(g, n, s->cond, false);
+    walk(g, n, s->step, false);
     if (s->decl)
         for (int i = 0; i < s->decl->decls.len; i++)
-            uses_in_init(g, n, ((InitDecl *)s->decl->decls.data[i])->init);
+            walk_init(g, n, ((InitDecl *)s->decl->decls.data[i])->init, false);
     for (int i = 0; i < s->items.len; i++)
         uses_in_stmt(g, n, s->items.data[i]);
     uses_in_stmt(g, n, s->body);
@@ -150,31 +213,10 @@ static void uses_in_defers(FlowGraph *g, int n, Vec *defers) {
         uses_in_stmt(g, n, ((Stmt *)defers->data[i])->body);
 }
 
-/* x = e: reads e, then writes x; other assignments read their target. */
-static void assignment(FlowGraph *g, int n, Expr *e) {
-    Expr *lhs = e->lhs;
-    while (lhs->kind == E_PAREN)
-        lhs = lhs->lhs;
-    Var *v = lhs->kind == E_IDENT ? lhs->sema : NULL;
-    if (v)
-        v->assigned = true;
-    if (v && !strcmp(e->op, "=")) {
-        if (e->rhs->kind == E_ASSIGN)
-            assignment(g, n, e->rhs);
-        else
-            uses_in(g, n, e->rhs);
-        def(g, n, v);
-        return;
-    }
-    uses_in(g, n, e);
-}
-
+/* An expression evaluated on its own: its certain writes end live ranges. */
 static int expr_node(FlowGraph *g, Expr *e, int next) {
     int n = new_node(g, next);
-    if (e && e->kind == E_ASSIGN)
-        assignment(g, n, e);
-    else
-        uses_in(g, n, e);
+    uses_in(g, n, e);
     return n;
 }
 
@@ -183,8 +225,10 @@ static int decl_nodes(FlowGraph *g, Decl *d, int next) {
     for (int i = d->decls.len - 1; i >= 0; i--) {
         InitDecl *id = d->decls.data[i];
         next = new_node(g, next);
-        uses_in_init(g, next, id->init);
-        def(g, next, id->sema);
+        walk_init(g, next, id->init, true);
+        def(g, next, id->var);
+        if (!id->init && tracked(id->var))
+            g->uninit_at.data[id->var->slot] = PTR(next + 1);
     }
     return next;
 }
@@ -207,7 +251,7 @@ static int build(FlowGraph *g, Stmt *s, int next);
 
 static int jump(FlowGraph *g, Stmt *s, int target) {
     int n = new_node(g, target);
-    uses_in_defers(g, n, s->sema);
+    uses_in_defers(g, n, s->defers);
     return n;
 }
 
@@ -229,7 +273,7 @@ static int loop(FlowGraph *g, Stmt *s, int next, bool test_first) {
 }
 
 static int await_nodes(FlowGraph *g, Stmt *s, int next) {
-    AwaitPoint *ap = s->sema;
+    AwaitPoint *ap = s->await;
     int resumed = new_node(g, next);
     node(g, resumed)->resume = ap;
     for (int i = 0; ap->comb && i < ap->comb->lhs.len; i++) {
@@ -239,26 +283,26 @@ static int await_nodes(FlowGraph *g, Stmt *s, int next) {
         Expr *x = lhs;
         while (x->kind == E_PAREN)
             x = x->lhs;
-        if (x->kind == E_IDENT && !x->sema)
+        if (x->kind == E_IDENT && !x->var)
             continue;   /* not a local: a global, or undeclared (the C compiler says so) */
         if (x->kind == E_IDENT) {   /* only when the operand won: read as well */
-            use(g, resumed, x->sema);
-            ((Var *)x->sema)->assigned = true;
+            use(g, resumed, x->var);
         } else {
             uses_in(g, resumed, lhs);
         }
     }
     int start = new_node(g, resumed);
+    node(g, start)->suspend = ap;
     Vec *calls = ap->comb ? &ap->comb->calls : NULL;
     for (int i = 0; calls && i < calls->len; i++) {
         Expr *call = calls->data[i];
-        uses_in(g, start, ((Target *)call->sema)->recv);
+        uses_in(g, start, call->call->recv);
         for (int k = 0; k < call->args.len; k++)
             uses_in(g, start, call->args.data[k]);
     }
     if (!calls) {
         Expr *call = ap->await->lhs;
-        uses_in(g, start, ((Target *)call->sema)->recv);
+        uses_in(g, start, call->call->recv);
         for (int k = 0; k < call->args.len; k++)
             uses_in(g, start, call->args.data[k]);
     }
@@ -270,7 +314,7 @@ static int build(FlowGraph *g, Stmt *s, int next) {
         return next;
     switch (s->kind) {
     case S_COMPOUND: {
-        Vec *defers = s->sema;
+        Vec *defers = s->defers;
         if (defers && defers->len) {
             next = new_node(g, next);
             uses_in_defers(g, next, defers);
@@ -284,7 +328,7 @@ static int build(FlowGraph *g, Stmt *s, int next) {
     case S_NULL: case S_DEFER: return next;
     case S_AWAIT: return await_nodes(g, s, next);
     case S_SPAWN: {
-        SpawnPoint *sp = s->sema;
+        SpawnPoint *sp = s->spawn;
         int n = new_node(g, next);
         uses_in(g, n, sp->spawn->lhs);
         uses_in_defers(g, n, &sp->unwind);   /* run when the spawn fails */
@@ -342,12 +386,7 @@ static int build(FlowGraph *g, Stmt *s, int next) {
     return next;
 }
 
-static bool defines(FlowNode *n, Var *v) {
-    for (int i = 0; i < n->defs.len; i++)
-        if (n->defs.data[i] == v)
-            return true;
-    return false;
-}
+static bool defines(FlowNode *n, Var *v) { return vec_contains(&n->defs, v); }
 
 static int by_slot(const void *a, const void *b) {
     return (*(Var *const *)a)->slot - (*(Var *const *)b)->slot;
@@ -355,7 +394,7 @@ static int by_slot(const void *a, const void *b) {
 
 /* Backward from each read of v until its writes: every node where v is
  * live on entry. At resumption nodes v joins the await's live set. */
-static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work) {
+static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work, Finds *fs) {
     int mark = v->slot + 1;
     Vec *reads = g->uses_of.data[v->slot];
     work->len = 0;
@@ -369,7 +408,7 @@ static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work)
     while (work->len) {
         FlowNode *n = node(g, IDX(work->data[--work->len]));
         if (n->resume)
-            vec_push(&n->resume->live, v);
+            found(fs, n->resume, v);
         for (int i = 0; i < n->pred.len; i++) {
             int p = IDX(n->pred.data[i]);
             if (live_out[p] == mark)
@@ -383,7 +422,66 @@ static void search(FlowGraph *g, Var *v, int *live_in, int *live_out, Vec *work)
     }
 }
 
+/* Forward from v's declaration without initializer until its writes:
+ * every suspension it reaches unwritten gets v in its unassigned set (the
+ * save there would read an indeterminate value). */
+static void unassigned_search(FlowGraph *g, Var *v, int *seen, Vec *work,
+                              Finds *out) {
+    int mark = v->slot + 1, decl = IDX(g->uninit_at.data[v->slot]) - 1;
+    work->len = 0;
+    vec_push(work, PTR(decl));
+    while (work->len) {
+        FlowNode *n = node(g, IDX(work->data[--work->len]));
+        for (int i = 0; i < n->succ.len; i++) {
+            int s = IDX(n->succ.data[i]);
+            FlowNode *next = node(g, s);
+            if (seen[s] == mark || defines(next, v))
+                continue;
+            seen[s] = mark;
+            if (next->suspend)
+                found(out, next->suspend, v);
+            vec_push(work, PTR(s));
+        }
+    }
+}
+
+/* The suspensions each variable declared without an initializer may
+ * reach unwritten, for the variables some suspension keeps: live where
+ * it resumes (the finds in live), or read by a defer it would run if
+ * dropped. */
+static void find_unassigned(FlowGraph *g, Lowered *low, const Finds *live,
+                            Finds *out) {
+    bool *kept = xalloc(((size_t)g->tracked.len + 1) * sizeof *kept);
+    Vec vars = {0};
+    for (int i = 0; i < low->points.len; i++) {
+        AwaitPoint *ap = low->points.data[i];
+        for (int k = 0; k < ap->unwind.len; k++)
+            stmt_vars(((Stmt *)ap->unwind.data[k])->body, &vars);
+    }
+    for (size_t i = 0; i < live->len; i++)
+        vec_push(&vars, live->at[i].v);
+    for (int k = 0; k < vars.len; k++)
+        if (tracked(vars.data[k]))
+            kept[((Var *)vars.data[k])->slot] = true;
+    int *seen = xalloc(((size_t)g->nodes.len + 1) * sizeof *seen);
+    Vec work = {0};
+    for (int i = 0; i < g->tracked.len; i++)
+        if (g->uninit_at.data[i] && kept[i])
+            unassigned_search(g, g->tracked.data[i], seen, &work, out);
+}
+
+/* The finds wait on the heap while the graph's scratch is released; then
+ * they go to their await points, whose vectors outlive the pass. */
+static void store_finds(Finds *fs, bool unassigned) {
+    for (size_t i = 0; i < fs->len; i++) {
+        AwaitPoint *ap = fs->at[i].ap;
+        vec_push(unassigned ? &ap->unassigned : &ap->live, fs->at[i].v);
+    }
+    free(fs->at);
+}
+
 void liveness(Fut *f, Lowered *low, Map *macro_words) {
+    ArenaMark scratch = arena_mark();
     FlowGraph g = {0};
     for (int i = 0; i < f->vars.len; i++) {
         Var *v = f->vars.data[i];
@@ -394,9 +492,12 @@ void liveness(Fut *f, Lowered *low, Map *macro_words) {
         vec_push(&g.tracked, v);
         Vec *at = xalloc(sizeof *at);
         vec_push(&g.uses_of, at);
+        vec_push(&g.uninit_at, NULL);
     }
-    for (int i = 0; i < low->points.len; i++)
-        ((AwaitPoint *)low->points.data[i])->live.len = 0;
+    for (int i = 0; i < low->points.len; i++) {
+        AwaitPoint *ap = low->points.data[i];
+        ap->live.len = ap->unassigned.len = 0;
+    }
     build(&g, low->body, -1);
     for (int i = 0; i < g.nodes.len; i++) {
         FlowNode *n = node(&g, i);
@@ -406,16 +507,21 @@ void liveness(Fut *f, Lowered *low, Map *macro_words) {
     int *live_in = xalloc(((size_t)g.nodes.len + 1) * sizeof *live_in);
     int *live_out = xalloc(((size_t)g.nodes.len + 1) * sizeof *live_out);
     Vec work = {0};
+    Finds fs = {0};
     for (int i = 0; i < g.tracked.len; i++) {
         Var *v = g.tracked.data[i];
         if (!map_get(macro_words, v->name)) {
-            search(&g, v, live_in, live_out, &work);
+            search(&g, v, live_in, live_out, &work, &fs);
             continue;
         }
-        v->assigned = true;   /* a macro may read it anywhere, or write it */
         for (int k = 0; k < low->points.len; k++)
-            vec_push(&((AwaitPoint *)low->points.data[k])->live, v);
+            found(&fs, low->points.data[k], v);
     }
+    Finds unassigned = {0};
+    find_unassigned(&g, low, &fs, &unassigned);
+    arena_release_to(scratch);
+    store_finds(&fs, false);
+    store_finds(&unassigned, true);
     for (int i = 0; i < low->points.len; i++) {
         Vec *live = &((AwaitPoint *)low->points.data[i])->live;
         if (live->len > 1)

@@ -21,7 +21,6 @@ typedef struct Block {
     Stmt *stmt;              /* the S_COMPOUND or S_FOR that opens it */
     Vec defers;              /* Stmt* (S_DEFER), in order */
     Layout *layout;
-    int start;
 } Block;
 
 typedef struct Annotator {
@@ -42,10 +41,10 @@ static void refs_in_init(Annotator *a, Init *in);
 static void refs_in(Annotator *a, Expr *e) {
     if (!e)
         return;
-    if (e->kind == E_IDENT && e->sema)
-        note_ref(a, e->sema);
-    if (e->kind == E_CALL && e->sema && ((Target *)e->sema)->recv)
-        refs_in(a, ((Target *)e->sema)->recv);
+    if (e->kind == E_IDENT && e->var)
+        note_ref(a, e->var);
+    if (e->kind == E_CALL && e->call && e->call->recv)
+        refs_in(a, e->call->recv);
     refs_in(a, e->lhs);
     refs_in(a, e->rhs);
     refs_in(a, e->cond);
@@ -117,7 +116,6 @@ static Block *goto_target_block(Annotator *a, const char *label) {
 
 static void declare_var(Annotator *a, Var *v) {
     v->pos_decl = a->pos;
-    v->scope = a->block->start;
     vec_push(&a->block->layout->vars, v);
 }
 
@@ -125,8 +123,8 @@ static void annotate_decl(Annotator *a, Decl *d) {
     for (int i = 0; i < d->decls.len; i++) {
         InitDecl *id = d->decls.data[i];
         refs_in_init(a, id->init);
-        if (id->sema)
-            declare_var(a, id->sema);
+        if (id->var)
+            declare_var(a, id->var);
     }
 }
 
@@ -134,7 +132,6 @@ static void open_block(Annotator *a, Block *b, Stmt *s) {
     b->stmt = s;
     b->up = a->block;
     b->layout = new_layout(a);
-    b->start = a->pos;
     a->block = b;
 }
 
@@ -145,7 +142,7 @@ static void close_block(Annotator *a, Block *b) {
         annotate(a, ((Stmt *)b->defers.data[i])->body);
     for (int i = 0; i < b->layout->vars.len; i++) {
         Var *v = b->layout->vars.data[i];
-        v->scope = a->pos;     /* reused: scope end position */
+        v->scope_end = a->pos;
     }
     a->block = b->up;
 }
@@ -163,13 +160,13 @@ static void annotate_loop_body(Annotator *a, Stmt *s, Block *loop_block) {
 }
 
 static void refs_in_call(Annotator *a, Expr *call) {
-    refs_in(a, ((Target *)call->sema)->recv);
+    refs_in(a, call->call->recv);
     for (int i = 0; i < call->args.len; i++)
         refs_in(a, call->args.data[i]);
 }
 
 static void annotate_spawn(Annotator *a, Stmt *s) {
-    SpawnPoint *sp = s->sema;
+    SpawnPoint *sp = s->spawn;
     refs_in_call(a, sp->spawn->lhs);
     sp->unwind = *defers_until(a, NULL);
     declare_var(a, sp->temp);
@@ -177,7 +174,7 @@ static void annotate_spawn(Annotator *a, Stmt *s) {
 }
 
 static void annotate_await(Annotator *a, Stmt *s) {
-    AwaitPoint *ap = s->sema;
+    AwaitPoint *ap = s->await;
     if (ap->comb)
         for (int i = 0; i < ap->comb->calls.len; i++)
             refs_in_call(a, ap->comb->calls.data[i]);
@@ -205,7 +202,7 @@ static void annotate(Annotator *a, Stmt *s) {
         open_block(a, b, s);
         for (int i = 0; i < s->items.len; i++)
             annotate(a, s->items.data[i]);
-        s->sema = &b->defers;
+        s->defers = &b->defers;
         close_block(a, b);
         return;
     }
@@ -214,7 +211,7 @@ static void annotate(Annotator *a, Stmt *s) {
         return;
     case S_DEFER:
         /* an armed flag, since a jump (case label, goto) may pass it */
-        s->sema = (void *)(intptr_t)++a->low->ndefers;
+        s->defer_flag = ++a->low->ndefers;
         vec_push(&a->block->defers, s);
         return;
     case S_AWAIT:
@@ -225,21 +222,21 @@ static void annotate(Annotator *a, Stmt *s) {
         return;
     case S_RETURN:
         refs_in(a, s->expr);
-        s->sema = defers_until(a, NULL);
+        s->defers = defers_until(a, NULL);
         return;
     case S_BREAK:
         if (a->exits.len)
-            s->sema = defers_until(a, vec_last(&a->exits));
+            s->defers = defers_until(a, vec_last(&a->exits));
         return;
     case S_CONTINUE:
         if (a->loop_blocks.len)
-            s->sema = defers_until(a, vec_last(&a->loop_blocks));
+            s->defers = defers_until(a, vec_last(&a->loop_blocks));
         return;
     case S_GOTO:
         if (!strncmp(s->name, "ait_continue", 12))
-            s->sema = defers_until(a, vec_last(&a->loop_blocks));
+            s->defers = defers_until(a, vec_last(&a->loop_blocks));
         else
-            s->sema = defers_until(a, goto_target_block(a, s->name));
+            s->defers = defers_until(a, goto_target_block(a, s->name));
         return;
     case S_WHILE:
     case S_DO:
@@ -310,15 +307,10 @@ static void init_vars(Init *in, Vec *out) {
 static void stmt_vars_in(Expr *e, Vec *out) {
     if (!e)
         return;
-    if (e->kind == E_IDENT && e->sema) {
-        for (int i = 0; i < out->len; i++)
-            if (out->data[i] == e->sema)
-                goto seen;
-        vec_push(out, e->sema);
-    seen:;
-    }
-    if (e->kind == E_CALL && e->sema && ((Target *)e->sema)->recv)
-        stmt_vars_in(((Target *)e->sema)->recv, out);
+    if (e->kind == E_IDENT && e->var && !vec_contains(out, e->var))
+        vec_push(out, e->var);
+    if (e->kind == E_CALL && e->call && e->call->recv)
+        stmt_vars_in(e->call->recv, out);
     stmt_vars_in(e->lhs, out);
     stmt_vars_in(e->rhs, out);
     stmt_vars_in(e->cond, out);
@@ -364,7 +356,7 @@ static bool await_between(Annotator *a, int start, int end) {
     return i < a->await_pos.len && (int)(intptr_t)a->await_pos.data[i] < end;
 }
 
-static bool in_scope(Var *v, int p) { return v->is_param || in_span(p, v->pos_decl, v->scope); }
+static bool in_scope(Var *v, int p) { return v->is_param || in_span(p, v->pos_decl, v->scope_end); }
 
 /* Would the name of v, at position p, mean another variable declared
  * inside v's scope? Then a save or restore spelled by name would not
@@ -409,10 +401,7 @@ static void gather_kept(AwaitPoint *ap, int p, Vec *out) {
         stmt_vars(((Stmt *)ap->unwind.data[i])->body, &used);
     for (int i = 0; i < used.len; i++) {
         Var *v = used.data[i];
-        bool dup = v->is_temp || v->is_static || !in_scope(v, p);
-        for (int k = 0; k < out->len && !dup; k++)
-            dup = out->data[k] == v;
-        if (!dup)
+        if (!v->is_temp && !v->is_static && in_scope(v, p) && !vec_contains(out, v))
             vec_push(out, v);
     }
 }
@@ -450,7 +439,7 @@ static void place(Annotator *a) {
         if (v->is_temp)
             place_temp(a, &fields, v);
         else if ((v->addr_taken || (var_is_array(v) && !v->is_param)) &&
-                 (v->is_param ? a->await_pos.len > 0 : await_between(a, v->pos_decl, v->scope + 1)))
+                 (v->is_param ? a->await_pos.len > 0 : await_between(a, v->pos_decl, v->scope_end + 1)))
             give_field(&fields, v, true);
     }
     /* what each suspension keeps; some must stay in the frame instead */
@@ -492,6 +481,60 @@ static void place(Annotator *a) {
                 vec_push(&ap->crossing, residents.data[i]);
         ap->field = xprintf("ait_aw%d", ap->state);
     }
+}
+
+/* ---- locals a save may read before they are written ------------------ */
+
+static Init *zero_initializer(Loc loc) {
+    Expr *zero = xalloc(sizeof *zero);
+    zero->kind = E_INT;
+    zero->text = "0";
+    zero->loc = loc;
+    InitItem *item = xalloc(sizeof *item);
+    item->init = xalloc(sizeof *item->init);
+    item->init->expr = zero;
+    item->init->loc = loc;
+    Init *in = xalloc(sizeof *in);
+    in->is_list = true;
+    in->loc = loc;
+    vec_push(&in->items, item);
+    return in;
+}
+
+static void zero_decls(Decl *d, Vec *zeroed) {
+    for (int i = 0; d && i < d->decls.len; i++) {
+        InitDecl *id = d->decls.data[i];
+        if (!id->init && vec_contains(zeroed, id->var))
+            id->init = zero_initializer(id->loc);
+    }
+}
+
+static void zero_in(Stmt *s, Vec *zeroed) {
+    if (!s)
+        return;
+    zero_decls(s->decl, zeroed);
+    for (int i = 0; i < s->items.len; i++)
+        zero_in(s->items.data[i], zeroed);
+    zero_in(s->body, zeroed);
+    zero_in(s->els, zeroed);
+}
+
+/* A C local saved where it may not have been written yet would be read
+ * while indeterminate (and gcc -O2 says "may be used uninitialized"): its
+ * declaration gets the universal zero initializer, "int x = {0};", which
+ * the C compiler drops where every path writes it first. */
+static void zero_unassigned(Lowered *low) {
+    Vec zeroed = {0};
+    for (int k = 0; k < low->points.len; k++) {
+        AwaitPoint *ap = low->points.data[k];
+        for (int i = 0; i < ap->keep.len; i++) {
+            Var *v = ap->keep.data[i];
+            if (!v->is_param && vec_contains(&ap->unassigned, v) && !vec_contains(&zeroed, v))
+                vec_push(&zeroed, v);
+        }
+    }
+    if (zeroed.len)
+        zero_in(low->body, &zeroed);
 }
 
 /* Drops from the layout what stayed out of the frame. */
@@ -586,6 +629,7 @@ void lower_fut(Sema *s, Fut *f) {
     annotate(&a, low->body);
     liveness(f, low, macro_words(s));
     place(&a);
+    zero_unassigned(low);
     prune(root);
     low->layout = root;
 }

@@ -4,11 +4,8 @@
  * The lowered body is the user's tree with every await and try hoisted
  * out of expressions into statements of their own (S_AWAIT, and an
  * S_IF/S_RETURN for try), loops whose condition awaits rewritten to
- * for (;;), and annotations:
- *   S_AWAIT.sema    the AwaitPoint (state number, temp, defers to unwind)
- *   S_RETURN/S_BREAK/S_CONTINUE.sema   Vec* of S_DEFERs to run, in order
- *   S_COMPOUND.sema Vec* of its S_DEFERs, run at its end, in order
- *   S_DEFER.sema    its number N: the frame's armed flag ait_deferN
+ * for (;;), and annotations (ast.h: Stmt.await, .spawn, .defers,
+ * .defer_flag).
  * A variable keeps its name: it is a C local of the poll function, saved
  * to its frame field when the poll suspends while it is live and
  * restored where the poll resumes (AwaitPoint.keep). Variables whose
@@ -19,7 +16,7 @@
 
 #include "sema.h"
 
-typedef struct AwaitPoint {
+struct AwaitPoint {
     int state;               /* 1..n: the state while suspended here */
     Expr *await;             /* E_AWAIT; await->lhs is the call, with its Target */
     Comb *comb;              /* join/select: several calls awaited together */
@@ -28,17 +25,19 @@ typedef struct AwaitPoint {
     const char *field;       /* the sub-future's frame field: "ait_aw3" */
     const char *frame_type;  /* "get_frame" */
     Vec live;                /* Var*: read after resuming before written (liveness.c) */
+    Vec unassigned;          /* Var*: declared without initializer, maybe not yet written
+                                when the poll suspends here (liveness.c) */
     Vec keep;                /* Var*: C locals saved when suspending here, restored when
                                 resuming (parameters come back as F_ait_run's arguments) */
     Vec crossing;            /* Var*: every user variable held across it (--frame-report) */
-} AwaitPoint;
+};
 
 /* spawn CALL: the task is started at once; the handle goes to temp. */
-typedef struct SpawnPoint {
+struct SpawnPoint {
     Expr *spawn;             /* E_SPAWN; spawn->lhs is the call, with its Target */
     Var *temp;               /* ait_task * */
     Vec unwind;              /* S_DEFERs to run if the spawn fails */
-} SpawnPoint;
+};
 
 /* A node of the frame layout: a block's variables, then a union of the
  * layouts of its child blocks (siblings never live at the same time). */
@@ -54,13 +53,19 @@ struct Lowered {
     Layout *layout;
 };
 
+/* lower.c: lowers f's body (f->low). */
+void lower_fut(Sema *s, Fut *f);
+/* Does the variable name an array? */
 bool var_is_array(Var *v);
 /* The variables s mentions, each once, in order of first mention. */
 void stmt_vars(Stmt *s, Vec *out);
-/* liveness.c: fills AwaitPoint.live; marks Var.addr_taken and .assigned.
- * A variable whose name is in macro_words is live wherever it is in scope. */
-void liveness(Fut *f, Lowered *low, Map *macro_words);
+
 /* hoist.c: pass 1, the body with awaits, trys and spawns hoisted. */
 Stmt *hoist_body(Sema *s, Fut *f, Lowered *low);
+
+/* liveness.c: fills AwaitPoint.live and .unassigned; marks Var.addr_taken.
+ * A variable whose name is in macro_words is live wherever it is in scope
+ * (a macro may read it anywhere). */
+void liveness(Fut *f, Lowered *low, Map *macro_words);
 
 #endif

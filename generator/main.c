@@ -3,12 +3,14 @@
  *   aitc [options] FILE.ait...
  *
  * For each input, parses it and the files it imports (transitively, each
- * once), generates its header and source in memory, and, when no error
- * was reported for any input, writes OUT/FILE.h and OUT/FILE.c. OUT is
- * the -o directory, or else the input's own directory. Nothing is written
- * when an error was reported; outputs whose content is unchanged are not
+ * once), generates its header and source, streaming each to a temporary
+ * file beside OUT/FILE.h and OUT/FILE.c, and, when no error was reported
+ * for any input, renames the temporaries over them. OUT is the -o
+ * directory, or else the input's own directory. Nothing is written when
+ * an error was reported; outputs whose content is unchanged are not
  * touched; the others are replaced all together or, when one cannot be
- * written, not at all. No output may be a file that was read as input. */
+ * written, not at all. No output may be a file that was read as input.
+ * --check and --frame-report=cc keep the outputs in memory instead. */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <stdio.h>
@@ -236,9 +238,37 @@ typedef struct Input {
     Loaded *loaded;
     const char *hpath, *cpath;  /* where its outputs go */
     Vec deps;                   /* Loaded*: its imports, transitively */
-    Buf h, c;
+    Buf h, c;                   /* streaming to their temporaries, or the whole text */
+    Staged *hout, *cout;        /* the temporaries, when streaming */
     Unit unit;
 } Input;
+
+/* The temporaries of the run (output.h). */
+static OutputSet outputs;
+
+/* The outputs stream to their files unless they are compared (--check)
+ * or compiled into the probe (--frame-report=cc) first. */
+static bool streaming(void) { return !opt.check && !opt.frame_report_cc; }
+
+static bool open_outputs(Input *in) {
+    if (make_dirs(&outputs, path_dir(in->hpath)) < 0 ||
+        !(in->hout = output_open(&outputs, in->hpath)) ||
+        !(in->cout = output_open(&outputs, in->cpath)))
+        return false;
+    output_attach(in->hout, &in->h);
+    output_attach(in->cout, &in->c);
+    return true;
+}
+
+/* The rest of the text, then the temporaries are closed; the buffers go. */
+static void close_outputs(Input *in) {
+    buf_flush(&in->h);
+    buf_flush(&in->c);
+    output_close(&outputs, in->hout);
+    output_close(&outputs, in->cout);
+    buf_free(&in->h);
+    buf_free(&in->c);
+}
 
 static const char *header_of(const char *path) {
     const char *base = path_base(path);
@@ -278,7 +308,12 @@ static void run_generate(Input *in) {
     GenOptions g = opt.gen;
     g.header_name = path_base(in->hpath);
     typenames_load(&in->loaded->names);
-    if (generate(u, &g, &in->h, &in->c) && opt.frame_report && !opt.frame_report_cc)
+    if (streaming() && !open_outputs(in))
+        return;
+    bool ok = generate(u, &g, &in->h, &in->c);
+    if (ok && streaming())
+        close_outputs(in);
+    if (ok && opt.frame_report && !opt.frame_report_cc)
         frame_report(u, stdout);
 }
 
@@ -460,23 +495,24 @@ static void check_outputs_not_inputs(Vec *inputs) {
     check_not_input(opt.depfile);
 }
 
-/* Writes every output of the run, or none (output.h: OutputSet). */
-static int write_outputs(Vec *inputs, const Buf *deps) {
-    OutputSet set = {0};
-    for (int i = 0; i < inputs->len; i++) {
+/* Renames the temporaries of the run over the outputs, or, after an
+ * error, removes them: every output of the run is written, or none.
+ * Outputs that were kept in memory are staged first. */
+static int write_outputs(Vec *inputs, int status, const Buf *deps) {
+    for (int i = 0; !status && !streaming() && i < inputs->len; i++) {
         Input *in = inputs->data[i];
-        if (make_dirs(path_dir(in->hpath)) < 0 ||
-            output_stage(&set, in->hpath, in->h.data, in->h.len) < 0 ||
-            output_stage(&set, in->cpath, in->c.data, in->c.len) < 0) {
-            output_discard(&set);
-            return 1;
-        }
+        if (make_dirs(&outputs, path_dir(in->hpath)) < 0 ||
+            output_stage(&outputs, in->hpath, in->h.data, in->h.len) < 0 ||
+            output_stage(&outputs, in->cpath, in->c.data, in->c.len) < 0)
+            status = 1;
     }
-    if (opt.depfile && output_stage(&set, opt.depfile, deps->data, deps->len) < 0) {
-        output_discard(&set);
-        return 1;
+    if (!status && opt.depfile && output_stage(&outputs, opt.depfile, deps->data, deps->len) < 0)
+        status = 1;
+    if (status) {
+        output_discard(&outputs);
+        return status;
     }
-    return output_commit(&set) < 0;
+    return output_commit(&outputs) < 0;
 }
 
 /* What aitc printed must have reached stdout: "aitc -M x.ait >/dev/full"
@@ -533,9 +569,8 @@ int main(int argc, char **argv) {
             fwrite(deps.data, 1, deps.len, stdout);
         int status = 0;
         if (opt.depfile) {
-            OutputSet set = {0};
-            status = output_stage(&set, opt.depfile, deps.data, deps.len) < 0 ||
-                     output_commit(&set) < 0;
+            status = output_stage(&outputs, opt.depfile, deps.data, deps.len) < 0 ||
+                     output_commit(&outputs) < 0;
         }
         buf_free(&deps);
         return finish(status, &inputs);
@@ -553,8 +588,10 @@ int main(int argc, char **argv) {
             status |= check_output(in->hpath, &in->h);
             status |= check_output(in->cpath, &in->c);
         }
-    } else if (!status && !flush_stdout(0)) {     /* the frame report went out */
-        status = write_outputs(&inputs, &deps);
+    } else {
+        if (!status)
+            status = flush_stdout(0);     /* the frame report went out */
+        status = write_outputs(&inputs, status, &deps);
     }
     buf_free(&deps);
     return finish(status, &inputs);

@@ -3,6 +3,8 @@
 #include "output.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,13 +34,39 @@ char *read_file(const char *path, size_t *len) {
     return text;
 }
 
-static bool same_content(const char *path, const char *data, size_t len) {
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
-        return false;
-    size_t old_len;
-    char *old = read_file(path, &old_len);
-    return old && old_len == len && memcmp(old, data, len) == 0;
+/* ---- staging: temporaries renamed together ---------------------------- */
+
+/* The set being staged, for the signal handler. Its list changes only
+ * with SIGINT and SIGTERM blocked, so the handler sees it whole. */
+static OutputSet *active;
+
+/* SIGINT or SIGTERM while outputs are staged: the temporaries go, then
+ * the signal does what it would have done (SA_RESETHAND). */
+static void on_signal(int sig) {
+    for (int i = 0; active && i < active->staged.len; i++)
+        unlink(((Staged *)active->staged.data[i])->tmp);
+    raise(sig);
+}
+
+static void block_signals(bool block) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+static void watch_signals(OutputSet *set) {
+    if (active == set)
+        return;
+    active = set;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 /* Writes all of data to fd; 0 or an errno. */
@@ -57,70 +85,135 @@ static int write_all(int fd, const char *data, size_t len) {
     return 0;
 }
 
-/* Writes data to a new temporary file beside path; its name, or NULL
- * (reported). */
-static char *write_temporary(const char *path, const char *data, size_t len) {
-    char *tmp = xstrdup(path_join(path_dir(path), xprintf(".%s.XXXXXX", path_base(path))));
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
+static void sink_write(void *sg, const char *data, size_t len) { output_write(sg, data, len); }
+
+Staged *output_open(OutputSet *set, const char *path) {
+    struct stat st;
+    bool exists = stat(path, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) {
+        error_plain("cannot write '%s': it exists and is not a regular file", path);
+        return NULL;
+    }
+    Staged *sg = xalloc(sizeof *sg);
+    sg->path = path;
+    sg->tmp = xstrdup(path_join(path_dir(path), xprintf(".%s.XXXXXX", path_base(path))));
+    watch_signals(set);
+    block_signals(true);         /* the handler must see the name once the file exists */
+    sg->fd = mkstemp(sg->tmp);
+    if (sg->fd >= 0)
+        vec_push(&set->staged, sg);
+    block_signals(false);
+    if (sg->fd < 0) {
         error_plain("cannot create a temporary file for '%s': %s", path, strerror(errno));
         return NULL;
     }
     /* mkstemp makes the file 0600; give it the mode a new file gets. */
     mode_t mask = umask(0);
     umask(mask);
-    (void)fchmod(fd, 0666 & ~mask);
-    int err = write_all(fd, data, len);
-    if (close(fd) != 0 && !err)
-        err = errno;
-    if (err) {
-        unlink(tmp);
-        error_plain("cannot write '%s': %s", path, strerror(err));
-        return NULL;
+    (void)fchmod(sg->fd, 0666 & ~mask);
+    sg->old_fd = exists ? open(path, O_RDONLY) : -1;
+    sg->sink = (BufSink){sink_write, sg};
+    return sg;
+}
+
+/* Does the old file continue with data at offset at? */
+static bool old_matches(int fd, size_t at, const char *data, size_t len) {
+    char chunk[65536];
+    while (len) {
+        size_t n = len < sizeof chunk ? len : sizeof chunk;
+        ssize_t r = pread(fd, chunk, n, (off_t)at);
+        if (r != (ssize_t)n || memcmp(chunk, data, n))
+            return false;
+        at += n, data += n, len -= n;
     }
-    return tmp;
+    return true;
+}
+
+void output_write(Staged *sg, const char *data, size_t len) {
+    if (sg->old_fd >= 0 && !old_matches(sg->old_fd, sg->written, data, len)) {
+        close(sg->old_fd);
+        sg->old_fd = -1;
+    }
+    if (!sg->err)
+        sg->err = write_all(sg->fd, data, len);
+    sg->written += len;
+}
+
+void output_attach(Staged *sg, Buf *b) { b->sink = &sg->sink; }
+
+static void forget(OutputSet *set, Staged *sg) {
+    block_signals(true);
+    for (int i = 0; i < set->staged.len; i++)
+        if (set->staged.data[i] == sg)
+            set->staged.data[i] = set->staged.data[--set->staged.len];
+    block_signals(false);
+}
+
+int output_close(OutputSet *set, Staged *sg) {
+    struct stat st;
+    bool same = sg->old_fd >= 0 && fstat(sg->old_fd, &st) == 0 &&
+                (size_t)st.st_size == sg->written;
+    if (sg->old_fd >= 0)
+        close(sg->old_fd);
+    sg->old_fd = -1;
+    int err = sg->err;
+    if (close(sg->fd) != 0 && !err)
+        err = errno;
+    sg->fd = -1;
+    if (!err && !same)
+        return 1;
+    unlink(sg->tmp);
+    forget(set, sg);
+    if (!err)
+        return 0;
+    error_plain("cannot write '%s': %s", sg->path, strerror(err));
+    return -1;
 }
 
 int output_stage(OutputSet *set, const char *path, const char *data, size_t len) {
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        error_plain("cannot write '%s': it exists and is not a regular file", path);
+    Staged *sg = output_open(set, path);
+    if (!sg)
         return -1;
-    }
-    if (same_content(path, data ? data : "", len))
-        return 0;
-    char *tmp = write_temporary(path, data ? data : "", len);
-    if (!tmp)
-        return -1;
-    Staged *sg = xalloc(sizeof *sg);
-    sg->path = path;
-    sg->tmp = tmp;
-    vec_push(&set->staged, sg);
-    return 1;
+    output_write(sg, data ? data : "", len);
+    return output_close(set, sg);
 }
 
 int output_commit(OutputSet *set) {
+    int status = 0;
+    block_signals(true);
     for (int i = 0; i < set->staged.len; i++) {
         Staged *sg = set->staged.data[i];
         if (rename(sg->tmp, sg->path) != 0) {
             error_plain("cannot write '%s': %s", sg->path, strerror(errno));
             for (int j = i; j < set->staged.len; j++)
                 unlink(((Staged *)set->staged.data[j])->tmp);
-            set->staged.len = 0;
-            return -1;
+            status = -1;
+            break;
         }
     }
     set->staged.len = 0;
-    return 0;
+    block_signals(false);
+    return status;
 }
 
 void output_discard(OutputSet *set) {
-    for (int i = 0; i < set->staged.len; i++)
-        unlink(((Staged *)set->staged.data[i])->tmp);
+    block_signals(true);
+    for (int i = 0; i < set->staged.len; i++) {
+        Staged *sg = set->staged.data[i];
+        if (sg->fd >= 0)
+            close(sg->fd);
+        if (sg->old_fd >= 0)
+            close(sg->old_fd);
+        unlink(sg->tmp);
+    }
     set->staged.len = 0;
+    block_signals(false);
+    for (int i = set->made_dirs.len - 1; i >= 0; i--)
+        rmdir(set->made_dirs.data[i]);
+    set->made_dirs.len = 0;
 }
 
-int make_dirs(const char *dir) {
+int make_dirs(OutputSet *set, const char *dir) {
     struct stat st;
     if (stat(dir, &st) == 0) {
         if (S_ISDIR(st.st_mode))
@@ -129,9 +222,12 @@ int make_dirs(const char *dir) {
         return -1;
     }
     const char *parent = path_dir(dir);
-    if (strcmp(parent, dir) != 0 && make_dirs(parent) != 0)
+    if (strcmp(parent, dir) != 0 && make_dirs(set, parent) != 0)
         return -1;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    if (mkdir(dir, 0777) == 0) {
+        if (set)
+            vec_push(&set->made_dirs, (void *)dir);
+    } else if (errno != EEXIST) {
         error_plain("cannot create directory '%s': %s", dir, strerror(errno));
         return -1;
     }

@@ -2,6 +2,7 @@
  * settles the ones that depend on context (type names, "send"), feeds
  * the lemon parser, keeps the table of type names up to date, and
  * reports and recovers from syntax errors. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,10 @@ typedef struct Driver {
     bool in_typedef;     /* recording a typedef declaration */
     int typedef_depth;
     Vec typedef_toks;    /* Token* */
+    Vec block_names;     /* type names a typedef in a block added, forgotten */
+    Vec block_depths;    /* when the block closes: its depth (intptr_t), parallel */
+    Vec hidden_names;    /* type names a declaration in a block hides, restored */
+    Vec hidden_depths;   /* when the block closes: its depth, parallel */
 } Driver;
 
 static bool is_name(int k) { return k == TK_IDENT || k == TK_TYPE_NAME; }
@@ -57,9 +62,42 @@ static void classify(Driver *D, Token *t) {
             return;
         }
     }
-    char *name = tok_str(*t);
-    if (typenames_has(name))
-        t->kind = TK_TYPE_NAME;
+    char small[64];                  /* most names: no arena copy per token */
+    char *name = (size_t)t->len < sizeof small ? small : tok_str(*t);
+    if (name == small) {
+        memcpy(small, t->text, (size_t)t->len);
+        small[t->len] = '\0';
+    }
+    if (!typenames_has(name))
+        return;
+    /* After a type specifier a type name is declared anew ("int T;", "long
+     * T;" in a block where T names a type): an identifier, which hides the
+     * type name until the block ends, as in C. */
+    if (typenames_is_type_word(D->prev_kind) || D->prev_kind == TK_TYPE_NAME) {
+        if (D->depth > 0) {
+            name = tok_str(*t);
+            typenames_remove(name);
+            vec_push(&D->hidden_names, name);
+            vec_push(&D->hidden_depths, (void *)(intptr_t)D->depth);
+        }
+        return;
+    }
+    t->kind = TK_TYPE_NAME;
+}
+
+/* A typedef inside a block names a type until the block ends, and a
+ * declaration there that hides a type name hides it until then, as in C. */
+static void forget_block_names(Driver *D) {
+    while (D->block_names.len &&
+           (intptr_t)D->block_depths.data[D->block_depths.len - 1] > D->depth) {
+        typenames_remove(D->block_names.data[--D->block_names.len]);
+        D->block_depths.len--;
+    }
+    while (D->hidden_names.len &&
+           (intptr_t)D->hidden_depths.data[D->hidden_depths.len - 1] > D->depth) {
+        typenames_add(D->hidden_names.data[--D->hidden_names.len]);
+        D->hidden_depths.len--;
+    }
 }
 
 /* Parentheses are counted within the current braces only, so that an
@@ -74,6 +112,7 @@ static void track_depth(Driver *D, int k, Loc loc) {
         if (D->depth > 0)
             D->depth--;
         D->parens = 0;
+        forget_block_names(D);
     } else if (k == TK_SEMI && D->depth == 0) {
         D->parens = 0;          /* no ';' inside parentheses at top level */
     } else if (k == TK_LPAREN)
@@ -110,7 +149,10 @@ static void learn_typedef(Driver *D, const Token *t) {
         Token *arr = xalloc(sizeof *arr * (size_t)(n + 1));
         for (int i = 0; i < n; i++)
             arr[i] = *(Token *)D->typedef_toks.data[i];
-        typenames_from_typedef(arr, n);
+        int from = D->block_names.len;
+        typenames_from_typedef(arr, n, D->typedef_depth > 0 ? &D->block_names : NULL);
+        for (int i = from; i < D->block_names.len; i++)
+            vec_push(&D->block_depths, (void *)(intptr_t)D->typedef_depth);
         D->in_typedef = false;
         return;
     }
@@ -240,6 +282,8 @@ static void report_syntax_error(Driver *D, Token t) {
     else
         error_at(t.loc, "syntax error near '%.*s'", len, text);
     suggest_types(D, t, what);
+    if (tok_is(&t, "send") && D->depth == 0 && D->look.kind == TK_IMPL)   /* Rust's order */
+        note_at(t.loc, "a send impl is written 'impl INTERFACE for TYPE send { ... }'");
 }
 
 /* ---- recovery -------------------------------------------------------- */

@@ -75,11 +75,7 @@ static void push(Walk *w, NodeKind kind, const void *p) {
     bool same = node_noun(kind) == node_noun(up->kind);
     if (w->len == w->cap) {
         w->cap = w->cap ? w->cap * 2 : 256;
-        w->stack = realloc(w->stack, w->cap * sizeof *w->stack);
-        if (!w->stack) {
-            fputs("aitc: error: out of memory\n", stderr);
-            exit(1);
-        }
+        w->stack = xrealloc(w->stack, w->cap * sizeof *w->stack);
     }
     w->stack[w->len++] = (Node){kind, up->depth + 1, p, same ? up->outer : node_loc(kind, p)};
 }

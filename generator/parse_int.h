@@ -102,8 +102,11 @@ void typenames_remove(const char *name);
 /* Adds the names declared by the typedefs in C text (a passthrough). */
 void typenames_scan_c(const char *text, size_t len);
 /* Adds the names declared by one typedef, given the tokens after
- * "typedef" up to (not including) its ';'. */
-void typenames_from_typedef(const Token *toks, int n);
+ * "typedef" up to (not including) its ';'; added (if not NULL) receives
+ * those that were not type names yet. */
+void typenames_from_typedef(const Token *toks, int n, Vec *added);
+/* Is k a type specifier keyword (int, unsigned, _Bool ...)? */
+bool typenames_is_type_word(int k);
 
 /* ---- the generated parser (bootstrap/parser.c) ---------------------- */
 

@@ -19,7 +19,7 @@ static const char *standard_names[] = {
     "FILE", "va_list", "max_align_t", "time_t", "clock_t", "sig_atomic_t",
     "socklen_t", "pthread_t", "pthread_mutex_t",
     "ait_rt", "ait_cx", "ait_unit", "ait_poll", "ait_waker", "ait_task", "ait_chan",
-    "ait_oneshot", "ait_bufreader", "ait_bufwriter", "ait_group",
+    "ait_oneshot", "ait_bufreader", "ait_bufwriter", "ait_group", "ait_deadline",
     "Self",   /* the implementing type, in impls and default bodies */
 };
 
@@ -88,7 +88,7 @@ void typenames_remove(const char *name) {
 
 /* ---- typedef declarations ------------------------------------------- */
 
-static bool is_type_word(int k) {
+bool typenames_is_type_word(int k) {
     switch (k) {
     case TK_VOID: case TK_CHAR: case TK_SHORT: case TK_INT: case TK_LONG:
     case TK_FLOAT: case TK_DOUBLE: case TK_SIGNED: case TK_UNSIGNED:
@@ -151,7 +151,7 @@ static int skip_specifiers(const Token *t, int n) {
                 i = skip_group(t, n, i);
                 seen_type = true;
             }
-        } else if (is_type_word(k)) {
+        } else if (typenames_is_type_word(k)) {
             i++;
             seen_type = true;
         } else if (k == TK_STRUCT || k == TK_UNION || k == TK_ENUM) {
@@ -177,7 +177,7 @@ static int skip_specifiers(const Token *t, int n) {
 
 /* In a declarator the declared name is the first identifier:
  * "(*cb)(int a)", "*XP", "arr[N]". */
-void typenames_from_typedef(const Token *t, int n) {
+void typenames_from_typedef(const Token *t, int n, Vec *added) {
     int i = skip_specifiers(t, n);
     bool named = false;
     int depth = 0;
@@ -194,7 +194,10 @@ void typenames_from_typedef(const Token *t, int n) {
             /* the loop's i++ steps past the group's last token */
             i = next - 1;
         } else if (is_name(k) && !named) {
-            typenames_add(xstrndup(t[i].text, (size_t)t[i].len));
+            char *name = xstrndup(t[i].text, (size_t)t[i].len);
+            if (added && !typenames_has(name))
+                vec_push(added, name);
+            typenames_add(name);
             named = true;
         }
     }
@@ -232,7 +235,7 @@ void typenames_scan_c(const char *text, size_t len) {
             Token *arr = xalloc(sizeof *arr * (size_t)(toks.len + 1));
             for (int i = 0; i < toks.len; i++)
                 arr[i] = *(Token *)toks.data[i];
-            typenames_from_typedef(arr, toks.len);
+            typenames_from_typedef(arr, toks.len, NULL);
             in_typedef = false;
             continue;
         }

@@ -5,12 +5,14 @@
  * (runtime/include/ait.h documents each). Parsed once per run like an
  * imported file whose header is ait.h itself. */
 #include "parse.h"
-#include "sema.h"
+#include "prelude.h"
+#include "util.h"
 
 static const char prelude_text[] =
     "/* time */\n"
     "extern async void ait_yield(void) send;\n"
     "extern async void ait_sleep_ms(uint64_t ms) send;\n"
+    "extern async int ait_deadline_wait(ait_deadline *d) send;\n"
     "/* file descriptors (nonblocking) */\n"
     "extern async ssize_t ait_read(int fd, void *buf, size_t n) send;\n"
     "extern async ssize_t ait_write(int fd, const void *buf, size_t n) send;\n"
@@ -22,6 +24,7 @@ static const char prelude_text[] =
     "extern async int ait_write_all(int fd, const void *buf, size_t n) send;\n"
     "extern async int ait_tcp_connect(const char *host, uint16_t port) send;\n"
     "/* buffered I/O */\n"
+    "extern async ssize_t ait_bufread_fill(ait_bufreader *r) send;\n"
     "extern async ssize_t ait_bufread_until(ait_bufreader *r, int delim, char **line) send;\n"
     "extern async ssize_t ait_bufread_line(ait_bufreader *r, char **line) send;\n"
     "extern async int ait_bufread_exact(ait_bufreader *r, void *buf, size_t n) send;\n"

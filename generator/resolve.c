@@ -1,31 +1,34 @@
 /* resolve.c: names, receivers and calls inside one body.
  *
  * Walks a Fut's body with C's block scopes: every declaration becomes a
- * Var, every identifier that names one points at it (Expr.sema), and
- * every call aitc must rewrite gets a Target: awaited async calls
- * (static, generic, dyn, free, extern, prelude) and plain method calls
- * through impl types or dyn values. A call it does not recognise is
- * plain C and left alone. */
+ * Var, every identifier that names one points at it (Expr.var), and
+ * every call aitc must rewrite gets a Target (Expr.call): awaited async
+ * calls (static, generic, dyn, free, extern, prelude) and plain method
+ * calls through impl types or dyn values. A call it does not recognise
+ * is plain C and left alone. */
 #include <string.h>
 #include "parse.h"
-#include "sema.h"
+#include "check.h"
+#include "check_graph.h"
+#include "resolve.h"
 
 typedef struct Scope {
     struct Scope *up;
     Vec vars;
 } Scope;
 
-typedef struct R {
+/* The state of resolving one body. */
+typedef struct Resolver {
     Sema *s;
-    Fut *f;
-    Scope *scope;
-    int in_defer;
+    Fut *f;          /* whose body it is */
+    Scope *scope;    /* the innermost block's */
+    int in_defer;    /* depth of defer bodies around the walk */
     bool is_async;
     bool quiet;      /* the call's problem was reported already */
-} R;
+} Resolver;
 
-static void resolve_expr(R *r, Expr *e);
-static void resolve_stmt(R *r, Stmt *st);
+static void resolve_expr(Resolver *r, Expr *e);
+static void resolve_stmt(Resolver *r, Stmt *st);
 
 /* ---- types of declarations and expressions -------------------------- */
 
@@ -79,11 +82,11 @@ static Decl *struct_member(Sema *s, Ty t, const char *name, InitDecl **out) {
     return NULL;
 }
 
-static Ty ty_of_expr(R *r, Expr *e) {
+static Ty ty_of_expr(Resolver *r, Expr *e) {
     Ty t = {0};
     switch (e->kind) {
     case E_IDENT:
-        return e->sema ? ((Var *)e->sema)->ty : t;
+        return e->var ? e->var->ty : t;
     case E_PAREN:
         return ty_of_expr(r, e->lhs);
     case E_CAST:
@@ -121,15 +124,15 @@ static Ty ty_of_expr(R *r, Expr *e) {
 
 /* ---- scopes --------------------------------------------------------- */
 
-static void push_scope(R *r) {
+static void push_scope(Resolver *r) {
     Scope *sc = xalloc(sizeof *sc);
     sc->up = r->scope;
     r->scope = sc;
 }
 
-static void pop_scope(R *r) { r->scope = r->scope->up; }
+static void pop_scope(Resolver *r) { r->scope = r->scope->up; }
 
-static Var *lookup(R *r, const char *name) {
+static Var *lookup(Resolver *r, const char *name) {
     for (Scope *sc = r->scope; sc; sc = sc->up)
         for (int i = sc->vars.len - 1; i >= 0; i--) {
             Var *v = sc->vars.data[i];
@@ -241,7 +244,7 @@ static void complete_array_size(const char *name, DeclSpec *spec, Declarator *d,
     d->size = count_literal(n, in->loc);
 }
 
-static Var *declare(R *r, const char *name, DeclSpec *spec, Declarator *d) {
+static Var *declare(Resolver *r, const char *name, DeclSpec *spec, Declarator *d) {
     check_dyn_type(r->s, spec);
     Var *v = xalloc(sizeof *v);
     v->name = name;
@@ -254,7 +257,7 @@ static Var *declare(R *r, const char *name, DeclSpec *spec, Declarator *d) {
     return v;
 }
 
-static void declare_params(R *r) {
+static void declare_params(Resolver *r) {
     Fut *f = r->f;
     if (f->self_type) {
         DeclSpec *spec = xalloc(sizeof *spec);
@@ -302,8 +305,9 @@ static Target *new_target(CallKind kind) {
 /* A call of method m on a value of interface x (a dyn, self in a
  * default body, or a generic parameter in its abstract form): m may be
  * declared by x or by one of its super-interfaces, reached through the
- * conversions B_dyn_as_A (B_send_dyn_as_A_send) of the receiver. */
-static Target *interface_call(Iface *x, Expr *m, bool send_dyn) {
+ * conversions B_dyn_as_A (B_send_dyn_as_A_send) of the receiver. Through
+ * a dyn (dyn), a method whose signature mentions Self has no entry. */
+static Target *interface_call(Resolver *r, Iface *x, Expr *m, bool dyn, bool send_dyn) {
     int k;
     Vec path = {0};
     Iface *owner = sema_method_owner(x, m->name, &k, &path);
@@ -312,6 +316,13 @@ static Target *interface_call(Iface *x, Expr *m, bool send_dyn) {
         return NULL;
     }
     Func *fn = owner->item->methods.data[k];
+    if (dyn && fn->self_typed) {   /* Rust: not dyn-compatible without `where Self: Sized` */
+        error_at(m->loc, "method '%s' cannot be called through '%sdyn %s': its signature "
+                 "mentions Self", m->name, send_dyn ? "send " : "", x->name);
+        note_instance(r->f, m->loc);
+        note_at(fn->loc, "'%s' is declared here", m->name);
+        return NULL;
+    }
     Target *t;
     if (fn->is_async) {
         t = new_target(CT_ASYNC);
@@ -347,13 +358,13 @@ static TypeParam *abstract_tparam(Fut *f, const char *name) {
 
 /* c->m(...) where c is a C * in an abstract generic body: m must belong
  * to one of C's interface bounds (or their super-interfaces). */
-static Target *bound_call(R *r, TypeParam *tp, Expr *m) {
+static Target *bound_call(Resolver *r, TypeParam *tp, Expr *m) {
     for (int i = 0; i < tp->ifaces.len; i++) {
         Iface *x = sema_iface(r->s, tp->ifaces.data[i]);
         int k;
         Vec path = {0};
         if (x && sema_method_owner(x, m->name, &k, &path))
-            return interface_call(x, m, false);
+            return interface_call(r, x, m, false, false);
     }
     if (tp->ifaces.len == 1)
         error_at(m->loc, "interface '%s' has no method '%s'", tp->iface, m->name);
@@ -364,7 +375,7 @@ static Target *bound_call(R *r, TypeParam *tp, Expr *m) {
 
 /* recv.m(...) or recv->m(...): a method of an impl type, a generic
  * parameter or a dyn interface; NULL for a C call through a member. */
-static Target *method_call(R *r, Expr *call) {
+static Target *method_call(Resolver *r, Expr *call) {
     Expr *m = call->lhs;
     Ty t = ty_of_expr(r, m->lhs);
     if (m->arrow && !t.ptr && !t.arr)
@@ -378,7 +389,7 @@ static Target *method_call(R *r, Expr *call) {
         Iface *x = sema_iface(r->s, t.name);
         if (!x)   /* reported at its declaration */
             return r->quiet = true, NULL;
-        tg = interface_call(x, m, t.kind == TY_SEND_DYN);
+        tg = interface_call(r, x, m, true, t.kind == TY_SEND_DYN);
         if (tg)
             tg->recv_deref = m->arrow;
     } else if (t.kind == TY_NAME) {
@@ -387,7 +398,7 @@ static Target *method_call(R *r, Expr *call) {
             return bound_call(r, tp, m);
         Iface *x = sema_iface(r->s, t.name);
         if (x) /* self in a default body, checked against its interface */
-            return interface_call(x, m, false);
+            return interface_call(r, x, m, false, false);
         int k;
         Impl *im = sema_impl_for(r->s, t.name, m->name, &k);
         if (!im) {
@@ -416,7 +427,7 @@ static Target *method_call(R *r, Expr *call) {
 
 /* The type an argument gives generic parameter tp, and the argument's
  * index (in *arg), or NULL. */
-static const char *infer_param(R *r, Func *fn, TypeParam *tp, Expr *call, int *arg) {
+static const char *infer_param(Resolver *r, Func *fn, TypeParam *tp, Expr *call, int *arg) {
     for (int i = 0; i < fn->params.len && i < call->args.len; i++) {
         Param *p = fn->params.data[i];
         Ty want = ty_of_decl(NULL, p->spec, p->decl);
@@ -440,7 +451,7 @@ static const char *infer_param(R *r, Func *fn, TypeParam *tp, Expr *call, int *a
 
 /* Does type parameter outer (of the abstract body being checked) imply
  * bound `bound` of inner? */
-static bool outer_implies(R *r, TypeParam *outer, const char *bound) {
+static bool outer_implies(Resolver *r, TypeParam *outer, const char *bound) {
     if (!strcmp(bound, "send"))
         return outer->send;
     Iface *want = sema_iface(r->s, bound);
@@ -454,7 +465,7 @@ static bool outer_implies(R *r, TypeParam *outer, const char *bound) {
 
 /* The bound of tp that `type` does not meet: type is an impl type, or a
  * type parameter of the abstract body being checked. */
-static const char *unmet_bound(R *r, TypeParam *tp, const char *type, Ty have) {
+static const char *unmet_bound(Resolver *r, TypeParam *tp, const char *type, Ty have) {
     if (have.kind == TY_DYN || have.kind == TY_SEND_DYN) {   /* dyn X satisfies X */
         Iface *x = sema_iface(r->s, have.name);
         for (int i = 0; x && i < tp->ifaces.len; i++) {
@@ -473,7 +484,7 @@ static const char *unmet_bound(R *r, TypeParam *tp, const char *type, Ty have) {
     return tp->send && !outer->send ? "send" : NULL;
 }
 
-static void explain_unmet(R *r, const char *type, const char *bound, Ty have) {
+static void explain_unmet(Resolver *r, const char *type, const char *bound, Ty have) {
     Loc at = r->f->func->loc;
     if (have.kind == TY_DYN && !strcmp(bound, "send"))
         note_at(at, "a 'dyn %s' is not send; pass a 'send dyn %s'", have.name, have.name);
@@ -487,10 +498,9 @@ static void explain_unmet(R *r, const char *type, const char *bound, Ty have) {
         note_at(at, "'%s' has no impl of '%s'", type, bound);
 }
 
-static Target *generic_call(R *r, Func *fn, Expr *call) {
-    Buf b = {0};
-    buf_puts(&b, fn->name);
-    bool abstract = false;
+static Target *generic_call(Resolver *r, Func *fn, Expr *call) {
+    Vec types = {0}, dyns = {0};
+    bool abstract = false, dyn = false;
     for (int i = 0; i < fn->tparams.len; i++) {
         TypeParam *tp = fn->tparams.data[i];
         int arg = 0;
@@ -503,25 +513,35 @@ static Target *generic_call(R *r, Func *fn, Expr *call) {
             explain_unmet(r, type, bound, have);
             r->quiet = true;   /* an instance repeats its abstract body's error */
         }
-        if (!type || bound) {
-            buf_free(&b);
+        if (!type || bound)
             return NULL;
-        }
         abstract |= abstract_tparam(r->f, type) != NULL;
-        buf_printf(&b, "_%s", type);
+        DynArg *da = NULL;
+        if (have.kind == TY_DYN || have.kind == TY_SEND_DYN) {
+            da = xalloc(sizeof *da);
+            da->iface = sema_iface(r->s, have.name);
+            da->send = have.kind == TY_SEND_DYN;
+            dyn = true;
+        }
+        vec_push(&types, (void *)type);
+        vec_push(&dyns, da);
     }
-    Fut *f = abstract ? NULL : sema_fut(r->s, b.data);
-    if (!f && !abstract)
-        error_at(call->loc, "no instance '%s' of generic '%s'", b.data, fn->name);
-    buf_free(&b);
-    if (!f && !abstract)
+    Fut *f = NULL;
+    if (abstract || r->f->kind == FUT_ABSTRACT)
+        ;   /* checked against the bounds; each instance of the caller finds its own */
+    else if (dyn)
+        f = sema_dyn_instance(r->s, fn, &types, &dyns, sema_home(r->f));
+    else if (!(f = sema_fut(r->s, instance_name(fn, &types)))) {
+        error_at(call->loc, "no instance '%s' of generic '%s'", instance_name(fn, &types),
+                 fn->name);
         return NULL;
+    }
     Target *t = new_target(CT_ASYNC);
     t->fut = f;
     return t;
 }
 
-static Target *free_call(R *r, Expr *call) {
+static Target *free_call(Resolver *r, Expr *call) {
     const char *name = call->lhs->name;
     if (lookup(r, name))
         return NULL;
@@ -536,11 +556,11 @@ static Target *free_call(R *r, Expr *call) {
     return t;
 }
 
-static Target *resolve_call(R *r, Expr *call) {
+static Target *resolve_call(Resolver *r, Expr *call) {
     for (int i = 0; i < call->args.len; i++)
         resolve_expr(r, call->args.data[i]);
     if (call->lhs->kind == E_IDENT) {
-        call->lhs->sema = lookup(r, call->lhs->name);
+        call->lhs->var = lookup(r, call->lhs->name);
         return free_call(r, call);
     }
     resolve_expr(r, call->lhs->kind == E_MEMBER ? call->lhs->lhs : call->lhs);
@@ -555,7 +575,7 @@ static const char *callee_name(Expr *call) {
 /* ---- expressions ---------------------------------------------------- */
 
 /* Resolves CALL that is awaited or spawned: it must be async. */
-static Target *resolve_async_call(R *r, Expr *call) {
+static Target *resolve_async_call(Resolver *r, Expr *call) {
     int errors = error_count();
     r->quiet = false;
     Target *t = resolve_call(r, call);
@@ -570,7 +590,7 @@ static Target *resolve_async_call(R *r, Expr *call) {
     else if (t && t->kind != CT_ASYNC)
         error_at(call->lhs->loc, "method '%s' is not async; it cannot be awaited",
                  callee_name(call));
-    call->sema = t;
+    call->call = t;
     return t && t->kind == CT_ASYNC ? t : NULL;
 }
 
@@ -580,7 +600,7 @@ static Expr *strip_parens(Expr *e) {
     return e;
 }
 
-static bool is_combinator(R *r, Expr *call) {
+static bool is_combinator(Resolver *r, Expr *call) {
     Expr *fn = call->lhs;
     if (fn->kind != E_IDENT || (strcmp(fn->name, "join") && strcmp(fn->name, "select")))
         return false;
@@ -589,7 +609,7 @@ static bool is_combinator(R *r, Expr *call) {
 
 /* await join(a = f(x), g(y)) / await select(...): each operand is awaited
  * as if alone (for the checks it is an await of its own). */
-static void resolve_combinator(R *r, Expr *e, Expr *call) {
+static void resolve_combinator(Resolver *r, Expr *e, Expr *call) {
     Comb *c = xalloc(sizeof *c);
     c->select = !strcmp(call->lhs->name, "select");
     if (!call->args.len)
@@ -616,10 +636,10 @@ static void resolve_combinator(R *r, Expr *e, Expr *call) {
         one->loc = arg->loc;
         vec_push(&r->f->awaits, one);
     }
-    e->sema = c;
+    e->comb = c;
 }
 
-static void resolve_await(R *r, Expr *e) {
+static void resolve_await(Resolver *r, Expr *e) {
     if (!r->is_async)
         error_at(e->loc, "'await' outside an async function");
     else if (r->in_defer)
@@ -646,7 +666,7 @@ static void resolve_await(R *r, Expr *e) {
 
 /* spawn CALL / spawn_local CALL: a task of CALL's future on the current
  * runtime; the expression is its handle (ait_task *). */
-static void resolve_spawn(R *r, Expr *e) {
+static void resolve_spawn(Resolver *r, Expr *e) {
     bool local = !strcmp(e->op, "spawn_local");
     if (!r->is_async) {
         error_at(e->loc, "'%s' outside an async function (from C, call F_spawn%s)", e->op,
@@ -669,7 +689,7 @@ static void resolve_spawn(R *r, Expr *e) {
                  "async function and spawn that", t->fut->cname);
         return;
     }
-    e->sema = t;
+    e->call = t;
     vec_push(&r->f->spawns, e);
 }
 
@@ -730,13 +750,13 @@ static bool is_instance(Fut *f) {
 
 /* try await f(..) where f's output is wider than the function's return
  * type: the value returned on error is narrowed to it. */
-static void check_try_width(R *r, Expr *e) {
+static void check_try_width(Resolver *r, Expr *e) {
     Expr *op = e->lhs;
     while (op && op->kind == E_PAREN)
         op = op->lhs;
-    if (!op || op->kind != E_AWAIT || !op->lhs || !op->lhs->sema)
+    if (!op || op->kind != E_AWAIT || !op->lhs || !op->lhs->call)
         return;
-    Target *t = op->lhs->sema;
+    Target *t = op->lhs->call;
     Func *callee = t->fut ? t->fut->func : NULL, *fn = r->f->func;
     if (!callee)
         return;
@@ -751,7 +771,7 @@ static void check_try_width(R *r, Expr *e) {
 /* return in an async function: a value exactly when it returns one, and
  * not a string where it returns no pointer (the generated C would say it
  * of an _output type). */
-static void check_return(R *r, Stmt *st) {
+static void check_return(Resolver *r, Stmt *st) {
     Func *fn = r->f->func;
     if (!r->is_async || r->in_defer)
         return;
@@ -767,12 +787,12 @@ static void check_return(R *r, Stmt *st) {
                  fn->name, spec_name(fn->ret_spec));
 }
 
-static void resolve_expr(R *r, Expr *e) {
+static void resolve_expr(Resolver *r, Expr *e) {
     if (!e)
         return;
     switch (e->kind) {
     case E_IDENT:
-        e->sema = lookup(r, e->name);
+        e->var = lookup(r, e->name);
         return;
     case E_AWAIT:
         resolve_await(r, e);
@@ -796,13 +816,13 @@ static void resolve_expr(R *r, Expr *e) {
                      e->lhs->kind == E_MEMBER ? "method" : "function", callee_name(e));
             t = NULL;
         }
-        e->sema = t;
+        e->call = t;
         return;
     }
     case E_UNARY:
         resolve_expr(r, e->lhs);
-        if (!strcmp(e->op, "&") && e->lhs->kind == E_IDENT && e->lhs->sema)
-            ((Var *)e->lhs->sema)->addr_taken = true;
+        if (!strcmp(e->op, "&") && e->lhs->kind == E_IDENT && e->lhs->var)
+            e->lhs->var->addr_taken = true;
         return;
     default:
         break;
@@ -828,14 +848,14 @@ static void resolve_expr(R *r, Expr *e) {
 
 /* ---- statements ----------------------------------------------------- */
 
-static void resolve_init(R *r, Init *in) {
+static void resolve_init(Resolver *r, Init *in) {
     if (!in)
         return;
     Expr tmp = {.kind = E_COMPOUND, .init = in};
     resolve_expr(r, &tmp);
 }
 
-static void resolve_decl(R *r, Decl *d) {
+static void resolve_decl(Resolver *r, Decl *d) {
     for (int i = 0; i < d->decls.len; i++) {
         InitDecl *id = d->decls.data[i];
         const char *name = declarator_name(id->decl);
@@ -846,24 +866,24 @@ static void resolve_decl(R *r, Decl *d) {
         complete_array_size(name, d->spec, id->decl, id->init);
         Var *v = declare(r, name, d->spec, id->decl);
         v->is_static = (d->spec->storage & (SC_STATIC | SC_EXTERN | SC_THREAD_LOCAL)) != 0;
-        id->sema = v;
+        id->var = v;
         resolve_init(r, id->init);   /* as in C, its scope includes its initializer */
     }
 }
 
-static void resolve_items(R *r, Stmt *st) {
+static void resolve_items(Resolver *r, Stmt *st) {
     push_scope(r);
     for (int i = 0; i < st->items.len; i++)
         resolve_stmt(r, st->items.data[i]);
     pop_scope(r);
 }
 
-static void jump_in_defer(R *r, Stmt *st, const char *what) {
+static void jump_in_defer(Resolver *r, Stmt *st, const char *what) {
     if (r->in_defer)
         error_at(st->loc, "'%s' inside a defer statement is not allowed", what);
 }
 
-static void resolve_stmt(R *r, Stmt *st) {
+static void resolve_stmt(Resolver *r, Stmt *st) {
     if (!st)
         return;
     switch (st->kind) {
@@ -904,7 +924,7 @@ static void resolve_stmt(R *r, Stmt *st) {
 }
 
 void resolve_fut(Sema *s, Fut *f) {
-    R r = {.s = s, .f = f, .is_async = f->func->is_async};
+    Resolver r = {.s = s, .f = f, .is_async = f->func->is_async};
     push_scope(&r);
     declare_params(&r);
     resolve_stmt(&r, f->body);

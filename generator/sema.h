@@ -1,11 +1,12 @@
 /* sema.h: what the checks learn about a unit, shared by the checks
- * (check*.c), the lowering (lower.c) and the emitter (emit*.c).
+ * (check*.c, resolve.c), the lowering (lower.c) and the emitter (emit*.c),
+ * and the lookups into it (sema.c).
  *
  * Every async function that gets a frame is a Fut: a free function, an
  * impl's method, a default method instantiated for an impl, a generic
  * function instantiated for impl types, or a dyn call of an interface
  * method. Generic and default bodies are copied per instance, so each
- * Fut owns its tree and the checks can annotate it (Expr.sema). */
+ * Fut owns its tree and the checks can annotate it (Expr.var, .call). */
 #ifndef AIT_SEMA_H
 #define AIT_SEMA_H
 
@@ -14,7 +15,6 @@
 typedef struct Iface Iface;
 typedef struct Impl Impl;
 typedef struct Fut Fut;
-typedef struct Var Var;
 typedef struct Lowered Lowered;
 
 struct Iface {
@@ -74,6 +74,7 @@ struct Fut {
     Vec vars;                /* Var*: every variable of the body, params included */
     Vec excluded;            /* FUT_DYN: impl futures kept out of the inline storage,
                                 since their frames contain this dyn frame (a decorator) */
+    int home;                /* FUT_GENERIC: the file (id) whose unit compiles it */
     int visit;               /* graph walks */
     Lowered *low;            /* lowering result */
     Loc loc;
@@ -107,21 +108,20 @@ struct Var {
     bool in_frame;           /* has a frame field (lower.c) */
     bool resident;           /* lives in that field (spelled ait_f->field); otherwise a C
                                 local of its own name, saved there across suspensions */
-    bool assigned;           /* written after its declaration (liveness.c) */
     int slot;                /* liveness.c: index among the tracked variables, or -1 */
-    int scope;               /* the block that declares it (lower.c numbering) */
-    int pos_decl;            /* textual positions (lower.c) */
+    int pos_decl;            /* textual positions (lower.c): its declaration, */
+    int scope_end;           /* the end of the block that declares it */
     Vec refs;                /* int positions, as intptr_t */
 };
 
-/* A resolved call, on E_CALL nodes (Expr.sema). */
+/* A resolved call, on E_CALL nodes (Expr.call). */
 typedef enum {
     CT_ASYNC,                /* a Fut: static call, generic instance, free, extern, prelude, dyn */
     CT_PLAIN_METHOD,         /* T_m(self, args) */
     CT_PLAIN_DYN,            /* I_m(d, args) */
 } CallKind;
 
-typedef struct Target {
+struct Target {
     CallKind kind;
     Fut *fut;                /* CT_ASYNC */
     const char *cname;       /* the C function (plain) */
@@ -132,17 +132,17 @@ typedef struct Target {
     Vec upcasts;             /* const char *: B_dyn_as_A, ... applied to the receiver, first
                                 innermost, when the method is a super-interface's */
     const char *iface;       /* dyn calls: the interface */
-} Target;
+};
 
 /* await join(...) / await select(...): futures awaited together, on the
- * E_AWAIT's sema. Each operand is CALL or LVALUE = CALL. */
-typedef struct Comb {
+ * E_AWAIT (Expr.comb). Each operand is CALL or LVALUE = CALL. */
+struct Comb {
     bool select;             /* first ready wins, the others are dropped */
     Vec calls;               /* Expr* E_CALL, each with its Target */
     Vec lhs;                 /* Expr* receiving the output, or NULL; parallel */
-} Comb;
+};
 
-/* The unit's tables (check.c). */
+/* The unit's tables (filled by check.c). */
 typedef struct Sema {
     Unit *unit;
     Vec ifaces;              /* Iface* */
@@ -159,10 +159,16 @@ typedef struct Sema {
                                 (lower.c): a local so named may be read by a macro */
 } Sema;
 
+/* ---- sema.c: lookups into the tables ---------------------------------- */
+
 Func *sema_func(Sema *s, const char *name);
 bool sema_is_impl_type(Sema *s, const char *type);
 
 Iface *sema_iface(Sema *s, const char *name);
+/* The index of method among the interface item's methods, or -1. */
+int sema_method_index(Item *iface, const char *method);
+/* The impl of type that has method (its index in *index); NULL when none.
+ * Reports nothing. */
 Impl *sema_impl_for(Sema *s, const char *type, const char *method, int *index);
 Impl *sema_impl_of(Iface *x, const char *type);
 /* The interface among x and its super-interfaces that declares method;
@@ -178,33 +184,11 @@ const char *sema_subst(Fut *f, const char *name);
 /* Does fn return void (its output is then ait_unit)? */
 bool returns_void(Func *fn);
 DynArg *sema_subst_dyn(Fut *f, const char *name);
-
-/* check.c: tables, instances, resolution; false on errors. */
-bool check_unit(Sema *s, Unit *u);
-/* check_graph.c: recursion through static frames, send. */
-bool check_graph(Sema *s);
-/* A note naming the instance f of a default or generic body, if it is one. */
-void note_instance(Fut *f, Loc at);
-/* prelude.c: the runtime's leaf futures as a parsed file. */
-File *prelude_file(void);
-void prelude_reset(void);
-/* FUT_DYN: the impl futures its inline storage holds (check_graph.c). */
-void sema_inline_impls(Fut *d, Vec *out);
-/* The futures whose frames f's frame embeds (check_graph.c). */
-void sema_frame_edges(Fut *f, Vec *out);
-/* resolve.c: names, receivers and calls of one body. */
-void resolve_fut(Sema *s, Fut *f);
-void check_dyn_type(Sema *s, DeclSpec *spec);
-/* tags.c: struct/union/enum definitions of async bodies moved to file scope. */
-void tags_hoist(File *f);
-/* copy.c: deep copies of bodies for instances. */
-Stmt *copy_stmt(Stmt *s);
-Expr *copy_expr(Expr *e);
-/* lower.c */
-void lower_fut(Sema *s, Fut *f);
-/* gen.c: is f's body lowered into a state machine? */
-bool gen_lowered(Fut *f);
-/* emit.c */
-void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c);
+/* name_T1_T2: the C name of generic fn instantiated for types. */
+const char *instance_name(Func *fn, Vec *types);
+/* A file's name without directory and extension, as an identifier. */
+const char *sema_file_stem(File *f);
+/* The file (id) whose unit compiles f. */
+int sema_home(Fut *f);
 
 #endif

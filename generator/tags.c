@@ -1,88 +1,243 @@
-/* tags.c: struct, union and enum definitions inside async bodies.
+/* tags.c: struct, union and enum definitions and typedefs inside async
+ * bodies.
  *
  * A local of an async body that lives across an await becomes a field of
  * the frame, and the frame is declared at file scope in the header, where
  * a type defined inside the body is not visible. So every tag definition
- * in an async body moves to file scope (the header, before the frames)
- * under a hygienic tag, ait_FILE_TAG_N, and the body's later references
- * to the tag follow it. Enumerators keep their names: they become file
- * scope constants of the generated header. Done once per file, on the
- * syntax tree, before any body is copied for an instance. */
-#include <ctype.h>
+ * and every typedef in an async body moves to file scope (the header,
+ * before the frames) under a hygienic name, ait_FILE_NAME_N, and the
+ * body's later references follow it, up to a redeclaration that hides it.
+ * Enumerators are renamed alike, so two bodies may define the same tag,
+ * typedef or enumerator. A definition that mentions Self, a type
+ * parameter or an identifier in an array size (a variably modified type,
+ * or one sized by a local constant) stays in the body as written. Done
+ * once per file, on the syntax tree, before any body is copied for an
+ * instance. */
 #include <string.h>
 #include "sema.h"
+#include "tags.h"
+#include "util.h"
 
-typedef struct Hoist {
+typedef struct TagHoister {
     File *file;
     const char *prefix;      /* ait_FILE */
     int count;
-} Hoist;
+    Vec *tparams;            /* TypeParam* of the function being walked */
+    Vec stuck;               /* const char *: tags and typedef names of the body
+                                that stay in it; what mentions them stays too */
+    Vec moved;               /* const char *: the new names of moved enumerators */
+} TagHoister;
 
-static void hoist_block(Hoist *h, Stmt *block);
-static void rename_stmt(Stmt *s, DeclSpec *def, const char *old);
+/* One moved name: a tag (kind BT_STRUCT, BT_UNION, BT_ENUM), a typedef
+ * name (BT_NAME) or an enumerator (an identifier in expressions). */
+typedef struct Rename {
+    int kind;                /* BaseKind, or R_IDENT */
+    const char *old, *new;
+} Rename;
 
-/* ---- renaming the references to a moved tag ---------------------------- */
+enum { R_IDENT = -1 };
 
-static void rename_spec(DeclSpec *s, DeclSpec *def, const char *old) {
-    if (!s || s == def || s->kind != def->kind || s->has_body || !s->name || !old)
-        return;
-    if (!strcmp(s->name, old))
-        s->name = def->name;
-}
+static void hoist_block(TagHoister *h, Stmt *block);
+static void rename_stmt(Stmt *s, const Rename *r);
+static void rename_expr(Expr *e, const Rename *r);
 
-static void rename_members(DeclSpec *s, DeclSpec *def, const char *old) {
+/* ---- renaming the references to a moved name --------------------------- */
+
+static void rename_spec(DeclSpec *s, const Rename *r) {
     if (!s)
         return;
-    rename_spec(s, def, old);
-    for (int i = 0; i < s->members.len; i++)
-        rename_members(((Decl *)s->members.data[i])->spec, def, old);
+    if ((int)s->kind == r->kind && !s->has_body && s->name && !strcmp(s->name, r->old))
+        s->name = r->new;
+    rename_expr(s->align, r);
+    for (int i = 0; i < s->members.len; i++) {
+        Decl *m = s->members.data[i];
+        rename_spec(m->spec, r);
+        for (int k = 0; k < m->decls.len; k++)
+            rename_expr(((InitDecl *)m->decls.data[k])->bits, r);
+    }
+    for (int i = 0; i < s->enumerators.len; i++)
+        rename_expr(((Enumerator *)s->enumerators.data[i])->value, r);
 }
 
-static void rename_expr(Expr *e, DeclSpec *def, const char *old) {
-    if (!e)
-        return;
-    if (e->type)
-        rename_members(e->type->spec, def, old);
-    rename_expr(e->lhs, def, old);
-    rename_expr(e->rhs, def, old);
-    rename_expr(e->cond, def, old);
-    for (int i = 0; i < e->args.len; i++)
-        rename_expr(e->args.data[i], def, old);
-    for (int i = 0; i < e->assocs.len; i++) {
-        GenericAssoc *a = e->assocs.data[i];
-        if (a->type)
-            rename_members(a->type->spec, def, old);
-        rename_expr(a->expr, def, old);
+/* Parameter types and array sizes inside a declarator. */
+static void rename_declarator(Declarator *d, const Rename *r) {
+    for (; d; d = d->inner) {
+        rename_expr(d->size, r);
+        for (int i = 0; i < d->params.len; i++) {
+            Param *p = d->params.data[i];
+            rename_spec(p->spec, r);
+            rename_declarator(p->decl, r);
+        }
     }
 }
 
-static void rename_init(Init *in, DeclSpec *def, const char *old) {
+static void rename_type(TypeName *t, const Rename *r) {
+    if (t)
+        rename_spec(t->spec, r), rename_declarator(t->decl, r);
+}
+
+static void rename_init(Init *in, const Rename *r) {
     if (!in)
         return;
-    rename_expr(in->expr, def, old);
-    for (int i = 0; i < in->items.len; i++)
-        rename_init(((InitItem *)in->items.data[i])->init, def, old);
+    rename_expr(in->expr, r);
+    for (int i = 0; i < in->items.len; i++) {
+        InitItem *it = in->items.data[i];
+        for (int k = 0; k < it->designators.len; k++)
+            rename_expr(((Designator *)it->designators.data[k])->index, r);
+        rename_init(it->init, r);
+    }
 }
 
-static void rename_decl(Decl *d, DeclSpec *def, const char *old) {
+static void rename_expr(Expr *e, const Rename *r) {
+    if (!e)
+        return;
+    if (e->kind == E_IDENT && r->kind == R_IDENT && !strcmp(e->name, r->old))
+        e->name = r->new;
+    rename_type(e->type, r);
+    rename_init(e->init, r);
+    rename_expr(e->lhs, r);
+    rename_expr(e->rhs, r);
+    rename_expr(e->cond, r);
+    for (int i = 0; i < e->args.len; i++)
+        rename_expr(e->args.data[i], r);
+    for (int i = 0; i < e->assocs.len; i++) {
+        GenericAssoc *a = e->assocs.data[i];
+        rename_type(a->type, r);
+        rename_expr(a->expr, r);
+    }
+}
+
+static void rename_decl(Decl *d, const Rename *r) {
     if (!d)
         return;
-    rename_members(d->spec, def, old);
-    for (int i = 0; i < d->decls.len; i++)
-        rename_init(((InitDecl *)d->decls.data[i])->init, def, old);
+    rename_spec(d->spec, r);
+    for (int i = 0; i < d->decls.len; i++) {
+        InitDecl *id = d->decls.data[i];
+        rename_declarator(id->decl, r);
+        rename_init(id->init, r);
+    }
 }
 
-static void rename_stmt(Stmt *s, DeclSpec *def, const char *old) {
+static const char *declared_name(Declarator *d) {
+    while (d && d->kind != D_IDENT)
+        d = d->inner;
+    return d ? d->name : NULL;
+}
+
+/* Does the declaration d declare r's name anew, hiding the moved one: an
+ * inner definition of the tag, or a typedef, variable or enumerator of
+ * the name (typedef names and ordinary identifiers share a namespace)? */
+static bool redeclares(Decl *d, const Rename *r) {
+    if (!d)
+        return false;
+    DeclSpec *sp = d->spec;
+    if (r->kind != BT_NAME && r->kind != R_IDENT)
+        return sp->has_body && (int)sp->kind == r->kind && sp->name && !strcmp(sp->name, r->old);
+    for (int i = 0; i < d->decls.len; i++) {
+        const char *n = declared_name(((InitDecl *)d->decls.data[i])->decl);
+        if (n && !strcmp(n, r->old))
+            return true;
+    }
+    for (int i = 0; sp->kind == BT_ENUM && i < sp->enumerators.len; i++)
+        if (!strcmp(((Enumerator *)sp->enumerators.data[i])->name, r->old))
+            return true;
+    return false;
+}
+
+/* The statements of a block from index from on, up to a redeclaration
+ * (whose own type still refers to the outer name, but for a tag). */
+static void rename_items(Stmt *block, int from, const Rename *r) {
+    for (int i = from; block && i < block->items.len; i++) {
+        Stmt *s = block->items.data[i];
+        bool hides = s->kind == S_DECL && redeclares(s->decl, r);
+        if (!hides || r->kind == BT_NAME || r->kind == R_IDENT)
+            rename_stmt(s, r);
+        if (hides)
+            return;
+    }
+}
+
+static void rename_stmt(Stmt *s, const Rename *r) {
     if (!s)
         return;
-    for (int i = 0; i < s->items.len; i++)
-        rename_stmt(s->items.data[i], def, old);
-    rename_decl(s->decl, def, old);
-    rename_expr(s->expr, def, old);
-    rename_expr(s->cond, def, old);
-    rename_expr(s->step, def, old);
-    rename_stmt(s->body, def, old);
-    rename_stmt(s->els, def, old);
+    rename_items(s, 0, r);
+    if (s->kind == S_FOR && redeclares(s->decl, r))
+        { rename_decl(s->decl, r); return; }
+    rename_decl(s->decl, r);
+    rename_expr(s->expr, r);
+    rename_expr(s->cond, r);
+    rename_expr(s->step, r);
+    rename_stmt(s->body, r);
+    rename_stmt(s->els, r);
+}
+
+/* ---- what may move ------------------------------------------------------ */
+
+static bool mentions_type(TagHoister *h, DeclSpec *s, Declarator *d);
+
+static bool is_type_param(TagHoister *h, const char *name) {
+    if (!strcmp(name, "Self"))
+        return true;
+    for (int i = 0; i < h->stuck.len; i++)
+        if (!strcmp(h->stuck.data[i], name))
+            return true;
+    for (int i = 0; h->tparams && i < h->tparams->len; i++)
+        if (!strcmp(((TypeParam *)h->tparams->data[i])->name, name))
+            return true;
+    return false;
+}
+
+/* Does e read an identifier that file scope would not see: anything
+ * but an enumerator moved already, or one of the first n of the enum
+ * being looked at (en)? */
+static bool has_ident(TagHoister *h, Expr *e, DeclSpec *en, int n) {
+    if (!e)
+        return false;
+    if (e->kind == E_IDENT) {
+        for (int i = 0; i < h->moved.len; i++)
+            if (!strcmp(h->moved.data[i], e->name))
+                return false;
+        for (int i = 0; en && i < n; i++)
+            if (!strcmp(((Enumerator *)en->enumerators.data[i])->name, e->name))
+                return false;
+        return true;
+    }
+    if (e->kind == E_SIZEOF_EXPR || e->type || e->kind == E_CALL)
+        return true;
+    return has_ident(h, e->lhs, en, n) || has_ident(h, e->rhs, en, n) ||
+           has_ident(h, e->cond, en, n);
+}
+
+static bool declarator_mentions(TagHoister *h, Declarator *d) {
+    for (; d; d = d->inner) {
+        if (has_ident(h, d->size, NULL, 0))
+            return true;
+        for (int i = 0; i < d->params.len; i++) {
+            Param *p = d->params.data[i];
+            if (mentions_type(h, p->spec, p->decl))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Would the type read differently at file scope? */
+static bool mentions_type(TagHoister *h, DeclSpec *s, Declarator *d) {
+    if ((s->kind == BT_NAME || (!s->has_body && s->kind != BT_WORDS)) && s->name &&
+        is_type_param(h, s->name))
+        return true;
+    for (int i = 0; i < s->members.len; i++) {
+        Decl *m = s->members.data[i];
+        for (int k = 0; k < m->decls.len; k++)
+            if (declarator_mentions(h, ((InitDecl *)m->decls.data[k])->decl))
+                return true;
+        if (mentions_type(h, m->spec, NULL))
+            return true;
+    }
+    for (int i = 0; i < s->enumerators.len; i++)
+        if (has_ident(h, ((Enumerator *)s->enumerators.data[i])->value, s, i))
+            return true;
+    return declarator_mentions(h, d);
 }
 
 /* ---- moving a definition ------------------------------------------------ */
@@ -91,44 +246,157 @@ static bool is_tag_definition(DeclSpec *s) {
     return s && s->has_body && (s->kind == BT_STRUCT || s->kind == BT_UNION || s->kind == BT_ENUM);
 }
 
+static const char *fresh(TagHoister *h, const char *old) {
+    return xprintf("%s_%s_%d", h->prefix, old ? old : "anon", ++h->count);
+}
+
+static void add_item(TagHoister *h, Decl *d) {
+    Item *it = xalloc(sizeof *it);
+    it->kind = I_CDECL;
+    it->decl = d;
+    it->loc = d->loc;
+    vec_push(&h->file->items, it);
+}
+
+/* Gives the enumerators of a moved enum fresh names; rs receives the
+ * renames, in order. */
+static void rename_enumerators(TagHoister *h, DeclSpec *def, Vec *rs) {
+    for (int i = 0; i < def->enumerators.len; i++) {
+        Enumerator *en = def->enumerators.data[i];
+        Rename *r = xalloc(sizeof *r);
+        *r = (Rename){R_IDENT, en->name, fresh(h, en->name)};
+        en->name = r->new;
+        vec_push(&h->moved, (void *)r->new);
+        for (int k = i + 1; k < def->enumerators.len; k++)
+            rename_expr(((Enumerator *)def->enumerators.data[k])->value, r);
+        vec_push(rs, r);
+    }
+}
+
 /* Moves the definition in spec to file scope; spec, used by the local
- * declaration, keeps only the new tag. Returns the tag it had. */
-static const char *move_definition(Hoist *h, DeclSpec *spec) {
-    const char *old = spec->name;
+ * declaration, keeps only the new tag. rs receives the renames. */
+static void move_definition(TagHoister *h, DeclSpec *spec, Vec *rs) {
+    Rename *r = xalloc(sizeof *r);
+    *r = (Rename){spec->kind, spec->name, fresh(h, spec->name)};
     DeclSpec *def = xalloc(sizeof *def);
     *def = *spec;
     def->storage = 0;
     def->quals = 0;
     def->align = NULL;
-    def->name = xprintf("%s_%s_%d", h->prefix, old ? old : "anon", ++h->count);
+    def->name = r->new;
     Decl *d = xalloc(sizeof *d);
     d->spec = def;
     d->loc = spec->loc;
-    Item *it = xalloc(sizeof *it);
-    it->kind = I_CDECL;
-    it->decl = d;
-    it->loc = spec->loc;
-    vec_push(&h->file->items, it);
+    add_item(h, d);
     spec->name = def->name;
     spec->has_body = false;
     memset(&spec->members, 0, sizeof spec->members);
     memset(&spec->enumerators, 0, sizeof spec->enumerators);
-    return old;
+    if (r->old)
+        vec_push(rs, r);
+    rename_enumerators(h, def, rs);
+}
+
+/* typedef ... NAME, ...; in block->items[at]: moved whole, the statement
+ * left empty. */
+static void move_typedef(TagHoister *h, Stmt *st, Vec *rs) {
+    Decl *d = st->decl;
+    for (int i = 0; i < d->decls.len; i++) {
+        Declarator *id = ((InitDecl *)d->decls.data[i])->decl;
+        while (id && id->kind != D_IDENT)
+            id = id->inner;
+        if (!id || !id->name)
+            continue;
+        Rename *r = xalloc(sizeof *r);
+        *r = (Rename){BT_NAME, id->name, fresh(h, id->name)};
+        id->name = r->new;
+        vec_push(rs, r);
+    }
+    add_item(h, d);
+    st->kind = S_NULL;
+    st->decl = NULL;
+}
+
+/* Keeps a definition that stays in the body from being referred to by
+ * one that moves. */
+static void stays(TagHoister *h, Decl *d) {
+    if (d->spec->name && is_tag_definition(d->spec))
+        vec_push(&h->stuck, (void *)d->spec->name);
+    for (int i = 0; (d->spec->storage & SC_TYPEDEF) && i < d->decls.len; i++) {
+        const char *n = declared_name(((InitDecl *)d->decls.data[i])->decl);
+        if (n)
+            vec_push(&h->stuck, (void *)n);
+    }
+}
+
+static bool typedef_movable(TagHoister *h, Decl *d) {
+    if (!(d->spec->storage & SC_TYPEDEF))
+        return false;
+    for (int i = 0; i < d->decls.len; i++)
+        if (declarator_mentions(h, ((InitDecl *)d->decls.data[i])->decl))
+            return false;
+    return true;
 }
 
 /* A definition in block->items[at]: moved, then the later statements of
- * the block (and the declaration's own initializers) follow the tag. */
-static void hoist_decl(Hoist *h, Stmt *block, int at, Decl *d) {
-    if (!d || !is_tag_definition(d->spec))
+ * the block (and the declaration's own declarators) follow it. */
+static void hoist_decl(TagHoister *h, Stmt *block, int at, Stmt *st) {
+    Decl *d = st->decl;
+    if (!d || (!is_tag_definition(d->spec) && !(d->spec->storage & SC_TYPEDEF)))
         return;
-    const char *old = move_definition(h, d->spec);
-    for (int i = 0; i < d->decls.len; i++)
-        rename_init(((InitDecl *)d->decls.data[i])->init, d->spec, old);
-    for (int i = at + 1; block && i < block->items.len; i++)
-        rename_stmt(block->items.data[i], d->spec, old);
+    if (mentions_type(h, d->spec, NULL)) {
+        stays(h, d);
+        return;
+    }
+    Vec rs = {0};
+    if (is_tag_definition(d->spec)) {
+        move_definition(h, d->spec, &rs);
+        if (!d->decls.len) {   /* left as "struct T;", it would declare a new T */
+            st->kind = S_NULL;
+            st->decl = NULL;
+        }
+    }
+    for (int i = 0; i < rs.len; i++)
+        for (int k = 0; k < d->decls.len; k++) {
+            InitDecl *id = d->decls.data[k];
+            rename_declarator(id->decl, rs.data[i]);
+            rename_init(id->init, rs.data[i]);
+        }
+    if (typedef_movable(h, d))
+        move_typedef(h, st, &rs);
+    else if (d->spec->storage & SC_TYPEDEF)
+        stays(h, d);
+    for (int i = 0; i < rs.len; i++)
+        rename_items(block, at + 1, rs.data[i]);
 }
 
-static void hoist_stmt(Hoist *h, Stmt *block, int at, Stmt *s) {
+/* for (struct S { ... } s = ...; ...): the tag (and its enumerators)
+ * move; the loop follows them. */
+static void hoist_for(TagHoister *h, Stmt *s) {
+    if (!s->decl || !is_tag_definition(s->decl->spec))
+        return;
+    if (mentions_type(h, s->decl->spec, NULL)) {
+        stays(h, s->decl);
+        return;
+    }
+    Vec rs = {0};
+    move_definition(h, s->decl->spec, &rs);
+    for (int i = 0; i < rs.len; i++) {
+        Rename *r = rs.data[i];
+        for (int k = 0; k < s->decl->decls.len; k++) {
+            InitDecl *id = s->decl->decls.data[k];
+            rename_declarator(id->decl, r);
+            rename_init(id->init, r);
+        }
+        if (redeclares(s->decl, r))
+            continue;
+        rename_stmt(s->body, r);
+        rename_expr(s->cond, r);
+        rename_expr(s->step, r);
+    }
+}
+
+static void hoist_stmt(TagHoister *h, Stmt *block, int at, Stmt *s) {
     if (!s)
         return;
     if (s->kind == S_COMPOUND) {
@@ -136,42 +404,28 @@ static void hoist_stmt(Hoist *h, Stmt *block, int at, Stmt *s) {
         return;
     }
     if (s->kind == S_DECL)
-        hoist_decl(h, block, at, s->decl);
-    if (s->kind == S_FOR && s->decl && is_tag_definition(s->decl->spec)) {
-        const char *old = move_definition(h, s->decl->spec);
-        rename_stmt(s->body, s->decl->spec, old);
-        rename_expr(s->cond, s->decl->spec, old);
-        rename_expr(s->step, s->decl->spec, old);
-    }
+        hoist_decl(h, block, at, s);
+    if (s->kind == S_FOR)
+        hoist_for(h, s);
     hoist_stmt(h, NULL, 0, s->body);
     hoist_stmt(h, NULL, 0, s->els);
 }
 
-static void hoist_block(Hoist *h, Stmt *block) {
+static void hoist_block(TagHoister *h, Stmt *block) {
     for (int i = 0; i < block->items.len; i++)
         hoist_stmt(h, block, i, block->items.data[i]);
 }
 
-static void hoist_func(Hoist *h, Func *fn) {
-    if (fn && fn->is_async && fn->body)
-        hoist_block(h, fn->body);
-}
-
-/* ait_FILE: the file's base name without extension, as an identifier. */
-static const char *file_prefix(File *f) {
-    const char *base = strrchr(f->path, '/');
-    base = base ? base + 1 : f->path;
-    const char *dot = strrchr(base, '.');
-    size_t n = dot ? (size_t)(dot - base) : strlen(base);
-    char *p = xprintf("ait_%.*s", (int)n, base);
-    for (char *q = p; *q; q++)
-        if (!isalnum((unsigned char)*q))
-            *q = '_';
-    return p;
+static void hoist_func(TagHoister *h, Func *fn) {
+    if (!fn || !fn->is_async || !fn->body)
+        return;
+    h->tparams = &fn->tparams;
+    h->stuck.len = h->moved.len = 0;
+    hoist_block(h, fn->body);
 }
 
 void tags_hoist(File *f) {
-    Hoist h = {.file = f, .prefix = file_prefix(f)};
+    TagHoister h = {.file = f, .prefix = xprintf("ait_%s", sema_file_stem(f))};
     int n = f->items.len;   /* the items it adds need no visit */
     for (int i = 0; i < n; i++) {
         Item *it = f->items.data[i];

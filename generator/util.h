@@ -23,10 +23,14 @@ typedef struct ArenaMark {
 } ArenaMark;
 ArenaMark arena_mark(void);
 void arena_release_to(ArenaMark m);
-void util_reset(void);                     /* sources, diagnostics and arena, for reuse */
+void util_reset(void);
+/* Heap memory, for scratch that must go before the arena would free it
+ * (exits on OOM with a message, as xalloc). */
+void *xrealloc(void *p, size_t size);                     /* sources, diagnostics and arena, for reuse */
 
 /* ---- vectors -------------------------------------------------------- */
 void vec_push(Vec *v, void *item);
+bool vec_contains(const Vec *v, const void *item);   /* by pointer; linear */
 #define vec_get(v, i) ((v)->data[i])
 #define vec_last(v) ((v)->data[(v)->len - 1])
 
@@ -44,14 +48,27 @@ void *map_get(const Map *m, const char *key);
 void map_put(Map *m, const char *key, void *value);   /* replaces */
 
 /* ---- growable string buffers ---------------------------------------- */
+/* A buffer may stream to a sink (an output file being written): then
+ * buf_spill, called where nothing will look back at the text printed so
+ * far, hands the text over once there is enough of it, and buf_flush
+ * hands over the rest. Without a sink the buffer holds everything. */
+typedef struct BufSink {
+    void (*write)(void *ctx, const char *data, size_t len);
+    void *ctx;
+} BufSink;
+
 typedef struct Buf {
     char *data;
     size_t len, cap;
+    const BufSink *sink;       /* NULL: keep the text */
 } Buf;
 void buf_putc(Buf *b, char c);
 void buf_puts(Buf *b, const char *s);
 void buf_putn(Buf *b, const char *s, size_t n);
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(Buf *b, const char *fmt, va_list ap);
+bool buf_spill(Buf *b);                    /* true when it handed text over (b is empty) */
+void buf_flush(Buf *b);
 void buf_free(Buf *b);                     /* buffers use malloc, not the arena */
 
 /* ---- the source table ----------------------------------------------- */

@@ -187,6 +187,7 @@ int lexer_next(Lexer *L, Token *t) {
         }
         "%{"                  { return passthrough(L, t); }
         "%types"              { return token(L, t, TK_TYPES); }
+        "%instance"           { return token(L, t, TK_INSTANCE); }
 
         "auto"                { return token(L, t, TK_AUTO); }
         "break"               { return token(L, t, TK_BREAK); }

@@ -88,7 +88,7 @@ bool aitParseAccepts(void *yyp, int kind) {
     SIZEOF STATIC STRUCT SWITCH TYPEDEF UNION UNSIGNED VOID VOLATILE WHILE
     ALIGNAS ALIGNOF ATOMIC BOOL COMPLEX GENERIC IMAGINARY NORETURN
     STATIC_ASSERT THREAD_LOCAL
-    INTERFACE IMPL ASYNC AWAIT DYN DEFER TRY SPAWN SPAWN_LOCAL IMPORT TYPES SEND
+    INTERFACE IMPL ASYNC AWAIT DYN DEFER TRY SPAWN SPAWN_LOCAL IMPORT TYPES INSTANCE SEND
     LBRACKET RBRACKET LPAREN RPAREN LBRACE RBRACE DOT ARROW INC DEC
     AMP STAR PLUS MINUS TILDE BANG SLASH PERCENT SHL SHR LT GT LE GE
     EQEQ NE CARET PIPE ANDAND OROR QUESTION COLON SEMI ELLIPSIS
@@ -116,6 +116,12 @@ item ::= IMPORT STRLIT(S) SEMI. {
 item ::= TYPES(K) type_names(L) SEMI. {
     Item *it = mk_item(ctx, I_TYPES, K.loc);
     it->names = L;
+}
+item ::= INSTANCE(K) tname(N) LPAREN inst_args(L) RPAREN SEMI. {
+    Item *it = mk_item(ctx, I_INSTANCE, K.loc);
+    it->name = tok_str(N);
+    it->type_loc = N.loc;
+    it->supers = L;
 }
 item ::= INTERFACE tname(N) supers_opt(S) LBRACE iface_methods(M) RBRACE. {
     Item *it = mk_item(ctx, I_INTERFACE, N.loc);
@@ -162,6 +168,25 @@ item ::= SEMI.
 %type type_names {Vec}
 type_names(A) ::= tname(N). { A = (Vec){0}; vec_push(&A, tok_str(N)); }
 type_names(A) ::= type_names(B) tname(N). { A = B; vec_push(&A, tok_str(N)); }
+
+/* %instance name(send dyn I, T): the type arguments, each a NameRef
+ * whose name is "dyn I", "send dyn I" or an impl type. */
+%type inst_args {Vec}
+inst_args(A) ::= inst_arg(R). { A = (Vec){0}; vec_push(&A, R); }
+inst_args(A) ::= inst_args(B) COMMA inst_arg(R). { A = B; vec_push(&A, R); }
+
+%type inst_arg {NameRef *}
+inst_arg(A) ::= tname(N). { A = mk_nameref(N); }
+inst_arg(A) ::= DYN(D) tname(N). {
+    A = mk_nameref(N);
+    A->name = xprintf("dyn %s", A->name);
+    A->loc = D.loc;
+}
+inst_arg(A) ::= SEND(S) DYN tname(N). {
+    A = mk_nameref(N);
+    A->name = xprintf("send dyn %s", A->name);
+    A->loc = S.loc;
+}
 
 /* Names of interfaces, impl types, tags: the driver may have made them
  * type names already. */

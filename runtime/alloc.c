@@ -9,12 +9,13 @@
  * to malloc/posix_memalign.
  *
  * Per thread, each class has a LIFO free list (head, count, limit). The
- * fast paths are a pop and a push on it. Blocks are carved from chunks
+ * fast paths are a pop and a push on it; those of the _class calls (a dyn
+ * call's box) are inlined from ait.h, so the lists live in ait.h's
+ * ait__frame_tls. Blocks are carved from chunks
  * (one posix_memalign per chunk, never per block) by a per-thread bump
- * pointer: a thread's first chunk is 256 KiB of ordinary pages, every
- * later one 2 MiB, advised as a transparent huge page and populated at
- * once (see chunk_new: first-touch faults are what made timings swing);
- * a block of class c sits at an address aligned to the
+ * pointer: a thread's first chunk is 256 KiB, every later one 2 MiB,
+ * all of ordinary pages faulted in on first touch (see chunk_new for why
+ * not huge pages); a block of class c sits at an address aligned to the
  * lowest set bit of its size (capped at 64), so every request that maps
  * to c finds its alignment. A block is plain memory: any thread may free
  * it, onto its own lists. When a list grows past its limit (2 batches,
@@ -32,12 +33,11 @@
  * task) is reported as use-after-poison instead of reading a recycled
  * block silently.
  */
-#define _GNU_SOURCE             /* MADV_HUGEPAGE, MADV_POPULATE_WRITE */
+#define _POSIX_C_SOURCE 200809L /* posix_memalign */
 #include "internal.h"
 
 #include <stdalign.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 
 #define SMALL_MAX 1024u         /* classes in 16-byte steps up to here */
 #define NSMALL 64u
@@ -45,7 +45,7 @@
 #define NCLASS (NSMALL + NMED)
 #define MAX_SIZE 65536u
 #define MAX_ALIGN 64u
-#define CHUNK_SIZE ((size_t)2 << 20)   /* one transparent huge page */
+#define CHUNK_SIZE ((size_t)2 << 20)
 #define FIRST_CHUNK_SIZE ((size_t)256 << 10)
 #define CHUNK_HDR 64u           /* a chunk's first bytes: the global chunk list */
 #define BATCH_BYTES (128u << 10)
@@ -69,38 +69,47 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-typedef struct free_block {
-    struct free_block *next;
-} free_block;
+/* A free block starts with the address of the next: a void * (ait.h's
+ * inline paths read and write it as one too). */
+typedef void free_block;
 
 /* The link of a free block (poisoned under ASan but for these moments). */
 static inline free_block *next_of(free_block *b) {
-    UNPOISON(b, sizeof *b);
-    free_block *n = b->next;
-    POISON(b, sizeof *b);
+    UNPOISON(b, sizeof(void *));
+    free_block *n = *(void **)b;
+    POISON(b, sizeof(void *));
     return n;
 }
 static inline void set_next(free_block *b, free_block *n) {
-    UNPOISON(b, sizeof *b);
-    b->next = n;
-    POISON(b, sizeof *b);
+    UNPOISON(b, sizeof(void *));
+    *(void **)b = n;
+    POISON(b, sizeof(void *));
 }
 
-typedef struct bin {
-    free_block *head;
-    uint32_t count;
-    uint32_t lim;               /* 0 until the thread first uses the class */
-} bin;
+/* The free lists and the allocs/frees counters are ait.h's
+ * ait__frame_tls (its _class calls inline their fast paths); the rest of
+ * a thread's state is here. */
+typedef ait__frame_bin bin;
+_Static_assert(AIT__FRAME_NCLASS == NCLASS, "ait.h's class count");
+_Thread_local ait__frame_cache ait__frame_tls;
+#define BINS (ait__frame_tls.bins)
 
 typedef struct tcache {
-    bin bins[NCLASS];
     char *cur, *end;            /* the chunk being carved */
     bool registered;
-    bool huge;                  /* carved its first chunk: the next ones are huge */
+    bool grown;                 /* carved its first chunk: the next ones are big */
 } tcache;
 
 static _Thread_local tcache tc;
-static _Thread_local ait_alloc_stats stats;
+static _Thread_local uint64_t mallocs;
+
+/* Under ASan every call takes the out-of-line paths, which poison. */
+#ifdef AIT_ASAN
+#define FAST_CLASSES 0
+#else
+#define FAST_CLASSES ((int)NSMALL)
+#endif
+int ait__frame_fast = FAST_CLASSES;
 
 static ait_allocator g_custom;
 static bool g_has_custom;
@@ -193,12 +202,12 @@ static bool depot_take(unsigned c) {
     pthread_mutex_unlock(&g_lock);
     if (!n)
         return false;
-    tc.bins[c].head = first;
-    tc.bins[c].count = n;
+    BINS[c].head = first;
+    BINS[c].count = n;
     return true;
 }
 
-static void flush(tcache *t) {
+static void flush(ait__frame_cache *t) {
     for (unsigned c = 0; c < NCLASS; c++) {
         bin *b = &t->bins[c];
         if (!b->head)
@@ -222,7 +231,7 @@ static void register_thread(void) {
         return;
     pthread_once(&key_once, make_key);
     if (key_ok)
-        pthread_setspecific(key, &tc);
+        pthread_setspecific(key, &ait__frame_tls);
     tc.registered = true;
 }
 
@@ -240,34 +249,23 @@ static void *raw_alloc(size_t size, size_t align) {
 }
 
 /* A new chunk for this thread, listed globally (kept for reuse, never
- * freed), or NULL.
+ * freed), or NULL. A thread's first chunk is small, so that a thread that
+ * allocates little stays small; the later ones are 2 MiB.
  *
- * First-touch page faults dominate a burst of allocation (1M spawned
- * tasks touch 64 MB) and their cost is what made timings swing: a fault
- * on a 4 KiB page costs about what one on a 2 MiB huge page does (in a
- * virtual machine, where page-table updates trap to the host, 10-15 us),
- * and whether the kernel grants a huge page depends on its free memory at
- * that moment. So a thread's first chunk is small and ordinary (a thread
- * that allocates little stays small) and every later one is advised as a
- * huge page and populated in one call: one fault per chunk when the huge
- * page is granted, and 512 pages filled in one system call, not 512
- * faults, when it is refused. Both calls are advice: on a kernel without
- * them they fail with EINVAL and the pages fault in on first touch. */
+ * Chunks are ordinary pages, faulted in on first touch, like any malloc'd
+ * memory. They were once advised as transparent huge pages
+ * (MADV_HUGEPAGE) and populated at once (MADV_POPULATE_WRITE), which cut
+ * the fault count of 1M spawned tasks from ~14k to ~2k but made the
+ * kernel's time unpredictable: on the 2-CPU benchmark VM about one run in
+ * ten spent ~100 ms more in the kernel obtaining and zeroing the huge
+ * pages (W6's CPU time over a run: 99-255 ms, against 102-118 ms with
+ * plain pages, whose ~14k faults cost 14-42 ms every time). */
 static void *chunk_new(size_t *size) {
-    bool huge = tc.huge;
-    *size = huge ? CHUNK_SIZE : FIRST_CHUNK_SIZE;
+    *size = tc.grown ? CHUNK_SIZE : FIRST_CHUNK_SIZE;
     void *m = NULL;
-    if (posix_memalign(&m, huge ? CHUNK_SIZE : CHUNK_HDR, *size) != 0)
+    if (posix_memalign(&m, CHUNK_HDR, *size) != 0)
         return NULL;
-    if (huge) {
-#ifdef MADV_HUGEPAGE
-        madvise(m, CHUNK_SIZE, MADV_HUGEPAGE);
-#endif
-#ifdef MADV_POPULATE_WRITE
-        madvise(m, CHUNK_SIZE, MADV_POPULATE_WRITE);
-#endif
-    }
-    tc.huge = true;
+    tc.grown = true;
     pthread_mutex_lock(&g_lock);
     *(void **)m = g_chunks;
     g_chunks = m;
@@ -302,18 +300,18 @@ static void *alloc_custom(size_t size, size_t align) {
 static __attribute__((noinline)) void *alloc_slow(size_t size, size_t align) {
     int ci = class_for(size, align);
     if (ci < 0) {
-        stats.mallocs++;
+        mallocs++;
         return raw_alloc(size ? size : 1, norm_align(align));
     }
     unsigned c = (unsigned)ci;
-    bin *b = &tc.bins[c];
+    bin *b = &BINS[c];
     if (!b->head) {
         if (b->lim == 0) {
             register_thread();
             b->lim = 2 * batch_of(c);
         }
         if (!depot_take(c)) {
-            stats.mallocs++;
+            mallocs++;
             return carve(c);
         }
     }
@@ -326,7 +324,7 @@ static __attribute__((noinline)) void *alloc_slow(size_t size, size_t align) {
 
 /* The list of class c grew past its limit (or was used for the first time). */
 static __attribute__((noinline)) void bin_overflow(unsigned c) {
-    bin *b = &tc.bins[c];
+    bin *b = &BINS[c];
     if (b->lim == 0) {
         register_thread();
         b->lim = 2 * batch_of(c);
@@ -348,7 +346,7 @@ static __attribute__((noinline)) void free_slow(void *p, size_t size, size_t ali
         free(p);
         return;
     }
-    bin *b = &tc.bins[ci];
+    bin *b = &BINS[ci];
     free_block *f = p;
     POISON(f, class_size((unsigned)ci));
     set_next(f, b->head);
@@ -363,25 +361,29 @@ void ait_set_allocator(const ait_allocator *a) {
     if (a) {
         g_custom = *a;
         g_has_custom = true;
+        ait__frame_fast = 0;
     } else {
         g_has_custom = false;
+        ait__frame_fast = FAST_CLASSES;
     }
 }
 
-ait_alloc_stats ait_alloc_stats_get(void) { return stats; }
-
-void ait_alloc_stats_reset(void) {
-    stats.allocs = stats.frees = stats.mallocs = 0;
+ait_alloc_stats ait_alloc_stats_get(void) {
+    return (ait_alloc_stats){ait__frame_tls.allocs, ait__frame_tls.frees, mallocs};
 }
 
-void ait_alloc_trim(void) { flush(&tc); }
+void ait_alloc_stats_reset(void) {
+    ait__frame_tls.allocs = ait__frame_tls.frees = mallocs = 0;
+}
+
+void ait_alloc_trim(void) { flush(&ait__frame_tls); }
 
 void *ait_frame_alloc(size_t size, size_t align) {
-    stats.allocs++;
+    ait__frame_tls.allocs++;
     if (unlikely(g_has_custom))
         return alloc_custom(size, align);
     if (likely(size - 1 < SMALL_MAX && align <= 16)) {
-        bin *b = &tc.bins[(size - 1) >> 4];
+        bin *b = &BINS[(size - 1) >> 4];
         free_block *p = b->head;
         if (likely(p != NULL)) {
             b->head = next_of(p);
@@ -396,14 +398,14 @@ void *ait_frame_alloc(size_t size, size_t align) {
 void ait_frame_free(void *p, size_t size, size_t align) {
     if (unlikely(!p))
         return;
-    stats.frees++;
+    ait__frame_tls.frees++;
     if (unlikely(g_has_custom)) {
         g_custom.free(g_custom.ud, p, size ? size : 1, norm_align(align));
         return;
     }
     if (likely(size - 1 < SMALL_MAX && align <= 16)) {
         unsigned c = (unsigned)((size - 1) >> 4);
-        bin *b = &tc.bins[c];
+        bin *b = &BINS[c];
         free_block *f = p;
         POISON(f, (size_t)(c + 1) << 4);
         set_next(f, b->head);
@@ -413,4 +415,18 @@ void ait_frame_free(void *p, size_t size, size_t align) {
         return;
     }
     free_slow(p, size, align);
+}
+
+/* What ait.h's ait_frame_alloc_class/free_class do when their inline
+ * fast paths do not apply (an empty list, a full one, a class they do not
+ * serve, an installed allocator, an ASan build): the general paths, which
+ * find the same class from the size. */
+void *ait__frame_alloc_slow(int cls, size_t size, size_t align) {
+    (void)cls;
+    return ait_frame_alloc(size, align);
+}
+
+void ait__frame_free_slow(void *p, int cls, size_t size, size_t align) {
+    (void)cls;
+    ait_frame_free(p, size, align);
 }

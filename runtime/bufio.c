@@ -52,7 +52,7 @@ void ait_bufreader_consume(ait_bufreader *r, size_t n) {
 /* Reads more into the buffer (moving what is buffered to the front when
  * the end is reached): > 0 bytes added, 0 at end of file, -EMSGSIZE when
  * the buffer is full, or a negative errno (-EAGAIN: wait). */
-static long fill(ait_bufreader *r) {
+static long fill(ait_bufreader *r, ait_io_wait *w) {
     if (r->eof)
         return 0;
     if (r->end == r->cap) {
@@ -62,6 +62,8 @@ static long fill(ait_bufreader *r) {
         r->end -= r->start;
         r->start = 0;
     }
+    if (w->idle)
+        return -EAGAIN;             /* known empty: no read (see ait__io_prepare) */
     for (;;) {
         ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
         if (n < 0 && errno == EINTR)
@@ -70,10 +72,50 @@ static long fill(ait_bufreader *r) {
             return -errno;
         if (n == 0)
             r->eof = true;
+        w->drained = n > 0 && (size_t)n < r->cap - r->end;  /* a short read emptied the fd */
         r->end += (size_t)n;
         return n;
     }
 }
+
+int ait_bufreader_grow(ait_bufreader *r, size_t capacity) {
+    if (capacity <= r->cap)
+        return 0;
+    char *b = realloc(r->buf, capacity);
+    if (!b)
+        return -ENOMEM;
+    r->buf = b;
+    r->cap = capacity;
+    return 0;
+}
+
+/* ---- ait_bufread_fill ------------------------------------------------------------ */
+
+void ait_bufread_fill_init(ait_bufread_fill_frame *f, ait_bufreader *r) {
+    f->r = r;
+    f->state = RUNNING;
+    memset(&f->w, 0, sizeof f->w);
+}
+
+static long fill_op(void *p) {
+    ait_bufread_fill_frame *f = p;
+    return fill(f->r, &f->w);
+}
+
+ait_poll ait_bufread_fill_poll(ait_bufread_fill_frame *f, ait_cx *cx,
+                               ait_bufread_fill_output *out) {
+    long res = 0;
+    ait_poll p = ait__io_drive_once(f, &f->state, &f->w, cx, f->r->fd, AIT_IO_READ, fill_op,
+                                    &res);
+    if (p == AIT_READY && out)
+        *out = (ssize_t)res;
+    return p;
+}
+
+void ait_bufread_fill_drop(ait_bufread_fill_frame *f) { ait__io_release(&f->w); }
+
+AIT__DEFINE_BLOCK_ON(ait_bufread_fill, AIT__PARAMS_AFTER(ait_bufreader *r),
+                     AIT__PARAMS_AFTER(r))
 
 /* ---- ait_bufread_until, ait_bufread_line ------------------------------------------ */
 
@@ -107,7 +149,7 @@ static long until_op(void *p) {
         if (hit)
             return take_line(f, (size_t)(hit - (r->buf + r->start)) + 1);
         f->scanned = have;
-        long n = fill(r);
+        long n = fill(r, &f->w);
         if (n == 0)
             return take_line(f, have);          /* end of file: what is left */
         if (n < 0)
@@ -180,7 +222,7 @@ static long exact_op(void *p) {
             else if (n == 0)
                 r->eof = true;
         } else {
-            got = fill(r);
+            got = fill(r, &f->w);
         }
         if (got < 0)
             return got;

@@ -46,6 +46,7 @@ typedef struct ait_timer {
     size_t idx;             /* position in the heap, or AIT_TIMER_NOT_IN_HEAP */
     struct ait_rt *rt;      /* holds a reference */
     ait_waker waker;        /* a clone; vt NULL once fired or detached */
+    atomic_bool fired;      /* out of the heap (fired or detached): its owner may look */
 } ait_timer;
 
 typedef struct ait_timer_heap {
@@ -259,10 +260,36 @@ void ait__workers_destroy(struct ait_rt *rt);
 typedef struct ait_io_entry {
     pthread_mutex_t lock;
     int fd;
-    int users;                      /* linked waiters; registered with epoll while > 0 */
+    int users;                      /* under lock: linked waiters */
+    bool registered;                /* under lock: in the epoll set */
+    uint32_t reg_slot;              /* under lock: the fd's slot (fdslot.c) when registered */
+    /* reg_slot while registered for good (a kept fd), else 0: a
+     * lock-free "the registration is this file's". */
+    atomic_uint live_slot;
     atomic_uint tick[2];            /* events seen, per direction */
-    ait_io_wait *waiters[2];        /* per direction (AIT_IO_READ, AIT_IO_WRITE) */
+    /* The tick at which an operation last found the direction not ready
+     * (EAGAIN, or a short read on a stream): equal to tick, the next
+     * operation waits without trying its syscall. */
+    atomic_uint idle_tick[2];
+    /* The fd reported end of file, hang-up or an error in this direction:
+     * never idle again (a short read before the EOF does not see it, and
+     * its edge is not reported twice). Until registered anew. */
+    atomic_bool hup[2];
+    ait_io_wait *waiters[2];        /* under lock: per direction (AIT_IO_READ, AIT_IO_WRITE) */
 } ait_io_entry;
+
+/* The per-runtime table of entries: chunks of pointers, never moved, so a
+ * lookup takes no lock (made under io_lock). */
+#define AIT_IO_CHUNK_BITS 12
+#define AIT_IO_TOP 1024u            /* up to 4M fds */
+
+/* The process-wide slot of an fd number (fdslot.c): a generation and a
+ * kind, changed whenever the runtime makes a file under that number or
+ * ait_close closes it. 0: never marked. */
+enum { AIT_FD_KEPT = 1,             /* made by the runtime: registered for its lifetime */
+       AIT_FD_STREAM = 2 };         /* a stream socket: a short read drains it */
+uint32_t ait__fd_slot(int fd);
+void ait__fd_mark(int fd, unsigned kind);
 
 enum { AIT_IO_READ = 0, AIT_IO_WRITE = 1 };
 
@@ -284,13 +311,18 @@ void ait__reactor_destroy(struct ait_rt *rt);
 void ait__reactor_turn(struct ait_rt *rt, bool block);
 
 /* Readiness waits of the leaf futures (io.c). prepare: before trying the
- * syscall, forget old readiness; arm: after EAGAIN, list w (with a clone
- * of cx's waker) on fd's entry for dir, registering fd with epoll on
- * first use: 0 pending, 1 an event came meanwhile (try again), or a
- * negative errno; release: unlist w (deregistering fd when it was the
- * last waiter), drop its waker and its hold. */
-void ait__io_prepare(ait_io_wait *w);
+ * syscall, snapshot fd's event count for dir (w->tick); true when the fd
+ * is known not to be ready (a kept registration, and nothing happened
+ * since an operation last found it idle): skip the syscall, wait. arm:
+ * after EAGAIN, list w (with a clone of cx's waker) on fd's entry for
+ * dir, registering fd with epoll if it is not: 0 pending, 1 an event
+ * came meanwhile (try again), or a negative errno; release: unlist w
+ * (deregistering a plain fd when it was the last waiter), drop its
+ * waker and its hold. note_idle: the operation found the direction
+ * drained (EAGAIN, or drained: a short read, believed on streams only). */
+bool ait__io_prepare(ait_io_wait *w, struct ait_rt *rt, int fd, int dir);
 int ait__io_arm(ait_io_wait *w, ait_cx *cx, int fd, int dir);
+void ait__io_note_idle(ait_io_wait *w, int dir, bool eagain);
 void ait__io_release(ait_io_wait *w);
 /* The loop of every fd future (io.c): prepare, op(frame); anything but
  * -EAGAIN is the result (*res; w released, READY); -EAGAIN arms w and
@@ -368,8 +400,7 @@ struct ait_rt {
     pthread_mutex_t io_lock;        /* the fd table and lazy creation */
     atomic_int epfd;                /* -1 until created */
     int evfd;
-    ait_io_entry **fds;
-    size_t nfds;
+    _Atomic(_Atomic(ait_io_entry *) *) fds[AIT_IO_TOP];   /* chunks, made under io_lock */
     atomic_long io_waiters;         /* waiters listed on entries */
     atomic_bool driving;            /* a worker has the reactor (in or about to be in epoll_wait) */
 };

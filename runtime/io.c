@@ -25,8 +25,12 @@ static void wait_init(ait_io_wait *w) { memset(w, 0, sizeof *w); }
 ait_poll ait__io_drive(void *frame, ait_io_wait *w, ait_cx *cx, int fd, int dir,
                        ait__io_op op, long *res) {
     for (;;) {
-        ait__io_prepare(w);
+        /* Known not ready: the op skips its syscall (it would say EAGAIN),
+         * but still looks at what it has buffered. */
+        w->idle = ait__io_prepare(w, cx->rt, fd, dir);
         long r = op(frame);
+        if ((r == -EAGAIN && !w->idle) || w->drained)
+            ait__io_note_idle(w, dir, r == -EAGAIN);
         if (r != -EAGAIN) {
             ait__io_release(w);
             *res = r;
@@ -72,6 +76,7 @@ static long ready_now(int fd, short events) {
 }
 
 int ait_fd_nonblock(int fd) {
+    ait__fd_mark(fd, 0);            /* a plain fd from now on (see fdslot.c) */
     int fl = fcntl(fd, F_GETFL);
     if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
         return -errno;
@@ -93,10 +98,14 @@ void ait_read_init(ait_read_frame *f, int fd, void *buf, size_t n) {
 
 static long read_op(void *p) {
     ait_read_frame *f = p;
+    if (f->w.idle)
+        return -EAGAIN;
     ssize_t r;
     do
         r = read(f->fd, f->buf, f->n);
     while (r < 0 && errno == EINTR);
+    if (r > 0 && (size_t)r < f->n)
+        f->w.drained = true;
     return r < 0 ? -errno : (long)r;
 }
 
@@ -170,13 +179,28 @@ void ait_accept_init(ait_accept_frame *f, int listen_fd) {
     wait_init(&f->w);
 }
 
+/* The kind (fdslot.c) of a connection accepted from listen_fd: kept
+ * (and a stream) when the listener is. */
+static unsigned kept_child(int listen_fd) {
+    uint32_t slot = ait__fd_slot(listen_fd);
+    return (slot & AIT_FD_KEPT) ? slot & (AIT_FD_KEPT | AIT_FD_STREAM) : 0;
+}
+
 static long accept_op(void *p) {
     ait_accept_frame *f = p;
+    if (f->w.idle)
+        return -EAGAIN;
     int r;
     do
         r = accept4(f->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     while (r < 0 && errno == EINTR);
-    return r < 0 ? -errno : r;
+    if (r < 0)
+        return -errno;
+    /* From a listener of ait_tcp_listen: registered for its lifetime
+     * (ait_close ends it). From any other: a plain fd (a new file: what
+     * was known about an older one under this number is forgotten). */
+    ait__fd_mark(r, kept_child(f->fd));
+    return r;
 }
 
 ait_poll ait_accept_poll(ait_accept_frame *f, ait_cx *cx, ait_accept_output *out) {
@@ -202,6 +226,7 @@ void ait_connect_init(ait_connect_frame *f, int fd, const struct sockaddr *addr,
     f->fd = fd;
     f->state = CONNECT_START;
     f->len = len;
+    ait__fd_mark(fd, 0);            /* a new connection: a new file under fd */
     memset(&f->addr, 0, sizeof f->addr);
     if (addr && len <= sizeof f->addr)
         memcpy(&f->addr, addr, len);

@@ -54,6 +54,11 @@ static int stream_socket(const struct addrinfo *ai) {
     return fd < 0 ? -errno : fd;
 }
 
+/* A TCP socket made here (and a connection accepted from a listener made
+ * here) stays registered with the reactor while it lives: ait_close ends
+ * that (see fdslot.c). */
+static void keep(int fd) { ait__fd_mark(fd, AIT_FD_KEPT | AIT_FD_STREAM); }
+
 static int listen_on(const struct addrinfo *ai, int backlog) {
     int fd = stream_socket(ai);
     if (fd < 0)
@@ -62,9 +67,10 @@ static int listen_on(const struct addrinfo *ai, int backlog) {
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
         bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, backlog) < 0) {
         int err = -errno;
-        close(fd);
+        ait_close(fd);
         return err;
     }
+    keep(fd);
     return fd;
 }
 
@@ -128,6 +134,7 @@ static int start_next(ait_tcp_connect_frame *f) {
         }
         f->fd = fd;
         ait_connect_init(&f->conn, fd, ai->ai_addr, ai->ai_addrlen);
+        keep(fd);
         return 0;
     }
     return f->err;
@@ -136,7 +143,7 @@ static int start_next(ait_tcp_connect_frame *f) {
 static void close_attempt(ait_tcp_connect_frame *f) {
     ait_connect_drop(&f->conn);
     if (f->fd >= 0)
-        close(f->fd);
+        ait_close(f->fd);
     f->fd = -1;
 }
 

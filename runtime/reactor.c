@@ -4,14 +4,26 @@
  * Per runtime: one epoll instance and one eventfd (level-triggered, data
  * NULL) to interrupt epoll_wait. Per fd number: a readiness entry (made on
  * first use, kept until the runtime's memory goes, so an event that names
- * it is never stale memory), holding per direction (read, write) a list of
- * waiters -- the ait_io_wait structs inside pending frames -- and an event
- * counter ("tick").
+ * it is never stale memory; found without a lock: the table's chunks never
+ * move), holding per direction (read, write) a list of waiters -- the
+ * ait_io_wait structs inside pending frames -- and an event counter
+ * ("tick").
  *
  * The fd is registered edge-triggered (EPOLLIN|EPOLLOUT|EPOLLRDHUP|
- * EPOLLET) when its first waiter is listed and deregistered when the last
- * one goes. An event bumps the tick of its direction(s) and wakes every
- * waiter listed there, under the entry's mutex.
+ * EPOLLET) when a waiter is listed and it is not registered yet. A plain
+ * fd is deregistered when its last waiter goes; a kept one (made by the
+ * TCP helpers, see fdslot.c) stays registered until its slot changes
+ * (ait_close, or a new file under the number), so a connection waits
+ * without epoll_ctl. An event bumps the tick of its direction(s) and wakes
+ * every waiter listed there, under the entry's mutex.
+ *
+ * Known idle: on a kept fd, an operation that found a direction not ready
+ * (EAGAIN, or a short read on a stream) stores the tick it snapshotted
+ * before its syscall as idle_tick. While the tick still equals it, the
+ * next operation skips the syscall and waits (ait__io_prepare). An event
+ * after the snapshot moved the tick on, so nothing is missed; an EOF,
+ * hang-up or error seen once (hup) ends "idle" for good, since a short
+ * read of the last data says nothing of an EOF already reported.
  *
  * No lost wake-up: a future snapshots the tick (ait__io_prepare) before
  * its syscall; after EAGAIN, ait__io_arm lists it (or refreshes its
@@ -33,6 +45,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -96,6 +109,10 @@ static void dispatch(ait_rt *rt, const struct epoll_event *ev) {
         return;
     }
     bool dir[2] = { (ev->events & RD_EVENTS) != 0, (ev->events & WR_EVENTS) != 0 };
+    if (ev->events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+        atomic_store(&e->hup[AIT_IO_READ], true);
+    if (ev->events & (EPOLLHUP | EPOLLERR))
+        atomic_store(&e->hup[AIT_IO_WRITE], true);
     pthread_mutex_lock(&e->lock);
     for (int d = 0; d < 2; d++) {
         if (!dir[d])
@@ -121,57 +138,121 @@ int ait__reactor_wait(ait_rt *rt, int timeout_ms) {
 
 /* ---- entries ------------------------------------------------------------------- */
 
+static ait_io_entry *find_entry(ait_rt *rt, int fd) {
+    if (fd < 0 || (unsigned)fd >= AIT_IO_TOP << AIT_IO_CHUNK_BITS)
+        return NULL;
+    _Atomic(ait_io_entry *) *c =
+        atomic_load_explicit(&rt->fds[(unsigned)fd >> AIT_IO_CHUNK_BITS], memory_order_acquire);
+    if (!c)
+        return NULL;
+    return atomic_load_explicit(&c[(unsigned)fd & ((1u << AIT_IO_CHUNK_BITS) - 1)],
+                                memory_order_acquire);
+}
+
+/* fd's entry, made on first use (NULL: out of memory, or an fd number
+ * beyond the table). */
 static ait_io_entry *get_entry(ait_rt *rt, int fd) {
-    ait_io_entry *e = NULL;
+    ait_io_entry *e = find_entry(rt, fd);
+    if (e || fd < 0 || (unsigned)fd >= AIT_IO_TOP << AIT_IO_CHUNK_BITS)
+        return e;
+    unsigned top = (unsigned)fd >> AIT_IO_CHUNK_BITS;
+    unsigned i = (unsigned)fd & ((1u << AIT_IO_CHUNK_BITS) - 1);
     pthread_mutex_lock(&rt->io_lock);
-    if ((size_t)fd >= rt->nfds) {
-        size_t n = rt->nfds ? rt->nfds : 64;
-        while (n <= (size_t)fd)
-            n *= 2;
-        ait_io_entry **v = realloc(rt->fds, n * sizeof *v);
-        if (!v)
-            goto out;
-        memset(v + rt->nfds, 0, (n - rt->nfds) * sizeof *v);
-        rt->fds = v;
-        rt->nfds = n;
+    _Atomic(ait_io_entry *) *c = atomic_load_explicit(&rt->fds[top], memory_order_relaxed);
+    if (!c) {
+        c = calloc(1u << AIT_IO_CHUNK_BITS, sizeof *c);
+        if (c)
+            atomic_store_explicit(&rt->fds[top], c, memory_order_release);
     }
-    e = rt->fds[fd];
-    if (!e) {
-        e = calloc(1, sizeof *e);
-        if (!e)
-            goto out;
-        pthread_mutex_init(&e->lock, NULL);
-        e->fd = fd;
-        atomic_init(&e->tick[0], 0);
-        atomic_init(&e->tick[1], 0);
-        rt->fds[fd] = e;
+    if (c) {
+        e = atomic_load_explicit(&c[i], memory_order_relaxed);
+        if (!e && (e = calloc(1, sizeof *e)) != NULL) {
+            pthread_mutex_init(&e->lock, NULL);
+            e->fd = fd;
+            for (int d = 0; d < 2; d++) {
+                atomic_init(&e->tick[d], 0);
+                atomic_init(&e->idle_tick[d], UINT_MAX);    /* not known idle */
+                atomic_init(&e->hup[d], false);
+            }
+            atomic_init(&e->live_slot, 0);
+            atomic_store_explicit(&c[i], e, memory_order_release);
+        }
     }
-out:
     pthread_mutex_unlock(&rt->io_lock);
     return e;
 }
 
-void ait__io_prepare(ait_io_wait *w) {
-    if (w->entry) {
-        ait_io_entry *e = w->entry;
-        w->tick = atomic_load(&e->tick[w->dir]);
+/* Calls fn on every entry of rt (at shutdown: no entry is being made). */
+static void each_entry(ait_rt *rt, void (*fn)(ait_io_entry *e)) {
+    for (unsigned t = 0; t < AIT_IO_TOP; t++) {
+        _Atomic(ait_io_entry *) *c = atomic_load(&rt->fds[t]);
+        for (unsigned i = 0; c && i < 1u << AIT_IO_CHUNK_BITS; i++) {
+            ait_io_entry *e = atomic_load(&c[i]);
+            if (e)
+                fn(e);
+        }
     }
 }
 
-/* Under e->lock: register the fd with epoll for its first waiter. */
-static int epoll_add(ait_rt *rt, ait_io_entry *e) {
+bool ait__io_prepare(ait_io_wait *w, ait_rt *rt, int fd, int dir) {
+    w->drained = false;
+    ait_io_entry *e;
+    if (w->rt)
+        e = w->rt == rt ? w->entry : NULL;  /* listed (under another runtime: arm moves it) */
+    else
+        e = rt ? find_entry(rt, fd) : NULL;
+    w->seen = e;
+    if (!e)
+        return false;
+    unsigned t = atomic_load_explicit(&e->tick[dir], memory_order_acquire);
+    w->tick = t;
+    unsigned live = atomic_load_explicit(&e->live_slot, memory_order_relaxed);
+    return live != 0 && live == ait__fd_slot(fd) &&
+           !atomic_load_explicit(&e->hup[dir], memory_order_relaxed) &&
+           atomic_load_explicit(&e->idle_tick[dir], memory_order_relaxed) == t;
+}
+
+void ait__io_note_idle(ait_io_wait *w, int dir, bool eagain) {
+    ait_io_entry *e = w->seen;
+    if (!e)
+        return;
+    if (!eagain && !(atomic_load_explicit(&e->live_slot, memory_order_relaxed) & AIT_FD_STREAM))
+        return;                     /* a short read proves nothing on datagrams, pipes... */
+    /* An event after the snapshot has moved the tick on: storing the
+     * snapshot then still says "ready". */
+    atomic_store_explicit(&e->idle_tick[dir], w->tick, memory_order_relaxed);
+}
+
+/* Under e->lock: register the fd with epoll (edge-triggered, both
+ * directions). A fresh registration reports the readiness the fd has
+ * already as an event. */
+static int epoll_add(ait_rt *rt, ait_io_entry *e, uint32_t slot) {
     struct epoll_event ev;
     memset(&ev, 0, sizeof ev);
     ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
     ev.data.ptr = e;
     int ep = atomic_load(&rt->epfd);
-    if (epoll_ctl(ep, EPOLL_CTL_ADD, e->fd, &ev) == 0)
-        return 0;
-    /* EEXIST: still registered from a file the fd number named before
-     * (closed while a future used it, or dup'ed): take it over. */
-    if (errno == EEXIST && epoll_ctl(ep, EPOLL_CTL_MOD, e->fd, &ev) == 0)
-        return 0;
-    return -errno;
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, e->fd, &ev) < 0) {
+        /* EEXIST: still registered from a file the fd number named before
+         * (closed while a future used it, or dup'ed): take it over. */
+        if (errno != EEXIST || epoll_ctl(ep, EPOLL_CTL_MOD, e->fd, &ev) < 0)
+            return -errno;
+    }
+    e->registered = true;
+    e->reg_slot = slot;
+    for (int d = 0; d < 2; d++) {   /* a new file: nothing known about it */
+        atomic_store(&e->idle_tick[d], atomic_load(&e->tick[d]) - 1);
+        atomic_store(&e->hup[d], false);
+    }
+    atomic_store(&e->live_slot, (slot & AIT_FD_KEPT) ? slot : 0);
+    return 0;
+}
+
+/* Under e->lock: off the epoll set (a plain fd's last waiter went). */
+static void epoll_del(ait_rt *rt, ait_io_entry *e) {
+    epoll_ctl(atomic_load(&rt->epfd), EPOLL_CTL_DEL, e->fd, NULL);
+    e->registered = false;
+    atomic_store(&e->live_slot, 0);
 }
 
 int ait__io_arm(ait_io_wait *w, ait_cx *cx, int fd, int dir) {
@@ -201,13 +282,16 @@ int ait__io_arm(ait_io_wait *w, ait_cx *cx, int fd, int dir) {
         return rc == -ENOMEM ? AIT_ENOMEM : rc;
     ait_io_entry *e = get_entry(rt, fd);
     if (!e)
-        return AIT_ENOMEM;
+        return fd >= 0 && (unsigned)fd >= AIT_IO_TOP << AIT_IO_CHUNK_BITS ? -EMFILE : AIT_ENOMEM;
+    bool snapshot = w->seen == e;
+    uint32_t slot = ait__fd_slot(fd);
     w->dir = dir;
     w->waker = ait_waker_clone(&cx->waker);
-    bool fresh;
     pthread_mutex_lock(&e->lock);
-    fresh = e->users == 0;
-    if (fresh && (rc = epoll_add(rt, e)) < 0) {
+    if (e->registered && e->reg_slot != slot && e->users == 0)
+        e->registered = false;          /* an older file's: register this one */
+    bool fresh = !e->registered;
+    if (fresh && (rc = epoll_add(rt, e, slot)) < 0) {
         pthread_mutex_unlock(&e->lock);
         ait_waker_drop(w->waker);
         w->waker.vt = NULL;
@@ -219,13 +303,17 @@ int ait__io_arm(ait_io_wait *w, ait_cx *cx, int fd, int dir) {
     if (w->next)
         w->next->prev = w;
     e->waiters[dir] = w;
+    /* Without a snapshot (the entry is new to this future), try once more,
+     * listed: an event before now may have been missed. */
+    bool moved = !snapshot || atomic_load(&e->tick[dir]) != w->tick;
     w->tick = atomic_load(&e->tick[dir]);
     pthread_mutex_unlock(&e->lock);
     w->entry = e;
+    w->seen = e;
     w->rt = rt;
     ait_rt_hold(rt);        /* pending I/O may wake the runtime; keeps rt's memory */
     atomic_fetch_add(&rt->io_waiters, 1);
-    return fresh ? 0 : 1;
+    return fresh ? 0 : moved ? 1 : 0;
 }
 
 void ait__io_release(ait_io_wait *w) {
@@ -241,8 +329,10 @@ void ait__io_release(ait_io_wait *w) {
     if (w->next)
         w->next->prev = w->prev;
     w->prev = w->next = NULL;
-    if (--e->users == 0)
-        epoll_ctl(atomic_load(&rt->epfd), EPOLL_CTL_DEL, e->fd, NULL);
+    /* A kept fd stays registered (until ait_close changes its slot); a
+     * plain one goes with its last waiter. */
+    if (--e->users == 0 && e->registered && !(e->reg_slot & AIT_FD_KEPT))
+        epoll_del(rt, e);
     ait_waker wk = w->waker;
     w->waker.vt = NULL;
     w->waker.data = NULL;
@@ -256,36 +346,36 @@ void ait__io_release(ait_io_wait *w) {
 
 /* ---- shutdown ------------------------------------------------------------------ */
 
+static void drop_wakers(ait_io_entry *e) {
+    pthread_mutex_lock(&e->lock);
+    for (int d = 0; d < 2; d++) {
+        for (ait_io_wait *w = e->waiters[d]; w; w = w->next) {
+            ait_waker wk = w->waker;
+            w->waker.vt = NULL;
+            w->waker.data = NULL;
+            ait_waker_drop(wk);
+        }
+    }
+    pthread_mutex_unlock(&e->lock);
+}
+
 void ait__reactor_close(ait_rt *rt) {
     pthread_mutex_lock(&rt->io_lock);
-    for (size_t i = 0; i < rt->nfds; i++) {
-        ait_io_entry *e = rt->fds[i];
-        if (!e)
-            continue;
-        pthread_mutex_lock(&e->lock);
-        for (int d = 0; d < 2; d++) {
-            for (ait_io_wait *w = e->waiters[d]; w; w = w->next) {
-                ait_waker wk = w->waker;
-                w->waker.vt = NULL;
-                w->waker.data = NULL;
-                ait_waker_drop(wk);
-            }
-        }
-        pthread_mutex_unlock(&e->lock);
-    }
+    each_entry(rt, drop_wakers);
     pthread_mutex_unlock(&rt->io_lock);
 }
 
+static void free_entry(ait_io_entry *e) {
+    pthread_mutex_destroy(&e->lock);
+    free(e);
+}
+
 void ait__reactor_destroy(ait_rt *rt) {
-    for (size_t i = 0; i < rt->nfds; i++) {
-        if (rt->fds[i]) {
-            pthread_mutex_destroy(&rt->fds[i]->lock);
-            free(rt->fds[i]);
-        }
+    each_entry(rt, free_entry);
+    for (unsigned t = 0; t < AIT_IO_TOP; t++) {
+        free(atomic_load(&rt->fds[t]));
+        atomic_store(&rt->fds[t], NULL);
     }
-    free(rt->fds);
-    rt->fds = NULL;
-    rt->nfds = 0;
     int ep = atomic_load(&rt->epfd);
     if (ep >= 0) {
         close(rt->evfd);

@@ -341,11 +341,13 @@ void ait__tasks_cancel_all(ait_rt *rt) {
 
 /* ---- spawn ------------------------------------------------------------------ */
 
-static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
-                       size_t out_size, void (*init)(void *frame, void *arg),
-                       void *arg, ait_poll_fn poll, ait_drop_fn drop, uint64_t flags) {
-    if (!rt)
-        rt = ait_rt_current();
+/* The first half of a spawn: the task's block, its state word (scheduled,
+ * three references: handle, list, queue), not yet listed or queued. */
+static ait_task *spawn_alloc(ait_rt **rtp, size_t frame_size, size_t frame_align,
+                             size_t out_size, ait_poll_fn poll, ait_drop_fn drop,
+                             uint64_t flags, const ait_task_vt **vtp) {
+    ait_rt *rt = *rtp ? *rtp : ait_rt_current();
+    *rtp = rt;
     if (!rt || !poll || (frame_align & (frame_align - 1)) != 0) {
         errno = EINVAL;
         return NULL;
@@ -363,15 +365,18 @@ static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
         return NULL;
     }
     /* Local tasks spawned on block_on's thread: listed without a lock. */
-    bool local = !(flags & AIT_TS_SEND) && ait__tls_rt == rt;
-    if (local)
+    if (!(flags & AIT_TS_SEND) && ait__tls_rt == rt)
         flags |= AIT_TS_LOCAL_LIST;
-    /* handle, list, queue */
     atomic_init(&t->state, AIT_TS_SCHEDULED | flags |
                                ((uint64_t)vt->index << AIT_TS_VT_SHIFT) | 3 * REF_ONE);
     t->next = NULL;
-    if (init)
-        init((char *)t + vt->frame_off, arg);
+    *vtp = vt;
+    return t;
+}
+
+/* The second half, once the frame is initialized: a reference to rt, the
+ * list of spawned tasks, the run queue. */
+static ait_task *spawn_start(ait_rt *rt, ait_task *t, const ait_task_vt *vt, uint64_t flags) {
     if (ait__tls_rt == rt) {
         /* References to rt taken 256 at a time on block_on's thread. */
         if (rt->local_ref_credit == 0) {
@@ -382,7 +387,7 @@ static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
     } else {
         ait__rt_ref(rt);
     }
-    if (local) {
+    if (flags & AIT_TS_LOCAL_LIST) {
         sweep_local(rt, SWEEP_MIN);
         t->all_next = rt->local_all;
         rt->local_all = t;
@@ -392,8 +397,8 @@ static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
         pthread_mutex_lock(&rt->owned_lock);
         if (atomic_load(&rt->closed)) {
             pthread_mutex_unlock(&rt->owned_lock);
-            if (drop)
-                drop((char *)t + vt->frame_off);
+            if (vt->drop)
+                vt->drop((char *)t + vt->frame_off);
             ait_frame_free(t, vt->alloc_size, vt->alloc_align);
             ait__rt_unref(rt);
             errno = ECANCELED;
@@ -410,6 +415,18 @@ static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
     return t;
 }
 
+static ait_task *spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
+                       size_t out_size, void (*init)(void *frame, void *arg),
+                       void *arg, ait_poll_fn poll, ait_drop_fn drop, uint64_t flags) {
+    const ait_task_vt *vt;
+    ait_task *t = spawn_alloc(&rt, frame_size, frame_align, out_size, poll, drop, flags, &vt);
+    if (!t)
+        return NULL;
+    if (init)
+        init((char *)t + vt->frame_off, arg);
+    return spawn_start(rt, t, vt, atomic_load_explicit(&t->state, memory_order_relaxed));
+}
+
 ait_task *ait_spawn_local(ait_rt *rt, size_t frame_size, size_t frame_align,
                           size_t out_size, void (*init)(void *frame, void *arg),
                           void *arg, ait_poll_fn poll, ait_drop_fn drop) {
@@ -421,6 +438,20 @@ ait_task *ait_spawn(ait_rt *rt, size_t frame_size, size_t frame_align,
                     void *arg, ait_poll_fn poll, ait_drop_fn drop) {
     return spawn(rt, frame_size, frame_align, out_size, init, arg, poll, drop,
                  AIT_TS_SEND);
+}
+
+void *ait_spawn_future(ait_rt *rt, const ait_future *fut, bool send, ait_task **task) {
+    const ait_task_vt *vt;
+    ait_task *t = spawn_alloc(&rt, fut->frame_size, fut->frame_align, fut->out_size, fut->poll,
+                              fut->drop, send ? AIT_TS_SEND : 0, &vt);
+    *task = t;
+    return t ? (char *)t + vt->frame_off : NULL;
+}
+
+ait_task *ait_spawn_start(ait_task *t) {
+    uint64_t s = atomic_load_explicit(&t->state, memory_order_relaxed);
+    const ait_task_vt *vt = ait__vt_of_state(s);
+    return spawn_start(ait__rt_of_index(vt->rt_index), t, vt, s);
 }
 
 /* ---- finishing ------------------------------------------------------------------ */

@@ -118,6 +118,7 @@ int ait__timer_register(ait_rt *rt, ait_timer **slot, uint64_t deadline,
     t->idx = AIT_TIMER_NOT_IN_HEAP;
     t->rt = rt;
     t->waker = ait_waker_clone(w);
+    atomic_init(&t->fired, false);
     pthread_mutex_lock(&rt->lock);
     int rc = atomic_load(&rt->closed) ? AIT_ECANCELED : heap_push(&rt->timers, t);
     update_next(rt);
@@ -162,6 +163,7 @@ void ait__timers_fire(ait_rt *rt, uint64_t now) {
         update_next(rt);
         ait_waker w = t->waker;
         t->waker.vt = NULL;
+        atomic_store_explicit(&t->fired, true, memory_order_release);
         pthread_mutex_unlock(&rt->lock);
         ait_waker_wake(w);
     }
@@ -190,6 +192,7 @@ void ait__timers_close(ait_rt *rt) {
         update_next(rt);
         ait_waker w = t->waker;
         t->waker.vt = NULL;
+        atomic_store_explicit(&t->fired, true, memory_order_release);
         pthread_mutex_unlock(&rt->lock);
         ait_waker_drop(w);
     }

@@ -47,7 +47,12 @@
 _Thread_local ait_worker *ait__tls_worker;
 
 #define GLOBAL_INTERVAL 61u
-#define SEARCH_ROUNDS 16u       /* look again this many times before parking */
+/* Look again this many times before parking. Few: on a loaded machine a
+ * sched_yield may give the CPU away for milliseconds, and fd events wait
+ * while nobody is in epoll_wait (W9 at 2 workers, redis-benchmark on the
+ * same 2 cores: 16 rounds gave p99 latencies of 30-55 ms, 2 rounds 1.4-4.8
+ * ms). */
+#define SEARCH_ROUNDS 2u
 #define INJECT_BATCH 32u        /* send tasks queued on block_on's thread per hand-over */
 #define ACTIVE_BATCH 32         /* tasks run per update of rt->active */
 
@@ -219,22 +224,29 @@ static void park(ait_worker *w) {
     pthread_mutex_unlock(&rt->idle_lock);
 }
 
-/* While busy, every GLOBAL_INTERVAL tasks: collect the fd events and the
- * expired timers without waiting, unless another worker has the reactor. */
-static void poll_reactor(ait_worker *w) {
+/* Collects the fd events and the expired timers without waiting, unless
+ * another worker has the reactor or there is nothing to collect: true
+ * when it took a turn. */
+static bool collect(ait_worker *w) {
     ait_rt *rt = w->rt;
     if (atomic_load_explicit(&rt->io_waiters, memory_order_relaxed) == 0 &&
         atomic_load_explicit(&rt->timer_next, memory_order_relaxed) == UINT64_MAX)
-        return;
+        return false;
     if (atomic_load_explicit(&rt->driving, memory_order_relaxed) ||
         atomic_exchange(&rt->driving, true))
-        return;
+        return false;
     drive(w, false);
     atomic_store(&rt->driving, false);
+    return true;
+}
+
+/* While busy, every GLOBAL_INTERVAL tasks: a turn of collect. */
+static void poll_reactor(ait_worker *w) {
     /* A peer that parked meanwhile found the reactor taken and sleeps on
      * its condition variable: wake it, so that it takes the reactor (or
      * shares the tasks this turn woke). */
-    notify_work(rt);
+    if (collect(w))
+        notify_work(w->rt);
 }
 
 /* ---- the worker loop ------------------------------------------------------------ */
@@ -308,13 +320,23 @@ static void *worker_main(void *arg) {
         } else if (w->ran > 0) {
             ait__rt_active_sub(rt, w->ran);
             w->ran = 0;
-        } else if (++idle_rounds < SEARCH_ROUNDS) {
+        } else if (rt->nworkers > 1 && ++idle_rounds < SEARCH_ROUNDS) {
             if (idle_rounds == 1)
                 atomic_fetch_add(&rt->searching, 1);
             /* Searching: work often comes back within microseconds, and
              * parking and unparking cost two syscalls and a context
-             * switch. Yield the CPU meanwhile (the pusher may need it). */
-            sched_yield();
+             * switch. Meanwhile collect ready fds if nobody waits in
+             * epoll (the events would wait for the search to end), else
+             * yield the CPU (the pusher may need it). A lone worker has
+             * no peer to wait for: it parks at once, in epoll_wait. */
+            if (collect(w)) {
+                if (ait__lq_len(&w->q) > 1)
+                    notify_work(rt);    /* several woken: a peer shares them */
+            } else {
+                sched_yield();
+            }
+        } else if (idle_rounds == 0) {
+            park(w);                    /* a lone worker: nothing to search */
         } else {
             /* No longer searching, then (in park) registered idle, a
              * fence, one more look: a pusher that saw us searching has

@@ -233,6 +233,59 @@ rc=$?
     [ "$(ls -A "$T/atomic" | tr '\n' ' ')" = "x.ait x.c x.h y.ait " ]
 result atomic-disk-full $? "status $rc, left: $(ls -A "$T/atomic" | tr '\n' ' '), stderr: $(head -c 300 "$T/err")"
 
+# Outputs stream to their temporaries as they are made: on an input
+# whose output is many times the buffer handed over at once, the files
+# written are complete (--check, which generates in memory, finds them
+# current; with #line directives, whose line numbers span the handovers).
+mkdir -p "$T/stream"
+python3 bench/tools/gen_ait.py 10000 "$T/stream/s.ait"
+run -o "$T/stream/out" "$T/stream/s.ait"
+st=$(rc)
+run --check -o "$T/stream/out" "$T/stream/s.ait"
+[ "$st" = 0 ] && [ "$(rc)" = 0 ] && [ "$(stat -c %s "$T/stream/out/s.c")" -gt 1000000 ] &&
+    [ "$(ls -A "$T/stream/out" | tr '\n' ' ')" = "s.c s.h " ] &&
+    sed '/^$/d' "$T/stream/out/s.c" | tail -n 1 | grep -q '^}'
+result streamed-output-complete $? "status $st then --check $(rc), left: $(ls -A "$T/stream/out" | tr '\n' ' '), stderr: $(head -c 300 "$T/err")"
+
+# A write that fails in the middle of a streamed output (the file size
+# limit, as a full disk would): no partial file, no temporary, the old
+# outputs kept, and the directory aitc made for them removed.
+cp "$T/stream/out/s.h" "$T/stream/old.h"
+(trap '' XFSZ; ulimit -f 512; "$AITC" -o "$T/stream/out" "$T/stream/s.ait" "$T/atomic/y.ait") >/dev/null 2>"$T/err"
+rc=$?
+(trap '' XFSZ; ulimit -f 512; "$AITC" -o "$T/stream/new/sub" "$T/stream/s.ait") >/dev/null 2>>"$T/err"
+rc2=$?
+[ "$rc" = 1 ] && [ "$rc2" = 1 ] && grep -q "cannot write '.*s.c': File too large" "$T/err" &&
+    [ "$(ls -A "$T/stream/out" | tr '\n' ' ')" = "s.c s.h " ] && cmp -s "$T/stream/out/s.h" "$T/stream/old.h" &&
+    [ ! -e "$T/stream/new" ]
+result streamed-disk-full $? "status $rc/$rc2, left: $(ls -A "$T/stream/out" "$T/stream/new" 2>&1 | tr '\n' ' '), stderr: $(head -c 300 "$T/err")"
+
+# SIGTERM or SIGINT at any moment of a run: no temporary stays, and the
+# outputs are both the old ones or both the complete new ones.
+mkdir -p "$T/sig"
+python3 bench/tools/gen_ait.py 20000 "$T/sig/g.ait"
+"$AITC" --no-line -o "$T/sig/new" "$T/sig/g.ait"
+sig_ok=0
+for d in 0 0.02 0.1 0.3 0.6 1.2; do
+    for s in TERM INT; do
+        printf 'old g.h\n' >"$T/sig/g.h"
+        printf 'old g.c\n' >"$T/sig/g.c"
+        "$AITC" --no-line -o "$T/sig" "$T/sig/g.ait" 2>/dev/null &
+        pid=$!
+        sleep "$d"
+        kill -s "$s" "$pid" 2>/dev/null
+        wait "$pid"
+        left=$(ls -A "$T/sig" | tr '\n' ' ')
+        if [ "$left" != "g.ait g.c g.h new " ]; then sig_ok=1; why="after $s at $d s: $left"; fi
+        if [ "$(cat "$T/sig/g.h")" = "old g.h" ]; then
+            [ "$(cat "$T/sig/g.c")" = "old g.c" ] || { sig_ok=1; why="after $s at $d s: g.h old, g.c new"; }
+        elif ! cmp -s "$T/sig/g.h" "$T/sig/new/g.h" || ! cmp -s "$T/sig/g.c" "$T/sig/new/g.c"; then
+            sig_ok=1; why="after $s at $d s: an output is neither old nor complete"
+        fi
+    done
+done
+result signal-no-partial-output $sig_ok "${why:-}"
+
 # The same when an output is in the way (a directory): found before
 # anything is replaced.
 rm "$T/atomic/x.c"

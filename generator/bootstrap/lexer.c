@@ -251,13 +251,13 @@ int lexer_next(Lexer *L, Token *t) {
 		case '}': goto yy69;
 		case '~': goto yy70;
 		default:
-			if (L->lim <= L->cur) goto yy460;
+			if (L->lim <= L->cur) goto yy468;
 			goto yy1;
 	}
 yy1:
 	++L->cur;
 yy2:
-#line 302 "grammar/lexer.re"
+#line 303 "grammar/lexer.re"
 	{ return stray(L, t); }
 #line 263 "generator/bootstrap/lexer.c"
 yy3:
@@ -282,7 +282,7 @@ yy5:
 		default: goto yy6;
 	}
 yy6:
-#line 271 "grammar/lexer.re"
+#line 272 "grammar/lexer.re"
 	{ return token(L, t, TK_BANG); }
 #line 288 "generator/bootstrap/lexer.c"
 yy7:
@@ -297,7 +297,7 @@ yy7:
 			goto yy7;
 	}
 yy8:
-#line 253 "grammar/lexer.re"
+#line 254 "grammar/lexer.re"
 	{ return lex_error(L, t, "missing terminating \" character"); }
 #line 303 "generator/bootstrap/lexer.c"
 yy9:
@@ -319,92 +319,93 @@ yy10:
 	switch (yych) {
 		case '=': goto yy74;
 		case '>': goto yy69;
-		case 't': goto yy75;
-		case '{': goto yy77;
+		case 'i': goto yy75;
+		case 't': goto yy77;
+		case '{': goto yy78;
 		default: goto yy11;
 	}
 yy11:
-#line 273 "grammar/lexer.re"
+#line 274 "grammar/lexer.re"
 	{ return token(L, t, TK_PERCENT); }
-#line 330 "generator/bootstrap/lexer.c"
+#line 331 "generator/bootstrap/lexer.c"
 yy12:
 	yych = *++L->cur;
 	switch (yych) {
-		case '&': goto yy78;
-		case '=': goto yy79;
+		case '&': goto yy79;
+		case '=': goto yy80;
 		default: goto yy13;
 	}
 yy13:
-#line 266 "grammar/lexer.re"
+#line 267 "grammar/lexer.re"
 	{ return token(L, t, TK_AMP); }
-#line 341 "generator/bootstrap/lexer.c"
+#line 342 "generator/bootstrap/lexer.c"
 yy14:
 	yyaccept = 2;
 	yych = *(L->mar = ++L->cur);
 	switch (yych) {
 		case 0x00:
 			if (L->lim <= L->cur) goto yy15;
-			goto yy80;
-		case '\'': goto yy82;
-		default: goto yy81;
+			goto yy81;
+		case '\'': goto yy83;
+		default: goto yy82;
 	}
 yy15:
-#line 251 "grammar/lexer.re"
+#line 252 "grammar/lexer.re"
 	{ return lex_error(L, t, "missing terminating ' character"); }
-#line 355 "generator/bootstrap/lexer.c"
+#line 356 "generator/bootstrap/lexer.c"
 yy16:
 	++L->cur;
-#line 258 "grammar/lexer.re"
+#line 259 "grammar/lexer.re"
 	{ return token(L, t, TK_LPAREN); }
-#line 360 "generator/bootstrap/lexer.c"
+#line 361 "generator/bootstrap/lexer.c"
 yy17:
 	++L->cur;
-#line 259 "grammar/lexer.re"
+#line 260 "grammar/lexer.re"
 	{ return token(L, t, TK_RPAREN); }
-#line 365 "generator/bootstrap/lexer.c"
+#line 366 "generator/bootstrap/lexer.c"
 yy18:
 	yych = *++L->cur;
 	switch (yych) {
-		case '=': goto yy84;
+		case '=': goto yy85;
 		default: goto yy19;
 	}
 yy19:
-#line 267 "grammar/lexer.re"
+#line 268 "grammar/lexer.re"
 	{ return token(L, t, TK_STAR); }
-#line 375 "generator/bootstrap/lexer.c"
+#line 376 "generator/bootstrap/lexer.c"
 yy20:
 	yych = *++L->cur;
 	switch (yych) {
-		case '+': goto yy85;
-		case '=': goto yy86;
+		case '+': goto yy86;
+		case '=': goto yy87;
 		default: goto yy21;
 	}
 yy21:
-#line 268 "grammar/lexer.re"
+#line 269 "grammar/lexer.re"
 	{ return token(L, t, TK_PLUS); }
-#line 386 "generator/bootstrap/lexer.c"
+#line 387 "generator/bootstrap/lexer.c"
 yy22:
 	++L->cur;
-#line 300 "grammar/lexer.re"
+#line 301 "grammar/lexer.re"
 	{ return token(L, t, TK_COMMA); }
-#line 391 "generator/bootstrap/lexer.c"
+#line 392 "generator/bootstrap/lexer.c"
 yy23:
 	yych = *++L->cur;
 	switch (yych) {
-		case '-': goto yy87;
-		case '=': goto yy88;
-		case '>': goto yy89;
+		case '-': goto yy88;
+		case '=': goto yy89;
+		case '>': goto yy90;
 		default: goto yy24;
 	}
 yy24:
-#line 269 "grammar/lexer.re"
+#line 270 "grammar/lexer.re"
 	{ return token(L, t, TK_MINUS); }
-#line 403 "generator/bootstrap/lexer.c"
+#line 404 "generator/bootstrap/lexer.c"
 yy25:
 	yyaccept = 3;
 	yych = *(L->mar = ++L->cur);
 	switch (yych) {
-		case '.': goto yy90;
+		case '.': goto yy91;
 		case '0':
 		case '1':
 		case '2':
@@ -418,21 +419,21 @@ yy25:
 		default: goto yy26;
 	}
 yy26:
-#line 262 "grammar/lexer.re"
+#line 263 "grammar/lexer.re"
 	{ return token(L, t, TK_DOT); }
-#line 424 "generator/bootstrap/lexer.c"
+#line 425 "generator/bootstrap/lexer.c"
 yy27:
 	yych = *++L->cur;
 	switch (yych) {
-		case '*': goto yy91;
-		case '/': goto yy92;
-		case '=': goto yy94;
+		case '*': goto yy92;
+		case '/': goto yy93;
+		case '=': goto yy95;
 		default: goto yy28;
 	}
 yy28:
-#line 272 "grammar/lexer.re"
+#line 273 "grammar/lexer.re"
 	{ return token(L, t, TK_SLASH); }
-#line 436 "generator/bootstrap/lexer.c"
+#line 437 "generator/bootstrap/lexer.c"
 yy29:
 	yych = *++L->cur;
 	switch (yych) {
@@ -499,13 +500,13 @@ yy29:
 		case 'E':
 		case 'P':
 		case 'e':
-		case 'p': goto yy95;
+		case 'p': goto yy96;
 		default: goto yy30;
 	}
 yy30:
-#line 248 "grammar/lexer.re"
+#line 249 "grammar/lexer.re"
 	{ return number(L, t); }
-#line 509 "generator/bootstrap/lexer.c"
+#line 510 "generator/bootstrap/lexer.c"
 yy31:
 	yych = *++L->cur;
 	switch (yych) {
@@ -513,53 +514,53 @@ yy31:
 		default: goto yy32;
 	}
 yy32:
-#line 287 "grammar/lexer.re"
+#line 288 "grammar/lexer.re"
 	{ return token(L, t, TK_COLON); }
-#line 519 "generator/bootstrap/lexer.c"
+#line 520 "generator/bootstrap/lexer.c"
 yy33:
 	++L->cur;
-#line 288 "grammar/lexer.re"
+#line 289 "grammar/lexer.re"
 	{ return token(L, t, TK_SEMI); }
-#line 524 "generator/bootstrap/lexer.c"
+#line 525 "generator/bootstrap/lexer.c"
 yy34:
 	yych = *++L->cur;
 	switch (yych) {
 		case '%': goto yy66;
 		case ':': goto yy45;
-		case '<': goto yy96;
-		case '=': goto yy98;
+		case '<': goto yy97;
+		case '=': goto yy99;
 		default: goto yy35;
 	}
 yy35:
-#line 276 "grammar/lexer.re"
+#line 277 "grammar/lexer.re"
 	{ return token(L, t, TK_LT); }
-#line 537 "generator/bootstrap/lexer.c"
+#line 538 "generator/bootstrap/lexer.c"
 yy36:
 	yych = *++L->cur;
 	switch (yych) {
-		case '=': goto yy99;
+		case '=': goto yy100;
 		default: goto yy37;
 	}
 yy37:
-#line 289 "grammar/lexer.re"
+#line 290 "grammar/lexer.re"
 	{ return token(L, t, TK_ASSIGN); }
-#line 547 "generator/bootstrap/lexer.c"
+#line 548 "generator/bootstrap/lexer.c"
 yy38:
 	yych = *++L->cur;
 	switch (yych) {
-		case '=': goto yy100;
-		case '>': goto yy101;
+		case '=': goto yy101;
+		case '>': goto yy102;
 		default: goto yy39;
 	}
 yy39:
-#line 277 "grammar/lexer.re"
+#line 278 "grammar/lexer.re"
 	{ return token(L, t, TK_GT); }
-#line 558 "generator/bootstrap/lexer.c"
+#line 559 "generator/bootstrap/lexer.c"
 yy40:
 	++L->cur;
-#line 286 "grammar/lexer.re"
+#line 287 "grammar/lexer.re"
 	{ return token(L, t, TK_QUESTION); }
-#line 563 "generator/bootstrap/lexer.c"
+#line 564 "generator/bootstrap/lexer.c"
 yy41:
 	yych = *++L->cur;
 yy42:
@@ -630,9 +631,9 @@ yy42:
 		default: goto yy43;
 	}
 yy43:
-#line 247 "grammar/lexer.re"
+#line 248 "grammar/lexer.re"
 	{ return token(L, t, TK_IDENT); }
-#line 636 "generator/bootstrap/lexer.c"
+#line 637 "generator/bootstrap/lexer.c"
 yy44:
 	yych = *++L->cur;
 	switch (yych) {
@@ -643,145 +644,145 @@ yy44:
 	}
 yy45:
 	++L->cur;
-#line 256 "grammar/lexer.re"
+#line 257 "grammar/lexer.re"
 	{ return token(L, t, TK_LBRACKET); }
-#line 649 "generator/bootstrap/lexer.c"
+#line 650 "generator/bootstrap/lexer.c"
 yy46:
 	yyaccept = 4;
 	yych = *(L->mar = ++L->cur);
 	switch (yych) {
-		case '\n': goto yy103;
-		case '\r': goto yy104;
+		case '\n': goto yy104;
+		case '\r': goto yy105;
 		default: goto yy2;
 	}
 yy47:
 	++L->cur;
-#line 257 "grammar/lexer.re"
+#line 258 "grammar/lexer.re"
 	{ return token(L, t, TK_RBRACKET); }
-#line 662 "generator/bootstrap/lexer.c"
+#line 663 "generator/bootstrap/lexer.c"
 yy48:
 	yych = *++L->cur;
 	switch (yych) {
-		case '=': goto yy105;
+		case '=': goto yy106;
 		default: goto yy49;
 	}
 yy49:
-#line 282 "grammar/lexer.re"
+#line 283 "grammar/lexer.re"
 	{ return token(L, t, TK_CARET); }
-#line 672 "generator/bootstrap/lexer.c"
+#line 673 "generator/bootstrap/lexer.c"
 yy50:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'A': goto yy106;
-		case 'B': goto yy107;
-		case 'C': goto yy108;
-		case 'G': goto yy109;
-		case 'I': goto yy110;
-		case 'N': goto yy111;
-		case 'S': goto yy112;
-		case 'T': goto yy113;
-		case '_': goto yy114;
+		case 'A': goto yy107;
+		case 'B': goto yy108;
+		case 'C': goto yy109;
+		case 'G': goto yy110;
+		case 'I': goto yy111;
+		case 'N': goto yy112;
+		case 'S': goto yy113;
+		case 'T': goto yy114;
+		case '_': goto yy115;
 		default: goto yy42;
 	}
 yy51:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 's': goto yy115;
-		case 'u': goto yy116;
-		case 'w': goto yy117;
+		case 's': goto yy116;
+		case 'u': goto yy117;
+		case 'w': goto yy118;
 		default: goto yy42;
 	}
 yy52:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy118;
+		case 'r': goto yy119;
 		default: goto yy42;
 	}
 yy53:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy119;
-		case 'h': goto yy120;
-		case 'o': goto yy121;
+		case 'a': goto yy120;
+		case 'h': goto yy121;
+		case 'o': goto yy122;
 		default: goto yy42;
 	}
 yy54:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy122;
-		case 'o': goto yy123;
-		case 'y': goto yy125;
+		case 'e': goto yy123;
+		case 'o': goto yy124;
+		case 'y': goto yy126;
 		default: goto yy42;
 	}
 yy55:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'l': goto yy126;
-		case 'n': goto yy127;
-		case 'x': goto yy128;
+		case 'l': goto yy127;
+		case 'n': goto yy128;
+		case 'x': goto yy129;
 		default: goto yy42;
 	}
 yy56:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'l': goto yy129;
-		case 'o': goto yy130;
+		case 'l': goto yy130;
+		case 'o': goto yy131;
 		default: goto yy42;
 	}
 yy57:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'o': goto yy131;
+		case 'o': goto yy132;
 		default: goto yy42;
 	}
 yy58:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'f': goto yy132;
-		case 'm': goto yy134;
-		case 'n': goto yy135;
+		case 'f': goto yy133;
+		case 'm': goto yy135;
+		case 'n': goto yy136;
 		default: goto yy42;
 	}
 yy59:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'o': goto yy136;
+		case 'o': goto yy137;
 		default: goto yy42;
 	}
 yy60:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy137;
+		case 'e': goto yy138;
 		default: goto yy42;
 	}
 yy61:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'h': goto yy138;
-		case 'i': goto yy139;
-		case 'p': goto yy140;
-		case 't': goto yy141;
-		case 'w': goto yy142;
+		case 'h': goto yy139;
+		case 'i': goto yy140;
+		case 'p': goto yy141;
+		case 't': goto yy142;
+		case 'w': goto yy143;
 		default: goto yy42;
 	}
 yy62:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy143;
-		case 'y': goto yy144;
+		case 'r': goto yy144;
+		case 'y': goto yy145;
 		default: goto yy42;
 	}
 yy63:
@@ -791,59 +792,59 @@ yy63:
 		case '"': goto yy7;
 		case '\'': goto yy14;
 		case '8': goto yy44;
-		case 'n': goto yy145;
+		case 'n': goto yy146;
 		default: goto yy42;
 	}
 yy64:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'o': goto yy146;
+		case 'o': goto yy147;
 		default: goto yy42;
 	}
 yy65:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'h': goto yy147;
+		case 'h': goto yy148;
 		default: goto yy42;
 	}
 yy66:
 	++L->cur;
-#line 260 "grammar/lexer.re"
+#line 261 "grammar/lexer.re"
 	{ return token(L, t, TK_LBRACE); }
-#line 816 "generator/bootstrap/lexer.c"
+#line 817 "generator/bootstrap/lexer.c"
 yy67:
 	yych = *++L->cur;
 	switch (yych) {
-		case '=': goto yy148;
-		case '|': goto yy149;
+		case '=': goto yy149;
+		case '|': goto yy150;
 		default: goto yy68;
 	}
 yy68:
-#line 283 "grammar/lexer.re"
+#line 284 "grammar/lexer.re"
 	{ return token(L, t, TK_PIPE); }
-#line 827 "generator/bootstrap/lexer.c"
+#line 828 "generator/bootstrap/lexer.c"
 yy69:
 	++L->cur;
-#line 261 "grammar/lexer.re"
+#line 262 "grammar/lexer.re"
 	{ return token(L, t, TK_RBRACE); }
-#line 832 "generator/bootstrap/lexer.c"
+#line 833 "generator/bootstrap/lexer.c"
 yy70:
 	++L->cur;
-#line 270 "grammar/lexer.re"
+#line 271 "grammar/lexer.re"
 	{ return token(L, t, TK_TILDE); }
-#line 837 "generator/bootstrap/lexer.c"
+#line 838 "generator/bootstrap/lexer.c"
 yy71:
 	++L->cur;
-#line 281 "grammar/lexer.re"
+#line 282 "grammar/lexer.re"
 	{ return token(L, t, TK_NE); }
-#line 842 "generator/bootstrap/lexer.c"
+#line 843 "generator/bootstrap/lexer.c"
 yy72:
 	++L->cur;
-#line 252 "grammar/lexer.re"
+#line 253 "grammar/lexer.re"
 	{ return clean_token(L, t, TK_STRLIT, "a string literal"); }
-#line 847 "generator/bootstrap/lexer.c"
+#line 848 "generator/bootstrap/lexer.c"
 yy73:
 	yych = *++L->cur;
 	if (yych <= 0x00) {
@@ -853,13 +854,13 @@ yy73:
 	goto yy7;
 yy74:
 	++L->cur;
-#line 292 "grammar/lexer.re"
+#line 293 "grammar/lexer.re"
 	{ return token(L, t, TK_MODEQ); }
-#line 859 "generator/bootstrap/lexer.c"
+#line 860 "generator/bootstrap/lexer.c"
 yy75:
 	yych = *++L->cur;
 	switch (yych) {
-		case 'y': goto yy150;
+		case 'n': goto yy151;
 		default: goto yy76;
 	}
 yy76:
@@ -872,82 +873,88 @@ yy76:
 		default: goto yy2;
 	}
 yy77:
+	yych = *++L->cur;
+	switch (yych) {
+		case 'y': goto yy152;
+		default: goto yy76;
+	}
+yy78:
 	++L->cur;
 #line 188 "grammar/lexer.re"
 	{ return passthrough(L, t); }
-#line 879 "generator/bootstrap/lexer.c"
-yy78:
-	++L->cur;
-#line 284 "grammar/lexer.re"
-	{ return token(L, t, TK_ANDAND); }
-#line 884 "generator/bootstrap/lexer.c"
+#line 886 "generator/bootstrap/lexer.c"
 yy79:
 	++L->cur;
-#line 297 "grammar/lexer.re"
-	{ return token(L, t, TK_ANDEQ); }
-#line 889 "generator/bootstrap/lexer.c"
+#line 285 "grammar/lexer.re"
+	{ return token(L, t, TK_ANDAND); }
+#line 891 "generator/bootstrap/lexer.c"
 yy80:
+	++L->cur;
+#line 298 "grammar/lexer.re"
+	{ return token(L, t, TK_ANDEQ); }
+#line 896 "generator/bootstrap/lexer.c"
+yy81:
 	yyaccept = 2;
 	yych = *(L->mar = ++L->cur);
-yy81:
+yy82:
 	switch (yych) {
 		case '\n': goto yy15;
-		case '\'': goto yy151;
-		case '\\': goto yy83;
+		case '\'': goto yy153;
+		case '\\': goto yy84;
 		default:
 			if (L->lim <= L->cur) goto yy15;
-			goto yy80;
+			goto yy81;
 	}
-yy82:
-	++L->cur;
-#line 250 "grammar/lexer.re"
-	{ return lex_error(L, t, "empty character constant"); }
-#line 906 "generator/bootstrap/lexer.c"
 yy83:
+	++L->cur;
+#line 251 "grammar/lexer.re"
+	{ return lex_error(L, t, "empty character constant"); }
+#line 913 "generator/bootstrap/lexer.c"
+yy84:
 	yych = *++L->cur;
 	switch (yych) {
 		case '\n': goto yy76;
 		default:
 			if (L->lim <= L->cur) goto yy76;
-			goto yy80;
+			goto yy81;
 	}
-yy84:
-	++L->cur;
-#line 290 "grammar/lexer.re"
-	{ return token(L, t, TK_MULEQ); }
-#line 919 "generator/bootstrap/lexer.c"
 yy85:
 	++L->cur;
-#line 264 "grammar/lexer.re"
-	{ return token(L, t, TK_INC); }
-#line 924 "generator/bootstrap/lexer.c"
+#line 291 "grammar/lexer.re"
+	{ return token(L, t, TK_MULEQ); }
+#line 926 "generator/bootstrap/lexer.c"
 yy86:
 	++L->cur;
-#line 293 "grammar/lexer.re"
-	{ return token(L, t, TK_ADDEQ); }
-#line 929 "generator/bootstrap/lexer.c"
+#line 265 "grammar/lexer.re"
+	{ return token(L, t, TK_INC); }
+#line 931 "generator/bootstrap/lexer.c"
 yy87:
 	++L->cur;
-#line 265 "grammar/lexer.re"
-	{ return token(L, t, TK_DEC); }
-#line 934 "generator/bootstrap/lexer.c"
+#line 294 "grammar/lexer.re"
+	{ return token(L, t, TK_ADDEQ); }
+#line 936 "generator/bootstrap/lexer.c"
 yy88:
 	++L->cur;
-#line 294 "grammar/lexer.re"
-	{ return token(L, t, TK_SUBEQ); }
-#line 939 "generator/bootstrap/lexer.c"
+#line 266 "grammar/lexer.re"
+	{ return token(L, t, TK_DEC); }
+#line 941 "generator/bootstrap/lexer.c"
 yy89:
 	++L->cur;
-#line 263 "grammar/lexer.re"
-	{ return token(L, t, TK_ARROW); }
-#line 944 "generator/bootstrap/lexer.c"
+#line 295 "grammar/lexer.re"
+	{ return token(L, t, TK_SUBEQ); }
+#line 946 "generator/bootstrap/lexer.c"
 yy90:
+	++L->cur;
+#line 264 "grammar/lexer.re"
+	{ return token(L, t, TK_ARROW); }
+#line 951 "generator/bootstrap/lexer.c"
+yy91:
 	yych = *++L->cur;
 	switch (yych) {
-		case '.': goto yy152;
+		case '.': goto yy154;
 		default: goto yy76;
 	}
-yy91:
+yy92:
 	++L->cur;
 #line 170 "grammar/lexer.re"
 	{
@@ -959,16 +966,16 @@ yy91:
                 return LEX_ERROR;
             continue;
         }
-#line 963 "generator/bootstrap/lexer.c"
-yy92:
+#line 970 "generator/bootstrap/lexer.c"
+yy93:
 	yych = *++L->cur;
 	switch (yych) {
-		case '\n': goto yy93;
+		case '\n': goto yy94;
 		default:
-			if (L->lim <= L->cur) goto yy93;
-			goto yy92;
+			if (L->lim <= L->cur) goto yy94;
+			goto yy93;
 	}
-yy93:
+yy94:
 #line 164 "grammar/lexer.re"
 	{
             token(L, t, LEX_ERROR);
@@ -976,13 +983,13 @@ yy93:
                 return LEX_ERROR;
             continue;
         }
-#line 980 "generator/bootstrap/lexer.c"
-yy94:
-	++L->cur;
-#line 291 "grammar/lexer.re"
-	{ return token(L, t, TK_DIVEQ); }
-#line 985 "generator/bootstrap/lexer.c"
+#line 987 "generator/bootstrap/lexer.c"
 yy95:
+	++L->cur;
+#line 292 "grammar/lexer.re"
+	{ return token(L, t, TK_DIVEQ); }
+#line 992 "generator/bootstrap/lexer.c"
+yy96:
 	yych = *++L->cur;
 	switch (yych) {
 		case '+':
@@ -1050,186 +1057,186 @@ yy95:
 		case 'E':
 		case 'P':
 		case 'e':
-		case 'p': goto yy95;
+		case 'p': goto yy96;
 		default: goto yy30;
 	}
-yy96:
+yy97:
 	yych = *++L->cur;
 	switch (yych) {
-		case '=': goto yy153;
-		default: goto yy97;
+		case '=': goto yy155;
+		default: goto yy98;
 	}
-yy97:
-#line 274 "grammar/lexer.re"
-	{ return token(L, t, TK_SHL); }
-#line 1066 "generator/bootstrap/lexer.c"
 yy98:
-	++L->cur;
-#line 278 "grammar/lexer.re"
-	{ return token(L, t, TK_LE); }
-#line 1071 "generator/bootstrap/lexer.c"
+#line 275 "grammar/lexer.re"
+	{ return token(L, t, TK_SHL); }
+#line 1073 "generator/bootstrap/lexer.c"
 yy99:
 	++L->cur;
-#line 280 "grammar/lexer.re"
-	{ return token(L, t, TK_EQEQ); }
-#line 1076 "generator/bootstrap/lexer.c"
+#line 279 "grammar/lexer.re"
+	{ return token(L, t, TK_LE); }
+#line 1078 "generator/bootstrap/lexer.c"
 yy100:
 	++L->cur;
-#line 279 "grammar/lexer.re"
-	{ return token(L, t, TK_GE); }
-#line 1081 "generator/bootstrap/lexer.c"
+#line 281 "grammar/lexer.re"
+	{ return token(L, t, TK_EQEQ); }
+#line 1083 "generator/bootstrap/lexer.c"
 yy101:
+	++L->cur;
+#line 280 "grammar/lexer.re"
+	{ return token(L, t, TK_GE); }
+#line 1088 "generator/bootstrap/lexer.c"
+yy102:
 	yych = *++L->cur;
 	switch (yych) {
-		case '=': goto yy154;
-		default: goto yy102;
+		case '=': goto yy156;
+		default: goto yy103;
 	}
-yy102:
-#line 275 "grammar/lexer.re"
-	{ return token(L, t, TK_SHR); }
-#line 1091 "generator/bootstrap/lexer.c"
 yy103:
+#line 276 "grammar/lexer.re"
+	{ return token(L, t, TK_SHR); }
+#line 1098 "generator/bootstrap/lexer.c"
+yy104:
 	++L->cur;
 #line 163 "grammar/lexer.re"
 	{ continue; }
-#line 1096 "generator/bootstrap/lexer.c"
-yy104:
+#line 1103 "generator/bootstrap/lexer.c"
+yy105:
 	yych = *++L->cur;
 	switch (yych) {
-		case '\n': goto yy103;
+		case '\n': goto yy104;
 		default: goto yy76;
 	}
-yy105:
-	++L->cur;
-#line 298 "grammar/lexer.re"
-	{ return token(L, t, TK_XOREQ); }
-#line 1107 "generator/bootstrap/lexer.c"
 yy106:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'l': goto yy155;
-		case 't': goto yy156;
-		default: goto yy42;
-	}
+	++L->cur;
+#line 299 "grammar/lexer.re"
+	{ return token(L, t, TK_XOREQ); }
+#line 1114 "generator/bootstrap/lexer.c"
 yy107:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'o': goto yy157;
+		case 'l': goto yy157;
+		case 't': goto yy158;
 		default: goto yy42;
 	}
 yy108:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'o': goto yy158;
+		case 'o': goto yy159;
 		default: goto yy42;
 	}
 yy109:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy159;
+		case 'o': goto yy160;
 		default: goto yy42;
 	}
 yy110:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'm': goto yy160;
+		case 'e': goto yy161;
 		default: goto yy42;
 	}
 yy111:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'o': goto yy161;
+		case 'm': goto yy162;
 		default: goto yy42;
 	}
 yy112:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy162;
+		case 'o': goto yy163;
 		default: goto yy42;
 	}
 yy113:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'h': goto yy163;
+		case 't': goto yy164;
 		default: goto yy42;
 	}
 yy114:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy164;
-		case 'c': goto yy165;
-		case 'i': goto yy166;
-		case 'r': goto yy167;
-		case 's': goto yy168;
-		case 'v': goto yy169;
+		case 'h': goto yy165;
 		default: goto yy42;
 	}
 yy115:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'y': goto yy170;
+		case 'a': goto yy166;
+		case 'c': goto yy167;
+		case 'i': goto yy168;
+		case 'r': goto yy169;
+		case 's': goto yy170;
+		case 'v': goto yy171;
 		default: goto yy42;
 	}
 yy116:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy171;
+		case 'y': goto yy172;
 		default: goto yy42;
 	}
 yy117:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy172;
+		case 't': goto yy173;
 		default: goto yy42;
 	}
 yy118:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy173;
+		case 'a': goto yy174;
 		default: goto yy42;
 	}
 yy119:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 's': goto yy174;
+		case 'e': goto yy175;
 		default: goto yy42;
 	}
 yy120:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy175;
+		case 's': goto yy176;
 		default: goto yy42;
 	}
 yy121:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy176;
+		case 'a': goto yy177;
 		default: goto yy42;
 	}
 yy122:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'f': goto yy177;
+		case 'n': goto yy178;
 		default: goto yy42;
 	}
 yy123:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'f': goto yy179;
+		default: goto yy42;
+	}
+yy124:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -1294,63 +1301,63 @@ yy123:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		case 'u': goto yy178;
-		default: goto yy124;
+		case 'u': goto yy180;
+		default: goto yy125;
 	}
-yy124:
-#line 198 "grammar/lexer.re"
-	{ return token(L, t, TK_DO); }
-#line 1304 "generator/bootstrap/lexer.c"
 yy125:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'n': goto yy179;
-		default: goto yy42;
-	}
+#line 199 "grammar/lexer.re"
+	{ return token(L, t, TK_DO); }
+#line 1311 "generator/bootstrap/lexer.c"
 yy126:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 's': goto yy181;
+		case 'n': goto yy181;
 		default: goto yy42;
 	}
 yy127:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'u': goto yy182;
+		case 's': goto yy183;
 		default: goto yy42;
 	}
 yy128:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy183;
+		case 'u': goto yy184;
 		default: goto yy42;
 	}
 yy129:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'o': goto yy184;
+		case 't': goto yy185;
 		default: goto yy42;
 	}
 yy130:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy185;
+		case 'o': goto yy186;
 		default: goto yy42;
 	}
 yy131:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy187;
+		case 'r': goto yy187;
 		default: goto yy42;
 	}
 yy132:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 't': goto yy189;
+		default: goto yy42;
+	}
+yy133:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -1416,100 +1423,92 @@ yy132:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy133;
+		default: goto yy134;
 	}
-yy133:
-#line 206 "grammar/lexer.re"
-	{ return token(L, t, TK_IF); }
-#line 1425 "generator/bootstrap/lexer.c"
 yy134:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'p': goto yy188;
-		default: goto yy42;
-	}
+#line 207 "grammar/lexer.re"
+	{ return token(L, t, TK_IF); }
+#line 1432 "generator/bootstrap/lexer.c"
 yy135:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'l': goto yy189;
-		case 't': goto yy190;
+		case 'p': goto yy190;
 		default: goto yy42;
 	}
 yy136:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy192;
+		case 'l': goto yy191;
+		case 't': goto yy192;
 		default: goto yy42;
 	}
 yy137:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'g': goto yy193;
-		case 's': goto yy194;
-		case 't': goto yy195;
+		case 'n': goto yy194;
 		default: goto yy42;
 	}
 yy138:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'o': goto yy196;
+		case 'g': goto yy195;
+		case 's': goto yy196;
+		case 't': goto yy197;
 		default: goto yy42;
 	}
 yy139:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'g': goto yy197;
-		case 'z': goto yy198;
+		case 'o': goto yy198;
 		default: goto yy42;
 	}
 yy140:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy199;
+		case 'g': goto yy199;
+		case 'z': goto yy200;
 		default: goto yy42;
 	}
 yy141:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy200;
-		case 'r': goto yy201;
+		case 'a': goto yy201;
 		default: goto yy42;
 	}
 yy142:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'i': goto yy202;
+		case 'a': goto yy202;
+		case 'r': goto yy203;
 		default: goto yy42;
 	}
 yy143:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'y': goto yy203;
+		case 'i': goto yy204;
 		default: goto yy42;
 	}
 yy144:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'p': goto yy205;
+		case 'y': goto yy205;
 		default: goto yy42;
 	}
 yy145:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'i': goto yy206;
-		case 's': goto yy207;
+		case 'p': goto yy207;
 		default: goto yy42;
 	}
 yy146:
@@ -1517,7 +1516,7 @@ yy146:
 	switch (yych) {
 		case 0x00: goto yy43;
 		case 'i': goto yy208;
-		case 'l': goto yy209;
+		case 's': goto yy209;
 		default: goto yy42;
 	}
 yy147:
@@ -1525,215 +1524,229 @@ yy147:
 	switch (yych) {
 		case 0x00: goto yy43;
 		case 'i': goto yy210;
+		case 'l': goto yy211;
 		default: goto yy42;
 	}
 yy148:
-	++L->cur;
-#line 299 "grammar/lexer.re"
-	{ return token(L, t, TK_OREQ); }
-#line 1535 "generator/bootstrap/lexer.c"
-yy149:
-	++L->cur;
-#line 285 "grammar/lexer.re"
-	{ return token(L, t, TK_OROR); }
-#line 1540 "generator/bootstrap/lexer.c"
-yy150:
-	yych = *++L->cur;
-	switch (yych) {
-		case 'p': goto yy211;
-		default: goto yy76;
-	}
-yy151:
-	++L->cur;
-#line 249 "grammar/lexer.re"
-	{ return clean_token(L, t, TK_CHARLIT, "a character constant"); }
-#line 1551 "generator/bootstrap/lexer.c"
-yy152:
-	++L->cur;
-#line 255 "grammar/lexer.re"
-	{ return token(L, t, TK_ELLIPSIS); }
-#line 1556 "generator/bootstrap/lexer.c"
-yy153:
-	++L->cur;
-#line 295 "grammar/lexer.re"
-	{ return token(L, t, TK_SHLEQ); }
-#line 1561 "generator/bootstrap/lexer.c"
-yy154:
-	++L->cur;
-#line 296 "grammar/lexer.re"
-	{ return token(L, t, TK_SHREQ); }
-#line 1566 "generator/bootstrap/lexer.c"
-yy155:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
 		case 'i': goto yy212;
 		default: goto yy42;
 	}
-yy156:
+yy149:
+	++L->cur;
+#line 300 "grammar/lexer.re"
+	{ return token(L, t, TK_OREQ); }
+#line 1542 "generator/bootstrap/lexer.c"
+yy150:
+	++L->cur;
+#line 286 "grammar/lexer.re"
+	{ return token(L, t, TK_OROR); }
+#line 1547 "generator/bootstrap/lexer.c"
+yy151:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'o': goto yy213;
-		default: goto yy42;
+		case 's': goto yy213;
+		default: goto yy76;
 	}
+yy152:
+	yych = *++L->cur;
+	switch (yych) {
+		case 'p': goto yy214;
+		default: goto yy76;
+	}
+yy153:
+	++L->cur;
+#line 250 "grammar/lexer.re"
+	{ return clean_token(L, t, TK_CHARLIT, "a character constant"); }
+#line 1564 "generator/bootstrap/lexer.c"
+yy154:
+	++L->cur;
+#line 256 "grammar/lexer.re"
+	{ return token(L, t, TK_ELLIPSIS); }
+#line 1569 "generator/bootstrap/lexer.c"
+yy155:
+	++L->cur;
+#line 296 "grammar/lexer.re"
+	{ return token(L, t, TK_SHLEQ); }
+#line 1574 "generator/bootstrap/lexer.c"
+yy156:
+	++L->cur;
+#line 297 "grammar/lexer.re"
+	{ return token(L, t, TK_SHREQ); }
+#line 1579 "generator/bootstrap/lexer.c"
 yy157:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'o': goto yy214;
+		case 'i': goto yy215;
 		default: goto yy42;
 	}
 yy158:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'm': goto yy215;
+		case 'o': goto yy216;
 		default: goto yy42;
 	}
 yy159:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy216;
+		case 'o': goto yy217;
 		default: goto yy42;
 	}
 yy160:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy217;
+		case 'm': goto yy218;
 		default: goto yy42;
 	}
 yy161:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy218;
+		case 'n': goto yy219;
 		default: goto yy42;
 	}
 yy162:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy219;
+		case 'a': goto yy220;
 		default: goto yy42;
 	}
 yy163:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy220;
+		case 'r': goto yy221;
 		default: goto yy42;
 	}
 yy164:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'l': goto yy221;
+		case 'a': goto yy222;
 		default: goto yy42;
 	}
 yy165:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'o': goto yy222;
+		case 'r': goto yy223;
 		default: goto yy42;
 	}
 yy166:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy223;
+		case 'l': goto yy224;
 		default: goto yy42;
 	}
 yy167:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy224;
+		case 'o': goto yy225;
 		default: goto yy42;
 	}
 yy168:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'i': goto yy225;
+		case 'n': goto yy226;
 		default: goto yy42;
 	}
 yy169:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'o': goto yy226;
+		case 'e': goto yy227;
 		default: goto yy42;
 	}
 yy170:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy227;
+		case 'i': goto yy228;
 		default: goto yy42;
 	}
 yy171:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'o': goto yy228;
+		case 'o': goto yy229;
 		default: goto yy42;
 	}
 yy172:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'i': goto yy230;
+		case 'n': goto yy230;
 		default: goto yy42;
 	}
 yy173:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy231;
+		case 'o': goto yy231;
 		default: goto yy42;
 	}
 yy174:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy232;
+		case 'i': goto yy233;
 		default: goto yy42;
 	}
 yy175:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy234;
+		case 'a': goto yy234;
 		default: goto yy42;
 	}
 yy176:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 's': goto yy236;
-		case 't': goto yy237;
+		case 'e': goto yy235;
 		default: goto yy42;
 	}
 yy177:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy238;
-		case 'e': goto yy239;
+		case 'r': goto yy237;
 		default: goto yy42;
 	}
 yy178:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'b': goto yy240;
+		case 's': goto yy239;
+		case 't': goto yy240;
 		default: goto yy42;
 	}
 yy179:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'a': goto yy241;
+		case 'e': goto yy242;
+		default: goto yy42;
+	}
+yy180:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'b': goto yy243;
+		default: goto yy42;
+	}
+yy181:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -1799,41 +1812,41 @@ yy179:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy180;
-	}
-yy180:
-#line 240 "grammar/lexer.re"
-	{ return token(L, t, TK_DYN); }
-#line 1808 "generator/bootstrap/lexer.c"
-yy181:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'e': goto yy241;
-		default: goto yy42;
+		default: goto yy182;
 	}
 yy182:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'm': goto yy243;
-		default: goto yy42;
-	}
+#line 241 "grammar/lexer.re"
+	{ return token(L, t, TK_DYN); }
+#line 1821 "generator/bootstrap/lexer.c"
 yy183:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy245;
+		case 'e': goto yy244;
 		default: goto yy42;
 	}
 yy184:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy246;
+		case 'm': goto yy246;
 		default: goto yy42;
 	}
 yy185:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'e': goto yy248;
+		default: goto yy42;
+	}
+yy186:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'a': goto yy249;
+		default: goto yy42;
+	}
+yy187:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -1899,35 +1912,35 @@ yy185:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy186;
-	}
-yy186:
-#line 204 "grammar/lexer.re"
-	{ return token(L, t, TK_FOR); }
-#line 1908 "generator/bootstrap/lexer.c"
-yy187:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'o': goto yy247;
-		default: goto yy42;
+		default: goto yy188;
 	}
 yy188:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'l': goto yy249;
-		case 'o': goto yy251;
-		default: goto yy42;
-	}
+#line 205 "grammar/lexer.re"
+	{ return token(L, t, TK_FOR); }
+#line 1921 "generator/bootstrap/lexer.c"
 yy189:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'i': goto yy252;
+		case 'o': goto yy250;
 		default: goto yy42;
 	}
 yy190:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'l': goto yy252;
+		case 'o': goto yy254;
+		default: goto yy42;
+	}
+yy191:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'i': goto yy255;
+		default: goto yy42;
+	}
+yy192:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -1992,91 +2005,91 @@ yy190:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		case 'e': goto yy253;
-		default: goto yy191;
-	}
-yy191:
-#line 208 "grammar/lexer.re"
-	{ return token(L, t, TK_INT); }
-#line 2002 "generator/bootstrap/lexer.c"
-yy192:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'g': goto yy254;
-		default: goto yy42;
+		case 'e': goto yy256;
+		default: goto yy193;
 	}
 yy193:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'i': goto yy256;
-		default: goto yy42;
-	}
+#line 209 "grammar/lexer.re"
+	{ return token(L, t, TK_INT); }
+#line 2015 "generator/bootstrap/lexer.c"
 yy194:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy257;
+		case 'g': goto yy257;
 		default: goto yy42;
 	}
 yy195:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'u': goto yy258;
+		case 'i': goto yy259;
 		default: goto yy42;
 	}
 yy196:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy259;
+		case 't': goto yy260;
 		default: goto yy42;
 	}
 yy197:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy260;
+		case 'u': goto yy261;
 		default: goto yy42;
 	}
 yy198:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy261;
+		case 'r': goto yy262;
 		default: goto yy42;
 	}
 yy199:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'w': goto yy262;
+		case 'n': goto yy263;
 		default: goto yy42;
 	}
 yy200:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy263;
+		case 'e': goto yy264;
 		default: goto yy42;
 	}
 yy201:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'u': goto yy264;
+		case 'w': goto yy265;
 		default: goto yy42;
 	}
 yy202:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy265;
+		case 't': goto yy266;
 		default: goto yy42;
 	}
 yy203:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'u': goto yy267;
+		default: goto yy42;
+	}
+yy204:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 't': goto yy268;
+		default: goto yy42;
+	}
+yy205:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -2142,512 +2155,446 @@ yy203:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy204;
-	}
-yy204:
-#line 242 "grammar/lexer.re"
-	{ return token(L, t, TK_TRY); }
-#line 2151 "generator/bootstrap/lexer.c"
-yy205:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'e': goto yy266;
-		default: goto yy42;
+		default: goto yy206;
 	}
 yy206:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'o': goto yy267;
-		default: goto yy42;
-	}
+#line 243 "grammar/lexer.re"
+	{ return token(L, t, TK_TRY); }
+#line 2164 "generator/bootstrap/lexer.c"
 yy207:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'i': goto yy268;
+		case 'e': goto yy269;
 		default: goto yy42;
 	}
 yy208:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'd': goto yy269;
+		case 'o': goto yy270;
 		default: goto yy42;
 	}
 yy209:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy271;
+		case 'i': goto yy271;
 		default: goto yy42;
 	}
 yy210:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'l': goto yy272;
+		case 'd': goto yy272;
 		default: goto yy42;
 	}
 yy211:
 	yych = *++L->cur;
 	switch (yych) {
-		case 'e': goto yy273;
-		default: goto yy76;
+		case 0x00: goto yy43;
+		case 'a': goto yy274;
+		default: goto yy42;
 	}
 yy212:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'g': goto yy274;
+		case 'l': goto yy275;
 		default: goto yy42;
 	}
 yy213:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'm': goto yy275;
-		default: goto yy42;
+		case 't': goto yy276;
+		default: goto yy76;
 	}
 yy214:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'l': goto yy276;
-		default: goto yy42;
+		case 'e': goto yy277;
+		default: goto yy76;
 	}
 yy215:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'p': goto yy278;
+		case 'g': goto yy278;
 		default: goto yy42;
 	}
 yy216:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy279;
+		case 'm': goto yy279;
 		default: goto yy42;
 	}
 yy217:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'g': goto yy280;
+		case 'l': goto yy280;
 		default: goto yy42;
 	}
 yy218:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy281;
+		case 'p': goto yy282;
 		default: goto yy42;
 	}
 yy219:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy282;
+		case 'e': goto yy283;
 		default: goto yy42;
 	}
 yy220:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy283;
+		case 'g': goto yy284;
 		default: goto yy42;
 	}
 yy221:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'i': goto yy284;
+		case 'e': goto yy285;
 		default: goto yy42;
 	}
 yy222:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy285;
+		case 't': goto yy286;
 		default: goto yy42;
 	}
 yy223:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'l': goto yy286;
+		case 'e': goto yy287;
 		default: goto yy42;
 	}
 yy224:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 's': goto yy287;
+		case 'i': goto yy288;
 		default: goto yy42;
 	}
 yy225:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'g': goto yy288;
+		case 'n': goto yy289;
 		default: goto yy42;
 	}
 yy226:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'l': goto yy289;
+		case 'l': goto yy290;
 		default: goto yy42;
 	}
 yy227:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'c': goto yy290;
+		case 's': goto yy291;
 		default: goto yy42;
 	}
 yy228:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy229;
+		case 0x00: goto yy43;
+		case 'g': goto yy292;
+		default: goto yy42;
 	}
 yy229:
-#line 191 "grammar/lexer.re"
-	{ return token(L, t, TK_AUTO); }
-#line 2383 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'l': goto yy293;
+		default: goto yy42;
+	}
 yy230:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy292;
+		case 'c': goto yy294;
 		default: goto yy42;
 	}
 yy231:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'k': goto yy294;
-		default: goto yy42;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy232;
 	}
 yy232:
-	yych = *++L->cur;
-	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy233;
-	}
+#line 192 "grammar/lexer.re"
+	{ return token(L, t, TK_AUTO); }
+#line 2402 "generator/bootstrap/lexer.c"
 yy233:
-#line 193 "grammar/lexer.re"
-	{ return token(L, t, TK_CASE); }
-#line 2469 "generator/bootstrap/lexer.c"
-yy234:
-	yych = *++L->cur;
-	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy235;
-	}
-yy235:
-#line 194 "grammar/lexer.re"
-	{ return token(L, t, TK_CHAR); }
-#line 2541 "generator/bootstrap/lexer.c"
-yy236:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
 		case 't': goto yy296;
 		default: goto yy42;
 	}
+yy234:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'k': goto yy298;
+		default: goto yy42;
+	}
+yy235:
+	yych = *++L->cur;
+	switch (yych) {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy236;
+	}
+yy236:
+#line 194 "grammar/lexer.re"
+	{ return token(L, t, TK_CASE); }
+#line 2488 "generator/bootstrap/lexer.c"
 yy237:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'i': goto yy298;
-		default: goto yy42;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy238;
 	}
 yy238:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'u': goto yy299;
-		default: goto yy42;
-	}
+#line 195 "grammar/lexer.re"
+	{ return token(L, t, TK_CHAR); }
+#line 2560 "generator/bootstrap/lexer.c"
 yy239:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy300;
+		case 't': goto yy300;
 		default: goto yy42;
 	}
 yy240:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'l': goto yy302;
+		case 'i': goto yy302;
 		default: goto yy42;
 	}
 yy241:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy242;
+		case 0x00: goto yy43;
+		case 'u': goto yy303;
+		default: goto yy42;
 	}
 yy242:
-#line 200 "grammar/lexer.re"
-	{ return token(L, t, TK_ELSE); }
-#line 2648 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'r': goto yy304;
+		default: goto yy42;
+	}
 yy243:
 	yych = *++L->cur;
 	switch (yych) {
+		case 0x00: goto yy43;
+		case 'l': goto yy306;
+		default: goto yy42;
+	}
+yy244:
+	yych = *++L->cur;
+	switch (yych) {
 		case '0':
 		case '1':
 		case '2':
@@ -2711,29 +2658,15 @@ yy243:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy244;
+		default: goto yy245;
 	}
-yy244:
-#line 201 "grammar/lexer.re"
-	{ return token(L, t, TK_ENUM); }
-#line 2720 "generator/bootstrap/lexer.c"
 yy245:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'r': goto yy303;
-		default: goto yy42;
-	}
+#line 201 "grammar/lexer.re"
+	{ return token(L, t, TK_ELSE); }
+#line 2667 "generator/bootstrap/lexer.c"
 yy246:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 't': goto yy304;
-		default: goto yy42;
-	}
-yy247:
-	yych = *++L->cur;
-	switch (yych) {
 		case '0':
 		case '1':
 		case '2':
@@ -2797,15 +2730,29 @@ yy247:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy248;
+		default: goto yy247;
 	}
+yy247:
+#line 202 "grammar/lexer.re"
+	{ return token(L, t, TK_ENUM); }
+#line 2739 "generator/bootstrap/lexer.c"
 yy248:
-#line 205 "grammar/lexer.re"
-	{ return token(L, t, TK_GOTO); }
-#line 2806 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'r': goto yy307;
+		default: goto yy42;
+	}
 yy249:
 	yych = *++L->cur;
 	switch (yych) {
+		case 0x00: goto yy43;
+		case 't': goto yy308;
+		default: goto yy42;
+	}
+yy250:
+	yych = *++L->cur;
+	switch (yych) {
 		case '0':
 		case '1':
 		case '2':
@@ -2869,36 +2816,15 @@ yy249:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy250;
+		default: goto yy251;
 	}
-yy250:
-#line 237 "grammar/lexer.re"
-	{ return token(L, t, TK_IMPL); }
-#line 2878 "generator/bootstrap/lexer.c"
 yy251:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'r': goto yy306;
-		default: goto yy42;
-	}
+#line 206 "grammar/lexer.re"
+	{ return token(L, t, TK_GOTO); }
+#line 2825 "generator/bootstrap/lexer.c"
 yy252:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'n': goto yy307;
-		default: goto yy42;
-	}
-yy253:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'r': goto yy308;
-		default: goto yy42;
-	}
-yy254:
-	yych = *++L->cur;
-	switch (yych) {
 		case '0':
 		case '1':
 		case '2':
@@ -2962,104 +2888,197 @@ yy254:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy255;
+		default: goto yy253;
 	}
-yy255:
-#line 209 "grammar/lexer.re"
-	{ return token(L, t, TK_LONG); }
-#line 2971 "generator/bootstrap/lexer.c"
-yy256:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 's': goto yy309;
-		default: goto yy42;
-	}
-yy257:
+yy253:
+#line 238 "grammar/lexer.re"
+	{ return token(L, t, TK_IMPL); }
+#line 2897 "generator/bootstrap/lexer.c"
+yy254:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
 		case 'r': goto yy310;
 		default: goto yy42;
 	}
-yy258:
+yy255:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy311;
+		case 'n': goto yy311;
 		default: goto yy42;
 	}
+yy256:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'r': goto yy312;
+		default: goto yy42;
+	}
+yy257:
+	yych = *++L->cur;
+	switch (yych) {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy258;
+	}
+yy258:
+#line 210 "grammar/lexer.re"
+	{ return token(L, t, TK_LONG); }
+#line 2990 "generator/bootstrap/lexer.c"
 yy259:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy312;
+		case 's': goto yy313;
 		default: goto yy42;
 	}
 yy260:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy314;
+		case 'r': goto yy314;
 		default: goto yy42;
 	}
 yy261:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'o': goto yy315;
+		case 'r': goto yy315;
 		default: goto yy42;
 	}
 yy262:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy316;
+		case 't': goto yy316;
 		default: goto yy42;
 	}
 yy263:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'i': goto yy318;
+		case 'e': goto yy318;
 		default: goto yy42;
 	}
 yy264:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'c': goto yy319;
+		case 'o': goto yy319;
 		default: goto yy42;
 	}
 yy265:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'c': goto yy320;
+		case 'n': goto yy320;
 		default: goto yy42;
 	}
 yy266:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'd': goto yy321;
+		case 'i': goto yy322;
 		default: goto yy42;
 	}
 yy267:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy322;
+		case 'c': goto yy323;
 		default: goto yy42;
 	}
 yy268:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'g': goto yy324;
+		case 'c': goto yy324;
 		default: goto yy42;
 	}
 yy269:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'd': goto yy325;
+		default: goto yy42;
+	}
+yy270:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'n': goto yy326;
+		default: goto yy42;
+	}
+yy271:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'g': goto yy328;
+		default: goto yy42;
+	}
+yy272:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -3125,346 +3144,208 @@ yy269:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy270;
-	}
-yy270:
-#line 222 "grammar/lexer.re"
-	{ return token(L, t, TK_VOID); }
-#line 3134 "generator/bootstrap/lexer.c"
-yy271:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 't': goto yy325;
-		default: goto yy42;
-	}
-yy272:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'e': goto yy326;
-		default: goto yy42;
+		default: goto yy273;
 	}
 yy273:
-	yych = *++L->cur;
-	switch (yych) {
-		case 's': goto yy328;
-		default: goto yy76;
-	}
+#line 223 "grammar/lexer.re"
+	{ return token(L, t, TK_VOID); }
+#line 3153 "generator/bootstrap/lexer.c"
 yy274:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy329;
+		case 't': goto yy329;
 		default: goto yy42;
 	}
 yy275:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'i': goto yy330;
+		case 'e': goto yy330;
 		default: goto yy42;
 	}
 yy276:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy277;
+		case 'a': goto yy332;
+		default: goto yy76;
 	}
 yy277:
-#line 228 "grammar/lexer.re"
-	{ return token(L, t, TK_BOOL); }
-#line 3240 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 's': goto yy333;
+		default: goto yy76;
+	}
 yy278:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'l': goto yy331;
+		case 'n': goto yy334;
 		default: goto yy42;
 	}
 yy279:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy332;
+		case 'i': goto yy335;
 		default: goto yy42;
 	}
 yy280:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'i': goto yy333;
-		default: goto yy42;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy281;
 	}
 yy281:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 't': goto yy334;
-		default: goto yy42;
-	}
+#line 229 "grammar/lexer.re"
+	{ return token(L, t, TK_BOOL); }
+#line 3265 "generator/bootstrap/lexer.c"
 yy282:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'i': goto yy335;
+		case 'l': goto yy336;
 		default: goto yy42;
 	}
 yy283:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy336;
+		case 'r': goto yy337;
 		default: goto yy42;
 	}
 yy284:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'g': goto yy337;
+		case 'i': goto yy338;
 		default: goto yy42;
 	}
 yy285:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 's': goto yy236;
+		case 't': goto yy339;
 		default: goto yy42;
 	}
 yy286:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'i': goto yy338;
+		case 'i': goto yy340;
 		default: goto yy42;
 	}
 yy287:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy339;
+		case 'a': goto yy341;
 		default: goto yy42;
 	}
 yy288:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy340;
+		case 'g': goto yy342;
 		default: goto yy42;
 	}
 yy289:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy341;
+		case 's': goto yy239;
 		default: goto yy42;
 	}
 yy290:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy291;
+		case 0x00: goto yy43;
+		case 'i': goto yy343;
+		default: goto yy42;
 	}
 yy291:
-#line 238 "grammar/lexer.re"
-	{ return token(L, t, TK_ASYNC); }
-#line 3396 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 't': goto yy344;
+		default: goto yy42;
+	}
 yy292:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy293;
+		case 0x00: goto yy43;
+		case 'n': goto yy345;
+		default: goto yy42;
 	}
 yy293:
-#line 239 "grammar/lexer.re"
-	{ return token(L, t, TK_AWAIT); }
-#line 3468 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'a': goto yy346;
+		default: goto yy42;
+	}
 yy294:
 	yych = *++L->cur;
 	switch (yych) {
@@ -3534,9 +3415,9 @@ yy294:
 		default: goto yy295;
 	}
 yy295:
-#line 192 "grammar/lexer.re"
-	{ return token(L, t, TK_BREAK); }
-#line 3540 "generator/bootstrap/lexer.c"
+#line 239 "grammar/lexer.re"
+	{ return token(L, t, TK_ASYNC); }
+#line 3421 "generator/bootstrap/lexer.c"
 yy296:
 	yych = *++L->cur;
 	switch (yych) {
@@ -3606,23 +3487,81 @@ yy296:
 		default: goto yy297;
 	}
 yy297:
-#line 195 "grammar/lexer.re"
-	{ return token(L, t, TK_CONST); }
-#line 3612 "generator/bootstrap/lexer.c"
+#line 240 "grammar/lexer.re"
+	{ return token(L, t, TK_AWAIT); }
+#line 3493 "generator/bootstrap/lexer.c"
 yy298:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'n': goto yy342;
-		default: goto yy42;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy299;
 	}
 yy299:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'l': goto yy343;
-		default: goto yy42;
-	}
+#line 193 "grammar/lexer.re"
+	{ return token(L, t, TK_BREAK); }
+#line 3565 "generator/bootstrap/lexer.c"
 yy300:
 	yych = *++L->cur;
 	switch (yych) {
@@ -3692,21 +3631,21 @@ yy300:
 		default: goto yy301;
 	}
 yy301:
-#line 241 "grammar/lexer.re"
-	{ return token(L, t, TK_DEFER); }
-#line 3698 "generator/bootstrap/lexer.c"
+#line 196 "grammar/lexer.re"
+	{ return token(L, t, TK_CONST); }
+#line 3637 "generator/bootstrap/lexer.c"
 yy302:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy344;
+		case 'n': goto yy347;
 		default: goto yy42;
 	}
 yy303:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy346;
+		case 'l': goto yy348;
 		default: goto yy42;
 	}
 yy304:
@@ -3778,52 +3717,24 @@ yy304:
 		default: goto yy305;
 	}
 yy305:
-#line 203 "grammar/lexer.re"
-	{ return token(L, t, TK_FLOAT); }
-#line 3784 "generator/bootstrap/lexer.c"
+#line 242 "grammar/lexer.re"
+	{ return token(L, t, TK_DEFER); }
+#line 3723 "generator/bootstrap/lexer.c"
 yy306:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy348;
+		case 'e': goto yy349;
 		default: goto yy42;
 	}
 yy307:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy350;
+		case 'n': goto yy351;
 		default: goto yy42;
 	}
 yy308:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'f': goto yy352;
-		default: goto yy42;
-	}
-yy309:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 't': goto yy353;
-		default: goto yy42;
-	}
-yy310:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'i': goto yy354;
-		default: goto yy42;
-	}
-yy311:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'n': goto yy355;
-		default: goto yy42;
-	}
-yy312:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -3889,24 +3800,52 @@ yy312:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy313;
+		default: goto yy309;
+	}
+yy309:
+#line 204 "grammar/lexer.re"
+	{ return token(L, t, TK_FLOAT); }
+#line 3809 "generator/bootstrap/lexer.c"
+yy310:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 't': goto yy353;
+		default: goto yy42;
+	}
+yy311:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'e': goto yy355;
+		default: goto yy42;
+	}
+yy312:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'f': goto yy357;
+		default: goto yy42;
 	}
 yy313:
-#line 213 "grammar/lexer.re"
-	{ return token(L, t, TK_SHORT); }
-#line 3898 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 't': goto yy358;
+		default: goto yy42;
+	}
 yy314:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'd': goto yy357;
+		case 'i': goto yy359;
 		default: goto yy42;
 	}
 yy315:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'f': goto yy359;
+		case 'n': goto yy360;
 		default: goto yy42;
 	}
 yy316:
@@ -3948,6 +3887,7 @@ yy316:
 		case 'X':
 		case 'Y':
 		case 'Z':
+		case '_':
 		case 'a':
 		case 'b':
 		case 'c':
@@ -3974,42 +3914,27 @@ yy316:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		case '_': goto yy361;
 		default: goto yy317;
 	}
 yy317:
-#line 243 "grammar/lexer.re"
-	{ return token(L, t, TK_SPAWN); }
-#line 3984 "generator/bootstrap/lexer.c"
+#line 214 "grammar/lexer.re"
+	{ return token(L, t, TK_SHORT); }
+#line 3923 "generator/bootstrap/lexer.c"
 yy318:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'c': goto yy362;
+		case 'd': goto yy362;
 		default: goto yy42;
 	}
 yy319:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy364;
+		case 'f': goto yy364;
 		default: goto yy42;
 	}
 yy320:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'h': goto yy366;
-		default: goto yy42;
-	}
-yy321:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'e': goto yy368;
-		default: goto yy42;
-	}
-yy322:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -4048,7 +3973,6 @@ yy322:
 		case 'X':
 		case 'Y':
 		case 'Z':
-		case '_':
 		case 'a':
 		case 'b':
 		case 'c':
@@ -4075,24 +3999,39 @@ yy322:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy323;
+		case '_': goto yy366;
+		default: goto yy321;
+	}
+yy321:
+#line 244 "grammar/lexer.re"
+	{ return token(L, t, TK_SPAWN); }
+#line 4009 "generator/bootstrap/lexer.c"
+yy322:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'c': goto yy367;
+		default: goto yy42;
 	}
 yy323:
-#line 220 "grammar/lexer.re"
-	{ return token(L, t, TK_UNION); }
-#line 4084 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 't': goto yy369;
+		default: goto yy42;
+	}
 yy324:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy369;
+		case 'h': goto yy371;
 		default: goto yy42;
 	}
 yy325:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'i': goto yy370;
+		case 'e': goto yy373;
 		default: goto yy42;
 	}
 yy326:
@@ -4164,55 +4103,112 @@ yy326:
 		default: goto yy327;
 	}
 yy327:
-#line 224 "grammar/lexer.re"
-	{ return token(L, t, TK_WHILE); }
-#line 4170 "generator/bootstrap/lexer.c"
+#line 221 "grammar/lexer.re"
+	{ return token(L, t, TK_UNION); }
+#line 4109 "generator/bootstrap/lexer.c"
 yy328:
-	++L->cur;
-#line 189 "grammar/lexer.re"
-	{ return token(L, t, TK_TYPES); }
-#line 4175 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'n': goto yy374;
+		default: goto yy42;
+	}
 yy329:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy371;
-		case 'o': goto yy372;
+		case 'i': goto yy375;
 		default: goto yy42;
 	}
 yy330:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'c': goto yy373;
-		default: goto yy42;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy331;
 	}
 yy331:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'e': goto yy375;
-		default: goto yy42;
-	}
+#line 225 "grammar/lexer.re"
+	{ return token(L, t, TK_WHILE); }
+#line 4195 "generator/bootstrap/lexer.c"
 yy332:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'i': goto yy376;
-		default: goto yy42;
+		case 'n': goto yy376;
+		default: goto yy76;
 	}
 yy333:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'n': goto yy377;
-		default: goto yy42;
-	}
+	++L->cur;
+#line 189 "grammar/lexer.re"
+	{ return token(L, t, TK_TYPES); }
+#line 4206 "generator/bootstrap/lexer.c"
 yy334:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'u': goto yy378;
+		case 'a': goto yy377;
+		case 'o': goto yy378;
 		default: goto yy42;
 	}
 yy335:
@@ -4226,367 +4222,309 @@ yy336:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'd': goto yy380;
+		case 'e': goto yy381;
 		default: goto yy42;
 	}
 yy337:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy381;
+		case 'i': goto yy382;
 		default: goto yy42;
 	}
 yy338:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'n': goto yy382;
+		case 'n': goto yy383;
 		default: goto yy42;
 	}
 yy339:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy383;
+		case 'u': goto yy384;
 		default: goto yy42;
 	}
 yy340:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy384;
+		case 'c': goto yy385;
 		default: goto yy42;
 	}
 yy341:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy385;
+		case 'd': goto yy386;
 		default: goto yy42;
 	}
 yy342:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'u': goto yy386;
+		case 'n': goto yy387;
 		default: goto yy42;
 	}
 yy343:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy387;
+		case 'n': goto yy388;
 		default: goto yy42;
 	}
 yy344:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy345;
-	}
-yy345:
-#line 199 "grammar/lexer.re"
-	{ return token(L, t, TK_DOUBLE); }
-#line 4353 "generator/bootstrap/lexer.c"
-yy346:
-	yych = *++L->cur;
-	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy347;
-	}
-yy347:
-#line 202 "grammar/lexer.re"
-	{ return token(L, t, TK_EXTERN); }
-#line 4425 "generator/bootstrap/lexer.c"
-yy348:
-	yych = *++L->cur;
-	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy349;
-	}
-yy349:
-#line 245 "grammar/lexer.re"
-	{ return token(L, t, TK_IMPORT); }
-#line 4497 "generator/bootstrap/lexer.c"
-yy350:
-	yych = *++L->cur;
-	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy351;
-	}
-yy351:
-#line 207 "grammar/lexer.re"
-	{ return token(L, t, TK_INLINE); }
-#line 4569 "generator/bootstrap/lexer.c"
-yy352:
-	yych = *++L->cur;
-	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy389;
+		case 'r': goto yy389;
 		default: goto yy42;
 	}
-yy353:
+yy345:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
 		case 'e': goto yy390;
 		default: goto yy42;
 	}
-yy354:
+yy346:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'c': goto yy391;
+		case 't': goto yy391;
 		default: goto yy42;
 	}
+yy347:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'u': goto yy392;
+		default: goto yy42;
+	}
+yy348:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 't': goto yy393;
+		default: goto yy42;
+	}
+yy349:
+	yych = *++L->cur;
+	switch (yych) {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy350;
+	}
+yy350:
+#line 200 "grammar/lexer.re"
+	{ return token(L, t, TK_DOUBLE); }
+#line 4384 "generator/bootstrap/lexer.c"
+yy351:
+	yych = *++L->cur;
+	switch (yych) {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy352;
+	}
+yy352:
+#line 203 "grammar/lexer.re"
+	{ return token(L, t, TK_EXTERN); }
+#line 4456 "generator/bootstrap/lexer.c"
+yy353:
+	yych = *++L->cur;
+	switch (yych) {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy354;
+	}
+yy354:
+#line 246 "grammar/lexer.re"
+	{ return token(L, t, TK_IMPORT); }
+#line 4528 "generator/bootstrap/lexer.c"
 yy355:
 	yych = *++L->cur;
 	switch (yych) {
@@ -4656,160 +4594,102 @@ yy355:
 		default: goto yy356;
 	}
 yy356:
-#line 212 "grammar/lexer.re"
-	{ return token(L, t, TK_RETURN); }
-#line 4662 "generator/bootstrap/lexer.c"
+#line 208 "grammar/lexer.re"
+	{ return token(L, t, TK_INLINE); }
+#line 4600 "generator/bootstrap/lexer.c"
 yy357:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy358;
+		case 0x00: goto yy43;
+		case 'a': goto yy395;
+		default: goto yy42;
 	}
 yy358:
-#line 214 "grammar/lexer.re"
-	{ return token(L, t, TK_SIGNED); }
-#line 4734 "generator/bootstrap/lexer.c"
-yy359:
-	yych = *++L->cur;
-	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy360;
-	}
-yy360:
-#line 215 "grammar/lexer.re"
-	{ return token(L, t, TK_SIZEOF); }
-#line 4806 "generator/bootstrap/lexer.c"
-yy361:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'l': goto yy392;
+		case 'e': goto yy396;
 		default: goto yy42;
 	}
+yy359:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'c': goto yy397;
+		default: goto yy42;
+	}
+yy360:
+	yych = *++L->cur;
+	switch (yych) {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy361;
+	}
+yy361:
+#line 213 "grammar/lexer.re"
+	{ return token(L, t, TK_RETURN); }
+#line 4693 "generator/bootstrap/lexer.c"
 yy362:
 	yych = *++L->cur;
 	switch (yych) {
@@ -4879,9 +4759,9 @@ yy362:
 		default: goto yy363;
 	}
 yy363:
-#line 216 "grammar/lexer.re"
-	{ return token(L, t, TK_STATIC); }
-#line 4885 "generator/bootstrap/lexer.c"
+#line 215 "grammar/lexer.re"
+	{ return token(L, t, TK_SIGNED); }
+#line 4765 "generator/bootstrap/lexer.c"
 yy364:
 	yych = *++L->cur;
 	switch (yych) {
@@ -4951,10 +4831,17 @@ yy364:
 		default: goto yy365;
 	}
 yy365:
-#line 217 "grammar/lexer.re"
-	{ return token(L, t, TK_STRUCT); }
-#line 4957 "generator/bootstrap/lexer.c"
+#line 216 "grammar/lexer.re"
+	{ return token(L, t, TK_SIZEOF); }
+#line 4837 "generator/bootstrap/lexer.c"
 yy366:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'l': goto yy398;
+		default: goto yy42;
+	}
+yy367:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -5020,204 +4907,198 @@ yy366:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy367;
+		default: goto yy368;
 	}
-yy367:
-#line 218 "grammar/lexer.re"
-	{ return token(L, t, TK_SWITCH); }
-#line 5029 "generator/bootstrap/lexer.c"
 yy368:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'f': goto yy393;
-		default: goto yy42;
-	}
+#line 217 "grammar/lexer.re"
+	{ return token(L, t, TK_STATIC); }
+#line 4916 "generator/bootstrap/lexer.c"
 yy369:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'e': goto yy395;
-		default: goto yy42;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy370;
 	}
 yy370:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'l': goto yy396;
-		default: goto yy42;
-	}
+#line 218 "grammar/lexer.re"
+	{ return token(L, t, TK_STRUCT); }
+#line 4988 "generator/bootstrap/lexer.c"
 yy371:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 's': goto yy397;
-		default: goto yy42;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy372;
 	}
 yy372:
+#line 219 "grammar/lexer.re"
+	{ return token(L, t, TK_SWITCH); }
+#line 5060 "generator/bootstrap/lexer.c"
+yy373:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
 		case 'f': goto yy399;
 		default: goto yy42;
 	}
-yy373:
+yy374:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy374;
+		case 0x00: goto yy43;
+		case 'e': goto yy401;
+		default: goto yy42;
 	}
-yy374:
-#line 227 "grammar/lexer.re"
-	{ return token(L, t, TK_ATOMIC); }
-#line 5136 "generator/bootstrap/lexer.c"
 yy375:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'x': goto yy401;
+		case 'l': goto yy402;
 		default: goto yy42;
 	}
 yy376:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
 		case 'c': goto yy403;
-		default: goto yy42;
+		default: goto yy76;
 	}
 yy377:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy405;
+		case 's': goto yy404;
 		default: goto yy42;
 	}
 yy378:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy406;
+		case 'f': goto yy406;
 		default: goto yy42;
 	}
 yy379:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case '_': goto yy407;
-		default: goto yy42;
-	}
-yy380:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case '_': goto yy408;
-		default: goto yy42;
-	}
-yy381:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'o': goto yy409;
-		default: goto yy42;
-	}
-yy382:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'e': goto yy410;
-		default: goto yy42;
-	}
-yy383:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'i': goto yy411;
-		default: goto yy42;
-	}
-yy384:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'd': goto yy412;
-		default: goto yy42;
-	}
-yy385:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'i': goto yy413;
-		default: goto yy42;
-	}
-yy386:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'e': goto yy414;
-		default: goto yy42;
-	}
-yy387:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -5283,38 +5164,94 @@ yy387:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy388;
+		default: goto yy380;
+	}
+yy380:
+#line 228 "grammar/lexer.re"
+	{ return token(L, t, TK_ATOMIC); }
+#line 5173 "generator/bootstrap/lexer.c"
+yy381:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'x': goto yy408;
+		default: goto yy42;
+	}
+yy382:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'c': goto yy410;
+		default: goto yy42;
+	}
+yy383:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'a': goto yy412;
+		default: goto yy42;
+	}
+yy384:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'r': goto yy413;
+		default: goto yy42;
+	}
+yy385:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case '_': goto yy414;
+		default: goto yy42;
+	}
+yy386:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case '_': goto yy415;
+		default: goto yy42;
+	}
+yy387:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'o': goto yy416;
+		default: goto yy42;
 	}
 yy388:
-#line 197 "grammar/lexer.re"
-	{ return token(L, t, TK_DEFAULT); }
-#line 5292 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'e': goto yy417;
+		default: goto yy42;
+	}
 yy389:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'c': goto yy416;
+		case 'i': goto yy418;
 		default: goto yy42;
 	}
 yy390:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy417;
+		case 'd': goto yy419;
 		default: goto yy42;
 	}
 yy391:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy419;
+		case 'i': goto yy420;
 		default: goto yy42;
 	}
 yy392:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'o': goto yy421;
+		case 'e': goto yy421;
 		default: goto yy42;
 	}
 yy393:
@@ -5386,95 +5323,37 @@ yy393:
 		default: goto yy394;
 	}
 yy394:
-#line 219 "grammar/lexer.re"
-	{ return token(L, t, TK_TYPEDEF); }
-#line 5392 "generator/bootstrap/lexer.c"
+#line 198 "grammar/lexer.re"
+	{ return token(L, t, TK_DEFAULT); }
+#line 5329 "generator/bootstrap/lexer.c"
 yy395:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'd': goto yy422;
+		case 'c': goto yy423;
 		default: goto yy42;
 	}
 yy396:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy424;
+		case 'r': goto yy424;
 		default: goto yy42;
 	}
 yy397:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy398;
+		case 0x00: goto yy43;
+		case 't': goto yy426;
+		default: goto yy42;
 	}
 yy398:
-#line 225 "grammar/lexer.re"
-	{ return token(L, t, TK_ALIGNAS); }
-#line 5478 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'o': goto yy428;
+		default: goto yy42;
+	}
 yy399:
 	yych = *++L->cur;
 	switch (yych) {
@@ -5544,84 +5423,32 @@ yy399:
 		default: goto yy400;
 	}
 yy400:
-#line 226 "grammar/lexer.re"
-	{ return token(L, t, TK_ALIGNOF); }
-#line 5550 "generator/bootstrap/lexer.c"
+#line 220 "grammar/lexer.re"
+	{ return token(L, t, TK_TYPEDEF); }
+#line 5429 "generator/bootstrap/lexer.c"
 yy401:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy402;
+		case 0x00: goto yy43;
+		case 'd': goto yy429;
+		default: goto yy42;
 	}
 yy402:
-#line 229 "grammar/lexer.re"
-	{ return token(L, t, TK_COMPLEX); }
-#line 5622 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'e': goto yy431;
+		default: goto yy42;
+	}
 yy403:
 	yych = *++L->cur;
 	switch (yych) {
+		case 'e': goto yy433;
+		default: goto yy76;
+	}
+yy404:
+	yych = *++L->cur;
+	switch (yych) {
 		case '0':
 		case '1':
 		case '2':
@@ -5685,47 +5512,156 @@ yy403:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy404;
+		default: goto yy405;
 	}
-yy404:
-#line 230 "grammar/lexer.re"
-	{ return token(L, t, TK_GENERIC); }
-#line 5694 "generator/bootstrap/lexer.c"
 yy405:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'r': goto yy426;
-		default: goto yy42;
-	}
+#line 226 "grammar/lexer.re"
+	{ return token(L, t, TK_ALIGNAS); }
+#line 5521 "generator/bootstrap/lexer.c"
 yy406:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'n': goto yy427;
-		default: goto yy42;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy407;
 	}
 yy407:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'a': goto yy429;
-		default: goto yy42;
-	}
+#line 227 "grammar/lexer.re"
+	{ return token(L, t, TK_ALIGNOF); }
+#line 5593 "generator/bootstrap/lexer.c"
 yy408:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'l': goto yy430;
-		default: goto yy42;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy409;
 	}
 yy409:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'f': goto yy431;
-		default: goto yy42;
-	}
+#line 230 "grammar/lexer.re"
+	{ return token(L, t, TK_COMPLEX); }
+#line 5665 "generator/bootstrap/lexer.c"
 yy410:
 	yych = *++L->cur;
 	switch (yych) {
@@ -5765,95 +5701,6 @@ yy410:
 		case 'X':
 		case 'Y':
 		case 'Z':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		case '_': goto yy432;
-		default: goto yy351;
-	}
-yy411:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'c': goto yy433;
-		default: goto yy42;
-	}
-yy412:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case '_': goto yy434;
-		default: goto yy42;
-	}
-yy413:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'l': goto yy435;
-		default: goto yy42;
-	}
-yy414:
-	yych = *++L->cur;
-	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
 		case '_':
 		case 'a':
 		case 'b':
@@ -5881,17 +5728,45 @@ yy414:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy415;
+		default: goto yy411;
+	}
+yy411:
+#line 231 "grammar/lexer.re"
+	{ return token(L, t, TK_GENERIC); }
+#line 5737 "generator/bootstrap/lexer.c"
+yy412:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'r': goto yy434;
+		default: goto yy42;
+	}
+yy413:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'n': goto yy435;
+		default: goto yy42;
+	}
+yy414:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'a': goto yy437;
+		default: goto yy42;
 	}
 yy415:
-#line 196 "grammar/lexer.re"
-	{ return token(L, t, TK_CONTINUE); }
-#line 5890 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'l': goto yy438;
+		default: goto yy42;
+	}
 yy416:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'e': goto yy436;
+		case 'f': goto yy439;
 		default: goto yy42;
 	}
 yy417:
@@ -5933,7 +5808,6 @@ yy417:
 		case 'X':
 		case 'Y':
 		case 'Z':
-		case '_':
 		case 'a':
 		case 'b':
 		case 'c':
@@ -5960,92 +5834,31 @@ yy417:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy418;
+		case '_': goto yy440;
+		default: goto yy356;
 	}
 yy418:
-#line 210 "grammar/lexer.re"
-	{ return token(L, t, TK_REGISTER); }
-#line 5969 "generator/bootstrap/lexer.c"
-yy419:
-	yych = *++L->cur;
-	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy420;
-	}
-yy420:
-#line 211 "grammar/lexer.re"
-	{ return token(L, t, TK_RESTRICT); }
-#line 6041 "generator/bootstrap/lexer.c"
-yy421:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'c': goto yy438;
+		case 'c': goto yy441;
 		default: goto yy42;
 	}
-yy422:
+yy419:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case '_': goto yy442;
+		default: goto yy42;
+	}
+yy420:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'l': goto yy443;
+		default: goto yy42;
+	}
+yy421:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -6111,12 +5924,19 @@ yy422:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy423;
+		default: goto yy422;
 	}
+yy422:
+#line 197 "grammar/lexer.re"
+	{ return token(L, t, TK_CONTINUE); }
+#line 5933 "generator/bootstrap/lexer.c"
 yy423:
-#line 221 "grammar/lexer.re"
-	{ return token(L, t, TK_UNSIGNED); }
-#line 6120 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'e': goto yy444;
+		default: goto yy42;
+	}
 yy424:
 	yych = *++L->cur;
 	switch (yych) {
@@ -6186,17 +6006,10 @@ yy424:
 		default: goto yy425;
 	}
 yy425:
-#line 223 "grammar/lexer.re"
-	{ return token(L, t, TK_VOLATILE); }
-#line 6192 "generator/bootstrap/lexer.c"
+#line 211 "grammar/lexer.re"
+	{ return token(L, t, TK_REGISTER); }
+#line 6012 "generator/bootstrap/lexer.c"
 yy426:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'y': goto yy439;
-		default: goto yy42;
-	}
-yy427:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -6262,64 +6075,178 @@ yy427:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy428;
+		default: goto yy427;
 	}
+yy427:
+#line 212 "grammar/lexer.re"
+	{ return token(L, t, TK_RESTRICT); }
+#line 6084 "generator/bootstrap/lexer.c"
 yy428:
-#line 232 "grammar/lexer.re"
-	{ return token(L, t, TK_NORETURN); }
-#line 6271 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'c': goto yy446;
+		default: goto yy42;
+	}
 yy429:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 's': goto yy441;
-		default: goto yy42;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy430;
 	}
 yy430:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'o': goto yy442;
-		default: goto yy42;
-	}
+#line 222 "grammar/lexer.re"
+	{ return token(L, t, TK_UNSIGNED); }
+#line 6163 "generator/bootstrap/lexer.c"
 yy431:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case '_': goto yy443;
-		default: goto yy42;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy432;
 	}
 yy432:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case '_': goto yy350;
-		default: goto yy42;
-	}
+#line 224 "grammar/lexer.re"
+	{ return token(L, t, TK_VOLATILE); }
+#line 6235 "generator/bootstrap/lexer.c"
 yy433:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 't': goto yy444;
-		default: goto yy42;
-	}
+	++L->cur;
+#line 190 "grammar/lexer.re"
+	{ return token(L, t, TK_INSTANCE); }
+#line 6240 "generator/bootstrap/lexer.c"
 yy434:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case '_': goto yy357;
+		case 'y': goto yy447;
 		default: goto yy42;
 	}
 yy435:
 	yych = *++L->cur;
 	switch (yych) {
-		case 0x00: goto yy43;
-		case 'e': goto yy445;
-		default: goto yy42;
-	}
-yy436:
-	yych = *++L->cur;
-	switch (yych) {
 		case '0':
 		case '1':
 		case '2':
@@ -6383,110 +6310,59 @@ yy436:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy437;
+		default: goto yy436;
 	}
+yy436:
+#line 233 "grammar/lexer.re"
+	{ return token(L, t, TK_NORETURN); }
+#line 6319 "generator/bootstrap/lexer.c"
 yy437:
-#line 236 "grammar/lexer.re"
-	{ return token(L, t, TK_INTERFACE); }
-#line 6392 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 's': goto yy449;
+		default: goto yy42;
+	}
 yy438:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'a': goto yy446;
+		case 'o': goto yy450;
 		default: goto yy42;
 	}
 yy439:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy440;
+		case 0x00: goto yy43;
+		case '_': goto yy451;
+		default: goto yy42;
 	}
 yy440:
-#line 231 "grammar/lexer.re"
-	{ return token(L, t, TK_IMAGINARY); }
-#line 6471 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case '_': goto yy355;
+		default: goto yy42;
+	}
 yy441:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 's': goto yy447;
+		case 't': goto yy452;
 		default: goto yy42;
 	}
 yy442:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'c': goto yy448;
+		case '_': goto yy362;
 		default: goto yy42;
 	}
 yy443:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case '_': goto yy399;
+		case 'e': goto yy453;
 		default: goto yy42;
 	}
 yy444:
@@ -6528,6 +6404,7 @@ yy444:
 		case 'X':
 		case 'Y':
 		case 'Z':
+		case '_':
 		case 'a':
 		case 'b':
 		case 'c':
@@ -6554,52 +6431,113 @@ yy444:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		case '_': goto yy449;
-		default: goto yy420;
+		default: goto yy445;
 	}
 yy445:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case '_': goto yy450;
-		default: goto yy42;
-	}
+#line 237 "grammar/lexer.re"
+	{ return token(L, t, TK_INTERFACE); }
+#line 6440 "generator/bootstrap/lexer.c"
 yy446:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'l': goto yy451;
-		default: goto yy42;
-	}
-yy447:
-	yych = *++L->cur;
-	switch (yych) {
-		case 0x00: goto yy43;
-		case 'e': goto yy453;
-		default: goto yy42;
-	}
-yy448:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
 		case 'a': goto yy454;
 		default: goto yy42;
 	}
+yy447:
+	yych = *++L->cur;
+	switch (yych) {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy448;
+	}
+yy448:
+#line 232 "grammar/lexer.re"
+	{ return token(L, t, TK_IMAGINARY); }
+#line 6519 "generator/bootstrap/lexer.c"
 yy449:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case '_': goto yy419;
+		case 's': goto yy455;
 		default: goto yy42;
 	}
 yy450:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case '_': goto yy424;
+		case 'c': goto yy456;
 		default: goto yy42;
 	}
 yy451:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case '_': goto yy406;
+		default: goto yy42;
+	}
+yy452:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -6638,7 +6576,6 @@ yy451:
 		case 'X':
 		case 'Y':
 		case 'Z':
-		case '_':
 		case 'a':
 		case 'b':
 		case 'c':
@@ -6665,106 +6602,52 @@ yy451:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy452;
+		case '_': goto yy457;
+		default: goto yy427;
 	}
-yy452:
-#line 244 "grammar/lexer.re"
-	{ return token(L, t, TK_SPAWN_LOCAL); }
-#line 6674 "generator/bootstrap/lexer.c"
 yy453:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'r': goto yy455;
+		case '_': goto yy458;
 		default: goto yy42;
 	}
 yy454:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 'l': goto yy456;
+		case 'l': goto yy459;
 		default: goto yy42;
 	}
 yy455:
 	yych = *++L->cur;
 	switch (yych) {
 		case 0x00: goto yy43;
-		case 't': goto yy458;
+		case 'e': goto yy461;
 		default: goto yy42;
 	}
 yy456:
 	yych = *++L->cur;
 	switch (yych) {
-		case '0':
-		case '1':
-		case '2':
-		case '3':
-		case '4':
-		case '5':
-		case '6':
-		case '7':
-		case '8':
-		case '9':
-		case 'A':
-		case 'B':
-		case 'C':
-		case 'D':
-		case 'E':
-		case 'F':
-		case 'G':
-		case 'H':
-		case 'I':
-		case 'J':
-		case 'K':
-		case 'L':
-		case 'M':
-		case 'N':
-		case 'O':
-		case 'P':
-		case 'Q':
-		case 'R':
-		case 'S':
-		case 'T':
-		case 'U':
-		case 'V':
-		case 'W':
-		case 'X':
-		case 'Y':
-		case 'Z':
-		case '_':
-		case 'a':
-		case 'b':
-		case 'c':
-		case 'd':
-		case 'e':
-		case 'f':
-		case 'g':
-		case 'h':
-		case 'i':
-		case 'j':
-		case 'k':
-		case 'l':
-		case 'm':
-		case 'n':
-		case 'o':
-		case 'p':
-		case 'q':
-		case 'r':
-		case 's':
-		case 't':
-		case 'u':
-		case 'v':
-		case 'w':
-		case 'x':
-		case 'y':
-		case 'z': goto yy41;
-		default: goto yy457;
+		case 0x00: goto yy43;
+		case 'a': goto yy462;
+		default: goto yy42;
 	}
 yy457:
-#line 234 "grammar/lexer.re"
-	{ return token(L, t, TK_THREAD_LOCAL); }
-#line 6767 "generator/bootstrap/lexer.c"
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case '_': goto yy426;
+		default: goto yy42;
+	}
 yy458:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case '_': goto yy431;
+		default: goto yy42;
+	}
+yy459:
 	yych = *++L->cur;
 	switch (yych) {
 		case '0':
@@ -6830,18 +6713,183 @@ yy458:
 		case 'x':
 		case 'y':
 		case 'z': goto yy41;
-		default: goto yy459;
+		default: goto yy460;
 	}
-yy459:
-#line 233 "grammar/lexer.re"
-	{ return token(L, t, TK_STATIC_ASSERT); }
-#line 6839 "generator/bootstrap/lexer.c"
 yy460:
+#line 245 "grammar/lexer.re"
+	{ return token(L, t, TK_SPAWN_LOCAL); }
+#line 6722 "generator/bootstrap/lexer.c"
+yy461:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'r': goto yy463;
+		default: goto yy42;
+	}
+yy462:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 'l': goto yy464;
+		default: goto yy42;
+	}
+yy463:
+	yych = *++L->cur;
+	switch (yych) {
+		case 0x00: goto yy43;
+		case 't': goto yy466;
+		default: goto yy42;
+	}
+yy464:
+	yych = *++L->cur;
+	switch (yych) {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy465;
+	}
+yy465:
+#line 235 "grammar/lexer.re"
+	{ return token(L, t, TK_THREAD_LOCAL); }
+#line 6815 "generator/bootstrap/lexer.c"
+yy466:
+	yych = *++L->cur;
+	switch (yych) {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+		case 'A':
+		case 'B':
+		case 'C':
+		case 'D':
+		case 'E':
+		case 'F':
+		case 'G':
+		case 'H':
+		case 'I':
+		case 'J':
+		case 'K':
+		case 'L':
+		case 'M':
+		case 'N':
+		case 'O':
+		case 'P':
+		case 'Q':
+		case 'R':
+		case 'S':
+		case 'T':
+		case 'U':
+		case 'V':
+		case 'W':
+		case 'X':
+		case 'Y':
+		case 'Z':
+		case '_':
+		case 'a':
+		case 'b':
+		case 'c':
+		case 'd':
+		case 'e':
+		case 'f':
+		case 'g':
+		case 'h':
+		case 'i':
+		case 'j':
+		case 'k':
+		case 'l':
+		case 'm':
+		case 'n':
+		case 'o':
+		case 'p':
+		case 'q':
+		case 'r':
+		case 's':
+		case 't':
+		case 'u':
+		case 'v':
+		case 'w':
+		case 'x':
+		case 'y':
+		case 'z': goto yy41;
+		default: goto yy467;
+	}
+yy467:
+#line 234 "grammar/lexer.re"
+	{ return token(L, t, TK_STATIC_ASSERT); }
+#line 6887 "generator/bootstrap/lexer.c"
+yy468:
 #line 161 "grammar/lexer.re"
 	{ return token(L, t, LEX_EOF); }
-#line 6843 "generator/bootstrap/lexer.c"
+#line 6891 "generator/bootstrap/lexer.c"
 }
-#line 303 "grammar/lexer.re"
+#line 304 "grammar/lexer.re"
 
     }
 }

@@ -347,6 +347,394 @@ int ait_task_join_block_on(ait_rt *rt, ait_task_join_output *out, ait_task *task
 #define ait_task_join_FRAME_SIZE sizeof(ait_task_join_frame)
 #define ait_task_join_FRAME_ALIGN _Alignof(ait_task_join_frame)
 
+/* ---- futures as values: descriptors, entry points, dyn calls ---------- */
+
+/* What the runtime needs to know of a future F, type-erased: its poll and
+ * drop (F_poll / F_drop taking void *), its frame's size and alignment,
+ * its output's size, and the allocator's size class of a boxed frame.
+ * Every future has one, named AIT_FUTURE(F): the runtime's leaves
+ * (AIT_FUTURE(ait_sleep_ms), ...) and the futures aitc generates alike.
+ * block_on, tasks and dyn calls need nothing more, so code written for
+ * one F works for all of them:
+ *
+ *   ait_sleep_ms_frame f;
+ *   ait_sleep_ms_init(&f, 10);
+ *   int rc = ait_block_on_future(rt, AIT_FUTURE(ait_sleep_ms), &f, NULL);
+ *
+ * poll here is the protocol's F_poll (a READY poll poisons the frame), so
+ * drop is safe after it. */
+typedef struct ait_future {
+    ait_poll_fn poll;
+    ait_drop_fn drop;
+    size_t frame_size, frame_align;
+    size_t out_size;
+    int frame_class;        /* AIT_FRAME_CLASS(frame_size, frame_align) */
+} ait_future;
+
+/* F's descriptor, a const ait_future *. */
+#define AIT_FUTURE(F) (&F##_future)
+
+/* _Alignof in C, alignof in C++ (generated headers are used from both). */
+#ifdef __cplusplus
+#define AIT_ALIGNOF(T) alignof(T)
+#else
+#define AIT_ALIGNOF(T) _Alignof(T)
+#endif
+
+/* The default allocator's size class of a block (a constant expression),
+ * or -1 for a size or alignment its fast path does not serve. The _class
+ * calls are ait_frame_alloc/free with the class computed in advance (a
+ * vtable holds it); class -1, or an allocator installed with
+ * ait_set_allocator, takes the general path. */
+#define AIT_FRAME_CLASS(size, align) \
+    ((size) >= 1 && (size) <= 1024 && (align) <= 16 ? (int)(((size) - 1) >> 4) : -1)
+static inline void *ait_frame_alloc_class(int cls, size_t size, size_t align);
+static inline void ait_frame_free_class(void *p, int cls, size_t size, size_t align);
+
+/* Internal, not for use: the default allocator's per-thread state, here
+ * so the _class calls' fast paths (a pop and a push, a dozen
+ * instructions) inline in a dyn call. Per size class, a LIFO list of
+ * free blocks (a free block starts with the address of the next), its
+ * length and its limit (0 until the thread first uses the class); and
+ * the thread's ait_alloc_stats counters. Classes below ait__frame_fast
+ * take the inline paths: it is 0 while an allocator is installed and in
+ * a libait built with AddressSanitizer (where the out-of-line paths
+ * poison free blocks), so those always reach the library. */
+typedef struct ait__frame_bin {
+    void *head;
+    uint32_t count, lim;
+} ait__frame_bin;
+#define AIT__FRAME_NCLASS 88    /* 64 up to 1 KiB, 24 up to 64 KiB */
+typedef struct ait__frame_cache {
+    uint64_t allocs, frees;
+    ait__frame_bin bins[AIT__FRAME_NCLASS];
+} ait__frame_cache;
+#ifdef __cplusplus
+extern thread_local ait__frame_cache ait__frame_tls;
+#else
+extern _Thread_local ait__frame_cache ait__frame_tls;
+#endif
+extern int ait__frame_fast;
+void *ait__frame_alloc_slow(int cls, size_t size, size_t align);
+void ait__frame_free_slow(void *p, int cls, size_t size, size_t align);
+
+static inline void *ait_frame_alloc_class(int cls, size_t size, size_t align) {
+    if ((unsigned)cls < (unsigned)ait__frame_fast) {
+        ait__frame_cache *t = &ait__frame_tls;
+        ait__frame_bin *b = &t->bins[cls];
+        void *p = b->head;
+        if (p) {
+            b->head = *(void **)p;
+            b->count--;
+            t->allocs++;
+            return p;
+        }
+    }
+    return ait__frame_alloc_slow(cls, size, align);
+}
+/* The slow path also takes a push past the list's limit. */
+static inline void ait_frame_free_class(void *p, int cls, size_t size, size_t align) {
+    if ((unsigned)cls < (unsigned)ait__frame_fast && p) {
+        ait__frame_cache *t = &ait__frame_tls;
+        ait__frame_bin *b = &t->bins[cls];
+        if (b->count < b->lim) {
+            *(void **)p = b->head;
+            b->head = p;
+            b->count++;
+            t->frees++;
+            return;
+        }
+    }
+    ait__frame_free_slow(p, cls, size, align);
+}
+
+/* The initializer of F's descriptor, from the names F_poll_any and
+ * F_drop_any (the type-erased F_poll and F_drop), F_frame and F_output:
+ *   const ait_future F_future = AIT_FUTURE_INIT(F);                      */
+#define AIT_FUTURE_INIT(F) \
+    { F##_poll_any, F##_drop_any, sizeof(F##_frame), AIT_ALIGNOF(F##_frame), \
+      sizeof(F##_output), AIT_FRAME_CLASS(sizeof(F##_frame), AIT_ALIGNOF(F##_frame)) }
+
+/* Runs an initialized frame of fut to completion (ait_block_on with
+ * fut->poll), then drops it. out must have room for fut's output. */
+int ait_block_on_future(ait_rt *rt, const ait_future *fut, void *frame, void *out);
+
+/* Spawns a task of fut in two steps, so that the frame is initialized in
+ * place (F_init with the arguments in hand: no argument struct, no init
+ * callback): ait_spawn_future allocates the task and returns its frame
+ * (NULL with errno set, as ait_spawn_local/ait_spawn say, on failure);
+ * the caller initializes the frame, then ait_spawn_start schedules the
+ * task and returns its handle (NULL, errno ECANCELED, when rt was freed
+ * meanwhile: the frame has been dropped). Until then the task does not
+ * run and nothing else sees it; call ait_spawn_start exactly once, on the
+ * same thread. send: a send task (ait_spawn), else a local one. */
+void *ait_spawn_future(ait_rt *rt, const ait_future *fut, bool send, ait_task **task);
+ait_task *ait_spawn_start(ait_task *t);
+
+/* Generated headers declare each future F with parameters (P1 a1, ...)
+ * by one line, AIT_DECLARE_FUTURE(F, (, P1 a1, ...), (, a1, ...)): the
+ * leading comma in both lists makes an empty list "()". It declares
+ *   void F_init(F_frame *, P1 a1, ...);          defined in the .c
+ *   ait_poll F_poll(F_frame *, ait_cx *, F_output *);
+ *   void F_drop(F_frame *);
+ *   int F_block_on(ait_rt *rt, F_output *out, P1 a1, ...);
+ *   ait_task *F_spawn_local(ait_rt *rt, P1 a1, ...);
+ * and the descriptor F_future with its F_poll_any/F_drop_any. A send
+ * future adds AIT_DECLARE_SPAWN(F, ...): ait_task *F_spawn(rt, ...).
+ * F_poll, F_drop and the wrappers are static inline: an unused one costs
+ * the C compiler a parse, not code. */
+#define AIT_UNPAREN(...) __VA_ARGS__
+#define AIT_DECLARE_FUTURE(F, PARAMS, ARGS) \
+    void F##_init(F##_frame *ait_frame AIT_UNPAREN PARAMS); \
+    AIT_DECLARE_ERASED(F) \
+    AIT_DECLARE_ENTRY_POINTS(F, PARAMS, ARGS)
+/* F_poll_any, F_drop_any and F_future, and F_poll / F_drop over them. */
+#define AIT_DECLARE_ERASED(F) \
+    ait_poll F##_poll_any(void *ait_frame, ait_cx *ait_ctx, void *ait_out); \
+    void F##_drop_any(void *ait_frame); \
+    extern const ait_future F##_future; \
+    static inline ait_poll F##_poll(F##_frame *ait_f, ait_cx *ait_ctx, F##_output *ait_out) { \
+        return F##_poll_any(ait_f, ait_ctx, ait_out); \
+    } \
+    static inline void F##_drop(F##_frame *ait_f) { F##_drop_any(ait_f); }
+/* F_block_on and F_spawn_local over F_init and F_future. */
+#define AIT_DECLARE_ENTRY_POINTS(F, PARAMS, ARGS) \
+    static inline int F##_block_on(ait_rt *ait_runtime, F##_output *ait_out AIT_UNPAREN PARAMS) { \
+        F##_frame ait_frame; \
+        F##_output ait_result; \
+        F##_init(&ait_frame AIT_UNPAREN ARGS); \
+        return ait_block_on_future(ait_runtime, AIT_FUTURE(F), &ait_frame, \
+                                   ait_out ? (void *)ait_out : (void *)&ait_result); \
+    } \
+    AIT_SPAWN_WRAPPER_(F, _spawn_local, false, PARAMS, ARGS)
+#define AIT_DECLARE_SPAWN(F, PARAMS, ARGS) AIT_SPAWN_WRAPPER_(F, _spawn, true, PARAMS, ARGS)
+#define AIT_SPAWN_WRAPPER_(F, NAME, SEND, PARAMS, ARGS) \
+    static inline ait_task *F##NAME(ait_rt *ait_runtime AIT_UNPAREN PARAMS) { \
+        ait_task *ait_t; \
+        void *ait_fr = ait_spawn_future(ait_runtime, AIT_FUTURE(F), SEND, &ait_t); \
+        if (!ait_fr) \
+            return NULL; \
+        F##_init((F##_frame *)ait_fr AIT_UNPAREN ARGS); \
+        return ait_spawn_start(ait_t); \
+    }
+
+/* A generated F_poll_any is not inlined into the awaits that resume it:
+ * a chain of static awaits inlines each first poll into its caller, not
+ * every resume path (which would double the code per level). */
+#ifndef AIT_NOINLINE
+#if defined(__GNUC__)
+#define AIT_NOINLINE __attribute__((noinline))
+#else
+#define AIT_NOINLINE
+#endif
+#endif
+
+/* A dyn call's F_ait_start is inlined into each await of it, its
+ * allocator fast paths included (the compiler's size estimate would
+ * otherwise keep it out of line, a call more per dyn call). */
+#if defined(__GNUC__)
+#define AIT_ALWAYS_INLINE_ __attribute__((always_inline))
+#else
+#define AIT_ALWAYS_INLINE_
+#endif
+
+/* The frame of a generated future starts with AIT_FRAME_STATE: its state
+ * (0 before the first poll, k while suspended at await k, -1 finished)
+ * and, with AIT_DEBUG, where it was first polled. AIT_RUN_BEGIN (at the
+ * top of a body run from state `from`; it also marks f and out used) and
+ * AIT_DROP_HOME (in its drop) are the AIT_DEBUG checks of a moved frame,
+ * and nothing without it.
+ * They are defined at the end of this file, outside its include guard. */
+#define AIT_EMOVED (-14)        /* -EFAULT: a frame polled after it moved */
+
+/* A dyn call I_m_dyn: its frame starts with an ait_dyn_call, then holds
+ * the receiver and arguments (for I_m_dyn_poll's first poll) and the
+ * inline storage for the impl's frame. The vtable gives, per async
+ * method m, the impl's descriptor (vt->m) and its start entry
+ * (vt->m_start: the impl's body run from its start with the arguments
+ * in hand). A call places the impl's frame (ait_dyn_frame_for: inline
+ * storage when it fits, else a box from the allocator), calls m_start,
+ * and records the frame only if the call is pending (ait_dyn_started):
+ * a call that completes at once costs one indirect call and no store. */
+enum { AIT_DYN_NEW = 0, AIT_DYN_INLINE = 1, AIT_DYN_BOXED = 2, AIT_DYN_DONE = -1 };
+typedef struct ait_dyn_call {
+    void *frame;                /* the impl's frame while it runs */
+    const ait_future *fut;      /* its descriptor, while it runs */
+    int state;                  /* AIT_DYN_*: not started, running inline or boxed, done */
+} ait_dyn_call;
+
+/* Where the impl's frame of fut goes: storage (size bytes, aligned to
+ * align) when it fits, else a box; NULL when no box could be had. */
+static inline void *ait_dyn_frame_for(const ait_future *fut, void *storage, size_t size,
+                                      size_t align) {
+    if (fut->frame_size <= size && fut->frame_align <= align)
+        return storage;
+    return ait_frame_alloc_class(fut->frame_class, fut->frame_size, fut->frame_align);
+}
+/* After m_start returned r on frame: a pending call keeps the frame; a
+ * finished one frees its box (a failed one is marked done, so a drop of
+ * the awaiting frame leaves it). */
+static inline ait_poll ait_dyn_started(ait_dyn_call *c, const ait_future *fut, void *frame,
+                                       void *storage, ait_poll r) {
+    if (r == AIT_PENDING) {
+        c->frame = frame;
+        c->fut = fut;
+        c->state = frame == storage ? AIT_DYN_INLINE : AIT_DYN_BOXED;
+        return r;
+    }
+    if (frame != storage)
+        ait_frame_free_class(frame, fut->frame_class, fut->frame_size, fut->frame_align);
+    if (r != AIT_READY)
+        c->state = AIT_DYN_DONE;
+    return r;
+}
+/* The box could not be allocated: the call fails with AIT_ENOMEM. */
+ait_poll ait_dyn_nomem(ait_dyn_call *c, ait_cx *cx);
+/* Polls a started call again; AIT_EPOISONED when it is not running. */
+ait_poll ait_dyn_resume(ait_dyn_call *c, ait_cx *cx, void *out);
+/* The drop of every dyn frame (it starts with its ait_dyn_call). */
+void ait_dyn_drop(void *frame);
+
+/* ---- what generated code spells with one line (aitc's output) --------- */
+
+/* interface I: its fat pointers I_dyn and I_send_dyn (self + vtable; a
+ * distinct type for the send variant, so only send impls convert to it)
+ * and I_send_dyn_as_dyn, which turns a send one into a plain one. */
+#define AIT_DECLARE_INTERFACE(I) \
+    typedef struct I##_vtable I##_vtable; \
+    typedef struct I##_dyn { \
+        void *self; \
+        const I##_vtable *vt; \
+    } I##_dyn; \
+    typedef struct I##_send_dyn { \
+        void *self; \
+        const I##_vtable *vt; \
+    } I##_send_dyn; \
+    static inline I##_dyn I##_send_dyn_as_dyn(I##_send_dyn ait_d) { \
+        I##_dyn ait_r; \
+        ait_r.self = ait_d.self; \
+        ait_r.vt = ait_d.vt; \
+        return ait_r; \
+    }
+
+/* impl I for T: its vtable T_I_ait_vtable (in the impl's .c) and
+ * T_as_I(T *), the fat pointer; AIT_DECLARE_SEND_IMPL adds
+ * T_as_I_send(T *) for an impl declared send. */
+#define AIT_DECLARE_IMPL(I, T) \
+    extern const I##_vtable T##_##I##_ait_vtable; \
+    static inline I##_dyn T##_as_##I(T *self) { \
+        I##_dyn ait_d; \
+        ait_d.self = self; \
+        ait_d.vt = &T##_##I##_ait_vtable; \
+        return ait_d; \
+    }
+#define AIT_DECLARE_SEND_IMPL(I, T) \
+    static inline I##_send_dyn T##_as_##I##_send(T *self) { \
+        I##_send_dyn ait_d; \
+        ait_d.self = self; \
+        ait_d.vt = &T##_##I##_ait_vtable; \
+        return ait_d; \
+    }
+
+/* The dyn call F = I_m_dyn of async method m of interface I, with
+ * parameters (P1 ait_a1, ...) after the receiver. Its frame holds an
+ * ait_dyn_call, F_args (the receiver `self` and the arguments, stored by
+ * F_init for F_poll's first poll) and, unless every impl is boxed,
+ * ait_inline: union I_m_frames, the impls' frames that fit. It declares
+ *   ait_poll F_ait_start(F_frame *, ait_cx *, F_output *, I_dyn self, P1 ait_a1, ...)
+ *       the call as an await makes it: the impl's frame placed (inline or
+ *       boxed), its body run from the start with the arguments in hand
+ *       (vt->m_start), the frame recorded only if it is pending;
+ *   void F_init(F_frame *, I_dyn self, P1 ait_a1, ...);
+ * and, as for every future, F_poll, F_drop, F_block_on, F_spawn_local,
+ * and F_spawn taking an I_send_dyn (a send dyn only may go to workers).
+ * AIT_DECLARE_BOXED_DYN_CALL: the same with no inline storage. */
+#define AIT_DECLARE_DYN_CALL(F, I, M, PARAMS, ARGS) \
+    AIT_DYN_START_(F, I, M, PARAMS, ARGS, &ait_f->ait_inline, sizeof ait_f->ait_inline, \
+                   AIT_ALIGNOF(union I##_##M##_frames)) \
+    AIT_DYN_ENTRY_POINTS_(F, I, PARAMS, ARGS)
+#define AIT_DECLARE_BOXED_DYN_CALL(F, I, M, PARAMS, ARGS) \
+    AIT_DYN_START_(F, I, M, PARAMS, ARGS, NULL, 0, 0) \
+    AIT_DYN_ENTRY_POINTS_(F, I, PARAMS, ARGS)
+#define AIT_DYN_START_(F, I, M, PARAMS, ARGS, STORAGE, SIZE, ALIGN) \
+    static inline AIT_ALWAYS_INLINE_ ait_poll F##_ait_start(F##_frame *ait_f, ait_cx *ait_ctx, \
+                                                            F##_output *ait_out, \
+                                                            I##_dyn self AIT_UNPAREN PARAMS) { \
+        const ait_future *ait_m = &self.vt->M; \
+        void *ait_fr = ait_dyn_frame_for(ait_m, STORAGE, SIZE, ALIGN); \
+        if (!ait_fr) \
+            return ait_dyn_nomem(&ait_f->ait_call, ait_ctx); \
+        return ait_dyn_started(&ait_f->ait_call, ait_m, ait_fr, STORAGE, \
+                               self.vt->M##_start(ait_fr, ait_ctx, ait_out, self.self AIT_UNPAREN ARGS)); \
+    } \
+    static inline void F##_init(F##_frame *ait_f, I##_dyn self AIT_UNPAREN PARAMS) { \
+        F##_args ait_a = { self AIT_UNPAREN ARGS }; \
+        ait_f->ait_call.state = AIT_DYN_NEW; \
+        ait_f->ait_args = ait_a; \
+    }
+#define AIT_DYN_ENTRY_POINTS_(F, I, PARAMS, ARGS) \
+    AIT_DECLARE_ERASED(F) \
+    AIT_DECLARE_ENTRY_POINTS(F, (, I##_dyn self AIT_UNPAREN PARAMS), (, self AIT_UNPAREN ARGS)) \
+    AIT_DECLARE_SPAWN(F, (, I##_send_dyn self AIT_UNPAREN PARAMS), \
+                      (, I##_send_dyn_as_dyn(self) AIT_UNPAREN ARGS))
+
+/* In the generated .c, after F_ait_release (what the frame holds at its
+ * state: the awaited future, the pending defers) and before the body:
+ * F_ait_suspend, the end of every suspension. Pending, the state says
+ * where to resume; failed, what the frame holds is released and it is
+ * done. */
+#define AIT_DEFINE_SUSPEND(F) \
+    static ait_poll F##_ait_suspend(F##_frame *ait_f, int ait_at, ait_poll ait_r) { \
+        ait_f->ait_state = ait_at; \
+        if (ait_r == AIT_PENDING) \
+            return AIT_PENDING; \
+        F##_ait_release(ait_f); \
+        ait_f->ait_state = -1; \
+        return AIT_ERROR; \
+    }
+/* After the body F_ait_run (parameters ARGS: "(, ait_f->p1, ...)", read
+ * back from the frame): F_poll_any, which resumes it and poisons a
+ * finished frame, F_drop_any, and the descriptor F_future. */
+#define AIT_DEFINE_FUTURE(F, ARGS) \
+    AIT_NOINLINE ait_poll F##_poll_any(void *ait_vf, ait_cx *ait_ctx, void *ait_out) { \
+        F##_frame *ait_f = (F##_frame *)ait_vf; \
+        ait_poll ait_r = F##_ait_run(ait_f, ait_ctx, (F##_output *)ait_out, \
+                                     ait_f->ait_state AIT_UNPAREN ARGS); \
+        if (ait_r == AIT_READY) \
+            ait_f->ait_state = -1; /* a later poll is an error */ \
+        return ait_r; \
+    } \
+    void F##_drop_any(void *ait_vf) { \
+        F##_frame *ait_f = (F##_frame *)ait_vf; \
+        AIT_DROP_HOME(ait_f); \
+        F##_ait_release(ait_f); \
+        ait_f->ait_state = -1; \
+    } \
+    const ait_future F##_future = AIT_FUTURE_INIT(F);
+/* The vtable's start entry of impl method F (PARAMS/ARGS after self). */
+#define AIT_DEFINE_START(F, PARAMS, ARGS) \
+    static ait_poll F##_ait_start(void *ait_frame, ait_cx *ait_ctx, void *ait_out, \
+                                  void *self AIT_UNPAREN PARAMS) { \
+        return F##_ait_run((F##_frame *)ait_frame, ait_ctx, (F##_output *)ait_out, 0, \
+                           self AIT_UNPAREN ARGS); \
+    }
+/* A dyn call's F_poll_any (a first poll starts it with the stored
+ * arguments, STORED: "(, ait_f->ait_args.ait_a1, ...)"), F_drop_any and
+ * F_future. */
+#define AIT_DEFINE_DYN_CALL(F, STORED) \
+    ait_poll F##_poll_any(void *ait_vf, ait_cx *ait_ctx, void *ait_out) { \
+        F##_frame *ait_f = (F##_frame *)ait_vf; \
+        if (ait_f->ait_call.state != AIT_DYN_NEW) \
+            return ait_dyn_resume(&ait_f->ait_call, ait_ctx, ait_out); \
+        ait_poll ait_r = F##_ait_start(ait_f, ait_ctx, (F##_output *)ait_out, \
+                                       ait_f->ait_args.self AIT_UNPAREN STORED); \
+        if (ait_r == AIT_READY) \
+            ait_f->ait_call.state = AIT_DYN_DONE; /* a later poll is an error */ \
+        return ait_r; \
+    } \
+    void F##_drop_any(void *ait_vf) { ait_dyn_drop(ait_vf); } \
+    const ait_future F##_future = AIT_FUTURE_INIT(F);
+
 /* ---- task groups (runtime/group.c) -------------------------------------- */
 
 /* A task group (tokio's JoinSet) owns the join handles of the tasks put in
@@ -491,16 +879,29 @@ uint64_t ait_now_ns(void);
  *
  * The futures below try their syscall first; on EAGAIN they list a waiter
  * (a clone of the waker, per direction: read or write) on the fd's
- * readiness entry, registering the fd with epoll when it gets its first
- * waiter, and return PENDING; an event wakes every waiter of its
- * direction and they try again. Completion and drop unlist the waiter,
- * and the fd is deregistered when its last waiter goes: no registration
- * outlives the futures. Several futures may wait on one fd (also in the
- * same direction, e.g. several accepts on one listening socket).
+ * readiness entry, registering the fd with epoll if it is not, and return
+ * PENDING; an event wakes every waiter of its direction and they try
+ * again. Several futures may wait on one fd (also in the same direction,
+ * e.g. several accepts on one listening socket).
+ * Registrations, two kinds:
+ * - fds the TCP helpers made (ait_tcp_listen's, ait_tcp_connect's, and
+ *   ait_accept's from a listener of ait_tcp_listen) are registered once,
+ *   at their first wait, and stay registered until ait_close(fd), like
+ *   tokio's TcpStream. The reactor remembers per
+ *   direction that an operation found the fd not ready (EAGAIN, or a read
+ *   shorter than asked on a stream socket), so the next future waits for
+ *   the next event without trying its syscall: a request/response
+ *   connection costs one read and one write per request, no epoll_ctl.
+ *   Close these fds with ait_close: after a plain close(2), a later fd
+ *   with the same number would be taken for the old, still registered
+ *   one and never woken, unless it comes from ait_accept, ait_connect's
+ *   init or ait_fd_nonblock (which tell the runtime it is a new file).
+ * - Any other fd is registered while futures wait on it: at its first
+ *   waiter, deregistered when its last waiter goes. Close it as you like.
  * Rules:
- * - fds must be nonblocking (ait_fd_nonblock; ait_accept's fds are).
+ * - fds must be nonblocking (ait_fd_nonblock; the runtime's fds are).
  * - Closing an fd is the caller's job: drop (or complete) every future
- *   using it first, then close it.
+ *   using it first, then close it (ait_close for the runtime's fds).
  * - A pending I/O future counts as "may wake": block_on does not report
  *   -EDEADLK while one is pending (it holds the runtime, ait_rt_hold).
  * - I/O errors are the output (a negative errno), not AIT_ERROR. AIT_ERROR
@@ -514,8 +915,13 @@ uint64_t ait_now_ns(void);
  * - A regular file cannot be registered with epoll: such fds never report
  *   EAGAIN, so these futures complete at the first poll anyway. */
 
-/* Sets O_NONBLOCK (and FD_CLOEXEC) on fd: 0 or a negative errno. */
+/* Sets O_NONBLOCK (and FD_CLOEXEC) on fd: 0 or a negative errno. The fd
+ * counts as one the runtime did not make from then on. */
 int ait_fd_nonblock(int fd);
+/* Closes fd (close(2)), ending its registration with every runtime's
+ * reactor if the runtime made it: 0 or a negative errno. Any fd may be
+ * closed with it. Drop the futures using fd first. */
+int ait_close(int fd);
 
 /* Private: a pending future's waiter on an fd (lives in its frame). */
 typedef struct ait_io_wait {
@@ -523,8 +929,11 @@ typedef struct ait_io_wait {
     void *entry;            /* the fd's readiness entry */
     struct ait_io_wait *prev, *next;
     ait_waker waker;        /* a clone while listed */
+    void *seen;             /* the entry whose event count is in tick, or NULL */
     int dir;
     unsigned tick;          /* the entry's event count when last looked at */
+    bool idle;              /* the fd is known not ready: the op skips its syscall */
+    bool drained;           /* the last operation emptied the fd (a short read) */
 } ait_io_wait;
 
 /* ait_read(fd, buf, n): ssize_t output, the bytes read (0 at end of file)
@@ -720,6 +1129,46 @@ int ait_tcp_connect_block_on(ait_rt *rt, ait_tcp_connect_output *out, const char
 #define ait_tcp_connect_FRAME_SIZE sizeof(ait_tcp_connect_frame)
 #define ait_tcp_connect_FRAME_ALIGN _Alignof(ait_tcp_connect_frame)
 
+/* ---- idle deadlines (runtime/deadline.c) --------------------------------- */
+
+/* ait_deadline: a timeout that moves, such as "close the connection after
+ * ms milliseconds without a request". Await ait_deadline_wait(&d) in a
+ * select against the operation it bounds, as often as you like, and push
+ * the deadline back with ait_deadline_reset when there was activity:
+ * the deadline owns one timer entry in the runtime for its whole life,
+ * re-armed only when it fires before the (moved) deadline, so a busy
+ * connection does not register and cancel a timer per request, as
+ * select(op, ait_sleep_ms(ms)) does. The caller owns the struct (a frame,
+ * the heap); ait_deadline_free releases its timer (required). Waits on
+ * one deadline come from one task at a time. */
+typedef struct ait_deadline {
+    uint64_t ms;            /* the length set at init */
+    uint64_t at;            /* ait_now_ns() value at which it expires */
+    void *timer;            /* private: the runtime's timer entry, or NULL */
+    ait_waker wk;           /* private: the waker the entry was armed with (no reference) */
+} ait_deadline;
+/* Expires ms milliseconds from now. */
+void ait_deadline_init(ait_deadline *d, uint64_t ms);
+/* Expires ms milliseconds from now (no lock, no syscall but a clock read). */
+void ait_deadline_reset(ait_deadline *d);
+bool ait_deadline_expired(const ait_deadline *d);
+/* Cancels the timer entry (drop the waits first). */
+void ait_deadline_free(ait_deadline *d);
+
+/* ait_deadline_wait(d): int output, 0 once d has expired. Dropping it
+ * leaves d armed (its entry may wake the task once more, harmlessly). */
+typedef int ait_deadline_wait_output;
+typedef struct ait_deadline_wait_frame {
+    ait_deadline *d;
+} ait_deadline_wait_frame;
+void ait_deadline_wait_init(ait_deadline_wait_frame *f, ait_deadline *d);
+ait_poll ait_deadline_wait_poll(ait_deadline_wait_frame *f, ait_cx *cx,
+                                ait_deadline_wait_output *out);
+void ait_deadline_wait_drop(ait_deadline_wait_frame *f);
+int ait_deadline_wait_block_on(ait_rt *rt, ait_deadline_wait_output *out, ait_deadline *d);
+#define ait_deadline_wait_FRAME_SIZE sizeof(ait_deadline_wait_frame)
+#define ait_deadline_wait_FRAME_ALIGN _Alignof(ait_deadline_wait_frame)
+
 /* ---- buffered I/O (runtime/bufio.c) -------------------------------------- */
 
 /* ait_bufreader: a read buffer over an fd, for line- and length-framed
@@ -743,8 +1192,31 @@ static inline size_t ait_bufreader_buffered(const ait_bufreader *r) {
     return r->end - r->start;
 }
 static inline char *ait_bufreader_data(const ait_bufreader *r) { return r->buf + r->start; }
-/* Drops the first n buffered bytes (at most all of them). */
+/* Drops the first n buffered bytes (at most all of them). Their memory
+ * stays valid until the next read through r. */
 void ait_bufreader_consume(ait_bufreader *r, size_t n);
+/* Makes the buffer capacity bytes long if it is shorter (the buffered
+ * bytes are kept; pointers into the buffer are not): 0 or -ENOMEM. */
+int ait_bufreader_grow(ait_bufreader *r, size_t capacity);
+
+/* ait_bufread_fill(r): ssize_t output, the bytes added to the buffer by one
+ * read (> 0; whatever had arrived, up to the room left), 0 at end of file,
+ * -EMSGSIZE when the buffer is full (consume or grow first), or a read
+ * error's -errno. For protocols parsed from whatever has arrived (tokio's
+ * fill_buf): parse ait_bufreader_data, consume what was parsed, fill. */
+typedef ssize_t ait_bufread_fill_output;
+typedef struct ait_bufread_fill_frame {
+    ait_bufreader *r;
+    int state;              /* private */
+    ait_io_wait w;          /* private */
+} ait_bufread_fill_frame;
+void ait_bufread_fill_init(ait_bufread_fill_frame *f, ait_bufreader *r);
+ait_poll ait_bufread_fill_poll(ait_bufread_fill_frame *f, ait_cx *cx,
+                               ait_bufread_fill_output *out);
+void ait_bufread_fill_drop(ait_bufread_fill_frame *f);
+int ait_bufread_fill_block_on(ait_rt *rt, ait_bufread_fill_output *out, ait_bufreader *r);
+#define ait_bufread_fill_FRAME_SIZE sizeof(ait_bufread_fill_frame)
+#define ait_bufread_fill_FRAME_ALIGN _Alignof(ait_bufread_fill_frame)
 
 /* ait_bufread_until(r, delim, line): ssize_t output, the length of the
  * next line (delim included, *line pointing at it in r's buffer); at end
@@ -1072,6 +1544,19 @@ int ait_oneshot_recv_block_on(ait_rt *rt, ait_oneshot_recv_output *out, ait_ones
 
 /* ==== end of the blocking pool and channels ============================ */
 
+/* ==== the leaves as descriptors (runtime/future.c) ====================== */
+
+/* AIT_FUTURE(F) of each leaf above (ait_join's output size is the task's:
+ * use ait_task_join). */
+extern const ait_future ait_task_join_future, ait_group_join_next_future,
+    ait_group_join_all_future, ait_yield_future, ait_sleep_ms_future, ait_read_future,
+    ait_write_future, ait_accept_future, ait_connect_future, ait_readable_future,
+    ait_writable_future, ait_read_exact_future, ait_write_all_future,
+    ait_tcp_connect_future, ait_bufread_until_future, ait_bufread_line_future,
+    ait_bufread_exact_future, ait_bufflush_future, ait_bufwrite_future,
+    ait_spawn_blocking_future, ait_spawn_blocking_copy_future, ait_chan_send_future,
+    ait_chan_recv_future, ait_oneshot_recv_future;
+
 /* ==== host loops: a runtime driven by another event loop ============== */
 
 /* A program that already has an event loop (its own epoll or poll loop,
@@ -1116,4 +1601,38 @@ int ait_rt_loop_run(ait_rt *rt);
 }
 #endif
 
+#endif
+
+/* AIT_FRAME_STATE, AIT_RUN_BEGIN and AIT_DROP_HOME follow AIT_DEBUG as it
+ * is where this file is included last: a generated header includes it
+ * again after its passthrough C, which may define AIT_DEBUG. */
+#if !defined(AIT_DEBUG_MACROS_) || (defined(AIT_DEBUG) && AIT_DEBUG_MACROS_ == 0)
+#undef AIT_DEBUG_MACROS_
+#undef AIT_FRAME_STATE
+#undef AIT_RUN_BEGIN
+#undef AIT_DROP_HOME
+#ifdef AIT_DEBUG
+#define AIT_DEBUG_MACROS_ 1
+#define AIT_FRAME_STATE int ait_state; const void *ait_home
+#define AIT_RUN_BEGIN(f, out, from, cx) \
+    do { \
+        (void)(out); \
+        if ((from) == 0) { \
+            (f)->ait_home = (f); \
+        } else if ((from) > 0 && (f)->ait_home != (f)) { \
+            (f)->ait_state = -1; /* what it holds is its old copy's: the drop leaves it */ \
+            return ait_fail((cx), AIT_EMOVED); \
+        } \
+    } while (0)
+#define AIT_DROP_HOME(f) \
+    do { \
+        if ((f)->ait_state > 0 && (f)->ait_home != (f)) \
+            (f)->ait_state = -1; /* moved: its pointers may lead into the old copy */ \
+    } while (0)
+#else
+#define AIT_DEBUG_MACROS_ 0
+#define AIT_FRAME_STATE int ait_state
+#define AIT_RUN_BEGIN(f, out, from, cx) ((void)(f), (void)(out))
+#define AIT_DROP_HOME(f) ((void)0)
+#endif
 #endif

@@ -104,7 +104,7 @@ static int run_server(const Options *o, void (*ready)(int port, void *), void *a
     ait_rt_free(rt);
     ait_blocking_shutdown();    /* no job still writes the file */
     if (srv.cfg.listen_fd >= 0)
-        close(srv.cfg.listen_fd);
+        ait_close(srv.cfg.listen_fd);
     if (srv.cfg.signal_fd >= 0)
         close(srv.cfg.signal_fd);
     if (o->aof) {

@@ -198,44 +198,68 @@ int resp_parse(const char *in, size_t len, size_t *pos, Cmd *cmd, const char **e
 
 /* ---- replies --------------------------------------------------------------------- */
 
-static int line(Buf *out, char type, const char *s, size_t n) {
-    if (buf_reserve(out, n + 3) < 0)
-        return -ENOMEM;
-    out->p[out->len++] = type;
-    memcpy(out->p + out->len, s, n);
-    out->len += n;
-    out->p[out->len++] = '\r';
-    out->p[out->len++] = '\n';
-    return 0;
+/* "<type><v>\r\n" into tmp (at least 24 bytes): its length. By hand, not
+ * snprintf: a GET reply formats one, and snprintf showed in profiles. */
+static size_t number_line(char *tmp, char type, long long v) {
+    char digits[20];
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    size_t n = 0;
+    do
+        digits[n++] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    size_t len = 0;
+    tmp[len++] = type;
+    if (v < 0)
+        tmp[len++] = '-';
+    while (n > 0)
+        tmp[len++] = digits[--n];
+    tmp[len++] = '\r';
+    tmp[len++] = '\n';
+    return len;
 }
 
-static int number_line(Buf *out, char type, long long v) {
+/* One line, "<type><s>\r\n", with one copy into the writer. */
+static int line(ait_bufwriter *out, char type, const char *s) {
+    char tmp[128];
+    int n = snprintf(tmp, sizeof tmp, "%c%s\r\n", type, s);
+    if (n < 0 || (size_t)n >= sizeof tmp) {     /* long: in pieces */
+        return ait_bufwriter_put(out, &type, 1) < 0 || ait_bufwriter_put(out, s, strlen(s)) < 0 ||
+                       ait_bufwriter_put(out, "\r\n", 2) < 0
+                   ? -ENOMEM
+                   : 0;
+    }
+    return ait_bufwriter_put(out, tmp, (size_t)n);
+}
+
+int reply_simple(ait_bufwriter *out, const char *s) { return line(out, '+', s); }
+int reply_error(ait_bufwriter *out, const char *msg) { return line(out, '-', msg); }
+int reply_null(ait_bufwriter *out) { return ait_bufwriter_put(out, "$-1\r\n", 5); }
+
+int reply_int(ait_bufwriter *out, long long v) {
     char tmp[24];
-    int n = snprintf(tmp, sizeof tmp, "%lld", v);
-    return line(out, type, tmp, (size_t)n);
+    return ait_bufwriter_put(out, tmp, number_line(tmp, ':', v));
 }
 
-int reply_simple(Buf *out, const char *s) { return line(out, '+', s, strlen(s)); }
-int reply_error(Buf *out, const char *msg) { return line(out, '-', msg, strlen(msg)); }
-int reply_int(Buf *out, long long v) { return number_line(out, ':', v); }
-int reply_null(Buf *out) { return line(out, '$', "-1", 2); }
-int reply_array_header(Buf *out, long long n) { return number_line(out, '*', n); }
+int reply_array_header(ait_bufwriter *out, long long n) {
+    char tmp[24];
+    return ait_bufwriter_put(out, tmp, number_line(tmp, '*', n));
+}
 
-int reply_bulk(Buf *out, const void *p, size_t n) {
-    if (number_line(out, '$', (long long)n) < 0 || buf_reserve(out, n + 2) < 0)
+int reply_bulk(ait_bufwriter *out, const void *p, size_t n) {
+    char tmp[24];
+    if (ait_bufwriter_put(out, tmp, number_line(tmp, '$', (long long)n)) < 0 ||
+        ait_bufwriter_put(out, p, n) < 0 || ait_bufwriter_put(out, "\r\n", 2) < 0)
         return -ENOMEM;
-    memcpy(out->p + out->len, p, n);
-    out->len += n;
-    out->p[out->len++] = '\r';
-    out->p[out->len++] = '\n';
     return 0;
 }
 
 int resp_write_cmd(Buf *out, int argc, const Slice *argv) {
-    if (reply_array_header(out, argc) < 0)
+    char tmp[24];
+    if (buf_append(out, tmp, number_line(tmp, '*', argc)) < 0)
         return -ENOMEM;
     for (int i = 0; i < argc; i++)
-        if (reply_bulk(out, argv[i].p, argv[i].len) < 0)
+        if (buf_append(out, tmp, number_line(tmp, '$', (long long)argv[i].len)) < 0 ||
+            buf_append(out, argv[i].p, argv[i].len) < 0 || buf_append(out, "\r\n", 2) < 0)
             return -ENOMEM;
     return 0;
 }

@@ -2,13 +2,15 @@
  * buffers, a request parser that works on whatever bytes have arrived
  * (pipelining: many requests in one read, or one request over many reads)
  * and reply writers. Plain C, no I/O: server.ait does the reading and
- * writing. */
+ * writing (through the runtime's buffered reader and writer). */
 #ifndef MINI_REDIS_RESP_H
 #define MINI_REDIS_RESP_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ait.h"
 
 /* Limits: a request line (inline command, or a `*N` / `$N` header) longer
  * than RESP_MAX_LINE, a bulk string longer than RESP_MAX_BULK or more than
@@ -50,13 +52,15 @@ typedef struct Cmd {
  * (words separated by spaces, as typed into telnet or nc). */
 int resp_parse(const char *in, size_t len, size_t *pos, Cmd *cmd, const char **err);
 
-/* Reply writers, appending to out: 0 or -ENOMEM. */
-int reply_simple(Buf *out, const char *s);              /* +s */
-int reply_error(Buf *out, const char *msg);             /* -msg */
-int reply_int(Buf *out, long long v);                   /* :v */
-int reply_bulk(Buf *out, const void *p, size_t n);      /* $n data */
-int reply_null(Buf *out);                               /* $-1 */
-int reply_array_header(Buf *out, long long n);          /* *n */
+/* Reply writers, appending to the connection's buffered writer (the
+ * runtime's ait_bufwriter: nothing is written until it is flushed): 0 or
+ * -ENOMEM. */
+int reply_simple(ait_bufwriter *out, const char *s);            /* +s */
+int reply_error(ait_bufwriter *out, const char *msg);           /* -msg */
+int reply_int(ait_bufwriter *out, long long v);                 /* :v */
+int reply_bulk(ait_bufwriter *out, const void *p, size_t n);    /* $n data */
+int reply_null(ait_bufwriter *out);                             /* $-1 */
+int reply_array_header(ait_bufwriter *out, long long n);        /* *n */
 /* A request as RESP (an array of bulk strings), as the append-only file
  * stores it. */
 int resp_write_cmd(Buf *out, int argc, const Slice *argv);

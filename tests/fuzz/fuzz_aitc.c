@@ -14,7 +14,7 @@
 
 #include "gen.h"
 #include "parse.h"
-#include "sema.h"
+#include "prelude.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

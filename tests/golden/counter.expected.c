@@ -5,16 +5,6 @@
 #include <stdint.h>
 #include <string.h>
 
-/* A resumption stays a call: a chain of static awaits inlines each first
- * poll into its caller, not every resume path (which would double per level). */
-#ifndef AIT_NOINLINE
-#if defined(__GNUC__)
-#define AIT_NOINLINE __attribute__((noinline))
-#else
-#define AIT_NOINLINE
-#endif
-#endif
-
 const char * Fixed_name(Fixed *self) {
     (void)self;
     return "fixed";
@@ -27,179 +17,76 @@ const char * Ticker_name(Ticker *self) {
 
 /* ---- async method next of impl Counter for Fixed (counter.ait:22) ---- */
 
-static void Fixed_next_ait_drop_awaited(Fixed_next_frame *ait_f) {
+static void Fixed_next_ait_release(Fixed_next_frame *ait_f) {
     switch (ait_f->ait_state) {
     case 1:
         ait_yield_drop(&ait_f->ait_aw1);
         break;
-    default:
-        break;
     }
 }
 
-/* An awaited future failed: run the pending defers, poison the frame. */
-static ait_poll Fixed_next_ait_fail(Fixed_next_frame *ait_f) {
-    ait_f->ait_state = -1;
-    return AIT_ERROR;
+AIT_DEFINE_SUSPEND(Fixed_next)
+
+static ait_poll Fixed_next_ait_save1(Fixed_next_frame *ait_f, int ait_at, ait_poll ait_r, Fixed *self) {
+    ait_f->self = self;
+    return Fixed_next_ait_suspend(ait_f, ait_at, ait_r);
 }
 
-void Fixed_next_init(Fixed_next_frame *ait_frame, Fixed *self) {
-    ait_frame->ait_state = 0;
-    ait_frame->self = self;
+void Fixed_next_init(Fixed_next_frame *ait_f, Fixed *self) {
+    ait_f->ait_state = 0;
+    ait_f->self = self;
 }
 
-/* The body, run from state ait_from. A static await in this file runs it
- * from 0 in line, so the C compiler can fold a chain of static calls
- * into one function. Finished, it leaves the state as it was (its caller
- * moves on); Fixed_next_poll, the entry for everyone else, poisons it. */
 static inline ait_poll Fixed_next_ait_run(Fixed_next_frame *ait_f, ait_cx *ait_ctx, Fixed_next_output *ait_out, int ait_from, Fixed *self) {
     ait_poll ait_r;
-    (void)ait_f;
-    (void)ait_out;
-#ifdef AIT_DEBUG
-    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
-        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
-        return ait_fail(ait_ctx, -EFAULT);
-    }
-#endif
+    AIT_RUN_BEGIN(ait_f, ait_out, ait_from, ait_ctx);
     switch (ait_from) {
-    case 0:
-#ifdef AIT_DEBUG
-        ait_f->ait_home = ait_f;
-#endif
-        break;
-    case 1:
-        goto ait_s1;
-    default:
-        return ait_fail(ait_ctx, AIT_EPOISONED);
+    case 0: break;
+    case 1: goto ait_s1;
+    default: return ait_fail(ait_ctx, AIT_EPOISONED);
     }
     ait_yield_output ait_r1;
     ait_yield_init(&ait_f->ait_aw1);
 ait_s1:
     ait_r = ait_yield_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
-    if (ait_r != AIT_READY) {
-        ait_f->ait_state = 1;
-        ait_f->self = self;
-        if (ait_r == AIT_PENDING)
-            return AIT_PENDING;
-        ait_yield_drop(&ait_f->ait_aw1);
-        return Fixed_next_ait_fail(ait_f);
-    }
+    if (ait_r != AIT_READY)
+        return Fixed_next_ait_save1(ait_f, 1, ait_r, self);
     ait_yield_drop(&ait_f->ait_aw1);
-    {
-        *ait_out = self->value;
-        return AIT_READY;
-    }
+    *ait_out = self->value;
+    return AIT_READY;
 }
 
-/* A resumption (and a vtable's poll): from the state it stopped in. */
-static AIT_NOINLINE ait_poll Fixed_next_ait_poll(Fixed_next_frame *ait_f, ait_cx *ait_ctx, Fixed_next_output *ait_out) {
-    return Fixed_next_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->self);
-}
-
-ait_poll Fixed_next_poll(Fixed_next_frame *ait_f, ait_cx *ait_ctx, Fixed_next_output *ait_out) {
-    ait_poll ait_r = Fixed_next_ait_poll(ait_f, ait_ctx, ait_out);
-    if (ait_r == AIT_READY)
-        ait_f->ait_state = -1;   /* a later poll is an error */
-    return ait_r;
-}
-
-void Fixed_next_drop(Fixed_next_frame *ait_f) {
-#ifdef AIT_DEBUG
-    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
-        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
-#endif
-    Fixed_next_ait_drop_awaited(ait_f);
-    ait_f->ait_state = -1;
-}
-
-static ait_poll Fixed_next_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
-    return Fixed_next_poll(ait_f, ait_ctx, ait_out);
-}
-
-static void Fixed_next_ait_drop_any(void *ait_f) {
-    Fixed_next_drop(ait_f);
-}
-
-int Fixed_next_block_on(ait_rt *ait_runtime, Fixed_next_output *ait_out, Fixed *self) {
-    Fixed_next_frame ait_frame;
-    Fixed_next_output ait_result;
-    Fixed_next_init(&ait_frame, self);
-    int ait_rc = ait_block_on(ait_runtime, &ait_frame, Fixed_next_ait_poll_any, ait_out ? ait_out : &ait_result);
-    Fixed_next_drop(&ait_frame);
-    return ait_rc;
-}
-
-typedef struct Fixed_next_ait_args {
-    Fixed *self;
-} Fixed_next_ait_args;
-
-static void Fixed_next_ait_spawn_init(void *ait_frame, void *ait_arg) {
-    Fixed_next_ait_args *ait_a = ait_arg;
-    Fixed_next_init(ait_frame, ait_a->self);
-}
-
-ait_task *Fixed_next_spawn_local(ait_rt *ait_runtime, Fixed *self) {
-    Fixed_next_ait_args ait_a;
-    ait_a.self = self;
-    return ait_spawn_local(ait_runtime, sizeof(Fixed_next_frame), _Alignof(Fixed_next_frame), sizeof(Fixed_next_output),
-        Fixed_next_ait_spawn_init, &ait_a, Fixed_next_ait_poll_any, Fixed_next_ait_drop_any);
-}
-
-ait_task *Fixed_next_spawn(ait_rt *ait_runtime, Fixed *self) {
-    Fixed_next_ait_args ait_a;
-    ait_a.self = self;
-    return ait_spawn(ait_runtime, sizeof(Fixed_next_frame), _Alignof(Fixed_next_frame), sizeof(Fixed_next_output),
-        Fixed_next_ait_spawn_init, &ait_a, Fixed_next_ait_poll_any, Fixed_next_ait_drop_any);
-}
+AIT_DEFINE_FUTURE(Fixed_next, (, ait_f->self))
 
 /* ---- async method next of impl Counter for Ticker (counter.ait:30) ---- */
 
-static void Ticker_next_ait_drop_awaited(Ticker_next_frame *ait_f) {
+static void Ticker_next_ait_release(Ticker_next_frame *ait_f) {
     switch (ait_f->ait_state) {
     case 1:
         ait_yield_drop(&ait_f->ait_aw1);
         break;
-    default:
-        break;
     }
 }
 
-/* An awaited future failed: run the pending defers, poison the frame. */
-static ait_poll Ticker_next_ait_fail(Ticker_next_frame *ait_f) {
-    ait_f->ait_state = -1;
-    return AIT_ERROR;
+AIT_DEFINE_SUSPEND(Ticker_next)
+
+static ait_poll Ticker_next_ait_save1(Ticker_next_frame *ait_f, int ait_at, ait_poll ait_r, Ticker *self) {
+    ait_f->self = self;
+    return Ticker_next_ait_suspend(ait_f, ait_at, ait_r);
 }
 
-void Ticker_next_init(Ticker_next_frame *ait_frame, Ticker *self) {
-    ait_frame->ait_state = 0;
-    ait_frame->self = self;
+void Ticker_next_init(Ticker_next_frame *ait_f, Ticker *self) {
+    ait_f->ait_state = 0;
+    ait_f->self = self;
 }
 
-/* The body, run from state ait_from. A static await in this file runs it
- * from 0 in line, so the C compiler can fold a chain of static calls
- * into one function. Finished, it leaves the state as it was (its caller
- * moves on); Ticker_next_poll, the entry for everyone else, poisons it. */
 static inline ait_poll Ticker_next_ait_run(Ticker_next_frame *ait_f, ait_cx *ait_ctx, Ticker_next_output *ait_out, int ait_from, Ticker *self) {
     ait_poll ait_r;
-    (void)ait_f;
-    (void)ait_out;
-#ifdef AIT_DEBUG
-    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
-        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
-        return ait_fail(ait_ctx, -EFAULT);
-    }
-#endif
+    AIT_RUN_BEGIN(ait_f, ait_out, ait_from, ait_ctx);
     switch (ait_from) {
-    case 0:
-#ifdef AIT_DEBUG
-        ait_f->ait_home = ait_f;
-#endif
-        break;
-    case 1:
-        goto ait_s1;
-    default:
-        return ait_fail(ait_ctx, AIT_EPOISONED);
+    case 0: break;
+    case 1: goto ait_s1;
+    default: return ait_fail(ait_ctx, AIT_EPOISONED);
     }
     if (self->next >= self->limit) {
         *ait_out = -1;
@@ -209,449 +96,145 @@ static inline ait_poll Ticker_next_ait_run(Ticker_next_frame *ait_f, ait_cx *ait
     ait_yield_init(&ait_f->ait_aw1);
 ait_s1:
     ait_r = ait_yield_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
-    if (ait_r != AIT_READY) {
-        ait_f->ait_state = 1;
-        ait_f->self = self;
-        if (ait_r == AIT_PENDING)
-            return AIT_PENDING;
-        ait_yield_drop(&ait_f->ait_aw1);
-        return Ticker_next_ait_fail(ait_f);
-    }
+    if (ait_r != AIT_READY)
+        return Ticker_next_ait_save1(ait_f, 1, ait_r, self);
     ait_yield_drop(&ait_f->ait_aw1);
-    {
-        *ait_out = self->next++;
-        return AIT_READY;
-    }
+    *ait_out = self->next++;
+    return AIT_READY;
 }
 
-/* A resumption (and a vtable's poll): from the state it stopped in. */
-static AIT_NOINLINE ait_poll Ticker_next_ait_poll(Ticker_next_frame *ait_f, ait_cx *ait_ctx, Ticker_next_output *ait_out) {
-    return Ticker_next_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->self);
-}
-
-ait_poll Ticker_next_poll(Ticker_next_frame *ait_f, ait_cx *ait_ctx, Ticker_next_output *ait_out) {
-    ait_poll ait_r = Ticker_next_ait_poll(ait_f, ait_ctx, ait_out);
-    if (ait_r == AIT_READY)
-        ait_f->ait_state = -1;   /* a later poll is an error */
-    return ait_r;
-}
-
-void Ticker_next_drop(Ticker_next_frame *ait_f) {
-#ifdef AIT_DEBUG
-    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
-        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
-#endif
-    Ticker_next_ait_drop_awaited(ait_f);
-    ait_f->ait_state = -1;
-}
-
-static ait_poll Ticker_next_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
-    return Ticker_next_poll(ait_f, ait_ctx, ait_out);
-}
-
-static void Ticker_next_ait_drop_any(void *ait_f) {
-    Ticker_next_drop(ait_f);
-}
-
-int Ticker_next_block_on(ait_rt *ait_runtime, Ticker_next_output *ait_out, Ticker *self) {
-    Ticker_next_frame ait_frame;
-    Ticker_next_output ait_result;
-    Ticker_next_init(&ait_frame, self);
-    int ait_rc = ait_block_on(ait_runtime, &ait_frame, Ticker_next_ait_poll_any, ait_out ? ait_out : &ait_result);
-    Ticker_next_drop(&ait_frame);
-    return ait_rc;
-}
-
-typedef struct Ticker_next_ait_args {
-    Ticker *self;
-} Ticker_next_ait_args;
-
-static void Ticker_next_ait_spawn_init(void *ait_frame, void *ait_arg) {
-    Ticker_next_ait_args *ait_a = ait_arg;
-    Ticker_next_init(ait_frame, ait_a->self);
-}
-
-ait_task *Ticker_next_spawn_local(ait_rt *ait_runtime, Ticker *self) {
-    Ticker_next_ait_args ait_a;
-    ait_a.self = self;
-    return ait_spawn_local(ait_runtime, sizeof(Ticker_next_frame), _Alignof(Ticker_next_frame), sizeof(Ticker_next_output),
-        Ticker_next_ait_spawn_init, &ait_a, Ticker_next_ait_poll_any, Ticker_next_ait_drop_any);
-}
+AIT_DEFINE_FUTURE(Ticker_next, (, ait_f->self))
 
 /* ---- async next (counter.ait:11) ---- */
 
-static ait_poll Counter_next_dyn_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
-    return Counter_next_dyn_poll(ait_f, ait_ctx, ait_out);
-}
-
-static void Counter_next_dyn_ait_drop_any(void *ait_f) {
-    Counter_next_dyn_drop(ait_f);
-}
-
-int Counter_next_dyn_block_on(ait_rt *ait_runtime, Counter_next_dyn_output *ait_out, Counter_dyn self) {
-    Counter_next_dyn_frame ait_frame;
-    Counter_next_dyn_output ait_result;
-    Counter_next_dyn_init(&ait_frame, self);
-    int ait_rc = ait_block_on(ait_runtime, &ait_frame, Counter_next_dyn_ait_poll_any, ait_out ? ait_out : &ait_result);
-    Counter_next_dyn_drop(&ait_frame);
-    return ait_rc;
-}
-
-typedef struct Counter_next_dyn_ait_args {
-    Counter_dyn self;
-} Counter_next_dyn_ait_args;
-
-static void Counter_next_dyn_ait_spawn_init(void *ait_frame, void *ait_arg) {
-    Counter_next_dyn_ait_args *ait_a = ait_arg;
-    Counter_next_dyn_init(ait_frame, ait_a->self);
-}
-
-ait_task *Counter_next_dyn_spawn_local(ait_rt *ait_runtime, Counter_dyn self) {
-    Counter_next_dyn_ait_args ait_a;
-    ait_a.self = self;
-    return ait_spawn_local(ait_runtime, sizeof(Counter_next_dyn_frame), _Alignof(Counter_next_dyn_frame), sizeof(Counter_next_dyn_output),
-        Counter_next_dyn_ait_spawn_init, &ait_a, Counter_next_dyn_ait_poll_any, Counter_next_dyn_ait_drop_any);
-}
-
-ait_task *Counter_next_dyn_spawn(ait_rt *ait_runtime, Counter_send_dyn self) {
-    Counter_next_dyn_ait_args ait_a;
-    ait_a.self = Counter_send_dyn_as_dyn(self);
-    return ait_spawn(ait_runtime, sizeof(Counter_next_dyn_frame), _Alignof(Counter_next_dyn_frame), sizeof(Counter_next_dyn_output),
-        Counter_next_dyn_ait_spawn_init, &ait_a, Counter_next_dyn_ait_poll_any, Counter_next_dyn_ait_drop_any);
-}
+AIT_DEFINE_DYN_CALL(Counter_next_dyn, ())
 
 /* ---- async method sum of impl Counter for Fixed (counter.ait:13) ---- */
 
-static void Fixed_sum_ait_drop_awaited(Fixed_sum_frame *ait_f) {
+static void Fixed_sum_ait_release(Fixed_sum_frame *ait_f) {
     switch (ait_f->ait_state) {
     case 1:
         Fixed_next_drop(&ait_f->ait_aw1);
         break;
-    default:
-        break;
     }
 }
 
-/* An awaited future failed: run the pending defers, poison the frame. */
-static ait_poll Fixed_sum_ait_fail(Fixed_sum_frame *ait_f) {
-    ait_f->ait_state = -1;
-    return AIT_ERROR;
+AIT_DEFINE_SUSPEND(Fixed_sum)
+
+static ait_poll Fixed_sum_ait_save1(Fixed_sum_frame *ait_f, int ait_at, ait_poll ait_r, Fixed *self, int n, int total, int i) {
+    ait_f->self = self;
+    ait_f->n = n;
+    ait_f->total = total;
+    ait_f->i = i;
+    return Fixed_sum_ait_suspend(ait_f, ait_at, ait_r);
 }
 
-void Fixed_sum_init(Fixed_sum_frame *ait_frame, Fixed *self, int n) {
-    ait_frame->ait_state = 0;
-    ait_frame->self = self;
-    ait_frame->n = n;
+void Fixed_sum_init(Fixed_sum_frame *ait_f, Fixed *self, int n) {
+    ait_f->ait_state = 0;
+    ait_f->self = self;
+    ait_f->n = n;
 }
 
-/* The body, run from state ait_from. A static await in this file runs it
- * from 0 in line, so the C compiler can fold a chain of static calls
- * into one function. Finished, it leaves the state as it was (its caller
- * moves on); Fixed_sum_poll, the entry for everyone else, poisons it. */
 static inline ait_poll Fixed_sum_ait_run(Fixed_sum_frame *ait_f, ait_cx *ait_ctx, Fixed_sum_output *ait_out, int ait_from, Fixed *self, int n) {
     ait_poll ait_r;
-    (void)ait_f;
-    (void)ait_out;
-#ifdef AIT_DEBUG
-    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
-        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
-        return ait_fail(ait_ctx, -EFAULT);
-    }
-#endif
+    AIT_RUN_BEGIN(ait_f, ait_out, ait_from, ait_ctx);
     switch (ait_from) {
-    case 0:
-#ifdef AIT_DEBUG
-        ait_f->ait_home = ait_f;
-#endif
-        break;
-    case 1:
-        goto ait_s1;
-    default:
-        return ait_fail(ait_ctx, AIT_EPOISONED);
+    case 0: break;
+    case 1: goto ait_s1;
+    default: return ait_fail(ait_ctx, AIT_EPOISONED);
     }
     int total = 0;
     for (int i = 0; i < n; i++) {
         Fixed_next_output ait_r1;
         ait_r = Fixed_next_ait_run(&ait_f->ait_aw1, ait_ctx, &ait_r1, 0, self);
         if (0) {
-ait_s1:   /* resumed here */
+ait_s1:
             total = ait_f->total;
             i = ait_f->i;
-            ait_r = Fixed_next_ait_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
+            ait_r = Fixed_next_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
         }
-        if (ait_r != AIT_READY) {
-            ait_f->ait_state = 1;
-            ait_f->self = self;
-            ait_f->n = n;
-            ait_f->total = total;
-            ait_f->i = i;
-            if (ait_r == AIT_PENDING)
-                return AIT_PENDING;
-            return Fixed_sum_ait_fail(ait_f);
-        }
+        if (ait_r != AIT_READY)
+            return Fixed_sum_ait_save1(ait_f, 1, ait_r, self, n, total, i);
         if (ait_r1 < 0) {
             *ait_out = ait_r1;
             return AIT_READY;
         }
         total += ait_r1;
     }
-    {
-        *ait_out = total;
-        return AIT_READY;
-    }
+    *ait_out = total;
+    return AIT_READY;
 }
 
-/* A resumption (and a vtable's poll): from the state it stopped in. */
-static AIT_NOINLINE ait_poll Fixed_sum_ait_poll(Fixed_sum_frame *ait_f, ait_cx *ait_ctx, Fixed_sum_output *ait_out) {
-    return Fixed_sum_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->self, ait_f->n);
-}
-
-ait_poll Fixed_sum_poll(Fixed_sum_frame *ait_f, ait_cx *ait_ctx, Fixed_sum_output *ait_out) {
-    ait_poll ait_r = Fixed_sum_ait_poll(ait_f, ait_ctx, ait_out);
-    if (ait_r == AIT_READY)
-        ait_f->ait_state = -1;   /* a later poll is an error */
-    return ait_r;
-}
-
-void Fixed_sum_drop(Fixed_sum_frame *ait_f) {
-#ifdef AIT_DEBUG
-    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
-        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
-#endif
-    Fixed_sum_ait_drop_awaited(ait_f);
-    ait_f->ait_state = -1;
-}
-
-static ait_poll Fixed_sum_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
-    return Fixed_sum_poll(ait_f, ait_ctx, ait_out);
-}
-
-static void Fixed_sum_ait_drop_any(void *ait_f) {
-    Fixed_sum_drop(ait_f);
-}
-
-int Fixed_sum_block_on(ait_rt *ait_runtime, Fixed_sum_output *ait_out, Fixed *self, int n) {
-    Fixed_sum_frame ait_frame;
-    Fixed_sum_output ait_result;
-    Fixed_sum_init(&ait_frame, self, n);
-    int ait_rc = ait_block_on(ait_runtime, &ait_frame, Fixed_sum_ait_poll_any, ait_out ? ait_out : &ait_result);
-    Fixed_sum_drop(&ait_frame);
-    return ait_rc;
-}
-
-typedef struct Fixed_sum_ait_args {
-    Fixed *self;
-    int n;
-} Fixed_sum_ait_args;
-
-static void Fixed_sum_ait_spawn_init(void *ait_frame, void *ait_arg) {
-    Fixed_sum_ait_args *ait_a = ait_arg;
-    Fixed_sum_init(ait_frame, ait_a->self, ait_a->n);
-}
-
-ait_task *Fixed_sum_spawn_local(ait_rt *ait_runtime, Fixed *self, int n) {
-    Fixed_sum_ait_args ait_a;
-    ait_a.self = self;
-    ait_a.n = n;
-    return ait_spawn_local(ait_runtime, sizeof(Fixed_sum_frame), _Alignof(Fixed_sum_frame), sizeof(Fixed_sum_output),
-        Fixed_sum_ait_spawn_init, &ait_a, Fixed_sum_ait_poll_any, Fixed_sum_ait_drop_any);
-}
-
-ait_task *Fixed_sum_spawn(ait_rt *ait_runtime, Fixed *self, int n) {
-    Fixed_sum_ait_args ait_a;
-    ait_a.self = self;
-    ait_a.n = n;
-    return ait_spawn(ait_runtime, sizeof(Fixed_sum_frame), _Alignof(Fixed_sum_frame), sizeof(Fixed_sum_output),
-        Fixed_sum_ait_spawn_init, &ait_a, Fixed_sum_ait_poll_any, Fixed_sum_ait_drop_any);
-}
+AIT_DEFINE_FUTURE(Fixed_sum, (, ait_f->self, ait_f->n))
 
 /* ---- async method sum of impl Counter for Ticker (counter.ait:13) ---- */
 
-static void Ticker_sum_ait_drop_awaited(Ticker_sum_frame *ait_f) {
+static void Ticker_sum_ait_release(Ticker_sum_frame *ait_f) {
     switch (ait_f->ait_state) {
     case 1:
         Ticker_next_drop(&ait_f->ait_aw1);
         break;
-    default:
-        break;
     }
 }
 
-/* An awaited future failed: run the pending defers, poison the frame. */
-static ait_poll Ticker_sum_ait_fail(Ticker_sum_frame *ait_f) {
-    ait_f->ait_state = -1;
-    return AIT_ERROR;
+AIT_DEFINE_SUSPEND(Ticker_sum)
+
+static ait_poll Ticker_sum_ait_save1(Ticker_sum_frame *ait_f, int ait_at, ait_poll ait_r, Ticker *self, int n, int total, int i) {
+    ait_f->self = self;
+    ait_f->n = n;
+    ait_f->total = total;
+    ait_f->i = i;
+    return Ticker_sum_ait_suspend(ait_f, ait_at, ait_r);
 }
 
-void Ticker_sum_init(Ticker_sum_frame *ait_frame, Ticker *self, int n) {
-    ait_frame->ait_state = 0;
-    ait_frame->self = self;
-    ait_frame->n = n;
+void Ticker_sum_init(Ticker_sum_frame *ait_f, Ticker *self, int n) {
+    ait_f->ait_state = 0;
+    ait_f->self = self;
+    ait_f->n = n;
 }
 
-/* The body, run from state ait_from. A static await in this file runs it
- * from 0 in line, so the C compiler can fold a chain of static calls
- * into one function. Finished, it leaves the state as it was (its caller
- * moves on); Ticker_sum_poll, the entry for everyone else, poisons it. */
 static inline ait_poll Ticker_sum_ait_run(Ticker_sum_frame *ait_f, ait_cx *ait_ctx, Ticker_sum_output *ait_out, int ait_from, Ticker *self, int n) {
     ait_poll ait_r;
-    (void)ait_f;
-    (void)ait_out;
-#ifdef AIT_DEBUG
-    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
-        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
-        return ait_fail(ait_ctx, -EFAULT);
-    }
-#endif
+    AIT_RUN_BEGIN(ait_f, ait_out, ait_from, ait_ctx);
     switch (ait_from) {
-    case 0:
-#ifdef AIT_DEBUG
-        ait_f->ait_home = ait_f;
-#endif
-        break;
-    case 1:
-        goto ait_s1;
-    default:
-        return ait_fail(ait_ctx, AIT_EPOISONED);
+    case 0: break;
+    case 1: goto ait_s1;
+    default: return ait_fail(ait_ctx, AIT_EPOISONED);
     }
     int total = 0;
     for (int i = 0; i < n; i++) {
         Ticker_next_output ait_r1;
         ait_r = Ticker_next_ait_run(&ait_f->ait_aw1, ait_ctx, &ait_r1, 0, self);
         if (0) {
-ait_s1:   /* resumed here */
+ait_s1:
             total = ait_f->total;
             i = ait_f->i;
-            ait_r = Ticker_next_ait_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
+            ait_r = Ticker_next_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
         }
-        if (ait_r != AIT_READY) {
-            ait_f->ait_state = 1;
-            ait_f->self = self;
-            ait_f->n = n;
-            ait_f->total = total;
-            ait_f->i = i;
-            if (ait_r == AIT_PENDING)
-                return AIT_PENDING;
-            return Ticker_sum_ait_fail(ait_f);
-        }
+        if (ait_r != AIT_READY)
+            return Ticker_sum_ait_save1(ait_f, 1, ait_r, self, n, total, i);
         if (ait_r1 < 0) {
             *ait_out = ait_r1;
             return AIT_READY;
         }
         total += ait_r1;
     }
-    {
-        *ait_out = total;
-        return AIT_READY;
-    }
+    *ait_out = total;
+    return AIT_READY;
 }
 
-/* A resumption (and a vtable's poll): from the state it stopped in. */
-static AIT_NOINLINE ait_poll Ticker_sum_ait_poll(Ticker_sum_frame *ait_f, ait_cx *ait_ctx, Ticker_sum_output *ait_out) {
-    return Ticker_sum_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->self, ait_f->n);
-}
-
-ait_poll Ticker_sum_poll(Ticker_sum_frame *ait_f, ait_cx *ait_ctx, Ticker_sum_output *ait_out) {
-    ait_poll ait_r = Ticker_sum_ait_poll(ait_f, ait_ctx, ait_out);
-    if (ait_r == AIT_READY)
-        ait_f->ait_state = -1;   /* a later poll is an error */
-    return ait_r;
-}
-
-void Ticker_sum_drop(Ticker_sum_frame *ait_f) {
-#ifdef AIT_DEBUG
-    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
-        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
-#endif
-    Ticker_sum_ait_drop_awaited(ait_f);
-    ait_f->ait_state = -1;
-}
-
-static ait_poll Ticker_sum_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
-    return Ticker_sum_poll(ait_f, ait_ctx, ait_out);
-}
-
-static void Ticker_sum_ait_drop_any(void *ait_f) {
-    Ticker_sum_drop(ait_f);
-}
-
-int Ticker_sum_block_on(ait_rt *ait_runtime, Ticker_sum_output *ait_out, Ticker *self, int n) {
-    Ticker_sum_frame ait_frame;
-    Ticker_sum_output ait_result;
-    Ticker_sum_init(&ait_frame, self, n);
-    int ait_rc = ait_block_on(ait_runtime, &ait_frame, Ticker_sum_ait_poll_any, ait_out ? ait_out : &ait_result);
-    Ticker_sum_drop(&ait_frame);
-    return ait_rc;
-}
-
-typedef struct Ticker_sum_ait_args {
-    Ticker *self;
-    int n;
-} Ticker_sum_ait_args;
-
-static void Ticker_sum_ait_spawn_init(void *ait_frame, void *ait_arg) {
-    Ticker_sum_ait_args *ait_a = ait_arg;
-    Ticker_sum_init(ait_frame, ait_a->self, ait_a->n);
-}
-
-ait_task *Ticker_sum_spawn_local(ait_rt *ait_runtime, Ticker *self, int n) {
-    Ticker_sum_ait_args ait_a;
-    ait_a.self = self;
-    ait_a.n = n;
-    return ait_spawn_local(ait_runtime, sizeof(Ticker_sum_frame), _Alignof(Ticker_sum_frame), sizeof(Ticker_sum_output),
-        Ticker_sum_ait_spawn_init, &ait_a, Ticker_sum_ait_poll_any, Ticker_sum_ait_drop_any);
-}
+AIT_DEFINE_FUTURE(Ticker_sum, (, ait_f->self, ait_f->n))
 
 /* ---- async sum (counter.ait:13) ---- */
 
-static ait_poll Counter_sum_dyn_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
-    return Counter_sum_dyn_poll(ait_f, ait_ctx, ait_out);
-}
-
-static void Counter_sum_dyn_ait_drop_any(void *ait_f) {
-    Counter_sum_dyn_drop(ait_f);
-}
-
-int Counter_sum_dyn_block_on(ait_rt *ait_runtime, Counter_sum_dyn_output *ait_out, Counter_dyn self, int ait_a1) {
-    Counter_sum_dyn_frame ait_frame;
-    Counter_sum_dyn_output ait_result;
-    Counter_sum_dyn_init(&ait_frame, self, ait_a1);
-    int ait_rc = ait_block_on(ait_runtime, &ait_frame, Counter_sum_dyn_ait_poll_any, ait_out ? ait_out : &ait_result);
-    Counter_sum_dyn_drop(&ait_frame);
-    return ait_rc;
-}
-
-typedef struct Counter_sum_dyn_ait_args {
-    Counter_dyn self;
-    int ait_a1;
-} Counter_sum_dyn_ait_args;
-
-static void Counter_sum_dyn_ait_spawn_init(void *ait_frame, void *ait_arg) {
-    Counter_sum_dyn_ait_args *ait_a = ait_arg;
-    Counter_sum_dyn_init(ait_frame, ait_a->self, ait_a->ait_a1);
-}
-
-ait_task *Counter_sum_dyn_spawn_local(ait_rt *ait_runtime, Counter_dyn self, int ait_a1) {
-    Counter_sum_dyn_ait_args ait_a;
-    ait_a.self = self;
-    ait_a.ait_a1 = ait_a1;
-    return ait_spawn_local(ait_runtime, sizeof(Counter_sum_dyn_frame), _Alignof(Counter_sum_dyn_frame), sizeof(Counter_sum_dyn_output),
-        Counter_sum_dyn_ait_spawn_init, &ait_a, Counter_sum_dyn_ait_poll_any, Counter_sum_dyn_ait_drop_any);
-}
-
-ait_task *Counter_sum_dyn_spawn(ait_rt *ait_runtime, Counter_send_dyn self, int ait_a1) {
-    Counter_sum_dyn_ait_args ait_a;
-    ait_a.self = Counter_send_dyn_as_dyn(self);
-    ait_a.ait_a1 = ait_a1;
-    return ait_spawn(ait_runtime, sizeof(Counter_sum_dyn_frame), _Alignof(Counter_sum_dyn_frame), sizeof(Counter_sum_dyn_output),
-        Counter_sum_dyn_ait_spawn_init, &ait_a, Counter_sum_dyn_ait_poll_any, Counter_sum_dyn_ait_drop_any);
-}
+AIT_DEFINE_DYN_CALL(Counter_sum_dyn, (, ait_f->ait_args.ait_a1))
 
 /* ---- async drain, instantiated as drain_Fixed (counter.ait:39) ---- */
 
-static void drain_Fixed_ait_unwind(drain_Fixed_frame *ait_f) {
+static void drain_Fixed_ait_release(drain_Fixed_frame *ait_f) {
     switch (ait_f->ait_state) {
     case 1:
+        Fixed_next_drop(&ait_f->ait_aw1);
         if (ait_f->ait_defer1) {   /* defer */
             ait_f->ait_defer1 = 0;
             int count = ait_f->count;
@@ -659,58 +242,31 @@ static void drain_Fixed_ait_unwind(drain_Fixed_frame *ait_f) {
             printf("drained %d from %s\n", count, Fixed_name(c));
         }
         break;
-    default:
-        break;
     }
 }
 
-static void drain_Fixed_ait_drop_awaited(drain_Fixed_frame *ait_f) {
-    switch (ait_f->ait_state) {
-    case 1:
-        Fixed_next_drop(&ait_f->ait_aw1);
-        break;
-    default:
-        break;
-    }
+AIT_DEFINE_SUSPEND(drain_Fixed)
+
+static ait_poll drain_Fixed_ait_save1(drain_Fixed_frame *ait_f, int ait_at, ait_poll ait_r, Fixed *c, int count) {
+    ait_f->c = c;
+    ait_f->count = count;
+    return drain_Fixed_ait_suspend(ait_f, ait_at, ait_r);
 }
 
-/* An awaited future failed: run the pending defers, poison the frame. */
-static ait_poll drain_Fixed_ait_fail(drain_Fixed_frame *ait_f) {
-    drain_Fixed_ait_unwind(ait_f);
-    ait_f->ait_state = -1;
-    return AIT_ERROR;
+void drain_Fixed_init(drain_Fixed_frame *ait_f, Fixed *c) {
+    ait_f->ait_state = 0;
+    ait_f->c = c;
 }
 
-void drain_Fixed_init(drain_Fixed_frame *ait_frame, Fixed *c) {
-    ait_frame->ait_state = 0;
-    ait_frame->c = c;
-}
-
-/* The body, run from state ait_from. A static await in this file runs it
- * from 0 in line, so the C compiler can fold a chain of static calls
- * into one function. Finished, it leaves the state as it was (its caller
- * moves on); drain_Fixed_poll, the entry for everyone else, poisons it. */
 static inline ait_poll drain_Fixed_ait_run(drain_Fixed_frame *ait_f, ait_cx *ait_ctx, drain_Fixed_output *ait_out, int ait_from, Fixed *c) {
     ait_poll ait_r;
-    (void)ait_f;
-    (void)ait_out;
-#ifdef AIT_DEBUG
-    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
-        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
-        return ait_fail(ait_ctx, -EFAULT);
-    }
-#endif
+    AIT_RUN_BEGIN(ait_f, ait_out, ait_from, ait_ctx);
     switch (ait_from) {
     case 0:
-#ifdef AIT_DEBUG
-        ait_f->ait_home = ait_f;
-#endif
         ait_f->ait_defer1 = 0;
         break;
-    case 1:
-        goto ait_s1;
-    default:
-        return ait_fail(ait_ctx, AIT_EPOISONED);
+    case 1: goto ait_s1;
+    default: return ait_fail(ait_ctx, AIT_EPOISONED);
     }
     int count = 0;
     ait_f->ait_defer1 = 1;   /* armed */
@@ -718,100 +274,33 @@ static inline ait_poll drain_Fixed_ait_run(drain_Fixed_frame *ait_f, ait_cx *ait
         Fixed_next_output ait_r1;
         ait_r = Fixed_next_ait_run(&ait_f->ait_aw1, ait_ctx, &ait_r1, 0, c);
         if (0) {
-ait_s1:   /* resumed here */
+ait_s1:
             count = ait_f->count;
-            ait_r = Fixed_next_ait_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
+            ait_r = Fixed_next_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
         }
-        if (ait_r != AIT_READY) {
-            ait_f->ait_state = 1;
-            ait_f->c = c;
-            ait_f->count = count;
-            if (ait_r == AIT_PENDING)
-                return AIT_PENDING;
-            return drain_Fixed_ait_fail(ait_f);
-        }
+        if (ait_r != AIT_READY)
+            return drain_Fixed_ait_save1(ait_f, 1, ait_r, c, count);
         if (!(ait_r1 >= 0)) {
             break;
         }
         count++;
     }
-    {
-        *ait_out = count;
-        if (ait_f->ait_defer1) {   /* defer */
-            ait_f->ait_defer1 = 0;
-            printf("drained %d from %s\n", count, Fixed_name(c));
-        }
-        return AIT_READY;
+    *ait_out = count;
+    if (ait_f->ait_defer1) {   /* defer */
+        ait_f->ait_defer1 = 0;
+        printf("drained %d from %s\n", count, Fixed_name(c));
     }
+    return AIT_READY;
 }
 
-/* A resumption (and a vtable's poll): from the state it stopped in. */
-static AIT_NOINLINE ait_poll drain_Fixed_ait_poll(drain_Fixed_frame *ait_f, ait_cx *ait_ctx, drain_Fixed_output *ait_out) {
-    return drain_Fixed_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->c);
-}
-
-ait_poll drain_Fixed_poll(drain_Fixed_frame *ait_f, ait_cx *ait_ctx, drain_Fixed_output *ait_out) {
-    ait_poll ait_r = drain_Fixed_ait_poll(ait_f, ait_ctx, ait_out);
-    if (ait_r == AIT_READY)
-        ait_f->ait_state = -1;   /* a later poll is an error */
-    return ait_r;
-}
-
-void drain_Fixed_drop(drain_Fixed_frame *ait_f) {
-#ifdef AIT_DEBUG
-    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
-        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
-#endif
-    drain_Fixed_ait_drop_awaited(ait_f);
-    drain_Fixed_ait_unwind(ait_f);
-    ait_f->ait_state = -1;
-}
-
-static ait_poll drain_Fixed_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
-    return drain_Fixed_poll(ait_f, ait_ctx, ait_out);
-}
-
-static void drain_Fixed_ait_drop_any(void *ait_f) {
-    drain_Fixed_drop(ait_f);
-}
-
-int drain_Fixed_block_on(ait_rt *ait_runtime, drain_Fixed_output *ait_out, Fixed *c) {
-    drain_Fixed_frame ait_frame;
-    drain_Fixed_output ait_result;
-    drain_Fixed_init(&ait_frame, c);
-    int ait_rc = ait_block_on(ait_runtime, &ait_frame, drain_Fixed_ait_poll_any, ait_out ? ait_out : &ait_result);
-    drain_Fixed_drop(&ait_frame);
-    return ait_rc;
-}
-
-typedef struct drain_Fixed_ait_args {
-    Fixed *c;
-} drain_Fixed_ait_args;
-
-static void drain_Fixed_ait_spawn_init(void *ait_frame, void *ait_arg) {
-    drain_Fixed_ait_args *ait_a = ait_arg;
-    drain_Fixed_init(ait_frame, ait_a->c);
-}
-
-ait_task *drain_Fixed_spawn_local(ait_rt *ait_runtime, Fixed *c) {
-    drain_Fixed_ait_args ait_a;
-    ait_a.c = c;
-    return ait_spawn_local(ait_runtime, sizeof(drain_Fixed_frame), _Alignof(drain_Fixed_frame), sizeof(drain_Fixed_output),
-        drain_Fixed_ait_spawn_init, &ait_a, drain_Fixed_ait_poll_any, drain_Fixed_ait_drop_any);
-}
-
-ait_task *drain_Fixed_spawn(ait_rt *ait_runtime, Fixed *c) {
-    drain_Fixed_ait_args ait_a;
-    ait_a.c = c;
-    return ait_spawn(ait_runtime, sizeof(drain_Fixed_frame), _Alignof(drain_Fixed_frame), sizeof(drain_Fixed_output),
-        drain_Fixed_ait_spawn_init, &ait_a, drain_Fixed_ait_poll_any, drain_Fixed_ait_drop_any);
-}
+AIT_DEFINE_FUTURE(drain_Fixed, (, ait_f->c))
 
 /* ---- async drain, instantiated as drain_Ticker (counter.ait:39) ---- */
 
-static void drain_Ticker_ait_unwind(drain_Ticker_frame *ait_f) {
+static void drain_Ticker_ait_release(drain_Ticker_frame *ait_f) {
     switch (ait_f->ait_state) {
     case 1:
+        Ticker_next_drop(&ait_f->ait_aw1);
         if (ait_f->ait_defer1) {   /* defer */
             ait_f->ait_defer1 = 0;
             int count = ait_f->count;
@@ -819,58 +308,31 @@ static void drain_Ticker_ait_unwind(drain_Ticker_frame *ait_f) {
             printf("drained %d from %s\n", count, Ticker_name(c));
         }
         break;
-    default:
-        break;
     }
 }
 
-static void drain_Ticker_ait_drop_awaited(drain_Ticker_frame *ait_f) {
-    switch (ait_f->ait_state) {
-    case 1:
-        Ticker_next_drop(&ait_f->ait_aw1);
-        break;
-    default:
-        break;
-    }
+AIT_DEFINE_SUSPEND(drain_Ticker)
+
+static ait_poll drain_Ticker_ait_save1(drain_Ticker_frame *ait_f, int ait_at, ait_poll ait_r, Ticker *c, int count) {
+    ait_f->c = c;
+    ait_f->count = count;
+    return drain_Ticker_ait_suspend(ait_f, ait_at, ait_r);
 }
 
-/* An awaited future failed: run the pending defers, poison the frame. */
-static ait_poll drain_Ticker_ait_fail(drain_Ticker_frame *ait_f) {
-    drain_Ticker_ait_unwind(ait_f);
-    ait_f->ait_state = -1;
-    return AIT_ERROR;
+void drain_Ticker_init(drain_Ticker_frame *ait_f, Ticker *c) {
+    ait_f->ait_state = 0;
+    ait_f->c = c;
 }
 
-void drain_Ticker_init(drain_Ticker_frame *ait_frame, Ticker *c) {
-    ait_frame->ait_state = 0;
-    ait_frame->c = c;
-}
-
-/* The body, run from state ait_from. A static await in this file runs it
- * from 0 in line, so the C compiler can fold a chain of static calls
- * into one function. Finished, it leaves the state as it was (its caller
- * moves on); drain_Ticker_poll, the entry for everyone else, poisons it. */
 static inline ait_poll drain_Ticker_ait_run(drain_Ticker_frame *ait_f, ait_cx *ait_ctx, drain_Ticker_output *ait_out, int ait_from, Ticker *c) {
     ait_poll ait_r;
-    (void)ait_f;
-    (void)ait_out;
-#ifdef AIT_DEBUG
-    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
-        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
-        return ait_fail(ait_ctx, -EFAULT);
-    }
-#endif
+    AIT_RUN_BEGIN(ait_f, ait_out, ait_from, ait_ctx);
     switch (ait_from) {
     case 0:
-#ifdef AIT_DEBUG
-        ait_f->ait_home = ait_f;
-#endif
         ait_f->ait_defer1 = 0;
         break;
-    case 1:
-        goto ait_s1;
-    default:
-        return ait_fail(ait_ctx, AIT_EPOISONED);
+    case 1: goto ait_s1;
+    default: return ait_fail(ait_ctx, AIT_EPOISONED);
     }
     int count = 0;
     ait_f->ait_defer1 = 1;   /* armed */
@@ -878,585 +340,89 @@ static inline ait_poll drain_Ticker_ait_run(drain_Ticker_frame *ait_f, ait_cx *a
         Ticker_next_output ait_r1;
         ait_r = Ticker_next_ait_run(&ait_f->ait_aw1, ait_ctx, &ait_r1, 0, c);
         if (0) {
-ait_s1:   /* resumed here */
+ait_s1:
             count = ait_f->count;
-            ait_r = Ticker_next_ait_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
+            ait_r = Ticker_next_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
         }
-        if (ait_r != AIT_READY) {
-            ait_f->ait_state = 1;
-            ait_f->c = c;
-            ait_f->count = count;
-            if (ait_r == AIT_PENDING)
-                return AIT_PENDING;
-            return drain_Ticker_ait_fail(ait_f);
-        }
+        if (ait_r != AIT_READY)
+            return drain_Ticker_ait_save1(ait_f, 1, ait_r, c, count);
         if (!(ait_r1 >= 0)) {
             break;
         }
         count++;
     }
-    {
-        *ait_out = count;
-        if (ait_f->ait_defer1) {   /* defer */
-            ait_f->ait_defer1 = 0;
-            printf("drained %d from %s\n", count, Ticker_name(c));
-        }
-        return AIT_READY;
-    }
-}
-
-/* A resumption (and a vtable's poll): from the state it stopped in. */
-static AIT_NOINLINE ait_poll drain_Ticker_ait_poll(drain_Ticker_frame *ait_f, ait_cx *ait_ctx, drain_Ticker_output *ait_out) {
-    return drain_Ticker_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->c);
-}
-
-ait_poll drain_Ticker_poll(drain_Ticker_frame *ait_f, ait_cx *ait_ctx, drain_Ticker_output *ait_out) {
-    ait_poll ait_r = drain_Ticker_ait_poll(ait_f, ait_ctx, ait_out);
-    if (ait_r == AIT_READY)
-        ait_f->ait_state = -1;   /* a later poll is an error */
-    return ait_r;
-}
-
-void drain_Ticker_drop(drain_Ticker_frame *ait_f) {
-#ifdef AIT_DEBUG
-    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
-        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
-#endif
-    drain_Ticker_ait_drop_awaited(ait_f);
-    drain_Ticker_ait_unwind(ait_f);
-    ait_f->ait_state = -1;
-}
-
-static ait_poll drain_Ticker_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
-    return drain_Ticker_poll(ait_f, ait_ctx, ait_out);
-}
-
-static void drain_Ticker_ait_drop_any(void *ait_f) {
-    drain_Ticker_drop(ait_f);
-}
-
-int drain_Ticker_block_on(ait_rt *ait_runtime, drain_Ticker_output *ait_out, Ticker *c) {
-    drain_Ticker_frame ait_frame;
-    drain_Ticker_output ait_result;
-    drain_Ticker_init(&ait_frame, c);
-    int ait_rc = ait_block_on(ait_runtime, &ait_frame, drain_Ticker_ait_poll_any, ait_out ? ait_out : &ait_result);
-    drain_Ticker_drop(&ait_frame);
-    return ait_rc;
-}
-
-typedef struct drain_Ticker_ait_args {
-    Ticker *c;
-} drain_Ticker_ait_args;
-
-static void drain_Ticker_ait_spawn_init(void *ait_frame, void *ait_arg) {
-    drain_Ticker_ait_args *ait_a = ait_arg;
-    drain_Ticker_init(ait_frame, ait_a->c);
-}
-
-ait_task *drain_Ticker_spawn_local(ait_rt *ait_runtime, Ticker *c) {
-    drain_Ticker_ait_args ait_a;
-    ait_a.c = c;
-    return ait_spawn_local(ait_runtime, sizeof(drain_Ticker_frame), _Alignof(drain_Ticker_frame), sizeof(drain_Ticker_output),
-        drain_Ticker_ait_spawn_init, &ait_a, drain_Ticker_ait_poll_any, drain_Ticker_ait_drop_any);
-}
-
-/* ---- async drain, instantiated as drain_Counter_dyn (counter.ait:39) ---- */
-
-static void drain_Counter_dyn_ait_unwind(drain_Counter_dyn_frame *ait_f) {
-    switch (ait_f->ait_state) {
-    case 1:
-        if (ait_f->ait_defer1) {   /* defer */
-            ait_f->ait_defer1 = 0;
-            int count = ait_f->count;
-            Counter_dyn *c = ait_f->c;
-            printf("drained %d from %s\n", count, Counter_name(*c));
-        }
-        break;
-    default:
-        break;
-    }
-}
-
-static void drain_Counter_dyn_ait_drop_awaited(drain_Counter_dyn_frame *ait_f) {
-    switch (ait_f->ait_state) {
-    case 1:
-        Counter_next_dyn_drop(&ait_f->ait_aw1);
-        break;
-    default:
-        break;
-    }
-}
-
-/* An awaited future failed: run the pending defers, poison the frame. */
-static ait_poll drain_Counter_dyn_ait_fail(drain_Counter_dyn_frame *ait_f) {
-    drain_Counter_dyn_ait_unwind(ait_f);
-    ait_f->ait_state = -1;
-    return AIT_ERROR;
-}
-
-void drain_Counter_dyn_init(drain_Counter_dyn_frame *ait_frame, Counter_dyn *c) {
-    ait_frame->ait_state = 0;
-    ait_frame->c = c;
-}
-
-/* The body, run from state ait_from. A static await in this file runs it
- * from 0 in line, so the C compiler can fold a chain of static calls
- * into one function. Finished, it leaves the state as it was (its caller
- * moves on); drain_Counter_dyn_poll, the entry for everyone else, poisons it. */
-static inline ait_poll drain_Counter_dyn_ait_run(drain_Counter_dyn_frame *ait_f, ait_cx *ait_ctx, drain_Counter_dyn_output *ait_out, int ait_from, Counter_dyn *c) {
-    ait_poll ait_r;
-    (void)ait_f;
-    (void)ait_out;
-#ifdef AIT_DEBUG
-    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
-        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
-        return ait_fail(ait_ctx, -EFAULT);
-    }
-#endif
-    switch (ait_from) {
-    case 0:
-#ifdef AIT_DEBUG
-        ait_f->ait_home = ait_f;
-#endif
+    *ait_out = count;
+    if (ait_f->ait_defer1) {   /* defer */
         ait_f->ait_defer1 = 0;
-        break;
-    case 1:
-        goto ait_s1;
-    default:
-        return ait_fail(ait_ctx, AIT_EPOISONED);
+        printf("drained %d from %s\n", count, Ticker_name(c));
     }
-    int count = 0;
-    ait_f->ait_defer1 = 1;   /* armed */
-    for (;;) {
-        Counter_next_dyn_output ait_r1;
-        Counter_next_dyn_init(&ait_f->ait_aw1, *c);
-        if (0) {
-ait_s1:   /* resumed here */
-            count = ait_f->count;
-        }
-        ait_r = Counter_next_dyn_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
-        if (ait_r != AIT_READY) {
-            ait_f->ait_state = 1;
-            ait_f->c = c;
-            ait_f->count = count;
-            if (ait_r == AIT_PENDING)
-                return AIT_PENDING;
-            return drain_Counter_dyn_ait_fail(ait_f);
-        }
-        if (!(ait_r1 >= 0)) {
-            break;
-        }
-        count++;
-    }
-    {
-        *ait_out = count;
-        if (ait_f->ait_defer1) {   /* defer */
-            ait_f->ait_defer1 = 0;
-            printf("drained %d from %s\n", count, Counter_name(*c));
-        }
-        return AIT_READY;
-    }
+    return AIT_READY;
 }
 
-/* A resumption (and a vtable's poll): from the state it stopped in. */
-static AIT_NOINLINE ait_poll drain_Counter_dyn_ait_poll(drain_Counter_dyn_frame *ait_f, ait_cx *ait_ctx, drain_Counter_dyn_output *ait_out) {
-    return drain_Counter_dyn_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->c);
-}
-
-ait_poll drain_Counter_dyn_poll(drain_Counter_dyn_frame *ait_f, ait_cx *ait_ctx, drain_Counter_dyn_output *ait_out) {
-    ait_poll ait_r = drain_Counter_dyn_ait_poll(ait_f, ait_ctx, ait_out);
-    if (ait_r == AIT_READY)
-        ait_f->ait_state = -1;   /* a later poll is an error */
-    return ait_r;
-}
-
-void drain_Counter_dyn_drop(drain_Counter_dyn_frame *ait_f) {
-#ifdef AIT_DEBUG
-    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
-        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
-#endif
-    drain_Counter_dyn_ait_drop_awaited(ait_f);
-    drain_Counter_dyn_ait_unwind(ait_f);
-    ait_f->ait_state = -1;
-}
-
-static ait_poll drain_Counter_dyn_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
-    return drain_Counter_dyn_poll(ait_f, ait_ctx, ait_out);
-}
-
-static void drain_Counter_dyn_ait_drop_any(void *ait_f) {
-    drain_Counter_dyn_drop(ait_f);
-}
-
-int drain_Counter_dyn_block_on(ait_rt *ait_runtime, drain_Counter_dyn_output *ait_out, Counter_dyn *c) {
-    drain_Counter_dyn_frame ait_frame;
-    drain_Counter_dyn_output ait_result;
-    drain_Counter_dyn_init(&ait_frame, c);
-    int ait_rc = ait_block_on(ait_runtime, &ait_frame, drain_Counter_dyn_ait_poll_any, ait_out ? ait_out : &ait_result);
-    drain_Counter_dyn_drop(&ait_frame);
-    return ait_rc;
-}
-
-typedef struct drain_Counter_dyn_ait_args {
-    Counter_dyn *c;
-} drain_Counter_dyn_ait_args;
-
-static void drain_Counter_dyn_ait_spawn_init(void *ait_frame, void *ait_arg) {
-    drain_Counter_dyn_ait_args *ait_a = ait_arg;
-    drain_Counter_dyn_init(ait_frame, ait_a->c);
-}
-
-ait_task *drain_Counter_dyn_spawn_local(ait_rt *ait_runtime, Counter_dyn *c) {
-    drain_Counter_dyn_ait_args ait_a;
-    ait_a.c = c;
-    return ait_spawn_local(ait_runtime, sizeof(drain_Counter_dyn_frame), _Alignof(drain_Counter_dyn_frame), sizeof(drain_Counter_dyn_output),
-        drain_Counter_dyn_ait_spawn_init, &ait_a, drain_Counter_dyn_ait_poll_any, drain_Counter_dyn_ait_drop_any);
-}
-
-/* ---- async drain, instantiated as drain_Counter_send_dyn (counter.ait:39) ---- */
-
-static void drain_Counter_send_dyn_ait_unwind(drain_Counter_send_dyn_frame *ait_f) {
-    switch (ait_f->ait_state) {
-    case 1:
-        if (ait_f->ait_defer1) {   /* defer */
-            ait_f->ait_defer1 = 0;
-            int count = ait_f->count;
-            Counter_send_dyn *c = ait_f->c;
-            printf("drained %d from %s\n", count, Counter_name(Counter_send_dyn_as_dyn(*c)));
-        }
-        break;
-    default:
-        break;
-    }
-}
-
-static void drain_Counter_send_dyn_ait_drop_awaited(drain_Counter_send_dyn_frame *ait_f) {
-    switch (ait_f->ait_state) {
-    case 1:
-        Counter_next_dyn_drop(&ait_f->ait_aw1);
-        break;
-    default:
-        break;
-    }
-}
-
-/* An awaited future failed: run the pending defers, poison the frame. */
-static ait_poll drain_Counter_send_dyn_ait_fail(drain_Counter_send_dyn_frame *ait_f) {
-    drain_Counter_send_dyn_ait_unwind(ait_f);
-    ait_f->ait_state = -1;
-    return AIT_ERROR;
-}
-
-void drain_Counter_send_dyn_init(drain_Counter_send_dyn_frame *ait_frame, Counter_send_dyn *c) {
-    ait_frame->ait_state = 0;
-    ait_frame->c = c;
-}
-
-/* The body, run from state ait_from. A static await in this file runs it
- * from 0 in line, so the C compiler can fold a chain of static calls
- * into one function. Finished, it leaves the state as it was (its caller
- * moves on); drain_Counter_send_dyn_poll, the entry for everyone else, poisons it. */
-static inline ait_poll drain_Counter_send_dyn_ait_run(drain_Counter_send_dyn_frame *ait_f, ait_cx *ait_ctx, drain_Counter_send_dyn_output *ait_out, int ait_from, Counter_send_dyn *c) {
-    ait_poll ait_r;
-    (void)ait_f;
-    (void)ait_out;
-#ifdef AIT_DEBUG
-    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
-        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
-        return ait_fail(ait_ctx, -EFAULT);
-    }
-#endif
-    switch (ait_from) {
-    case 0:
-#ifdef AIT_DEBUG
-        ait_f->ait_home = ait_f;
-#endif
-        ait_f->ait_defer1 = 0;
-        break;
-    case 1:
-        goto ait_s1;
-    default:
-        return ait_fail(ait_ctx, AIT_EPOISONED);
-    }
-    int count = 0;
-    ait_f->ait_defer1 = 1;   /* armed */
-    for (;;) {
-        Counter_next_dyn_output ait_r1;
-        Counter_next_dyn_init(&ait_f->ait_aw1, Counter_send_dyn_as_dyn(*c));
-        if (0) {
-ait_s1:   /* resumed here */
-            count = ait_f->count;
-        }
-        ait_r = Counter_next_dyn_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
-        if (ait_r != AIT_READY) {
-            ait_f->ait_state = 1;
-            ait_f->c = c;
-            ait_f->count = count;
-            if (ait_r == AIT_PENDING)
-                return AIT_PENDING;
-            return drain_Counter_send_dyn_ait_fail(ait_f);
-        }
-        if (!(ait_r1 >= 0)) {
-            break;
-        }
-        count++;
-    }
-    {
-        *ait_out = count;
-        if (ait_f->ait_defer1) {   /* defer */
-            ait_f->ait_defer1 = 0;
-            printf("drained %d from %s\n", count, Counter_name(Counter_send_dyn_as_dyn(*c)));
-        }
-        return AIT_READY;
-    }
-}
-
-/* A resumption (and a vtable's poll): from the state it stopped in. */
-static AIT_NOINLINE ait_poll drain_Counter_send_dyn_ait_poll(drain_Counter_send_dyn_frame *ait_f, ait_cx *ait_ctx, drain_Counter_send_dyn_output *ait_out) {
-    return drain_Counter_send_dyn_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->c);
-}
-
-ait_poll drain_Counter_send_dyn_poll(drain_Counter_send_dyn_frame *ait_f, ait_cx *ait_ctx, drain_Counter_send_dyn_output *ait_out) {
-    ait_poll ait_r = drain_Counter_send_dyn_ait_poll(ait_f, ait_ctx, ait_out);
-    if (ait_r == AIT_READY)
-        ait_f->ait_state = -1;   /* a later poll is an error */
-    return ait_r;
-}
-
-void drain_Counter_send_dyn_drop(drain_Counter_send_dyn_frame *ait_f) {
-#ifdef AIT_DEBUG
-    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
-        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
-#endif
-    drain_Counter_send_dyn_ait_drop_awaited(ait_f);
-    drain_Counter_send_dyn_ait_unwind(ait_f);
-    ait_f->ait_state = -1;
-}
-
-static ait_poll drain_Counter_send_dyn_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
-    return drain_Counter_send_dyn_poll(ait_f, ait_ctx, ait_out);
-}
-
-static void drain_Counter_send_dyn_ait_drop_any(void *ait_f) {
-    drain_Counter_send_dyn_drop(ait_f);
-}
-
-int drain_Counter_send_dyn_block_on(ait_rt *ait_runtime, drain_Counter_send_dyn_output *ait_out, Counter_send_dyn *c) {
-    drain_Counter_send_dyn_frame ait_frame;
-    drain_Counter_send_dyn_output ait_result;
-    drain_Counter_send_dyn_init(&ait_frame, c);
-    int ait_rc = ait_block_on(ait_runtime, &ait_frame, drain_Counter_send_dyn_ait_poll_any, ait_out ? ait_out : &ait_result);
-    drain_Counter_send_dyn_drop(&ait_frame);
-    return ait_rc;
-}
-
-typedef struct drain_Counter_send_dyn_ait_args {
-    Counter_send_dyn *c;
-} drain_Counter_send_dyn_ait_args;
-
-static void drain_Counter_send_dyn_ait_spawn_init(void *ait_frame, void *ait_arg) {
-    drain_Counter_send_dyn_ait_args *ait_a = ait_arg;
-    drain_Counter_send_dyn_init(ait_frame, ait_a->c);
-}
-
-ait_task *drain_Counter_send_dyn_spawn_local(ait_rt *ait_runtime, Counter_send_dyn *c) {
-    drain_Counter_send_dyn_ait_args ait_a;
-    ait_a.c = c;
-    return ait_spawn_local(ait_runtime, sizeof(drain_Counter_send_dyn_frame), _Alignof(drain_Counter_send_dyn_frame), sizeof(drain_Counter_send_dyn_output),
-        drain_Counter_send_dyn_ait_spawn_init, &ait_a, drain_Counter_send_dyn_ait_poll_any, drain_Counter_send_dyn_ait_drop_any);
-}
-
-ait_task *drain_Counter_send_dyn_spawn(ait_rt *ait_runtime, Counter_send_dyn *c) {
-    drain_Counter_send_dyn_ait_args ait_a;
-    ait_a.c = c;
-    return ait_spawn(ait_runtime, sizeof(drain_Counter_send_dyn_frame), _Alignof(drain_Counter_send_dyn_frame), sizeof(drain_Counter_send_dyn_output),
-        drain_Counter_send_dyn_ait_spawn_init, &ait_a, drain_Counter_send_dyn_ait_poll_any, drain_Counter_send_dyn_ait_drop_any);
-}
+AIT_DEFINE_FUTURE(drain_Ticker, (, ait_f->c))
 
 /* ---- async total_of (counter.ait:47) ---- */
 
-static void total_of_ait_drop_awaited(total_of_frame *ait_f) {
+static void total_of_ait_release(total_of_frame *ait_f) {
     switch (ait_f->ait_state) {
     case 1:
         Counter_sum_dyn_drop(&ait_f->ait_aw1);
         break;
-    default:
-        break;
     }
 }
 
-/* An awaited future failed: run the pending defers, poison the frame. */
-static ait_poll total_of_ait_fail(total_of_frame *ait_f) {
-    ait_f->ait_state = -1;
-    return AIT_ERROR;
+AIT_DEFINE_SUSPEND(total_of)
+
+void total_of_init(total_of_frame *ait_f, Counter_dyn c, int n) {
+    ait_f->ait_state = 0;
+    ait_f->c = c;
+    ait_f->n = n;
 }
 
-void total_of_init(total_of_frame *ait_frame, Counter_dyn c, int n) {
-    ait_frame->ait_state = 0;
-    ait_frame->c = c;
-    ait_frame->n = n;
-}
-
-/* The body, run from state ait_from. A static await in this file runs it
- * from 0 in line, so the C compiler can fold a chain of static calls
- * into one function. Finished, it leaves the state as it was (its caller
- * moves on); total_of_poll, the entry for everyone else, poisons it. */
 static inline ait_poll total_of_ait_run(total_of_frame *ait_f, ait_cx *ait_ctx, total_of_output *ait_out, int ait_from, Counter_dyn c, int n) {
     ait_poll ait_r;
-    (void)ait_f;
-    (void)ait_out;
-#ifdef AIT_DEBUG
-    if (ait_from > 0 && ait_f->ait_home != ait_f) {   /* moved after its first poll */
-        ait_f->ait_state = -1;   /* what it holds is its old copy's: the drop leaves it */
-        return ait_fail(ait_ctx, -EFAULT);
-    }
-#endif
+    AIT_RUN_BEGIN(ait_f, ait_out, ait_from, ait_ctx);
     switch (ait_from) {
-    case 0:
-#ifdef AIT_DEBUG
-        ait_f->ait_home = ait_f;
-#endif
-        break;
-    case 1:
-        goto ait_s1;
-    default:
-        return ait_fail(ait_ctx, AIT_EPOISONED);
+    case 0: break;
+    case 1: goto ait_s1;
+    default: return ait_fail(ait_ctx, AIT_EPOISONED);
     }
     Counter_sum_dyn_output ait_r1;
-    Counter_sum_dyn_init(&ait_f->ait_aw1, c, n);
+    ait_r = Counter_sum_dyn_ait_start(&ait_f->ait_aw1, ait_ctx, &ait_r1, c, n);
+    if (0) {
 ait_s1:
-    ait_r = Counter_sum_dyn_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
-    if (ait_r != AIT_READY) {
-        ait_f->ait_state = 1;
-        if (ait_r == AIT_PENDING)
-            return AIT_PENDING;
-        return total_of_ait_fail(ait_f);
+        ait_r = Counter_sum_dyn_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
     }
+    if (ait_r != AIT_READY)
+        return total_of_ait_suspend(ait_f, 1, ait_r);
     int t = ait_r1;
-    {
-        *ait_out = t;
-        return AIT_READY;
-    }
+    *ait_out = t;
+    return AIT_READY;
 }
 
-/* A resumption (and a vtable's poll): from the state it stopped in. */
-static AIT_NOINLINE ait_poll total_of_ait_poll(total_of_frame *ait_f, ait_cx *ait_ctx, total_of_output *ait_out) {
-    return total_of_ait_run(ait_f, ait_ctx, ait_out, ait_f->ait_state, ait_f->c, ait_f->n);
-}
+AIT_DEFINE_FUTURE(total_of, (, ait_f->c, ait_f->n))
 
-ait_poll total_of_poll(total_of_frame *ait_f, ait_cx *ait_ctx, total_of_output *ait_out) {
-    ait_poll ait_r = total_of_ait_poll(ait_f, ait_ctx, ait_out);
-    if (ait_r == AIT_READY)
-        ait_f->ait_state = -1;   /* a later poll is an error */
-    return ait_r;
-}
-
-void total_of_drop(total_of_frame *ait_f) {
-#ifdef AIT_DEBUG
-    if (ait_f->ait_state > 0 && ait_f->ait_home != ait_f)
-        ait_f->ait_state = -1;   /* moved: its pointers may lead into the old copy */
-#endif
-    total_of_ait_drop_awaited(ait_f);
-    ait_f->ait_state = -1;
-}
-
-static ait_poll total_of_ait_poll_any(void *ait_f, ait_cx *ait_ctx, void *ait_out) {
-    return total_of_poll(ait_f, ait_ctx, ait_out);
-}
-
-static void total_of_ait_drop_any(void *ait_f) {
-    total_of_drop(ait_f);
-}
-
-int total_of_block_on(ait_rt *ait_runtime, total_of_output *ait_out, Counter_dyn c, int n) {
-    total_of_frame ait_frame;
-    total_of_output ait_result;
-    total_of_init(&ait_frame, c, n);
-    int ait_rc = ait_block_on(ait_runtime, &ait_frame, total_of_ait_poll_any, ait_out ? ait_out : &ait_result);
-    total_of_drop(&ait_frame);
-    return ait_rc;
-}
-
-typedef struct total_of_ait_args {
-    Counter_dyn c;
-    int n;
-} total_of_ait_args;
-
-static void total_of_ait_spawn_init(void *ait_frame, void *ait_arg) {
-    total_of_ait_args *ait_a = ait_arg;
-    total_of_init(ait_frame, ait_a->c, ait_a->n);
-}
-
-ait_task *total_of_spawn_local(ait_rt *ait_runtime, Counter_dyn c, int n) {
-    total_of_ait_args ait_a;
-    ait_a.c = c;
-    ait_a.n = n;
-    return ait_spawn_local(ait_runtime, sizeof(total_of_frame), _Alignof(total_of_frame), sizeof(total_of_output),
-        total_of_ait_spawn_init, &ait_a, total_of_ait_poll_any, total_of_ait_drop_any);
-}
-
-static void Fixed_next_ait_init_any(void *ait_frame, void *self) {
-    Fixed_next_init(ait_frame, self);
-}
-static ait_poll Fixed_next_ait_vpoll(void *ait_frame, ait_cx *ait_ctx, void *ait_out) {
-    return Fixed_next_ait_poll(ait_frame, ait_ctx, ait_out);
-}
+AIT_DEFINE_START(Fixed_next, (), ())
 static const char * Fixed_name_ait_any(void *self) {
     return Fixed_name(self);
 }
-static void Fixed_sum_ait_init_any(void *ait_frame, void *self, int ait_a1) {
-    Fixed_sum_init(ait_frame, self, ait_a1);
-}
-static ait_poll Fixed_sum_ait_vpoll(void *ait_frame, ait_cx *ait_ctx, void *ait_out) {
-    return Fixed_sum_ait_poll(ait_frame, ait_ctx, ait_out);
-}
+AIT_DEFINE_START(Fixed_sum, (, int ait_a1), (, ait_a1))
 
 const Counter_vtable Fixed_Counter_ait_vtable = {
-    sizeof(Fixed_next_frame), _Alignof(Fixed_next_frame), Fixed_next_ait_init_any, Fixed_next_ait_vpoll, Fixed_next_ait_drop_any,
+    AIT_FUTURE_INIT(Fixed_next), Fixed_next_ait_start,
     Fixed_name_ait_any,
-    sizeof(Fixed_sum_frame), _Alignof(Fixed_sum_frame), Fixed_sum_ait_init_any, Fixed_sum_ait_vpoll, Fixed_sum_ait_drop_any,
+    AIT_FUTURE_INIT(Fixed_sum), Fixed_sum_ait_start,
 };
 
-Counter_dyn Fixed_as_Counter(Fixed *self) {
-    Counter_dyn d;
-    d.self = self;
-    d.vt = &Fixed_Counter_ait_vtable;
-    return d;
-}
-
-Counter_send_dyn Fixed_as_Counter_send(Fixed *self) {
-    Counter_send_dyn d;
-    d.self = self;
-    d.vt = &Fixed_Counter_ait_vtable;
-    return d;
-}
-
-static void Ticker_next_ait_init_any(void *ait_frame, void *self) {
-    Ticker_next_init(ait_frame, self);
-}
-static ait_poll Ticker_next_ait_vpoll(void *ait_frame, ait_cx *ait_ctx, void *ait_out) {
-    return Ticker_next_ait_poll(ait_frame, ait_ctx, ait_out);
-}
+AIT_DEFINE_START(Ticker_next, (), ())
 static const char * Ticker_name_ait_any(void *self) {
     return Ticker_name(self);
 }
-static void Ticker_sum_ait_init_any(void *ait_frame, void *self, int ait_a1) {
-    Ticker_sum_init(ait_frame, self, ait_a1);
-}
-static ait_poll Ticker_sum_ait_vpoll(void *ait_frame, ait_cx *ait_ctx, void *ait_out) {
-    return Ticker_sum_ait_poll(ait_frame, ait_ctx, ait_out);
-}
+AIT_DEFINE_START(Ticker_sum, (, int ait_a1), (, ait_a1))
 
 const Counter_vtable Ticker_Counter_ait_vtable = {
-    sizeof(Ticker_next_frame), _Alignof(Ticker_next_frame), Ticker_next_ait_init_any, Ticker_next_ait_vpoll, Ticker_next_ait_drop_any,
+    AIT_FUTURE_INIT(Ticker_next), Ticker_next_ait_start,
     Ticker_name_ait_any,
-    sizeof(Ticker_sum_frame), _Alignof(Ticker_sum_frame), Ticker_sum_ait_init_any, Ticker_sum_ait_vpoll, Ticker_sum_ait_drop_any,
+    AIT_FUTURE_INIT(Ticker_sum), Ticker_sum_ait_start,
 };
-
-Counter_dyn Ticker_as_Counter(Ticker *self) {
-    Counter_dyn d;
-    d.self = self;
-    d.vt = &Ticker_Counter_ait_vtable;
-    return d;
-}
 

@@ -7,40 +7,21 @@
 #include <stdio.h>
 typedef struct Fixed { int value; } Fixed;
 typedef struct Ticker { int next; int limit; } Ticker;
+#include "ait.h"   /* again: AIT_DEBUG may be defined above */
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* interface Counter: a fat pointer (self + vtable), and its send variant. */
-typedef struct Counter_vtable Counter_vtable;
-typedef struct Counter_dyn {
-    void *self;
-    const Counter_vtable *vt;
-} Counter_dyn;
-typedef struct Counter_send_dyn {
-    void *self;
-    const Counter_vtable *vt;
-} Counter_send_dyn;
-static inline Counter_dyn Counter_send_dyn_as_dyn(Counter_send_dyn ait_d) {
-    Counter_dyn ait_r;
-    ait_r.self = ait_d.self;
-    ait_r.vt = ait_d.vt;
-    return ait_r;
-}
+/* interface Counter: fat pointers (self + vtable) Counter_dyn and Counter_send_dyn. */
+AIT_DECLARE_INTERFACE(Counter)
 
 struct Counter_vtable {
-    /* async int next(...) */
-    size_t next_size, next_align;
-    void (*next_init)(void *ait_frame, void *self);
-    ait_poll (*next_poll)(void *ait_frame, ait_cx *ait_ctx, void *ait_out);
-    void (*next_drop)(void *ait_frame);
+    ait_future next;   /* async int next(...) */
+    ait_poll (*next_start)(void *ait_frame, ait_cx *ait_ctx, void *ait_out, void *self);
     const char * (*name)(void *self);
-    /* async int sum(...) */
-    size_t sum_size, sum_align;
-    void (*sum_init)(void *ait_frame, void *self, int ait_a1);
-    ait_poll (*sum_poll)(void *ait_frame, ait_cx *ait_ctx, void *ait_out);
-    void (*sum_drop)(void *ait_frame);
+    ait_future sum;   /* async int sum(...) */
+    ait_poll (*sum_start)(void *ait_frame, ait_cx *ait_ctx, void *ait_out, void *self, int ait_a1);
 };
 
 static inline const char * Counter_name(Counter_dyn self) {
@@ -54,8 +35,6 @@ typedef struct Ticker_sum_frame Ticker_sum_frame;
 typedef struct Counter_sum_dyn_frame Counter_sum_dyn_frame;
 typedef struct drain_Fixed_frame drain_Fixed_frame;
 typedef struct drain_Ticker_frame drain_Ticker_frame;
-typedef struct drain_Counter_dyn_frame drain_Counter_dyn_frame;
-typedef struct drain_Counter_send_dyn_frame drain_Counter_send_dyn_frame;
 typedef struct total_of_frame total_of_frame;
 
 typedef int Fixed_next_output;
@@ -66,37 +45,29 @@ typedef int Ticker_sum_output;
 typedef int Counter_sum_dyn_output;
 typedef int drain_Fixed_output;
 typedef int drain_Ticker_output;
-typedef int drain_Counter_dyn_output;
-typedef int drain_Counter_send_dyn_output;
 typedef int total_of_output;
 
 /* The frame of async method next of impl Counter for Fixed (counter.ait:22). */
 struct Fixed_next_frame {
-    int ait_state;
-#ifdef AIT_DEBUG
-    const void *ait_home;   /* where it was first polled */
-#endif
+    AIT_FRAME_STATE;
     Fixed *self;
     union {   /* the future awaited at each state */
         ait_yield_frame ait_aw1;
     };
 };
 #define Fixed_next_FRAME_SIZE sizeof(Fixed_next_frame)
-#define Fixed_next_FRAME_ALIGN _Alignof(Fixed_next_frame)
+#define Fixed_next_FRAME_ALIGN AIT_ALIGNOF(Fixed_next_frame)
 
 /* The frame of async method next of impl Counter for Ticker (counter.ait:30). */
 struct Ticker_next_frame {
-    int ait_state;
-#ifdef AIT_DEBUG
-    const void *ait_home;   /* where it was first polled */
-#endif
+    AIT_FRAME_STATE;
     Ticker *self;
     union {   /* the future awaited at each state */
         ait_yield_frame ait_aw1;
     };
 };
 #define Ticker_next_FRAME_SIZE sizeof(Ticker_next_frame)
-#define Ticker_next_FRAME_ALIGN _Alignof(Ticker_next_frame)
+#define Ticker_next_FRAME_ALIGN AIT_ALIGNOF(Ticker_next_frame)
 
 union Counter_next_frames {
     Fixed_next_frame Fixed;
@@ -105,22 +76,21 @@ union Counter_next_frames {
 /* The largest frame of Counter.next among the impls aitc saw. */
 #define Counter_next_MAX_FRAME sizeof(union Counter_next_frames)
 
-/* A call of Counter.next through dyn Counter: the impl's frame sits in ait_inline when it fits, else in memory from ait_frame_alloc. */
+/* A call of Counter.next through dyn Counter: the impl's frame sits in ait_inline when it fits, else in a box from the allocator. */
+typedef struct Counter_next_dyn_args {
+    Counter_dyn self;
+} Counter_next_dyn_args;
 struct Counter_next_dyn_frame {
-    void *ait_fr;
-    const Counter_vtable *ait_vt;
-    int ait_boxed;
+    ait_dyn_call ait_call;
+    Counter_next_dyn_args ait_args;
     union Counter_next_frames ait_inline;
 };
 #define Counter_next_dyn_FRAME_SIZE sizeof(Counter_next_dyn_frame)
-#define Counter_next_dyn_FRAME_ALIGN _Alignof(Counter_next_dyn_frame)
+#define Counter_next_dyn_FRAME_ALIGN AIT_ALIGNOF(Counter_next_dyn_frame)
 
 /* The frame of async method sum of impl Counter for Fixed (counter.ait:13). */
 struct Fixed_sum_frame {
-    int ait_state;
-#ifdef AIT_DEBUG
-    const void *ait_home;   /* where it was first polled */
-#endif
+    AIT_FRAME_STATE;
     Fixed *self;
     int n;
     union {   /* the future awaited at each state */
@@ -130,14 +100,11 @@ struct Fixed_sum_frame {
     int i;
 };
 #define Fixed_sum_FRAME_SIZE sizeof(Fixed_sum_frame)
-#define Fixed_sum_FRAME_ALIGN _Alignof(Fixed_sum_frame)
+#define Fixed_sum_FRAME_ALIGN AIT_ALIGNOF(Fixed_sum_frame)
 
 /* The frame of async method sum of impl Counter for Ticker (counter.ait:13). */
 struct Ticker_sum_frame {
-    int ait_state;
-#ifdef AIT_DEBUG
-    const void *ait_home;   /* where it was first polled */
-#endif
+    AIT_FRAME_STATE;
     Ticker *self;
     int n;
     union {   /* the future awaited at each state */
@@ -147,7 +114,7 @@ struct Ticker_sum_frame {
     int i;
 };
 #define Ticker_sum_FRAME_SIZE sizeof(Ticker_sum_frame)
-#define Ticker_sum_FRAME_ALIGN _Alignof(Ticker_sum_frame)
+#define Ticker_sum_FRAME_ALIGN AIT_ALIGNOF(Ticker_sum_frame)
 
 union Counter_sum_frames {
     Fixed_sum_frame Fixed;
@@ -156,22 +123,22 @@ union Counter_sum_frames {
 /* The largest frame of Counter.sum among the impls aitc saw. */
 #define Counter_sum_MAX_FRAME sizeof(union Counter_sum_frames)
 
-/* A call of Counter.sum through dyn Counter: the impl's frame sits in ait_inline when it fits, else in memory from ait_frame_alloc. */
+/* A call of Counter.sum through dyn Counter: the impl's frame sits in ait_inline when it fits, else in a box from the allocator. */
+typedef struct Counter_sum_dyn_args {
+    Counter_dyn self;
+    int ait_a1;
+} Counter_sum_dyn_args;
 struct Counter_sum_dyn_frame {
-    void *ait_fr;
-    const Counter_vtable *ait_vt;
-    int ait_boxed;
+    ait_dyn_call ait_call;
+    Counter_sum_dyn_args ait_args;
     union Counter_sum_frames ait_inline;
 };
 #define Counter_sum_dyn_FRAME_SIZE sizeof(Counter_sum_dyn_frame)
-#define Counter_sum_dyn_FRAME_ALIGN _Alignof(Counter_sum_dyn_frame)
+#define Counter_sum_dyn_FRAME_ALIGN AIT_ALIGNOF(Counter_sum_dyn_frame)
 
 /* The frame of async drain, instantiated as drain_Fixed (counter.ait:39). */
 struct drain_Fixed_frame {
-    int ait_state;
-#ifdef AIT_DEBUG
-    const void *ait_home;   /* where it was first polled */
-#endif
+    AIT_FRAME_STATE;
     Fixed *c;
     union {   /* the future awaited at each state */
         Fixed_next_frame ait_aw1;
@@ -180,14 +147,11 @@ struct drain_Fixed_frame {
     int count;
 };
 #define drain_Fixed_FRAME_SIZE sizeof(drain_Fixed_frame)
-#define drain_Fixed_FRAME_ALIGN _Alignof(drain_Fixed_frame)
+#define drain_Fixed_FRAME_ALIGN AIT_ALIGNOF(drain_Fixed_frame)
 
 /* The frame of async drain, instantiated as drain_Ticker (counter.ait:39). */
 struct drain_Ticker_frame {
-    int ait_state;
-#ifdef AIT_DEBUG
-    const void *ait_home;   /* where it was first polled */
-#endif
+    AIT_FRAME_STATE;
     Ticker *c;
     union {   /* the future awaited at each state */
         Ticker_next_frame ait_aw1;
@@ -196,46 +160,11 @@ struct drain_Ticker_frame {
     int count;
 };
 #define drain_Ticker_FRAME_SIZE sizeof(drain_Ticker_frame)
-#define drain_Ticker_FRAME_ALIGN _Alignof(drain_Ticker_frame)
-
-/* The frame of async drain, instantiated as drain_Counter_dyn (counter.ait:39). */
-struct drain_Counter_dyn_frame {
-    int ait_state;
-#ifdef AIT_DEBUG
-    const void *ait_home;   /* where it was first polled */
-#endif
-    Counter_dyn *c;
-    union {   /* the future awaited at each state */
-        Counter_next_dyn_frame ait_aw1;
-    };
-    unsigned char ait_defer1;   /* armed: the defer was reached */
-    int count;
-};
-#define drain_Counter_dyn_FRAME_SIZE sizeof(drain_Counter_dyn_frame)
-#define drain_Counter_dyn_FRAME_ALIGN _Alignof(drain_Counter_dyn_frame)
-
-/* The frame of async drain, instantiated as drain_Counter_send_dyn (counter.ait:39). */
-struct drain_Counter_send_dyn_frame {
-    int ait_state;
-#ifdef AIT_DEBUG
-    const void *ait_home;   /* where it was first polled */
-#endif
-    Counter_send_dyn *c;
-    union {   /* the future awaited at each state */
-        Counter_next_dyn_frame ait_aw1;
-    };
-    unsigned char ait_defer1;   /* armed: the defer was reached */
-    int count;
-};
-#define drain_Counter_send_dyn_FRAME_SIZE sizeof(drain_Counter_send_dyn_frame)
-#define drain_Counter_send_dyn_FRAME_ALIGN _Alignof(drain_Counter_send_dyn_frame)
+#define drain_Ticker_FRAME_ALIGN AIT_ALIGNOF(drain_Ticker_frame)
 
 /* The frame of async total_of (counter.ait:47). */
 struct total_of_frame {
-    int ait_state;
-#ifdef AIT_DEBUG
-    const void *ait_home;   /* where it was first polled */
-#endif
+    AIT_FRAME_STATE;
     Counter_dyn c;
     int n;
     union {   /* the future awaited at each state */
@@ -243,165 +172,34 @@ struct total_of_frame {
     };
 };
 #define total_of_FRAME_SIZE sizeof(total_of_frame)
-#define total_of_FRAME_ALIGN _Alignof(total_of_frame)
+#define total_of_FRAME_ALIGN AIT_ALIGNOF(total_of_frame)
 
-void Fixed_next_init(Fixed_next_frame *ait_frame, Fixed *self);
-ait_poll Fixed_next_poll(Fixed_next_frame *ait_f, ait_cx *ait_ctx, Fixed_next_output *ait_out);
-void Fixed_next_drop(Fixed_next_frame *ait_f);
-int Fixed_next_block_on(ait_rt *ait_runtime, Fixed_next_output *ait_out, Fixed *self);
-ait_task *Fixed_next_spawn_local(ait_rt *ait_runtime, Fixed *self);
-ait_task *Fixed_next_spawn(ait_rt *ait_runtime, Fixed *self);   /* a send future */
+AIT_DECLARE_FUTURE(Fixed_next, (, Fixed *self), (, self))
+AIT_DECLARE_SPAWN(Fixed_next, (, Fixed *self), (, self))
 
-void Ticker_next_init(Ticker_next_frame *ait_frame, Ticker *self);
-ait_poll Ticker_next_poll(Ticker_next_frame *ait_f, ait_cx *ait_ctx, Ticker_next_output *ait_out);
-void Ticker_next_drop(Ticker_next_frame *ait_f);
-int Ticker_next_block_on(ait_rt *ait_runtime, Ticker_next_output *ait_out, Ticker *self);
-ait_task *Ticker_next_spawn_local(ait_rt *ait_runtime, Ticker *self);
+AIT_DECLARE_FUTURE(Ticker_next, (, Ticker *self), (, self))
 
-static inline void Counter_next_dyn_init_in(Counter_next_dyn_frame *ait_f, void *ait_storage, size_t ait_size, Counter_dyn self) {
-    ait_f->ait_vt = self.vt;
-    ait_f->ait_boxed = 0;
-    ait_f->ait_fr = ait_storage;
-    if (!ait_storage || self.vt->next_size > ait_size || ((uintptr_t)ait_storage & (self.vt->next_align - 1)) != 0) {
-        ait_f->ait_boxed = 1;
-        ait_f->ait_fr = ait_frame_alloc(self.vt->next_size, self.vt->next_align);
-        if (!ait_f->ait_fr)
-            return;   /* the first poll fails with AIT_ENOMEM */
-    }
-    self.vt->next_init(ait_f->ait_fr, self.self);
-}
+AIT_DECLARE_DYN_CALL(Counter_next_dyn, Counter, next, (), ())
 
-static inline void Counter_next_dyn_init(Counter_next_dyn_frame *ait_f, Counter_dyn self) {
-    Counter_next_dyn_init_in(ait_f, &ait_f->ait_inline, sizeof ait_f->ait_inline, self);
-}
+AIT_DECLARE_FUTURE(Fixed_sum, (, Fixed *self, int n), (, self, n))
+AIT_DECLARE_SPAWN(Fixed_sum, (, Fixed *self, int n), (, self, n))
 
-/* Frees a boxed frame (ait_boxed 1); ait_boxed 2 marks a finished call. */
-static inline void Counter_next_dyn_release(Counter_next_dyn_frame *ait_f) {
-    if (ait_f->ait_boxed == 1)
-        ait_frame_free(ait_f->ait_fr, ait_f->ait_vt->next_size, ait_f->ait_vt->next_align);
-    ait_f->ait_fr = NULL;
-}
+AIT_DECLARE_FUTURE(Ticker_sum, (, Ticker *self, int n), (, self, n))
 
-static inline ait_poll Counter_next_dyn_poll(Counter_next_dyn_frame *ait_f, ait_cx *ait_ctx, Counter_next_dyn_output *ait_out) {
-    if (!ait_f->ait_fr)
-        return ait_fail(ait_ctx, ait_f->ait_boxed == 2 ? AIT_EPOISONED : AIT_ENOMEM);
-    ait_poll ait_r = ait_f->ait_vt->next_poll(ait_f->ait_fr, ait_ctx, ait_out);
-    if (ait_r != AIT_PENDING) {   /* finished: it holds nothing more */
-        Counter_next_dyn_release(ait_f);
-        ait_f->ait_boxed = 2;
-    }
-    return ait_r;
-}
+AIT_DECLARE_DYN_CALL(Counter_sum_dyn, Counter, sum, (, int ait_a1), (, ait_a1))
 
-static inline void Counter_next_dyn_drop(Counter_next_dyn_frame *ait_f) {
-    if (!ait_f->ait_fr)
-        return;
-    ait_f->ait_vt->next_drop(ait_f->ait_fr);
-    Counter_next_dyn_release(ait_f);
-}
+AIT_DECLARE_FUTURE(drain_Fixed, (, Fixed *c), (, c))
+AIT_DECLARE_SPAWN(drain_Fixed, (, Fixed *c), (, c))
 
-int Counter_next_dyn_block_on(ait_rt *ait_runtime, Counter_next_dyn_output *ait_out, Counter_dyn self);
-ait_task *Counter_next_dyn_spawn_local(ait_rt *ait_runtime, Counter_dyn self);
-ait_task *Counter_next_dyn_spawn(ait_rt *ait_runtime, Counter_send_dyn self);   /* send dyn only */
+AIT_DECLARE_FUTURE(drain_Ticker, (, Ticker *c), (, c))
 
-void Fixed_sum_init(Fixed_sum_frame *ait_frame, Fixed *self, int n);
-ait_poll Fixed_sum_poll(Fixed_sum_frame *ait_f, ait_cx *ait_ctx, Fixed_sum_output *ait_out);
-void Fixed_sum_drop(Fixed_sum_frame *ait_f);
-int Fixed_sum_block_on(ait_rt *ait_runtime, Fixed_sum_output *ait_out, Fixed *self, int n);
-ait_task *Fixed_sum_spawn_local(ait_rt *ait_runtime, Fixed *self, int n);
-ait_task *Fixed_sum_spawn(ait_rt *ait_runtime, Fixed *self, int n);   /* a send future */
-
-void Ticker_sum_init(Ticker_sum_frame *ait_frame, Ticker *self, int n);
-ait_poll Ticker_sum_poll(Ticker_sum_frame *ait_f, ait_cx *ait_ctx, Ticker_sum_output *ait_out);
-void Ticker_sum_drop(Ticker_sum_frame *ait_f);
-int Ticker_sum_block_on(ait_rt *ait_runtime, Ticker_sum_output *ait_out, Ticker *self, int n);
-ait_task *Ticker_sum_spawn_local(ait_rt *ait_runtime, Ticker *self, int n);
-
-static inline void Counter_sum_dyn_init_in(Counter_sum_dyn_frame *ait_f, void *ait_storage, size_t ait_size, Counter_dyn self, int ait_a1) {
-    ait_f->ait_vt = self.vt;
-    ait_f->ait_boxed = 0;
-    ait_f->ait_fr = ait_storage;
-    if (!ait_storage || self.vt->sum_size > ait_size || ((uintptr_t)ait_storage & (self.vt->sum_align - 1)) != 0) {
-        ait_f->ait_boxed = 1;
-        ait_f->ait_fr = ait_frame_alloc(self.vt->sum_size, self.vt->sum_align);
-        if (!ait_f->ait_fr)
-            return;   /* the first poll fails with AIT_ENOMEM */
-    }
-    self.vt->sum_init(ait_f->ait_fr, self.self, ait_a1);
-}
-
-static inline void Counter_sum_dyn_init(Counter_sum_dyn_frame *ait_f, Counter_dyn self, int ait_a1) {
-    Counter_sum_dyn_init_in(ait_f, &ait_f->ait_inline, sizeof ait_f->ait_inline, self, ait_a1);
-}
-
-/* Frees a boxed frame (ait_boxed 1); ait_boxed 2 marks a finished call. */
-static inline void Counter_sum_dyn_release(Counter_sum_dyn_frame *ait_f) {
-    if (ait_f->ait_boxed == 1)
-        ait_frame_free(ait_f->ait_fr, ait_f->ait_vt->sum_size, ait_f->ait_vt->sum_align);
-    ait_f->ait_fr = NULL;
-}
-
-static inline ait_poll Counter_sum_dyn_poll(Counter_sum_dyn_frame *ait_f, ait_cx *ait_ctx, Counter_sum_dyn_output *ait_out) {
-    if (!ait_f->ait_fr)
-        return ait_fail(ait_ctx, ait_f->ait_boxed == 2 ? AIT_EPOISONED : AIT_ENOMEM);
-    ait_poll ait_r = ait_f->ait_vt->sum_poll(ait_f->ait_fr, ait_ctx, ait_out);
-    if (ait_r != AIT_PENDING) {   /* finished: it holds nothing more */
-        Counter_sum_dyn_release(ait_f);
-        ait_f->ait_boxed = 2;
-    }
-    return ait_r;
-}
-
-static inline void Counter_sum_dyn_drop(Counter_sum_dyn_frame *ait_f) {
-    if (!ait_f->ait_fr)
-        return;
-    ait_f->ait_vt->sum_drop(ait_f->ait_fr);
-    Counter_sum_dyn_release(ait_f);
-}
-
-int Counter_sum_dyn_block_on(ait_rt *ait_runtime, Counter_sum_dyn_output *ait_out, Counter_dyn self, int ait_a1);
-ait_task *Counter_sum_dyn_spawn_local(ait_rt *ait_runtime, Counter_dyn self, int ait_a1);
-ait_task *Counter_sum_dyn_spawn(ait_rt *ait_runtime, Counter_send_dyn self, int ait_a1);   /* send dyn only */
-
-void drain_Fixed_init(drain_Fixed_frame *ait_frame, Fixed *c);
-ait_poll drain_Fixed_poll(drain_Fixed_frame *ait_f, ait_cx *ait_ctx, drain_Fixed_output *ait_out);
-void drain_Fixed_drop(drain_Fixed_frame *ait_f);
-int drain_Fixed_block_on(ait_rt *ait_runtime, drain_Fixed_output *ait_out, Fixed *c);
-ait_task *drain_Fixed_spawn_local(ait_rt *ait_runtime, Fixed *c);
-ait_task *drain_Fixed_spawn(ait_rt *ait_runtime, Fixed *c);   /* a send future */
-
-void drain_Ticker_init(drain_Ticker_frame *ait_frame, Ticker *c);
-ait_poll drain_Ticker_poll(drain_Ticker_frame *ait_f, ait_cx *ait_ctx, drain_Ticker_output *ait_out);
-void drain_Ticker_drop(drain_Ticker_frame *ait_f);
-int drain_Ticker_block_on(ait_rt *ait_runtime, drain_Ticker_output *ait_out, Ticker *c);
-ait_task *drain_Ticker_spawn_local(ait_rt *ait_runtime, Ticker *c);
-
-void drain_Counter_dyn_init(drain_Counter_dyn_frame *ait_frame, Counter_dyn *c);
-ait_poll drain_Counter_dyn_poll(drain_Counter_dyn_frame *ait_f, ait_cx *ait_ctx, drain_Counter_dyn_output *ait_out);
-void drain_Counter_dyn_drop(drain_Counter_dyn_frame *ait_f);
-int drain_Counter_dyn_block_on(ait_rt *ait_runtime, drain_Counter_dyn_output *ait_out, Counter_dyn *c);
-ait_task *drain_Counter_dyn_spawn_local(ait_rt *ait_runtime, Counter_dyn *c);
-
-void drain_Counter_send_dyn_init(drain_Counter_send_dyn_frame *ait_frame, Counter_send_dyn *c);
-ait_poll drain_Counter_send_dyn_poll(drain_Counter_send_dyn_frame *ait_f, ait_cx *ait_ctx, drain_Counter_send_dyn_output *ait_out);
-void drain_Counter_send_dyn_drop(drain_Counter_send_dyn_frame *ait_f);
-int drain_Counter_send_dyn_block_on(ait_rt *ait_runtime, drain_Counter_send_dyn_output *ait_out, Counter_send_dyn *c);
-ait_task *drain_Counter_send_dyn_spawn_local(ait_rt *ait_runtime, Counter_send_dyn *c);
-ait_task *drain_Counter_send_dyn_spawn(ait_rt *ait_runtime, Counter_send_dyn *c);   /* a send future */
-
-void total_of_init(total_of_frame *ait_frame, Counter_dyn c, int n);
-ait_poll total_of_poll(total_of_frame *ait_f, ait_cx *ait_ctx, total_of_output *ait_out);
-void total_of_drop(total_of_frame *ait_f);
-int total_of_block_on(ait_rt *ait_runtime, total_of_output *ait_out, Counter_dyn c, int n);
-ait_task *total_of_spawn_local(ait_rt *ait_runtime, Counter_dyn c, int n);
+AIT_DECLARE_FUTURE(total_of, (, Counter_dyn c, int n), (, c, n))
 
 const char * Fixed_name(Fixed *self);
 const char * Ticker_name(Ticker *self);
-extern const Counter_vtable Fixed_Counter_ait_vtable;
-Counter_dyn Fixed_as_Counter(Fixed *self);
-Counter_send_dyn Fixed_as_Counter_send(Fixed *self);
-extern const Counter_vtable Ticker_Counter_ait_vtable;
-Counter_dyn Ticker_as_Counter(Ticker *self);
+AIT_DECLARE_IMPL(Counter, Fixed)
+AIT_DECLARE_SEND_IMPL(Counter, Fixed)
+AIT_DECLARE_IMPL(Counter, Ticker)
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,8 @@
 /* test_bufio.c: ait_bufreader (lines, delimiters, exact lengths, a line
  * too long, end of file part way, what is buffered) and ait_bufwriter
  * (put, bufwrite, flush once per batch, partial writes to a slow reader)
- * over socket pairs, fed by a peer thread where a read must wait. */
+ * over socket pairs, fed by a peer thread where a read must wait; fill
+ * and grow; ait_deadline (the idle timeout that moves). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -365,6 +366,122 @@ static void test_flush_error(void **state) {
     close(sv[0]);
 }
 
+/* ---- ait_bufread_fill, ait_bufreader_grow ---------------------------------------- */
+
+/* Fill adds whatever arrived (waiting when nothing has), reports a full
+ * buffer as -EMSGSIZE until it grows, then 0 at end of file. */
+static void test_fill_and_grow(void **state) {
+    (void)state;
+    int sv[2];
+    pair(sv);
+    ait_bufreader r;
+    assert_int_equal(ait_bufreader_init(&r, sv[0], 4), 0);
+    feeder fd = { sv[1], { "ab", "cdefgh", NULL } };
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, feed, &fd), 0);
+    ssize_t n = -1;
+    assert_int_equal(ait_bufread_fill_block_on(NULL, &n, &r), 0);   /* waits for "ab" */
+    assert_int_equal(n, 2);
+    while (ait_bufreader_buffered(&r) < 4) {
+        assert_int_equal(ait_bufread_fill_block_on(NULL, &n, &r), 0);
+        assert_true(n > 0);
+    }
+    assert_memory_equal(ait_bufreader_data(&r), "abcd", 4);
+    assert_int_equal(ait_bufread_fill_block_on(NULL, &n, &r), 0);
+    assert_int_equal(n, -EMSGSIZE);                 /* full: nothing consumed */
+    assert_int_equal(ait_bufreader_grow(&r, 16), 0);
+    assert_memory_equal(ait_bufreader_data(&r), "abcd", 4);   /* kept */
+    ait_bufreader_consume(&r, 1);
+    while (ait_bufreader_buffered(&r) < 7) {
+        assert_int_equal(ait_bufread_fill_block_on(NULL, &n, &r), 0);
+        assert_true(n > 0);
+    }
+    assert_memory_equal(ait_bufreader_data(&r), "bcdefgh", 7);
+    assert_int_equal(ait_bufread_fill_block_on(NULL, &n, &r), 0);
+    assert_int_equal(n, 0);                         /* end of file */
+    assert_true(r.eof);
+    pthread_join(th, NULL);
+    ait_bufreader_free(&r);
+    close(sv[0]);
+}
+
+/* ---- ait_deadline: an idle timeout that moves -------------------------------------- */
+
+/* A future that arms the deadline's wait, then pushes the deadline back
+ * (past the time its timer is armed for), and waits on. */
+typedef struct {
+    ait_deadline *d;
+    ait_deadline_wait_frame w;
+    int polls;
+    bool late;                  /* the first poll came after the first deadline */
+    uint64_t due;               /* the deadline after the reset */
+} moved_wait;
+
+static ait_poll moved_wait_poll(void *fp, ait_cx *cx, void *out) {
+    moved_wait *m = fp;
+    (void)out;
+    int r = -1;
+    ait_poll p = ait_deadline_wait_poll(&m->w, cx, &r);
+    if (m->polls++ == 0) {
+        if (p == AIT_READY) {                      /* held off the CPU past the deadline */
+            m->late = true;
+            return p;
+        }
+        sleep_ms(2);
+        ait_deadline_reset(m->d);                  /* later than the armed time */
+        m->due = m->d->at;
+    }
+    return p;
+}
+
+/* The timer fires at the old time: the wait re-arms it and expires at the
+ * new one, not before. A run whose first poll came after the first
+ * deadline (a loaded machine) proves nothing and is run again. */
+static bool deadline_moves_once(ait_rt *rt) {
+    ait_deadline d;
+    ait_deadline_init(&d, 100);
+    moved_wait m = { &d, { NULL }, 0, false, 0 };
+    ait_deadline_wait_init(&m.w, &d);
+    assert_int_equal(ait_block_on(rt, &m, moved_wait_poll, NULL), 0);
+    if (!m.late) {
+        assert_true(ait_now_ns() >= m.due);
+        assert_true(m.polls >= 2);
+        assert_true(ait_deadline_expired(&d));
+    }
+    ait_deadline_wait_drop(&m.w);
+    ait_deadline_free(&d);
+    return !m.late;
+}
+
+static void deadline_moves(int workers) {
+    ait_rt *rt = ait_rt_new(&(ait_rt_config){ .workers = workers });
+    assert_non_null(rt);
+    int tried = 0;
+    while (tried < 20 && !deadline_moves_once(rt))
+        tried++;
+    assert_true(tried < 20);                        /* the case ran at least once */
+    ait_rt_free(rt);
+}
+
+static void test_deadline_moves(void **state) { (void)state; deadline_moves(0); }
+static void test_deadline_moves_mt(void **state) { (void)state; deadline_moves(2); }
+
+/* Under ait_cx_noop it only compares the clock. */
+static void test_deadline_noop(void **state) {
+    (void)state;
+    ait_deadline d;
+    ait_deadline_init(&d, 0);
+    ait_deadline_wait_frame f;
+    ait_deadline_wait_init(&f, &d);
+    int out = -1;
+    assert_int_equal(ait_deadline_wait_poll(&f, ait_cx_noop(), &out), AIT_READY);
+    assert_int_equal(out, 0);
+    ait_deadline_init(&d, 60000);
+    assert_int_equal(ait_deadline_wait_poll(&f, ait_cx_noop(), &out), AIT_PENDING);
+    ait_deadline_wait_drop(&f);
+    ait_deadline_free(&d);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lines),
@@ -376,6 +493,10 @@ int main(void) {
         cmocka_unit_test(test_flush_partial),
         cmocka_unit_test(test_flush_partial_mt),
         cmocka_unit_test(test_flush_error),
+        cmocka_unit_test(test_fill_and_grow),
+        cmocka_unit_test(test_deadline_moves),
+        cmocka_unit_test(test_deadline_moves_mt),
+        cmocka_unit_test(test_deadline_noop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

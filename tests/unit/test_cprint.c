@@ -375,7 +375,7 @@ static const char *hook_type(void *ctx, const char *name) {
 static void test_hooks(void **state) {
     (void)state;
     int calls = 0;
-    PrintHooks h = {&calls, hook_ident, hook_type, hook_expr};
+    PrintHooks h = {.ctx = &calls, .ident = hook_ident, .type_name = hook_type, .expr = hook_expr};
     Expr *aw = ex(E_AWAIT, NULL, call(id("g"), 0), NULL);
     assert_string_equal(pe_h(bin("*", id("x"), aw), &h), "f->x * (t0 + 0)");
     assert_int_equal(calls, 3);
@@ -611,6 +611,43 @@ static void test_switch_labels(void **state) {
     assert_string_equal(ps(sd, 2), "        char *s = 0;\n");
 }
 
+/* The statement hooks: a return printed by the hook, the rest laid out
+ * by the printer with every body braced and else-if nested; a label
+ * before what the hook says is a declaration gets an empty statement. */
+static bool ret_hook(void *ctx, Stmt *s, Buf *b, int ind) {
+    (void)ctx;
+    if (s->kind != S_RETURN)
+        return false;
+    cprint_indent(b, ind);
+    buf_puts(b, "RET;\n");
+    return true;
+}
+
+static bool all_decl(void *ctx, Stmt *s) {
+    (void)ctx;
+    (void)s;
+    return true;
+}
+
+static void test_stmt_hooks(void **state) {
+    (void)state;
+    PrintHooks h = {.stmt = ret_hook, .starts_with_decl = all_decl, .brace_bodies = true};
+    Stmt *s = sif(id("a"), st(S_RETURN), sif(id("b"), sexpr(id("c")), NULL));
+    Buf b = {0};
+    cprint_stmt(&b, s, 0, &h);
+    assert_string_equal(take(&b),
+                        "if (a) {\n"
+                        "    RET;\n"
+                        "} else {\n"
+                        "    if (b) {\n"
+                        "        c;\n"
+                        "    }\n"
+                        "}\n");
+    Stmt *lab = block(1, slabeled(S_LABEL, NULL, "out", st(S_RETURN)));
+    cprint_stmt(&b, lab, 0, &h);
+    assert_string_equal(take(&b), "{\nout:\n    ;\n    RET;\n}\n");
+}
+
 static int teardown(void **state) {
     (void)state;
     arena_release();
@@ -633,6 +670,7 @@ int main(void) {
         cmocka_unit_test(test_if_else),
         cmocka_unit_test(test_loops),
         cmocka_unit_test(test_switch_labels),
+        cmocka_unit_test(test_stmt_hooks),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }

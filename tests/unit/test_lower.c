@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
+#include "check_graph.h"
 #include "lower.h"
 #include "parse.h"
 
@@ -72,13 +74,23 @@ static bool in_frame(Sema *s, const char *fn, const char *name) {
     return var(fut(s, fn), name)->in_frame;
 }
 
-/* Is v kept (saved, restored) at the await with this state? */
-static bool kept_at(Fut *f, int state, const char *name) {
-    AwaitPoint *ap = f->low->points.data[state - 1];
-    for (int i = 0; i < ap->keep.len; i++)
-        if (!strcmp(((Var *)ap->keep.data[i])->name, name))
+static bool has_var(Vec *vars, const char *name) {
+    for (int i = 0; i < vars->len; i++)
+        if (!strcmp(((Var *)vars->data[i])->name, name))
             return true;
     return false;
+}
+
+static AwaitPoint *point(Fut *f, int state) { return f->low->points.data[state - 1]; }
+
+/* Is v kept (saved, restored) at the await with this state? */
+static bool kept_at(Fut *f, int state, const char *name) {
+    return has_var(&point(f, state)->keep, name);
+}
+
+/* May v be unwritten where the await with this state suspends? */
+static bool unassigned_at(Fut *f, int state, const char *name) {
+    return has_var(&point(f, state)->unassigned, name);
 }
 
 /* ---- liveness (liveness.c) ------------------------------------------ */
@@ -135,6 +147,35 @@ static void test_liveness_decl_and_defer(void **state) {
     assert_false(kept_at(f, 1, "t"));
     assert_true(kept_at(f, 1, "total"));
     assert_true(kept_at(f, 1, "n"));
+}
+
+/* A write inside a condition ends a live range when it always happens,
+ * not under && or ?:; a kept local that a suspension may reach unwritten
+ * gets a zero initializer, so its save reads a value. */
+static void test_liveness_writes_in_conditions(void **state) {
+    (void)state;
+    Sema *s = lower_text(
+        "async int one(void) { return 1; }\n"
+        "async int h(int c) {\n"
+        "    int rc, x = 1, prev, sum = 0;\n"
+        "    while ((rc = await one()) != 0) {\n"   /* state 1 */
+        "        if (c && (x = rc)) break;\n"
+        "        sum += rc;\n"
+        "    }\n"
+        "    for (int i = 0; i < c; i++) {\n"
+        "        await one();\n"                    /* state 2 */
+        "        if (i) sum += prev;\n"
+        "        prev = i;\n"
+        "    }\n"
+        "    return sum + x;\n"
+        "}\n");
+    assert_int_equal(errors(), 0);
+    Fut *f = fut(s, "h");
+    assert_false(kept_at(f, 1, "rc"));
+    assert_true(kept_at(f, 1, "x"));
+    assert_true(kept_at(f, 2, "prev"));
+    assert_true(unassigned_at(f, 2, "prev"));
+    assert_false(unassigned_at(f, 2, "x"));   /* initialized */
 }
 
 /* Address-taken locals, arrays and const locals live in the frame. */
@@ -375,6 +416,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_liveness_per_await),
         cmocka_unit_test(test_liveness_decl_and_defer),
+        cmocka_unit_test(test_liveness_writes_in_conditions),
         cmocka_unit_test(test_resident_locals),
         cmocka_unit_test(test_only_live_locals_in_frame),
         cmocka_unit_test(test_loop_carried_in_frame),

@@ -46,7 +46,7 @@ static bool tcp_pair(const char *host, int *client, int *server) {
     assert_true(c >= 0);
     assert_int_equal(ait_accept_block_on(NULL, &s, lfd), 0);
     assert_true(s >= 0);
-    close(lfd);
+    ait_close(lfd);
     *client = c;
     *server = s;
     return true;
@@ -69,8 +69,8 @@ static void exchange(const char *host) {
     assert_int_equal(ait_read_exact_block_on(NULL, &rc, s, buf, sizeof buf), 0);
     assert_int_equal(rc, 0);
     assert_memory_equal(buf, "hello, tcp", 10);
-    close(c);
-    close(s);
+    ait_close(c);
+    ait_close(s);
 }
 
 static void test_ipv4(void **state) { (void)state; exchange("127.0.0.1"); }
@@ -84,7 +84,7 @@ static void test_listen_errors(void **state) {
     int port = ait_tcp_local_port(a);
     /* SO_REUSEADDR does not let two listeners share a port. */
     assert_int_equal(ait_tcp_listen("127.0.0.1", (uint16_t)port, 4), -EADDRINUSE);
-    close(a);
+    ait_close(a);
     assert_int_equal(ait_tcp_local_port(-1), -EBADF);
     assert_int_equal(ait_tcp_set_nodelay(-1, true), -EBADF);
 }
@@ -94,7 +94,7 @@ static void test_connect_refused(void **state) {
     int lfd = ait_tcp_listen("127.0.0.1", 0, 1);
     assert_true(lfd >= 0);
     int port = ait_tcp_local_port(lfd);
-    close(lfd);                     /* nobody listens there now */
+    ait_close(lfd);                     /* nobody listens there now */
     int rc = 0;
     assert_int_equal(ait_tcp_connect_block_on(NULL, &rc, "127.0.0.1", (uint16_t)port), 0);
     assert_int_equal(rc, -ECONNREFUSED);
@@ -167,8 +167,8 @@ static void write_all_partial(int workers) {
     assert_false(r.bad);
     ait_rt_free(rt);
     free(data);
-    close(c);
-    close(s);
+    ait_close(c);
+    ait_close(s);
 }
 
 static void test_write_all_partial(void **state) { (void)state; write_all_partial(0); }
@@ -227,8 +227,8 @@ static void test_read_exact_eof(void **state) {
     assert_int_equal(out, 0);
     pthread_join(th, NULL);
     free(buf);
-    close(c);
-    close(s);
+    ait_close(c);
+    ait_close(s);
 }
 
 /* Dropping a pending read_exact part way: the frame lets go of the fd. */
@@ -248,9 +248,151 @@ static void test_read_exact_drop_pending(void **state) {
     assert_int_equal(f.done, 3);
     ait_read_exact_drop(&f);
     ait_rt_free(rt);
-    close(c);
-    close(s);
+    ait_close(c);
+    ait_close(s);
 }
+
+/* ---- kept registrations: fds of the TCP helpers stay registered ---------------- */
+
+static ait_poll read_erased(void *f, ait_cx *cx, void *out) { return ait_read_poll(f, cx, out); }
+
+/* Reads from fd under rt with block_on: the bytes read. */
+static ssize_t read_now(ait_rt *rt, int fd, char *buf, size_t n) {
+    ait_read_frame f;
+    ait_read_init(&f, fd, buf, n);
+    ssize_t got = -1;
+    assert_int_equal(ait_block_on(rt, &f, read_erased, &got), 0);
+    ait_read_drop(&f);
+    return got;
+}
+
+/* Lists a read waiter on fd (registering it), then drops it. */
+static void register_fd(ait_rt *rt, int fd) {
+    char buf[8];
+    ait_read_frame f;
+    ait_read_init(&f, fd, buf, sizeof buf);
+    ait_cx cx = { ait_waker_noop(), rt, 0 };
+    ssize_t got;
+    assert_int_equal(ait_read_poll(&f, &cx, &got), AIT_PENDING);
+    ait_read_drop(&f);
+}
+
+/* A short read on a kept stream socket drains it: the next read waits for
+ * the next event without a syscall (data that came meanwhile is not seen
+ * until the reactor reports it), and that event wakes it. */
+static void test_kept_short_read(void **state) {
+    (void)state;
+    int c, s;
+    assert_true(tcp_pair("127.0.0.1", &c, &s));
+    ait_rt *rt = ait_rt_new(NULL);
+    assert_non_null(rt);
+    register_fd(rt, s);
+    char buf[16];
+    assert_int_equal(write(c, "abc", 3), 3);
+    assert_int_equal(read_now(rt, s, buf, sizeof buf), 3);     /* short: drained */
+    assert_int_equal(write(c, "de", 2), 2);
+    ait_read_frame f;
+    ait_read_init(&f, s, buf, sizeof buf);
+    ait_cx cx = { ait_waker_noop(), rt, 0 };
+    ssize_t got = -1;
+    assert_int_equal(ait_read_poll(&f, &cx, &got), AIT_PENDING);  /* no read(2) tried */
+    assert_int_equal(ait_block_on(rt, &f, read_erased, &got), 0); /* the event wakes it */
+    assert_int_equal(got, 2);
+    assert_memory_equal(buf, "de", 2);
+    ait_read_drop(&f);
+    ait_rt_free(rt);
+    ait_close(c);
+    ait_close(s);
+}
+
+/* The peer's data and its end of file reach the reactor before the read:
+ * the short read that takes the data does not make the fd idle, since the
+ * EOF's event came and went already (the next read says 0, not waits). */
+static void test_kept_eof_after_short_read(void **state) {
+    (void)state;
+    int c, s;
+    assert_true(tcp_pair("127.0.0.1", &c, &s));
+    ait_rt *rt = ait_rt_new(NULL);
+    assert_non_null(rt);
+    register_fd(rt, s);
+    assert_int_equal(write(c, "ab", 2), 2);
+    assert_int_equal(shutdown(c, SHUT_WR), 0);
+    assert_int_equal(ait_sleep_ms_block_on(rt, NULL, 5), 0);  /* the reactor sees both */
+    char buf[16];
+    assert_int_equal(read_now(rt, s, buf, sizeof buf), 2);     /* short */
+    assert_int_equal(read_now(rt, s, buf, sizeof buf), 0);     /* EOF */
+    ait_rt_free(rt);
+    ait_close(c);
+    ait_close(s);
+}
+
+/* A read that drained a kept socket leaves the fd known idle, but what it
+ * buffered is still handed out without waiting: the buffered reader's
+ * futures skip only their syscall. */
+static void test_kept_buffered_lines(void **state) {
+    (void)state;
+    int c, s;
+    assert_true(tcp_pair("127.0.0.1", &c, &s));
+    ait_rt *rt = ait_rt_new(NULL);
+    assert_non_null(rt);
+    register_fd(rt, s);
+    ait_bufreader r;
+    assert_int_equal(ait_bufreader_init(&r, s, 64), 0);
+    assert_int_equal(write(c, "one\ntwo\n", 8), 8);
+    ssize_t n = -1;
+    char *line = NULL;
+    assert_int_equal(ait_bufread_line_block_on(rt, &n, &r, &line), 0);   /* a short read */
+    assert_int_equal(n, 4);
+    ait_bufread_line_frame f;
+    ait_bufread_line_init(&f, &r, &line);
+    ait_cx cx = { ait_waker_noop(), rt, 0 };
+    assert_int_equal(ait_bufread_line_poll(&f, &cx, &n), AIT_READY);   /* from the buffer */
+    assert_int_equal(n, 4);
+    assert_memory_equal(line, "two\n", 4);
+    ait_bufread_line_drop(&f);
+    ait_bufreader_free(&r);
+    ait_rt_free(rt);
+    ait_close(c);
+    ait_close(s);
+}
+
+/* A new file under the number of a kept fd is registered afresh: after
+ * ait_close, and after a plain close when ait_fd_nonblock says so. */
+static void reuse_number(bool with_ait_close) {
+    int c, s;
+    assert_true(tcp_pair("127.0.0.1", &c, &s));
+    ait_rt *rt = ait_rt_new(NULL);
+    assert_non_null(rt);
+    register_fd(rt, s);
+    int num = s;
+    if (with_ait_close)
+        assert_int_equal(ait_close(s), 0);
+    else
+        close(s);
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    if (p[0] != num) {                          /* a pipe under the socket's number */
+        assert_int_equal(dup2(p[0], num), num);
+        close(p[0]);
+    }
+    if (!with_ait_close)
+        assert_int_equal(ait_fd_nonblock(num), 0);
+    else
+        assert_int_equal(fcntl(num, F_SETFL, O_NONBLOCK), 0);
+    assert_int_equal(write(p[1], "xy", 2), 2);
+    char buf[8];
+    assert_int_equal(read_now(rt, num, buf, sizeof buf), 2);
+    register_fd(rt, num);                       /* waits, woken by the next write */
+    assert_int_equal(write(p[1], "z", 1), 1);
+    assert_int_equal(read_now(rt, num, buf, sizeof buf), 1);
+    ait_rt_free(rt);
+    close(num);
+    close(p[1]);
+    ait_close(c);
+}
+
+static void test_reuse_after_ait_close(void **state) { (void)state; reuse_number(true); }
+static void test_reuse_after_close_nonblock(void **state) { (void)state; reuse_number(false); }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
@@ -263,6 +405,11 @@ int main(void) {
         cmocka_unit_test(test_write_all_partial_mt),
         cmocka_unit_test(test_read_exact_eof),
         cmocka_unit_test(test_read_exact_drop_pending),
+        cmocka_unit_test(test_kept_short_read),
+        cmocka_unit_test(test_kept_buffered_lines),
+        cmocka_unit_test(test_kept_eof_after_short_read),
+        cmocka_unit_test(test_reuse_after_ait_close),
+        cmocka_unit_test(test_reuse_after_close_nonblock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

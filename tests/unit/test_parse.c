@@ -510,6 +510,36 @@ static void test_generic_scope(void **state) {
     assert_string_equal(dump_stmt(body_stmt(f, 0)), "(expr (* Gs x))");
 }
 
+/* A typedef in a block names a type until the block ends; a declaration
+ * after a type specifier hides a type name until its block ends. */
+static void test_block_scoped_types(void **state) {
+    (void)state;
+    File *f = parse("typedef int Tbs1;\n"
+                    "async int f(void) { typedef long Tbs2; { int Tbs1 = 2; Tbs1 * x; } Tbs1 * y; "
+                    "return 0; }\n"
+                    "async int g(void) { Tbs2 * z; return 0; }\n");
+    assert_int_equal(errors(), 0);
+    Stmt *in_f = item(f, 1)->func->body;
+    assert_int_equal(in_f->items.len, 4);
+    Stmt *inner = in_f->items.data[1];
+    assert_string_equal(dump_stmt(inner->items.data[1]), "(expr (* Tbs1 x))");
+    assert_int_equal(((Stmt *)in_f->items.data[2])->kind, S_DECL);   /* a type again */
+    assert_string_equal(dump_stmt(body_stmt(f, 0)), "(expr (* Tbs2 z))");   /* f's ended */
+}
+
+static void test_instance_item(void **state) {
+    (void)state;
+    File *f = parse("%instance report(dyn Cache, send dyn Log, HitCache);\n");
+    assert_int_equal(errors(), 0);
+    Item *it = item(f, 0);
+    assert_int_equal(it->kind, I_INSTANCE);
+    assert_string_equal(it->name, "report");
+    assert_int_equal(it->supers.len, 3);
+    assert_string_equal(((NameRef *)it->supers.data[0])->name, "dyn Cache");
+    assert_string_equal(((NameRef *)it->supers.data[1])->name, "send dyn Log");
+    assert_string_equal(((NameRef *)it->supers.data[2])->name, "HitCache");
+}
+
 /* ---- locations ------------------------------------------------------------ */
 
 static void test_locations(void **state) {
@@ -671,6 +701,8 @@ int main(void) {
         cmocka_unit_test(test_declarations),
         cmocka_unit_test(test_typedef_feedback),
         cmocka_unit_test(test_generic_scope),
+        cmocka_unit_test(test_block_scoped_types),
+        cmocka_unit_test(test_instance_item),
         cmocka_unit_test(test_locations),
         cmocka_unit_test(test_error_messages),
         cmocka_unit_test(test_several_errors),

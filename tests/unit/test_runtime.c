@@ -711,6 +711,43 @@ static void test_allocator_recycles(void **state) {
     ait_alloc_trim();
 }
 
+/* The _class calls (a dyn call's box, inlined from ait.h): past the
+ * list's limit (2048 blocks of 48 bytes) the pushes go to the shared pool
+ * and the pops come back from it; counted like ait_frame_alloc/free, no
+ * malloc the second time; an installed allocator gets every call. */
+enum { CLASS_N = 3000, CLASS_SIZE = 48 };
+static void test_allocator_class_calls(void **state) {
+    (void)state;
+    static void *p[CLASS_N];
+    const int cls = AIT_FRAME_CLASS(CLASS_SIZE, 8);
+    for (int round = 0; round < 2; round++) {
+        ait_alloc_stats_reset();
+        for (int i = 0; i < CLASS_N; i++) {
+            p[i] = ait_frame_alloc_class(cls, CLASS_SIZE, 8);
+            assert_non_null(p[i]);
+            memset(p[i], i & 0xff, CLASS_SIZE);
+        }
+        for (int i = 0; i < CLASS_N; i++) {
+            assert_int_equal(((unsigned char *)p[i])[CLASS_SIZE - 1], i & 0xff);
+            ait_frame_free_class(p[i], cls, CLASS_SIZE, 8);
+        }
+        ait_alloc_stats s = ait_alloc_stats_get();
+        assert_int_equal(s.allocs, CLASS_N);
+        assert_int_equal(s.frees, CLASS_N);
+        if (round == 1)
+            assert_int_equal(s.mallocs, 0);
+    }
+    ait_frame_free_class(NULL, cls, CLASS_SIZE, 8);     /* a no-op */
+    use_counting_allocator(-1);
+    void *q = ait_frame_alloc_class(cls, CLASS_SIZE, 8);
+    assert_non_null(q);
+    ait_frame_free_class(q, cls, CLASS_SIZE, 8);
+    assert_int_equal(ca.allocs, 1);
+    assert_int_equal(ca.frees, 1);
+    ait_set_allocator(NULL);
+    ait_alloc_trim();
+}
+
 static void test_allocator_alignment(void **state) {
     (void)state;
     static const size_t sizes[] = { 1, 16, 24, 100, 4096, 65536, 70000, 1 << 20 };
@@ -842,6 +879,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_task_freed_exactly_once, teardown),
         cmocka_unit_test_teardown(test_remote_wake_with_hold, teardown),
         cmocka_unit_test_teardown(test_allocator_recycles, teardown),
+        cmocka_unit_test_teardown(test_allocator_class_calls, teardown),
         cmocka_unit_test_teardown(test_allocator_alignment, teardown),
         cmocka_unit_test_teardown(test_failing_allocator_enomem, teardown),
         cmocka_unit_test_teardown(test_cx_noop, teardown),

@@ -20,6 +20,11 @@ int main(void) {
     printf("counter = %d\n", r);
     local_types_block_on(NULL, &r, 1);
     printf("local_types = %d\n", r);
+    local_types_again_block_on(NULL, &r, 1);
+    local_types_again_block_on(NULL, &r, 1);
+    printf("local_types_again = %d\n", r);
+    shadowing_block_on(NULL, &r);
+    printf("shadowing = %d\n", r);
     find_block_on(NULL, &r, "hello world", "wor");
     printf("find = %d\n", r);
     return 0;

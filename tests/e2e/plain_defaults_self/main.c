@@ -14,5 +14,9 @@ int main(void) {
     read_dyn_block_on(NULL, &r, Meter_as_Probe(&m));
     printf("read_dyn(Meter) = %d\n", r);
     printf("Probe_doubled(dyn Gauge) = %d\n", Probe_doubled(Gauge_as_Probe(&g)));
+    Meter m1 = { 2 }, m2 = { 5 };
+    Gauge g1 = { 9 }, g2 = { 4 };
+    merge_both_block_on(NULL, &r, &m1, &m2, &g1, &g2, Gauge_as_Mergeable(&g1));
+    printf("merge_both = %d\n", r);
     return 0;
 }

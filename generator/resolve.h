@@ -1,0 +1,11 @@
+/* resolve.h: names, receivers and calls of one body (resolve.c). */
+#ifndef AIT_RESOLVE_H
+#define AIT_RESOLVE_H
+
+#include "sema.h"
+
+void resolve_fut(Sema *s, Fut *f);
+/* dyn I and send dyn I must name an interface. */
+void check_dyn_type(Sema *s, DeclSpec *spec);
+
+#endif
