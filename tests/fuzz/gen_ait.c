@@ -255,7 +255,7 @@ static void cond(int depth, bool await_ok) {
     static const char *const cmp[] = {"!=", "<", ">", "=="};
     both("((%s ^ ", nvars ? vars[rnd((unsigned)nvars)] : "0u");   /* never decidable */
     expr(depth, await_ok);
-    both(") %s %uu)", cmp[rnd(4)], rnd(1000));
+    both(") %s %uu)", cmp[rnd(4)], 1 + rnd(999));   /* never "< 0u" */
 }
 
 /* An operand of && or ||: not a comparison (clang flags overlapping
