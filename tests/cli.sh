@@ -5,7 +5,9 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 AITC=${AITC:-$PWD/build/aitc}
 T=$(mktemp -d "${TMPDIR:-/tmp}/ait-cli.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
+# Only the script itself removes T: a forked subshell killed before it
+# execs (the signal tests below) would otherwise run this trap too.
+trap '[ "$BASHPID" = "$$" ] && rm -rf "$T"' EXIT
 
 result() {       # result NAME CONDITION-STATUS REASON
     if [ "$2" -eq 0 ]; then echo "ok $1"; else echo "not ok $1: $3"; fi
@@ -272,6 +274,8 @@ for d in 0 0.02 0.1 0.3 0.6 1.2; do
         printf 'old g.c\n' >"$T/sig/g.c"
         "$AITC" --no-line -o "$T/sig" "$T/sig/g.ait" 2>/dev/null &
         pid=$!
+        # The signal is for aitc, not for the shell forked to start it.
+        until [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = aitc ] || ! kill -0 "$pid" 2>/dev/null; do :; done
         sleep "$d"
         kill -s "$s" "$pid" 2>/dev/null
         wait "$pid"
