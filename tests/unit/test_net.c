@@ -277,16 +277,22 @@ static void register_fd(ait_rt *rt, int fd) {
     ait_read_drop(&f);
 }
 
+/* A connected pair on loopback and a runtime whose reactor keeps s. */
+static ait_rt *kept_pair(int *c, int *s) {
+    assert_true(tcp_pair("127.0.0.1", c, s));
+    ait_rt *rt = ait_rt_new(NULL);
+    assert_non_null(rt);
+    register_fd(rt, *s);
+    return rt;
+}
+
 /* A short read on a kept stream socket drains it: the next read waits for
  * the next event without a syscall (data that came meanwhile is not seen
  * until the reactor reports it), and that event wakes it. */
 static void test_kept_short_read(void **state) {
     (void)state;
     int c, s;
-    assert_true(tcp_pair("127.0.0.1", &c, &s));
-    ait_rt *rt = ait_rt_new(NULL);
-    assert_non_null(rt);
-    register_fd(rt, s);
+    ait_rt *rt = kept_pair(&c, &s);
     char buf[16];
     assert_int_equal(write(c, "abc", 3), 3);
     assert_int_equal(read_now(rt, s, buf, sizeof buf), 3);     /* short: drained */
@@ -311,10 +317,7 @@ static void test_kept_short_read(void **state) {
 static void test_kept_eof_after_short_read(void **state) {
     (void)state;
     int c, s;
-    assert_true(tcp_pair("127.0.0.1", &c, &s));
-    ait_rt *rt = ait_rt_new(NULL);
-    assert_non_null(rt);
-    register_fd(rt, s);
+    ait_rt *rt = kept_pair(&c, &s);
     assert_int_equal(write(c, "ab", 2), 2);
     assert_int_equal(shutdown(c, SHUT_WR), 0);
     assert_int_equal(ait_sleep_ms_block_on(rt, NULL, 5), 0);  /* the reactor sees both */
@@ -332,10 +335,7 @@ static void test_kept_eof_after_short_read(void **state) {
 static void test_kept_buffered_lines(void **state) {
     (void)state;
     int c, s;
-    assert_true(tcp_pair("127.0.0.1", &c, &s));
-    ait_rt *rt = ait_rt_new(NULL);
-    assert_non_null(rt);
-    register_fd(rt, s);
+    ait_rt *rt = kept_pair(&c, &s);
     ait_bufreader r;
     assert_int_equal(ait_bufreader_init(&r, s, 64), 0);
     assert_int_equal(write(c, "one\ntwo\n", 8), 8);
@@ -360,10 +360,7 @@ static void test_kept_buffered_lines(void **state) {
  * ait_close, and after a plain close when ait_fd_nonblock says so. */
 static void reuse_number(bool with_ait_close) {
     int c, s;
-    assert_true(tcp_pair("127.0.0.1", &c, &s));
-    ait_rt *rt = ait_rt_new(NULL);
-    assert_non_null(rt);
-    register_fd(rt, s);
+    ait_rt *rt = kept_pair(&c, &s);
     int num = s;
     if (with_ait_close)
         assert_int_equal(ait_close(s), 0);
