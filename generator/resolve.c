@@ -520,6 +520,10 @@ static Target *generic_call(Resolver *r, Func *fn, Expr *call) {
         if (have.kind == TY_DYN || have.kind == TY_SEND_DYN) {
             da = xalloc(sizeof *da);
             da->iface = sema_iface(r->s, have.name);
+            if (!da->iface) {   /* an unknown interface: reported where the dyn was declared */
+                r->quiet = true;
+                return NULL;
+            }
             da->send = have.kind == TY_SEND_DYN;
             dyn = true;
         }
