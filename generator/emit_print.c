@@ -121,6 +121,12 @@ const char *decl_str(Emit *e, DeclSpec *spec, Declarator *d, const char *name) {
     return s;
 }
 
+const char *output_decl(Emit *e, Fut *f, const char *name) {
+    if (returns_void(f->func))
+        return xprintf("ait_unit %s", name);
+    return decl_str(e, f->func->ret_spec, f->func->ret_decl, name);
+}
+
 const char *type_str(Emit *e, DeclSpec *spec, Declarator *d) {
     Buf b = {0};
     cprint_typename(&b, spec, d, &e->hooks);
