@@ -50,7 +50,7 @@ void emit_item_done(Emit *e, ArenaMark m) {
 }
 
 void out_line_reset(Emit *e, Out *o) {
-    if (!e->opt->line_directives)
+    if (!e->opt->line_directives || !o->map_out)   /* none in force */
         return;
     buf_printf(o->b, "#line %d \"%s\"\n", out_lines(o) + 2, o->name);
     o->map_out = 0;

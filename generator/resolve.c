@@ -908,6 +908,7 @@ static void resolve_stmt(Resolver *r, Stmt *st) {
     case S_DEFER:
         if (!r->is_async)
             error_at(st->loc, "'defer' outside an async function");
+        jump_in_defer(r, st, "defer");
         r->in_defer++;
         resolve_stmt(r, st->body);
         r->in_defer--;

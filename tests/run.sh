@@ -35,7 +35,8 @@
 #              instead: errors aitc leaves to the C compiler. aitc must
 #              succeed; gcc and clang (strict, plus an optional
 #              "// cc-flags: OPTIONS" line) must each fail with an error at
-#              NAME.ait:LINE whose message contains TEXT, and never
+#              NAME.ait:LINE whose message contains TEXT, have no error
+#              at any other line (none in the generated .c), and never
 #              mention an _output type (one test each).
 #   cli        tests/cli.sh, which prints "ok NAME" / "not ok NAME: why".
 #   integration  tests/integration.sh (same output): make install into a
@@ -305,7 +306,7 @@ suite_errors() {
 
 # errors_cc SRC: a "// cc-expect:" case; sets CC_WHY and returns 1 on failure.
 errors_cc() {
-    local src=$1 w=$TMP/errors-cc cc exp line text flags
+    local src=$1 w=$TMP/errors-cc cc exp line text flags lines
     rm -rf "$w"; mkdir -p "$w"
     if ! "$AITC" -o "$w" "$src" >"$w/aitc.log" 2>&1; then
         CC_WHY="aitc failed: $(head -c 300 "$w/aitc.log")"; return 1
@@ -327,6 +328,10 @@ errors_cc() {
                 return 1
             fi
         done < <(sed -n 's|.*// cc-expect: \(.*[^ ]\) *$|\1|p' "$src")
+        lines=$(sed -n 's|.*// cc-expect: \([0-9]*\): .*|\1|p' "$src" | sort -u | tr '\n' '|')
+        if grep ': error: ' "$w/cc.log" | grep -vE "^$src:(${lines%|}):" >"$w/other.log"; then
+            CC_WHY="$cc: an error at a line not expected: $(head -1 "$w/other.log")"; return 1
+        fi
     done
 }
 

@@ -237,8 +237,8 @@ static void drain_Fixed_ait_release(drain_Fixed_frame *ait_f) {
         Fixed_next_drop(&ait_f->ait_aw1);
         if (ait_f->ait_defer1) {   /* defer */
             ait_f->ait_defer1 = 0;
-            int count = ait_f->count;
-            Fixed *c = ait_f->c;
+            int count = ait_f->count; (void)count;
+            Fixed *c = ait_f->c; (void)c;
             printf("drained %d from %s\n", count, Fixed_name(c));
         }
         break;
@@ -303,8 +303,8 @@ static void drain_Ticker_ait_release(drain_Ticker_frame *ait_f) {
         Ticker_next_drop(&ait_f->ait_aw1);
         if (ait_f->ait_defer1) {   /* defer */
             ait_f->ait_defer1 = 0;
-            int count = ait_f->count;
-            Ticker *c = ait_f->c;
+            int count = ait_f->count; (void)count;
+            Ticker *c = ait_f->c; (void)c;
             printf("drained %d from %s\n", count, Ticker_name(c));
         }
         break;
