@@ -784,7 +784,7 @@ static void check_return(Resolver *r, Stmt *st) {
                  fn->name);
     else if (!is_void && !st->expr)
         error_at(st->loc, "'return' without a value in async function '%s', which returns %s",
-                 fn->name, spec_name(fn->ret_spec));
+                 fn->name, return_type_words(fn));
     else if (st->expr)
         check_return_type(fn, st->expr);
 }

@@ -228,6 +228,8 @@ static bool violates(CType to, CType from) {
     return false;   /* K_BOOL takes any scalar */
 }
 
+const char *return_type_words(Func *fn) { return type_words(fn->ret_spec, fn->ret_decl); }
+
 void check_return_type(Func *fn, Expr *value) {
     CType to = decl_type(fn->ret_spec, fn->ret_decl), from = expr_type(value);
     if (violates(to, from))
