@@ -49,7 +49,7 @@ void emit_defers(Emit *e, Vec *defers, bool from_frame, int level) {
         for (int k = 0; k < vars.len; k++) {
             Var *v = vars.data[k];
             if (v->in_frame && !v->resident && !v->is_temp)
-                line(e, level + 1, "%s = ait_f->%s; (void)%s;",   /* the defer may only write it */
+                line(e, level + 1, "%s = ait_f->%s; (void)%s;",   /* it may only be written */
                      decl_str(e, v->spec, v->decl, v->name), v->field, v->name);
         }
         out_line_directive(e, &e->c, d->loc);

@@ -880,7 +880,7 @@ static void resolve_items(Resolver *r, Stmt *st) {
     pop_scope(r);
 }
 
-static void jump_in_defer(Resolver *r, Stmt *st, const char *what) {
+static void forbid_in_defer(Resolver *r, Stmt *st, const char *what) {
     if (r->in_defer)
         error_at(st->loc, "'%s' inside a defer statement is not allowed", what);
 }
@@ -908,19 +908,19 @@ static void resolve_stmt(Resolver *r, Stmt *st) {
     case S_DEFER:
         if (!r->is_async)
             error_at(st->loc, "'defer' outside an async function");
-        jump_in_defer(r, st, "defer");
+        forbid_in_defer(r, st, "defer");
         r->in_defer++;
         resolve_stmt(r, st->body);
         r->in_defer--;
         return;
     case S_RETURN:   /* checked once its value is resolved */
-        jump_in_defer(r, st, "return");
+        forbid_in_defer(r, st, "return");
         resolve_expr(r, st->expr);
         check_return(r, st);
         return;
-    case S_BREAK: jump_in_defer(r, st, "break"); break;
-    case S_CONTINUE: jump_in_defer(r, st, "continue"); break;
-    case S_GOTO: jump_in_defer(r, st, "goto"); break;
+    case S_BREAK: forbid_in_defer(r, st, "break"); break;
+    case S_CONTINUE: forbid_in_defer(r, st, "continue"); break;
+    case S_GOTO: forbid_in_defer(r, st, "goto"); break;
     default:
         break;
     }
