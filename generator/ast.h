@@ -299,6 +299,11 @@ typedef struct Func {
     struct Item *owner;  /* the interface or impl it belongs to, or NULL */
     bool self_typed;     /* an interface method whose signature mentions Self:
                             static calls only, no vtable entry (the checks) */
+    Vec inst_defs;       /* Decl*: tag definitions of the async body that mention
+                            Self or a type parameter, at file scope once per
+                            instance (tags.c) */
+    Vec inst_names;      /* const char *: their tags and enumerators, which each
+                            instance spells with its own suffix */
 } Func;
 
 typedef enum {

@@ -345,12 +345,17 @@ static void print_members(Buf *b, Vec *members, const PrintHooks *h) {
     buf_puts(b, " }");
 }
 
+static const char *tag_spelling(const char *name, const PrintHooks *h) {
+    const char *s = h && h->tag_name ? h->tag_name(h->ctx, name) : NULL;
+    return s ? s : name;
+}
+
 static void print_enumerators(Buf *b, Vec *es, const PrintHooks *h) {
     buf_puts(b, " {");
     for (int i = 0; i < es->len; i++) {
         Enumerator *en = vec_get(es, i);
         buf_puts(b, i ? ", " : " ");
-        buf_puts(b, en->name);
+        buf_puts(b, tag_spelling(en->name, h));
         if (en->value) {
             buf_puts(b, " = ");
             cprint_expr(b, en->value, PREC_COND, h);
@@ -364,7 +369,7 @@ static void print_tagged(Buf *b, const char *kw, DeclSpec *spec,
     buf_puts(b, kw);
     if (spec->name) {
         buf_putc(b, ' ');
-        buf_puts(b, spec->name);
+        buf_puts(b, tag_spelling(spec->name, h));
     }
     if (!spec->has_body)
         return;

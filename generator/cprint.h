@@ -20,6 +20,9 @@ typedef struct PrintHooks {
     const char *(*ident)(void *ctx, Expr *e);
     /* The spelling of a typedef name (BT_NAME) or NULL to keep it. */
     const char *(*type_name)(void *ctx, const char *name);
+    /* The spelling of a struct, union or enum tag, or of an enumerator
+     * being defined, or NULL to keep it. */
+    const char *(*tag_name)(void *ctx, const char *name);
     /* Prints e in full and returns true, or returns false to let the
      * printer print it. Called for every expression before printing it;
      * prec is the precedence the context needs (see cprint_prec). The hook

@@ -234,20 +234,38 @@ static void vtable_struct(Emit *e, Iface *x) {
     buf_puts(h, "};\n\n");
 }
 
-/* dyn B to dyn A for each super-interface A of B: the vtable of B
- * points at the impl's vtable of A. */
+/* Each interface x reaches through its super-interfaces, once (a diamond
+ * D : B, C with B, C : A has one A), with the vtable path to it:
+ * "->B_vt->A_vt". The first path found; every path ends at the same
+ * vtable, the impl's own for that interface. */
+static void ancestors(Iface *x, const char *path, Vec *found, Vec *paths, int depth) {
+    for (int i = 0; i < x->supers.len && depth < 64; i++) {
+        Iface *a = x->supers.data[i];
+        const char *p = xprintf("%s->%s_vt", path, a->name);
+        if (!vec_contains(found, a)) {
+            vec_push(found, a);
+            vec_push(paths, (void *)p);
+        }
+        ancestors(a, p, found, paths, depth + 1);
+    }
+}
+
+/* dyn B to dyn A for each super-interface A of B, direct or not: the
+ * vtable of B points at the impl's vtable of each direct one. */
 static void super_conversions(Emit *e, Iface *x) {
     Buf *h = e->h.b;
     const char *n = x->name;
-    for (int i = 0; i < x->supers.len; i++) {
-        const char *a = ((Iface *)x->supers.data[i])->name;
+    Vec found = {0}, paths = {0};
+    ancestors(x, "", &found, &paths, 0);
+    for (int i = 0; i < found.len; i++) {
+        const char *a = ((Iface *)found.data[i])->name, *p = paths.data[i];
         buf_printf(h, "static inline %s_dyn %s_dyn_as_%s(%s_dyn d) {\n", a, n, a, n);
-        buf_printf(h, "    %s_dyn r;\n    r.self = d.self;\n    r.vt = d.vt->%s_vt;\n"
-                      "    return r;\n}\n", a, a);
+        buf_printf(h, "    %s_dyn r;\n    r.self = d.self;\n    r.vt = d.vt%s;\n"
+                      "    return r;\n}\n", a, p);
         buf_printf(h, "static inline %s_send_dyn %s_send_dyn_as_%s_send(%s_send_dyn d) {\n",
                    a, n, a, n);
-        buf_printf(h, "    %s_send_dyn r;\n    r.self = d.self;\n    r.vt = d.vt->%s_vt;\n"
-                      "    return r;\n}\n", a, a);
+        buf_printf(h, "    %s_send_dyn r;\n    r.self = d.self;\n    r.vt = d.vt%s;\n"
+                      "    return r;\n}\n", a, p);
     }
 }
 
@@ -313,6 +331,36 @@ static void all_union(Emit *e, Fut *d) {
         frame_union(e, d, "all_frames", &all), max_frame(e, d, "all_frames");
 }
 
+/* One definition moved per instance (tags.c), for the instance being
+ * emitted. A typedef's own names are spelled here (the declaration is
+ * shared, so they are put back after), the rest by the hooks. */
+static void inst_def(Emit *e, Decl *d) {
+    Vec ids = {0}, names = {0};
+    for (int k = 0; k < d->decls.len; k++) {
+        Declarator *id = sema_declarator_ident(((InitDecl *)d->decls.data[k])->decl);
+        if (!id || !id->name)
+            continue;
+        vec_push(&ids, id);
+        vec_push(&names, (void *)id->name);
+        id->name = emit_inst_name(e, id->name);
+    }
+    cprint_declaration(e->h.b, d, &e->hooks);
+    buf_puts(e->h.b, "\n");
+    for (int k = 0; k < ids.len; k++)
+        ((Declarator *)ids.data[k])->name = names.data[k];
+}
+
+/* The definitions of f's body that mention Self or a type parameter,
+ * before f's frame, which may hold them: the parameters substituted, the
+ * names with f's suffix. */
+static void inst_defs(Emit *e, Fut *f) {
+    if (!f->func || (f->kind != FUT_METHOD && f->kind != FUT_GENERIC))
+        return;
+    e->fut = f;
+    for (int i = 0; i < f->func->inst_defs.len; i++)
+        inst_def(e, f->func->inst_defs.data[i]);
+}
+
 static void frames(Emit *e, Vec *order) {
     Buf *h = e->h.b;
     for (int i = 0; i < order->len; i++) {
@@ -334,6 +382,7 @@ static void frames(Emit *e, Vec *order) {
         ArenaMark m = arena_mark();
         if (f->kind == FUT_DYN)
             inline_union(e, f);
+        inst_defs(e, f);
         emit_frame_struct(e, f);
         emit_item_done(e, m);
     }

@@ -39,6 +39,9 @@ void emit_item_done(Emit *e, ArenaMark m);
 /* How user code prints: locals by their C names, generic parameters
  * substituted, plain method calls direct. */
 PrintHooks emit_print_hooks(Emit *e);
+/* A name of a definition moved per instance (tags.c), spelled for the
+ * instance being emitted, or NULL for any other name. */
+const char *emit_inst_name(Emit *e, const char *name);
 /* The self argument of a resolved call. */
 void emit_receiver(Emit *e, Buf *b, Target *t);
 

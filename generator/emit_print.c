@@ -58,15 +58,29 @@ void out_line_reset(Emit *e, Out *o) {
 
 /* ---- hooks: how user code prints ---------------------------------------- */
 
+/* A name of a definition moved per instance (tags.c), with the suffix of
+ * the instance being emitted, or NULL. */
+const char *emit_inst_name(Emit *e, const char *name) {
+    Fut *f = e->fut;
+    if (!f || !f->func || (f->kind != FUT_METHOD && f->kind != FUT_GENERIC))
+        return NULL;
+    for (int i = 0; i < f->func->inst_names.len; i++)
+        if (!strcmp(f->func->inst_names.data[i], name))
+            return xprintf("%s_%s", name, f->cname);
+    return NULL;
+}
+
 static const char *ident_hook(void *ctx, Expr *x) {
-    (void)ctx;
-    return x->var ? x->var->cname : NULL;
+    return x->var ? x->var->cname : emit_inst_name(ctx, x->name);
 }
 
 static const char *type_hook(void *ctx, const char *name) {
     Emit *e = ctx;
-    return e->fut ? sema_subst(e->fut, name) : name;
+    const char *inst = emit_inst_name(e, name);
+    return inst ? inst : e->fut ? sema_subst(e->fut, name) : name;
 }
+
+static const char *tag_hook(void *ctx, const char *name) { return emit_inst_name(ctx, name); }
 
 /* The self argument of a resolved call: &value for a T value, *p for a
  * pointer to a dyn, and a send dyn converted to the dyn the call takes. */
@@ -107,7 +121,7 @@ static bool expr_hook(void *ctx, Expr *x, Buf *b, int prec) {
 
 /* How user code prints in this unit. */
 PrintHooks emit_print_hooks(Emit *e) {
-    return (PrintHooks){.ctx = e, .ident = ident_hook, .type_name = type_hook, .expr = expr_hook};
+    return (PrintHooks){.ctx = e, .ident = ident_hook, .type_name = type_hook, .tag_name = tag_hook, .expr = expr_hook};
 }
 
 /* ---- type strings -------------------------------------------------------- */

@@ -7,6 +7,7 @@
 #include "check_graph.h"
 #include "emit.h"
 #include "frame_est.h"
+#include "frame_vm.h"
 
 bool gen_lowered(Fut *f) {
     return f->body && f->kind != FUT_ABSTRACT && f->kind != FUT_EXTERN;
@@ -21,8 +22,10 @@ bool generate(Unit *u, const GenOptions *opt, Buf *header, Buf *source) {
         return false;
     for (int i = 0; i < s->futs.len; i++) {
         Fut *f = s->futs.data[i];
-        if (gen_lowered(f))
+        if (gen_lowered(f)) {
             lower_fut(s, f);
+            frame_vm_check(f);
+        }
     }
     if (error_count())
         return false;

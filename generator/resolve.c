@@ -143,8 +143,7 @@ static Var *lookup(Resolver *r, const char *name) {
 }
 
 static const char *declarator_name(Declarator *d) {
-    while (d && d->kind != D_IDENT)
-        d = d->inner;
+    d = sema_declarator_ident(d);
     return d ? d->name : NULL;
 }
 
@@ -484,12 +483,23 @@ static const char *unmet_bound(Resolver *r, TypeParam *tp, const char *type, Ty 
     return tp->send && !outer->send ? "send" : NULL;
 }
 
-static void explain_unmet(Resolver *r, const char *type, const char *bound, Ty have) {
+/* Where a dyn argument's type is written: the declaration of the
+ * variable it names (`d`, `&d`), or else the argument itself. */
+static Loc dyn_declared_at(Expr *arg) {
+    Expr *e = arg;
+    while (e->kind == E_PAREN || (e->kind == E_UNARY && !strcmp(e->op, "&")))
+        e = e->lhs;
+    Declarator *d = sema_declarator_ident(e->kind == E_IDENT && e->var ? e->var->decl : NULL);
+    return d ? d->loc : arg->loc;
+}
+
+static void explain_unmet(Resolver *r, const char *type, const char *bound, Ty have, Expr *arg) {
     Loc at = r->f->func->loc;
     if (have.kind == TY_DYN && !strcmp(bound, "send"))
-        note_at(at, "a 'dyn %s' is not send; pass a 'send dyn %s'", have.name, have.name);
+        note_at(dyn_declared_at(arg), "a 'dyn %s' is not send; pass a 'send dyn %s'", have.name,
+                have.name);
     else if (have.kind == TY_DYN || have.kind == TY_SEND_DYN)
-        note_at(at, "interface '%s' does not extend '%s'", have.name, bound);
+        note_at(dyn_declared_at(arg), "interface '%s' does not extend '%s'", have.name, bound);
     else if (abstract_tparam(r->f, type))
         note_at(at, "'%s' is not bounded by '%s'", type, bound);
     else if (!strcmp(bound, "send"))
@@ -510,7 +520,7 @@ static Target *generic_call(Resolver *r, Func *fn, Expr *call) {
         if (bound) {   /* worded alike for the abstract body and its instances */
             error_at(((Expr *)call->args.data[arg])->loc, "argument %d of '%s' does not "
                      "satisfy the bound '%s' of '%s'", arg + 1, fn->name, bound, tp->name);
-            explain_unmet(r, type, bound, have);
+            explain_unmet(r, type, bound, have, call->args.data[arg]);
             r->quiet = true;   /* an instance repeats its abstract body's error */
         }
         if (!type || bound)

@@ -118,6 +118,12 @@ const char *instance_name(Func *fn, Vec *types) {
 }
 
 /* The stem of a file's name as an identifier: "use" for "dir/use.ait". */
+Declarator *sema_declarator_ident(Declarator *d) {
+    while (d && d->kind != D_IDENT)
+        d = d->inner;
+    return d;
+}
+
 const char *sema_file_stem(File *f) {
     const char *base = strrchr(f->path, '/');
     base = base ? base + 1 : f->path;

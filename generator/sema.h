@@ -188,6 +188,8 @@ DynArg *sema_subst_dyn(Fut *f, const char *name);
 const char *instance_name(Func *fn, Vec *types);
 /* A file's name without directory and extension, as an identifier. */
 const char *sema_file_stem(File *f);
+/* The D_IDENT at the heart of declarator d (the declared name), or NULL. */
+Declarator *sema_declarator_ident(Declarator *d);
 /* The file (id) whose unit compiles f. */
 int sema_home(Fut *f);
 

@@ -8,21 +8,34 @@
  * before the frames) under a hygienic name, ait_FILE_NAME_N, and the
  * body's later references follow it, up to a redeclaration that hides it.
  * Enumerators are renamed alike, so two bodies may define the same tag,
- * typedef or enumerator. A definition that mentions Self, a type
- * parameter or an identifier in an array size (a variably modified type,
- * or one sized by a local constant) stays in the body as written. Done
- * once per file, on the syntax tree, before any body is copied for an
- * instance. */
+ * typedef or enumerator. A definition that mentions Self or a type
+ * parameter moves to the function's inst_defs instead: each instance
+ * (impl method, default method for an impl, generic instance) defines
+ * it before its frame, with the parameters substituted and its own
+ * suffix on the names (ait_FILE_NAME_N_INSTANCE). One that reads an
+ * identifier in an array size (a variably modified type, or one sized by
+ * a local constant) stays in the body as written. Done once per file, on
+ * the syntax tree, before any body is copied for an instance. */
 #include <string.h>
 #include "sema.h"
 #include "tags.h"
 #include "util.h"
 
+/* Where a definition can live, the later the stronger: at file scope as
+ * it is; at file scope once per instance (it mentions Self, a type
+ * parameter or such a definition); or only in the body (it reads a
+ * local: an array sized at run time, a local constant, a definition that
+ * stays). */
+typedef enum { W_FILE, W_INSTANCE, W_BODY } Where;
+
 typedef struct TagHoister {
     File *file;
     const char *prefix;      /* ait_FILE */
     int count;
-    Vec *tparams;            /* TypeParam* of the function being walked */
+    Func *fn;                /* the function being walked */
+    Vec *tparams;            /* its TypeParam* */
+    Vec *inst;               /* its inst_names */
+    Where where;             /* of the definition being moved */
     Vec stuck;               /* const char *: tags and typedef names of the body
                                 that stay in it; what mentions them stays too */
     Vec moved;               /* const char *: the new names of moved enumerators */
@@ -119,8 +132,7 @@ static void rename_decl(Decl *d, const Rename *r) {
 }
 
 static const char *declared_name(Declarator *d) {
-    while (d && d->kind != D_IDENT)
-        d = d->inner;
+    d = sema_declarator_ident(d);
     return d ? d->name : NULL;
 }
 
@@ -173,71 +185,78 @@ static void rename_stmt(Stmt *s, const Rename *r) {
 
 /* ---- what may move ------------------------------------------------------ */
 
-static bool mentions_type(TagHoister *h, DeclSpec *s, Declarator *d);
+static Where later(Where a, Where b) { return a > b ? a : b; }
 
-static bool is_type_param(TagHoister *h, const char *name) {
-    if (!strcmp(name, "Self"))
-        return true;
-    for (int i = 0; i < h->stuck.len; i++)
-        if (!strcmp(h->stuck.data[i], name))
+static Where type_where(TagHoister *h, DeclSpec *s, Declarator *d);
+
+static bool listed(Vec *v, const char *name) {
+    for (int i = 0; i < v->len; i++)
+        if (!strcmp(v->data[i], name))
             return true;
+    return false;
+}
+
+static Where name_where(TagHoister *h, const char *name) {
+    if (listed(&h->stuck, name))
+        return W_BODY;
+    if (!strcmp(name, "Self") || listed(h->inst, name))
+        return W_INSTANCE;
     for (int i = 0; h->tparams && i < h->tparams->len; i++)
         if (!strcmp(((TypeParam *)h->tparams->data[i])->name, name))
-            return true;
-    return false;
+            return W_INSTANCE;
+    return W_FILE;
 }
 
-/* Does e read an identifier that file scope would not see: anything
- * but an enumerator moved already, or one of the first n of the enum
- * being looked at (en)? */
-static bool has_ident(TagHoister *h, Expr *e, DeclSpec *en, int n) {
+/* Where may the constant expression e be read: an identifier that file
+ * scope would not see (but an enumerator moved already, or one of the
+ * first n of the enum being looked at, en) keeps it in the body. */
+static Where expr_where(TagHoister *h, Expr *e, DeclSpec *en, int n) {
     if (!e)
-        return false;
+        return W_FILE;
     if (e->kind == E_IDENT) {
-        for (int i = 0; i < h->moved.len; i++)
-            if (!strcmp(h->moved.data[i], e->name))
-                return false;
+        if (listed(h->inst, e->name))
+            return W_INSTANCE;
+        if (listed(&h->moved, e->name))
+            return W_FILE;
         for (int i = 0; en && i < n; i++)
             if (!strcmp(((Enumerator *)en->enumerators.data[i])->name, e->name))
-                return false;
-        return true;
+                return W_FILE;
+        return W_BODY;
     }
-    if (e->kind == E_SIZEOF_EXPR || e->type || e->kind == E_CALL)
-        return true;
-    return has_ident(h, e->lhs, en, n) || has_ident(h, e->rhs, en, n) ||
-           has_ident(h, e->cond, en, n);
+    if (e->kind == E_SIZEOF_EXPR || e->init || e->assocs.len || e->kind == E_CALL)
+        return W_BODY;
+    Where w = e->type ? type_where(h, e->type->spec, e->type->decl) : W_FILE;
+    w = later(w, expr_where(h, e->lhs, en, n));
+    w = later(w, expr_where(h, e->rhs, en, n));
+    return later(w, expr_where(h, e->cond, en, n));
 }
 
-static bool declarator_mentions(TagHoister *h, Declarator *d) {
+static Where declarator_where(TagHoister *h, Declarator *d) {
+    Where w = W_FILE;
     for (; d; d = d->inner) {
-        if (has_ident(h, d->size, NULL, 0))
-            return true;
+        w = later(w, expr_where(h, d->size, NULL, 0));
         for (int i = 0; i < d->params.len; i++) {
             Param *p = d->params.data[i];
-            if (mentions_type(h, p->spec, p->decl))
-                return true;
+            w = later(w, type_where(h, p->spec, p->decl));
         }
     }
-    return false;
+    return w;
 }
 
-/* Would the type read differently at file scope? */
-static bool mentions_type(TagHoister *h, DeclSpec *s, Declarator *d) {
-    if ((s->kind == BT_NAME || (!s->has_body && s->kind != BT_WORDS)) && s->name &&
-        is_type_param(h, s->name))
-        return true;
+/* Where may the type be written? */
+static Where type_where(TagHoister *h, DeclSpec *s, Declarator *d) {
+    Where w = W_FILE;
+    if ((s->kind == BT_NAME || (!s->has_body && s->kind != BT_WORDS)) && s->name)
+        w = name_where(h, s->name);
     for (int i = 0; i < s->members.len; i++) {
         Decl *m = s->members.data[i];
         for (int k = 0; k < m->decls.len; k++)
-            if (declarator_mentions(h, ((InitDecl *)m->decls.data[k])->decl))
-                return true;
-        if (mentions_type(h, m->spec, NULL))
-            return true;
+            w = later(w, declarator_where(h, ((InitDecl *)m->decls.data[k])->decl));
+        w = later(w, type_where(h, m->spec, NULL));
     }
     for (int i = 0; i < s->enumerators.len; i++)
-        if (has_ident(h, ((Enumerator *)s->enumerators.data[i])->value, s, i))
-            return true;
-    return declarator_mentions(h, d);
+        w = later(w, expr_where(h, ((Enumerator *)s->enumerators.data[i])->value, s, i));
+    return later(w, declarator_where(h, d));
 }
 
 /* ---- moving a definition ------------------------------------------------ */
@@ -246,11 +265,20 @@ static bool is_tag_definition(DeclSpec *s) {
     return s && s->has_body && (s->kind == BT_STRUCT || s->kind == BT_UNION || s->kind == BT_ENUM);
 }
 
+/* A new name; one of a definition moved per instance is listed, for the
+ * instances to spell with their suffix. */
 static const char *fresh(TagHoister *h, const char *old) {
-    return xprintf("%s_%s_%d", h->prefix, old ? old : "anon", ++h->count);
+    const char *name = xprintf("%s_%s_%d", h->prefix, old ? old : "anon", ++h->count);
+    if (h->where == W_INSTANCE)
+        vec_push(h->inst, (void *)name);
+    return name;
 }
 
 static void add_item(TagHoister *h, Decl *d) {
+    if (h->where == W_INSTANCE) {
+        vec_push(&h->fn->inst_defs, d);
+        return;
+    }
     Item *it = xalloc(sizeof *it);
     it->kind = I_CDECL;
     it->decl = d;
@@ -302,9 +330,7 @@ static void move_definition(TagHoister *h, DeclSpec *spec, Vec *rs) {
 static void move_typedef(TagHoister *h, Stmt *st, Vec *rs) {
     Decl *d = st->decl;
     for (int i = 0; i < d->decls.len; i++) {
-        Declarator *id = ((InitDecl *)d->decls.data[i])->decl;
-        while (id && id->kind != D_IDENT)
-            id = id->inner;
+        Declarator *id = sema_declarator_ident(((InitDecl *)d->decls.data[i])->decl);
         if (!id || !id->name)
             continue;
         Rename *r = xalloc(sizeof *r);
@@ -329,13 +355,12 @@ static void stays(TagHoister *h, Decl *d) {
     }
 }
 
-static bool typedef_movable(TagHoister *h, Decl *d) {
-    if (!(d->spec->storage & SC_TYPEDEF))
-        return false;
+/* Where the typedef d (whose type's own definition has moved) may go. */
+static Where typedef_where(TagHoister *h, Decl *d) {
+    Where w = type_where(h, d->spec, NULL);
     for (int i = 0; i < d->decls.len; i++)
-        if (declarator_mentions(h, ((InitDecl *)d->decls.data[i])->decl))
-            return false;
-    return true;
+        w = later(w, declarator_where(h, ((InitDecl *)d->decls.data[i])->decl));
+    return w;
 }
 
 /* A definition in block->items[at]: moved, then the later statements of
@@ -344,7 +369,8 @@ static void hoist_decl(TagHoister *h, Stmt *block, int at, Stmt *st) {
     Decl *d = st->decl;
     if (!d || (!is_tag_definition(d->spec) && !(d->spec->storage & SC_TYPEDEF)))
         return;
-    if (mentions_type(h, d->spec, NULL)) {
+    h->where = type_where(h, d->spec, NULL);
+    if (h->where == W_BODY) {
         stays(h, d);
         return;
     }
@@ -362,7 +388,7 @@ static void hoist_decl(TagHoister *h, Stmt *block, int at, Stmt *st) {
             rename_declarator(id->decl, rs.data[i]);
             rename_init(id->init, rs.data[i]);
         }
-    if (typedef_movable(h, d))
+    if ((d->spec->storage & SC_TYPEDEF) && (h->where = typedef_where(h, d)) != W_BODY)
         move_typedef(h, st, &rs);
     else if (d->spec->storage & SC_TYPEDEF)
         stays(h, d);
@@ -375,7 +401,8 @@ static void hoist_decl(TagHoister *h, Stmt *block, int at, Stmt *st) {
 static void hoist_for(TagHoister *h, Stmt *s) {
     if (!s->decl || !is_tag_definition(s->decl->spec))
         return;
-    if (mentions_type(h, s->decl->spec, NULL)) {
+    h->where = type_where(h, s->decl->spec, NULL);
+    if (h->where == W_BODY) {
         stays(h, s->decl);
         return;
     }
@@ -419,7 +446,9 @@ static void hoist_block(TagHoister *h, Stmt *block) {
 static void hoist_func(TagHoister *h, Func *fn) {
     if (!fn || !fn->is_async || !fn->body)
         return;
+    h->fn = fn;
     h->tparams = &fn->tparams;
+    h->inst = &fn->inst_names;
     h->stuck.len = h->moved.len = 0;
     hoist_block(h, fn->body);
 }
