@@ -50,6 +50,7 @@ const char *decl_str(Emit *e, DeclSpec *spec, Declarator *d, const char *name);
  * void): "F_output" for the typedef, "*ait_out" for where a return
  * stores, so the C compiler names the user's type. */
 const char *output_decl(Emit *e, Fut *f, const char *name);
+const char *var_decl(Emit *e, Var *v, const char *name);
 
 /* Parameters after self: ", T1 a1, T2 a2" with fixed names pfx1.. */
 const char *params_str(Emit *e, Func *fn, const char *pfx);
