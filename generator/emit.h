@@ -49,6 +49,7 @@ const char *decl_str(Emit *e, DeclSpec *spec, Declarator *d, const char *name);
 /* NAME declared with f's return type as the user wrote it (ait_unit for
  * void): "F_output" for the typedef, "*ait_out" for where a return
  * stores, so the C compiler names the user's type. */
+const char *written_output_decl(Emit *e, Fut *f, const char *name);
 const char *output_decl(Emit *e, Fut *f, const char *name);
 const char *var_decl(Emit *e, Var *v, const char *name);
 

@@ -122,8 +122,9 @@ const char *decl_str(Emit *e, DeclSpec *spec, Declarator *d, const char *name) {
 }
 
 /* f's output declared as NAME: its return type as written, with f's
- * generic parameters and Self substituted ("int (*NAME)(int)"). */
-const char *output_decl(Emit *e, Fut *f, const char *name) {
+ * generic parameters and Self substituted ("int (*NAME)(int)"); the
+ * typedef F_output is this. */
+const char *written_output_decl(Emit *e, Fut *f, const char *name) {
     if (returns_void(f->func))
         return xprintf("ait_unit %s", name);
     Fut *was = e->fut;   /* the type hook substitutes for e->fut */
@@ -131,6 +132,16 @@ const char *output_decl(Emit *e, Fut *f, const char *name) {
     const char *s = decl_str(e, f->func->ret_spec, f->func->ret_decl, name);
     e->fut = was;
     return s;
+}
+
+/* The same where the generated code stores or reads the output, so that
+ * the C compiler's messages name the user's type; but F_output for a
+ * return type that defines a struct, union or enum, which written again
+ * would define another type. */
+const char *output_decl(Emit *e, Fut *f, const char *name) {
+    if (f->func->ret_spec->has_body)
+        return xprintf("%s_output %s", f->cname, name);
+    return written_output_decl(e, f, name);
 }
 
 /* A variable declared as NAME (its frame field, a parameter, its local).

@@ -18,6 +18,10 @@ int main(void) {
     printf("call_fn %d\n", i);
     copy_struct_block_on(NULL, &i, 4);
     printf("copy_struct %d\n", i);
+    unbox_block_on(NULL, &i, 7);
+    printf("unbox(7) %d\n", i);
+    unbox_block_on(NULL, &i, 3);
+    printf("unbox(3) %d\n", i);
     in_join_block_on(NULL, &l);
     printf("in_join %ld\n", l);
     in_select_block_on(NULL, &i);
