@@ -373,7 +373,7 @@ static void frames(Emit *e, Vec *order) {
         ArenaMark m = arena_mark();
         e->fut = f;
         /* also "int (*F_output)(int)" */
-        buf_printf(h, "typedef %s;\n", output_decl(e, f, xprintf("%s_output", f->cname)));
+        buf_printf(h, "typedef %s;\n", written_output_decl(e, f, xprintf("%s_output", f->cname)));
         emit_item_done(e, m);
     }
     buf_putc(h, '\n');

@@ -50,9 +50,14 @@ const char *type_str(Emit *e, DeclSpec *spec, Declarator *d);
 /* "T name" for a declaration with another name. */
 const char *decl_str(Emit *e, DeclSpec *spec, Declarator *d, const char *name);
 /* NAME declared with f's return type as the user wrote it (ait_unit for
- * void): "F_output" for the typedef, "*ait_out" for where a return
- * stores, so the C compiler names the user's type. */
+ * void): written_output_decl for the typedef F_output; output_decl where
+ * the output is stored ("*ait_out", an await's temporary, a join's
+ * output), so the C compiler names the user's type (F_output for a type
+ * that defines a struct, union or enum). var_decl: a local or temporary
+ * declared as NAME. */
+const char *written_output_decl(Emit *e, Fut *f, const char *name);
 const char *output_decl(Emit *e, Fut *f, const char *name);
+const char *var_decl(Emit *e, Var *v, const char *name);
 
 /* Parameters after self: ", T1 a1, T2 a2" with fixed names pfx1.. */
 const char *params_str(Emit *e, Func *fn, const char *pfx);

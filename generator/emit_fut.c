@@ -11,10 +11,7 @@
 
 static void field(Emit *e, Var *v, int level) {
     cprint_indent(e->h.b, level);
-    if (v->is_temp && !v->spec)
-        buf_printf(e->h.b, "%s %s;\n", v->type_text, v->field);
-    else
-        buf_printf(e->h.b, "%s;\n", decl_str(e, v->spec, v->decl, v->field));
+    buf_printf(e->h.b, "%s;\n", var_decl(e, v, v->field));
 }
 
 /* A block's variables, then its child blocks overlapped in a union. */
@@ -54,9 +51,10 @@ static Fut *comb_fut(AwaitPoint *ap, int i) {
 static void comb_struct(Emit *e, AwaitPoint *ap) {
     Buf *h = e->h.b;
     buf_printf(h, "        struct {   /* %s */\n", ap->comb->select ? "select" : "join");
-    for (int i = 0; i < ap->comb->calls.len; i++) {
-        const char *g = comb_fut(ap, i)->cname;
-        buf_printf(h, "            %s_frame s%d;\n            %s_output o%d;\n", g, i + 1, g, i + 1);
+    for (int i = 0; i < ap->comb->calls.len; i++) {   /* o: the return type as written */
+        Fut *g = comb_fut(ap, i);
+        buf_printf(h, "            %s_frame s%d;\n            %s;\n", g->cname, i + 1,
+                   output_decl(e, g, xprintf("o%d", i + 1)));
     }
     buf_printf(h, "            unsigned ait_done;   /* bit i: operand i finished */\n");
     buf_printf(h, "        } %s;\n", ap->field);
@@ -253,10 +251,7 @@ static const char *kept_params(Emit *e, Vec *keep) {
     Buf b = {0};
     for (int i = 0; i < keep->len; i++) {
         Var *v = keep->data[i];
-        if (v->is_temp && !v->spec)
-            buf_printf(&b, ", %s %s", v->type_text, v->name);
-        else
-            buf_printf(&b, ", %s", decl_str(e, v->spec, v->decl, v->name));
+        buf_printf(&b, ", %s", var_decl(e, v, v->name));
     }
     char *s = xstrdup(b.len ? b.data : "");
     buf_free(&b);

@@ -135,10 +135,38 @@ const char *decl_str(Emit *e, DeclSpec *spec, Declarator *d, const char *name) {
     return s;
 }
 
-const char *output_decl(Emit *e, Fut *f, const char *name) {
+/* f's output declared as NAME: its return type as written, with f's
+ * generic parameters and Self substituted ("int (*NAME)(int)"); the
+ * typedef F_output is this. */
+const char *written_output_decl(Emit *e, Fut *f, const char *name) {
     if (returns_void(f->func))
         return xprintf("ait_unit %s", name);
-    return decl_str(e, f->func->ret_spec, f->func->ret_decl, name);
+    Fut *was = e->fut;   /* the type hook substitutes for e->fut */
+    e->fut = f;
+    const char *s = decl_str(e, f->func->ret_spec, f->func->ret_decl, name);
+    e->fut = was;
+    return s;
+}
+
+/* The same where the generated code stores or reads the output, so that
+ * the C compiler's messages name the user's type; but F_output for a
+ * return type that defines a struct, union or enum, which written again
+ * would define another type. */
+const char *output_decl(Emit *e, Fut *f, const char *name) {
+    if (f->func->ret_spec->has_body)
+        return xprintf("%s_output %s", f->cname, name);
+    return written_output_decl(e, f, name);
+}
+
+/* A variable declared as NAME (its frame field, a parameter, its local).
+ * An await's temporary has the awaited function's return type as written,
+ * so the C compiler's messages about it name the user's type. */
+const char *var_decl(Emit *e, Var *v, const char *name) {
+    if (v->holds)
+        return output_decl(e, v->holds, name);
+    if (v->is_temp && !v->spec)
+        return xprintf("%s %s", v->type_text, name);
+    return decl_str(e, v->spec, v->decl, name);
 }
 
 const char *type_str(Emit *e, DeclSpec *spec, Declarator *d) {

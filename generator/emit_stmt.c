@@ -101,6 +101,11 @@ static void assign_init(Emit *e, Var *v, Init *in, int level) {
 /* A declaration of frame-resident variables becomes the assignments of
  * their initializers; any other is printed as written (returns false). */
 static bool decl_stmt(Emit *e, Decl *d, int level) {
+    Var *first = ((InitDecl *)d->decls.data[0])->var;
+    if (first && first->holds && !first->resident) {   /* an await's result, as lowered */
+        line(e, level, "%s;", var_decl(e, first, first->cname));
+        return true;
+    }
     bool any_frame = false;
     for (int i = 0; i < d->decls.len; i++) {
         Var *v = ((InitDecl *)d->decls.data[i])->var;
@@ -147,7 +152,7 @@ static void call_args(Emit *e, Target *t, Expr *call) {
  * are on that line (stmt() leaves S_AWAIT and S_SPAWN to this). */
 static void declare_temp(Emit *e, Stmt *s, Var *temp, int level) {
     if (!temp->resident)
-        line(e, level, "%s %s;", temp->type_text, temp->cname);
+        line(e, level, "%s;", var_decl(e, temp, temp->cname));
     out_line_directive(e, &e->c, s->loc);
 }
 

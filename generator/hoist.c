@@ -116,7 +116,8 @@ static Var *new_temp(Hoister *h, const char *type_text, const char *prefix) {
     return v;
 }
 
-/* "int NAME = init;" for a temporary the lowering needs. */
+/* "int NAME = init;" for a temporary the lowering needs (without an
+ * init, and printed by the emitter, for one that holds an await's result). */
 static Stmt *temp_decl(Var *v, Expr *init, Loc loc) {
     DeclSpec *spec = xalloc(sizeof *spec);
     spec->kind = BT_WORDS;
@@ -131,8 +132,10 @@ static Stmt *temp_decl(Var *v, Expr *init, Loc loc) {
         id->init = xalloc(sizeof *id->init);
         id->init->expr = init;
     }
-    v->spec = spec;
-    v->decl = d;
+    if (!v->holds) {
+        v->spec = spec;
+        v->decl = d;
+    }
     Decl *decl = xalloc(sizeof *decl);
     decl->spec = spec;
     vec_push(&decl->decls, id);
@@ -194,8 +197,6 @@ static Expr *hoist(Hoister *h, Expr *e, Vec *pre);
 static void lower_into(Hoister *h, Stmt *s, Vec *out);
 static void push_expr_stmt(Vec *out, Expr *e, Loc loc);
 
-static const char *output_type(Fut *g) { return xprintf("%s_output", g->cname); }
-
 /* The receiver and arguments of a call, evaluated before it starts. */
 static void hoist_call(Hoister *h, Expr *call, Vec *pre) {
     Target *t = call->call;
@@ -220,7 +221,8 @@ static Expr *hoist_await(Hoister *h, Expr *e, Vec *pre) {
     } else {
         Target *t = e->lhs->call;
         hoist_call(h, e->lhs, pre);
-        ap->temp = new_temp(h, output_type(t->fut), "r");
+        ap->temp = new_temp(h, NULL, "r");
+        ap->temp->holds = t->fut;
     }
     Stmt *s = new_stmt(S_AWAIT, e->loc);
     s->expr = e;
@@ -339,9 +341,10 @@ static Expr *hoist_cond(Hoister *h, Expr *e, Vec *pre) {
                  "statement of its own", kw[0] == 'a' ? "an" : "a", kw);
         return e;
     }
-    const char *type = typed->kind == E_SPAWN ? "ait_task *"
-                     : typed->comb ? "int" : output_type(typed->lhs->call->fut);
+    const char *type = typed->kind == E_SPAWN ? "ait_task *" : typed->comb ? "int" : NULL;
     Var *t = new_temp(h, type, "t");
+    if (!type)
+        t->holds = typed->lhs->call->fut;
     vec_push(pre, temp_decl(t, NULL, e->loc));
     Stmt *iff = new_stmt(S_IF, e->loc);
     iff->cond = as_condition(c);

@@ -102,7 +102,9 @@ struct Var {
     const char *field;       /* frame field name */
     DeclSpec *spec;          /* declared type (NULL for temporaries) */
     Declarator *decl;
-    const char *type_text;   /* temporaries: their C type, e.g. "get_output" */
+    const char *type_text;   /* temporaries: their C type, e.g. "ait_task *" */
+    Fut *holds;              /* an await's temporary: the future whose output it holds,
+                                declared with that function's return type as written */
     Ty ty;
     bool is_param, is_temp, is_static, addr_taken;
     bool in_frame;           /* has a frame field (lower.c) */

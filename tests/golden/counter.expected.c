@@ -45,7 +45,7 @@ static inline ait_poll Fixed_next_ait_run(Fixed_next_frame *ait_f, ait_cx *ait_c
     case 1: goto ait_s1;
     default: return ait_fail(ait_ctx, AIT_EPOISONED);
     }
-    ait_yield_output ait_r1;
+    ait_unit ait_r1;
     ait_yield_init(&ait_f->ait_aw1);
 ait_s1:
     ait_r = ait_yield_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
@@ -92,7 +92,7 @@ static inline ait_poll Ticker_next_ait_run(Ticker_next_frame *ait_f, ait_cx *ait
         *ait_out = -1;
         return AIT_READY;
     }
-    ait_yield_output ait_r1;
+    ait_unit ait_r1;
     ait_yield_init(&ait_f->ait_aw1);
 ait_s1:
     ait_r = ait_yield_poll(&ait_f->ait_aw1, ait_ctx, &ait_r1);
@@ -145,7 +145,7 @@ static inline ait_poll Fixed_sum_ait_run(Fixed_sum_frame *ait_f, ait_cx *ait_ctx
     }
     int total = 0;
     for (int i = 0; i < n; i++) {
-        Fixed_next_output ait_r1;
+        int ait_r1;
         ait_r = Fixed_next_ait_run(&ait_f->ait_aw1, ait_ctx, &ait_r1, 0, self);
         if (0) {
 ait_s1:
@@ -203,7 +203,7 @@ static inline ait_poll Ticker_sum_ait_run(Ticker_sum_frame *ait_f, ait_cx *ait_c
     }
     int total = 0;
     for (int i = 0; i < n; i++) {
-        Ticker_next_output ait_r1;
+        int ait_r1;
         ait_r = Ticker_next_ait_run(&ait_f->ait_aw1, ait_ctx, &ait_r1, 0, self);
         if (0) {
 ait_s1:
@@ -271,7 +271,7 @@ static inline ait_poll drain_Fixed_ait_run(drain_Fixed_frame *ait_f, ait_cx *ait
     int count = 0;
     ait_f->ait_defer1 = 1;   /* armed */
     for (;;) {
-        Fixed_next_output ait_r1;
+        int ait_r1;
         ait_r = Fixed_next_ait_run(&ait_f->ait_aw1, ait_ctx, &ait_r1, 0, c);
         if (0) {
 ait_s1:
@@ -337,7 +337,7 @@ static inline ait_poll drain_Ticker_ait_run(drain_Ticker_frame *ait_f, ait_cx *a
     int count = 0;
     ait_f->ait_defer1 = 1;   /* armed */
     for (;;) {
-        Ticker_next_output ait_r1;
+        int ait_r1;
         ait_r = Ticker_next_ait_run(&ait_f->ait_aw1, ait_ctx, &ait_r1, 0, c);
         if (0) {
 ait_s1:
@@ -387,7 +387,7 @@ static inline ait_poll total_of_ait_run(total_of_frame *ait_f, ait_cx *ait_ctx, 
     case 1: goto ait_s1;
     default: return ait_fail(ait_ctx, AIT_EPOISONED);
     }
-    Counter_sum_dyn_output ait_r1;
+    int ait_r1;
     ait_r = Counter_sum_dyn_ait_start(&ait_f->ait_aw1, ait_ctx, &ait_r1, c, n);
     if (0) {
 ait_s1:
