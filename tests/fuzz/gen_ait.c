@@ -26,9 +26,15 @@
  * only add to the global (addition commutes), so C's unspecified order
  * of operands gives one answer.
  *
+ * The interface features (super-interfaces, bounds, a dyn passed to a
+ * generic, default methods, Self) are gen_iface.c's; see its comment.
+ *
  * FEATURE names (all on unless listed in known_bad below): spawn join
  * select defer try dyn generic loops switch cond-await spawn-cond
- * address array break join-stmt. -x turns one off, +x one on. */
+ * address array break join-stmt, and gen_iface.c's super bounds
+ * dyn-generic defaults self send-upcast. -x turns one off, +x one on. */
+#include "gen_ait.h"
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -72,21 +78,21 @@ static void vout(Str *s, const char *prefix, const char *fmt, va_list ap) {
     }
 }
 
-static void ao(const char *fmt, ...) {       /* the .ait side only */
+void ao(const char *fmt, ...) {       /* the .ait side only */
     va_list ap;
     va_start(ap, fmt);
     vout(&A, pa, fmt, ap);
     va_end(ap);
 }
 
-static void so(const char *fmt, ...) {       /* the sequential side only */
+void so(const char *fmt, ...) {       /* the sequential side only */
     va_list ap;
     va_start(ap, fmt);
     vout(&S, ps, fmt, ap);
     va_end(ap);
 }
 
-static void both(const char *fmt, ...) {
+void both(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     vout(&A, pa, fmt, ap);
@@ -100,34 +106,30 @@ static void both(const char *fmt, ...) {
 
 static uint64_t rng_state;
 
-static unsigned rnd(unsigned n) {            /* uniform enough in [0, n) */
+unsigned rnd(unsigned n) {            /* uniform enough in [0, n) */
     rng_state ^= rng_state << 13;
     rng_state ^= rng_state >> 7;
     rng_state ^= rng_state << 17;
     return n ? (unsigned)(rng_state >> 11) % n : 0;
 }
 
-static bool chance(unsigned percent) { return rnd(100) < percent; }
+bool chance(unsigned percent) { return rnd(100) < percent; }
 
 /* ---- features ------------------------------------------------------------ */
 
 static const char *const feature_names[] = {
     "spawn", "join", "select", "defer", "try", "dyn", "generic", "loops",
     "switch", "cond-await", "spawn-cond", "address", "array", "break",
-    "join-stmt",
+    "join-stmt", "super", "bounds", "dyn-generic", "defaults", "self", "send-upcast",
 };
-enum {
-    F_SPAWN, F_JOIN, F_SELECT, F_DEFER, F_TRY, F_DYN, F_GENERIC, F_LOOPS,
-    F_SWITCH, F_COND_AWAIT, F_SPAWN_COND, F_ADDRESS, F_ARRAY, F_BREAK, F_JOIN_STMT,
-    F_COUNT,
-};
+_Static_assert(sizeof feature_names / sizeof *feature_names == F_COUNT, "a name per feature");
 /* Constructs that find a known aitc bug are off until it is fixed (none
  * now; "join-stmt", a join's value unused, was one). */
 static const char *const known_bad[] = {NULL};
 static bool feature[F_COUNT];
 static bool small;                          /* -small: fewer, shorter functions */
 
-static bool on(int f) { return feature[f]; }
+bool on(int f) { return feature[f]; }
 
 static int feature_index(const char *name) {
     for (int i = 0; i < F_COUNT; i++)
@@ -150,8 +152,9 @@ static int fresh;                           /* counter for local names */
 static int budget;                          /* awaits left for this function */
 static int fn_index;                        /* p<i>_f<fn_index>: may call f<k> for k < it */
 static bool in_fn;                          /* in an f<k> (a, b, d in scope) */
+static bool ext;                            /* and h, e: the interface features are on */
 
-static const char *new_name(const char *stem) {
+const char *new_name(const char *stem) {
     char *s = malloc(32);
     snprintf(s, 32, "%s%d", stem, fresh++);
     return s;
@@ -159,7 +162,6 @@ static const char *new_name(const char *stem) {
 
 /* ---- expressions ---------------------------------------------------------- */
 
-static void expr(int depth, bool await_ok);
 static void cond(int depth, bool await_ok);
 static void truth(int depth, bool await_ok);
 
@@ -174,9 +176,15 @@ static void leaf_value(void) {
  * only be that; the left of a comma must be free of a cast). */
 static void await_call(int depth, bool whole) {
     budget--;
-    int kind = (int)rnd(9);
+    int kind = (int)rnd(ext ? 12 : 9);
     if (!in_fn && kind >= 1)
         kind = 0;
+    if (kind >= 9) {                          /* the interface features */
+        iface_await_head();
+        expr(depth - 1, true);
+        both(")");
+        return;
+    }
     if (whole && kind == 5)
         kind = 0;
     switch (kind) {
@@ -230,7 +238,7 @@ static void await_call(int depth, bool whole) {
             ao("await $f%d(", k);
             so("$f%d(", k);
             expr(depth - 1, true);
-            both(", a, b, d)");
+            both(", a, b, d%s)", ext ? ", h, e" : "");
             return;
         }
         /* fall through */
@@ -274,10 +282,12 @@ static void truth(int depth, bool await_ok) {
 
 /* An expression of type unsigned, fully parenthesized (no warning about
  * precedence, no mixed signedness). */
-static void expr(int depth, bool await_ok) {
+void expr(int depth, bool await_ok) {
     if (await_ok && budget <= 0)
         await_ok = false;
     if (depth <= 0 || chance(20)) {
+        if (in_fn && ext && chance(10) && iface_plain_call(depth, await_ok))
+            return;
         if (await_ok && chance(35))
             await_call(depth, false);
         else
@@ -362,7 +372,7 @@ static void expr(int depth, bool await_ok) {
 
 static void stmts(int depth, int n);
 
-static void indent(int depth) {
+void indent(int depth) {
     for (int i = 0; i < depth + 1; i++)
         both("    ");
 }
@@ -694,6 +704,10 @@ static void stmt(int depth) {
             return;
         }
         break;
+    case 17:
+        if (in_fn && ext && iface_stmt(depth))
+            return;
+        break;
     case 16:
         indent(depth);
         both("if ");
@@ -736,12 +750,13 @@ static void gen_leaves(void) {
     so("static int $checked(unsigned v) { int r = $mayfail(v); if (r < 0) return r; return r + 1; }\n");
 }
 
-static void gen_types(int prog) {
+static void gen_types(void) {
     ao("%%{\n#include <stdint.h>\ntypedef struct $Ka { unsigned k; } $Ka;\n"
-       "typedef struct $Kb { unsigned k; } $Kb;\nextern unsigned $g;\n%%}\n\n");
+       "typedef struct $Kb { unsigned k; } $Kb;\ntypedef struct $Kc { unsigned k; } $Kc;\n"
+       "extern unsigned $g;\n%%}\n\n");
     so("typedef struct $Ka { unsigned k; } $Ka;\ntypedef struct $Kb { unsigned k; } $Kb;\n"
        "typedef struct $Op { int which; void *self; } $Op;\nunsigned $g;\n");
-    (void)prog;
+    iface_types();
 }
 
 /* The impls' bodies: pure, built from leaves and self->k. */
@@ -764,7 +779,7 @@ static void gen_impl(const char *type, bool send) {
 static void gen_program(int prog, int nfuncs) {
     snprintf(pa, sizeof pa, "p%d_", prog);
     snprintf(ps, sizeof ps, "s%d_", prog);
-    gen_types(prog);
+    gen_types();
     gen_leaves();
     ao("interface $Op {\n    async unsigned apply(unsigned v);\n    unsigned id(void);\n"
        "    async unsigned twice(unsigned v) {\n"
@@ -776,6 +791,11 @@ static void gen_program(int prog, int nfuncs) {
     so("static unsigned $Op_id($Op d) { return d.which ? (($Kb *)d.self)->k : (($Ka *)d.self)->k; }\n");
     ao("async unsigned $gen<C: $Op>(C *c, unsigned v) {\n"
        "    return await c->apply(v ^ 5u) + await c->twice(v);\n}\n\n");
+    /* -small (make test's quick run): every other program, as their
+     * declarations double the C that the ASan build compiles */
+    ext = iface_on() && (!small || prog % 2 == 1);
+    if (ext)
+        iface_decls();
 
     for (int f = 0; f < nfuncs; f++) {
         fn_index = f;
@@ -784,9 +804,13 @@ static void gen_program(int prog, int nfuncs) {
         ndefers = 0;
         loop_defers = -1;
         budget = small ? 6 + (int)rnd(6) : 12 + (int)rnd(12);
-        ao("async unsigned $f%d(unsigned x, $Ka *a, $Kb *b, dyn $Op d) {\n", f);
-        so("static unsigned $f%d(unsigned x, $Ka *a, $Kb *b, $Op d) {\n", f);
-        both("    (void)a; (void)b; (void)d;\n");
+        ao("async unsigned $f%d(unsigned x, $Ka *a, $Kb *b, dyn $Op d", f);
+        so("static unsigned $f%d(unsigned x, $Ka *a, $Kb *b, $Op d", f);
+        if (ext) {
+            iface_params(true);
+            iface_params(false);
+        }
+        both(") {\n    (void)a; (void)b; (void)d;%s\n", ext ? " (void)h; (void)e;" : "");
         both("    unsigned acc = x ^ %uu;\n", rnd(1u << 16));
         vars[nvars++] = "x";
         vars[nvars++] = "acc";
@@ -803,10 +827,13 @@ static void gen_program(int prog, int nfuncs) {
     so("static unsigned $entry(unsigned seed) {\n    $Ka ka = {%uu};\n    $Kb kb = {%uu};\n"
        "    $Op da = {0, &ka};\n    $Op db = {1, &kb};\n", k1, k2);
     both("    unsigned sum = seed;\n    (void)da;\n");
+    if (ext)
+        iface_entry();
     for (int f = 0; f < nfuncs; f++) {
         const char *d = chance(50) ? "da" : "db";
-        ao("    sum = sum * 31u + await $f%d(sum, &ka, &kb, %s);\n", f, d);
-        so("    sum = sum * 31u + $f%d(sum, &ka, &kb, %s);\n", f, d);
+        const char *more = ext ? iface_entry_args() : "";
+        ao("    sum = sum * 31u + await $f%d(sum, &ka, &kb, %s%s);\n", f, d, more);
+        so("    sum = sum * 31u + $f%d(sum, &ka, &kb, %s%s);\n", f, d, more);
     }
     both("    return sum + $Op_id(db) * 7u;\n}\n");
 }
