@@ -4,32 +4,37 @@
  * Besides $Op (gen_ait.c), a program declares
  *
  *   interface $Nm { unsigned tag(void); async unsigned bump(unsigned v);
+ *                   unsigned near(const Self *other);   (static calls only)
  *                   unsigned scaled(unsigned v) { default } }
- *   interface $Sv : $Nm { async unsigned serve(unsigned v);
- *                         async unsigned served2(unsigned v) { default } }
+ *   interface $Lb { unsigned label(void); }
+ *   interface $Sv : $Nm, $Lb { async unsigned serve(unsigned v);
+ *                              async unsigned served2(unsigned v) { default } }
  *
- * with impls of $Nm for $Ka (send), $Kb (send or not) and $Kc (send),
- * and of $Sv for $Ka (send) and $Kc (send or not). Each impl overrides a
- * default method or not, at random; the sequential side writes out, per
- * type, either the override or the default body compiled for that type,
- * so it models exactly which body runs. Three generics:
+ * with impls of $Nm for $Ka (send), $Kb (send or not) and $Kc (send), of
+ * $Lb for $Ka and $Kc (send), and of $Sv for $Ka (send) and $Kc (send or
+ * not). Each impl overrides a default method or not, at random; the
+ * sequential side writes out, per type, either the override or the
+ * default body compiled for that type, so it models exactly which body
+ * runs. Four generics:
  *
  *   $both<C: $Op + $Sv>   only $Ka satisfies both bounds: one instance;
  *   $sp<C: $Nm + send>    spawns c->bump(v) and joins it: an instance for
  *                         each type whose $Nm impl is send, and one for
  *                         a send dyn $Nm passed to it;
+ *   $nb<C: $Nm>           called on every type, on a dyn $Sv and a dyn
+ *                         $Nm, and from $sg's body (bounds implied);
  *   $sg<C: $Sv>           called on $Ka, $Kc and a dyn $Sv (&e).
  *
  * The functions p<i>_f<k> get a $Kc *h and a dyn $Sv e (made of $Ka or
  * $Kc); their bodies call the methods statically, through e (dyn calls,
- * $Nm's methods too), through dyn $Nm / send dyn $Nm made by upcasting e
- * or a send dyn $Sv, and the generics.
+ * the super-interfaces' methods too), through dyn $Nm / dyn $Lb / send
+ * dyn $Nm made by upcasting e or a send dyn $Sv, and the generics.
  *
- * FEATURE names: super (": $Nm" and every call of $Nm's methods through
- * $Sv), bounds ($both, $sp), dyn-generic (a dyn passed to a generic),
- * defaults (scaled, served2 and their overrides), self (Self in impl and
- * default bodies, else the type's name or self), send-upcast (send dyn
- * $Sv to send dyn $Nm, and spawning a dyn call). */
+ * FEATURE names: super (": $Nm, $Lb" and every call of their methods
+ * through $Sv), bounds ($both, $sp), dyn-generic (a dyn passed to a
+ * generic), defaults (scaled, served2 and their overrides), self (Self in
+ * impl and default bodies, else the type's name or self, and near),
+ * send-upcast (send dyn $Sv to send dyn $Nm, and spawning a dyn call). */
 #include "gen_ait.h"
 
 #include <stdio.h>
@@ -56,10 +61,12 @@ bool iface_on(void) {
     return false;
 }
 
-/* "Self" where the feature is on, else the type's own name. */
+/* "Self" where the feature is on, else type t's own name. */
 static const char *self_type(int t) {
     static char buf[16];
-    if (on(F_SELF))
+    if (t < 0)                /* -1 - t: the name whatever the feature */
+        t = -1 - t;
+    else if (on(F_SELF))
         return "Self";
     snprintf(buf, sizeof buf, "$%s", type_name[t]);
     return buf;
@@ -68,7 +75,8 @@ static const char *self_type(int t) {
 void iface_types(void) {
     so("typedef struct $Kc { unsigned k; } $Kc;\n"
        "typedef struct $Nm { int which; void *self; } $Nm;\n"
-       "typedef struct $Sv { int which; void *self; } $Sv;\n");
+       "typedef struct $Sv { int which; void *self; } $Sv;\n"
+       "typedef struct $Lb { int which; void *self; } $Lb;\n");
 }
 
 /* ---- the interfaces --------------------------------------------------------- */
@@ -79,16 +87,21 @@ static void interfaces(void) {
     P.scaled_m = 1 + rnd(9);
     P.served2_c = rnd(100);
     ao("interface $Nm {\n    unsigned tag(void);\n    async unsigned bump(unsigned v);\n");
+    if (on(F_SELF))           /* Self in a signature: static calls only */
+        ao("    unsigned near(const Self *other);\n");
     if (on(F_DEFAULTS))
-        ao("    unsigned scaled(unsigned v) {\n%s        return v * %uu + %s->tag();\n    }\n",
-           me_decl, P.scaled_m, me);
+        ao("    unsigned scaled(unsigned v) {\n%s        return v * %uu + %s->tag()%s;\n    }\n",
+           me_decl, P.scaled_m, me, on(F_SELF) ? " + self->near(me)" : "");
     ao("}\n\n");
-    ao("interface $Sv%s {\n    async unsigned serve(unsigned v);\n", on(F_SUPER) ? " : $Nm" : "");
+    if (on(F_SUPER))
+        ao("interface $Lb {\n    unsigned label(void);\n}\n\n");
+    ao("interface $Sv%s {\n    async unsigned serve(unsigned v);\n", on(F_SUPER) ? " : $Nm, $Lb" : "");
     if (on(F_DEFAULTS)) {
         ao("    async unsigned served2(unsigned v) {\n%s"
            "        unsigned w = await %s->serve(v ^ %uu);\n", me_decl, me, P.served2_c);
         if (on(F_SUPER))      /* $Nm's methods on self: static calls of the instance's type */
-            ao("        return w + await %s->bump(w & 255u) + self->scaled(v) + %s->tag();\n", me, me);
+            ao("        return w + await %s->bump(w & 255u) + self->scaled(v) + %s->tag() + self->label();\n",
+               me, me);
         else
             ao("        return w * 3u + 1u;\n");
         ao("    }\n");
@@ -99,8 +112,11 @@ static void interfaces(void) {
 /* The default bodies compiled for type t, on the sequential side. */
 static void default_scaled(int t) {
     const char *T = type_name[t];
-    so("static unsigned $%s_scaled($%s *self, unsigned v) { return v * %uu + $%s_tag(self); }\n",
+    so("static unsigned $%s_scaled($%s *self, unsigned v) { return v * %uu + $%s_tag(self)",
        T, T, P.scaled_m, T);
+    if (on(F_SELF))
+        so(" + $%s_near(self, self)", T);
+    so("; }\n");
 }
 
 static void default_served2(int t) {
@@ -108,8 +124,8 @@ static void default_served2(int t) {
     so("static unsigned $%s_served2($%s *self, unsigned v) {\n"
        "    unsigned w = $%s_serve(self, v ^ %uu);\n", T, T, T, P.served2_c);
     if (on(F_SUPER))
-        so("    return w + $%s_bump(self, w & 255u) + $%s_scaled(self, v) + $%s_tag(self);\n}\n",
-           T, T, T);
+        so("    return w + $%s_bump(self, w & 255u) + $%s_scaled(self, v) + $%s_tag(self)"
+           " + $%s_label(self);\n}\n", T, T, T, T);
     else
         so("    return w * 3u + 1u;\n}\n");
 }
@@ -128,6 +144,13 @@ static void impl_nm(int t) {
     so("static unsigned $%s_tag($%s *self) { return self->k * %uu + %uu; }\n", T, T, mt, ct);
     so("static unsigned $%s_bump($%s *self, unsigned v) { return $leaf%d(v + self->k) * %uu + %uu; }\n",
        T, T, leaf, mb, cb);
+    if (on(F_SELF)) {         /* the impl may write Self or its type in the signature */
+        unsigned cn = rnd(100);
+        ao("    unsigned near(const %s *other) {\n        return (self->k ^ other->k) + %uu;\n    }\n",
+           chance(50) ? "Self" : self_type(-1 - t), cn);
+        so("static unsigned $%s_near($%s *self, const $%s *other) { return (self->k ^ other->k) + %uu; }\n",
+           T, T, T, cn);
+    }
     if (on(F_DEFAULTS) && P.scaled_over[t]) {
         ao("    unsigned scaled(unsigned v) {\n        %s copy = *self;\n"
            "        return v * %uu + copy.k + (unsigned)sizeof(%s);\n    }\n",
@@ -138,6 +161,13 @@ static void impl_nm(int t) {
         default_scaled(t);
     }
     ao("}\n\n");
+}
+
+static void impl_lb(int t) {
+    unsigned cl = rnd(100);
+    ao("impl $Lb for $%s send {\n    unsigned label(void) { return self->k + %uu; }\n}\n\n",
+       type_name[t], cl);
+    so("static unsigned $%s_label($%s *self) { return self->k + %uu; }\n", type_name[t], type_name[t], cl);
 }
 
 static void impl_sv(int t) {
@@ -168,7 +198,7 @@ static void dispatch(const char *iface, const char *m, bool arg, int ntypes) {
     so("static unsigned $%s_%s($%s d%s) {\n    switch (d.which) {\n", iface, m, iface,
        arg ? ", unsigned v" : "");
     for (int t = 0; t < ntypes; t++)
-        if (!strcmp(iface, "Nm") || has_sv(t))
+        if (!strcmp(iface, "Nm") || has_sv(t))   /* $Lb: the types of $Sv */
             so("    case %d: return $%s_%s(d.self%s);\n", t, type_name[t], m, arg ? ", v" : "");
     so("    }\n    return 0;\n}\n");
 }
@@ -180,6 +210,8 @@ static void dispatchers(void) {
     if (on(F_SUPER)) {
         dispatch("Sv", "tag", false, 3);
         dispatch("Sv", "bump", true, 3);
+        dispatch("Sv", "label", false, 3);
+        dispatch("Lb", "label", false, 3);
     }
     if (on(F_DEFAULTS)) {
         dispatch("Nm", "scaled", true, 3);
@@ -197,11 +229,12 @@ static void generics(void) {
                                                           : " + await c->bump(v)")
                                        : "";
         ao("async unsigned $both<C: $Op + $Sv>(C *c, unsigned v) {\n"
-           "    return await c->apply(v) + await c->serve(v ^ 3u)%s;\n}\n\n", more);
+           "    return await c->apply(v) + await c->serve(v ^ 3u)%s%s;\n}\n\n", more,
+           on(F_SELF) ? " + c->near(c)" : "");
         so("static unsigned $both_Ka($Ka *c, unsigned v) { return $Ka_apply(c, v) + $Ka_serve(c, v ^ 3u)");
         if (on(F_SUPER))
             so(" + $Ka_bump(c, v)%s", on(F_DEFAULTS) ? " + $Ka_scaled(c, v)" : "");
-        so("; }\n");
+        so("%s; }\n", on(F_SELF) ? " + $Ka_near(c, c)" : "");
         ao("async unsigned $sp<C: $Nm + send>(C *c, unsigned v) {\n"
            "    ait_task *t = spawn c->bump(v);\n    unsigned r = 0;\n"
            "    await ait_task_join(t, &r);\n    return r + c->tag();\n}\n\n");
@@ -210,12 +243,21 @@ static void generics(void) {
                type_name[t], type_name[t], type_name[t], type_name[t]);
         so("static unsigned $sp_dyn($Nm c, unsigned v) { return $Nm_bump(c, v) + $Nm_tag(c); }\n");
     }
+    /* $nb<C: $Nm>: called from $sg's instances (a dyn $Sv's too) with
+     * the bound implied by $Sv's, and with a dyn $Sv / dyn $Nm */
+    unsigned kn = rnd(100);
+    ao("async unsigned $nb<C: $Nm>(C *c, unsigned v) {\n    return await c->bump(v ^ %uu) + c->tag();\n}\n\n", kn);
+    so("static unsigned $nb_dyn($Nm c, unsigned v) { return $Nm_bump(c, v ^ %uu) + $Nm_tag(c); }\n", kn);
+    for (int t = 0; t < 3; t++)
+        so("static unsigned $nb_%s($%s *c, unsigned v) { $Nm d = {%d, c}; return $nb_dyn(d, v); }\n",
+           type_name[t], type_name[t], t);
     ao("async unsigned $sg<C: $Sv>(C *c, unsigned v) {\n    unsigned w = await c->serve(v);\n"
        "    return w%s%s;\n}\n\n", on(F_DEFAULTS) ? " + await c->served2(w & 1023u)" : "",
-       on(F_SUPER) ? " + await c->bump(v) + c->tag()" : "");
+       on(F_SUPER) ? " + await c->bump(v) + c->tag() + c->label() + await $nb(c, w)" : "");
     so("static unsigned $sg_dyn($Sv c, unsigned v) {\n    unsigned w = $Sv_serve(c, v);\n"
+       "    $Nm n = {c.which, c.self}; (void)n;\n"
        "    return w%s%s;\n}\n", on(F_DEFAULTS) ? " + $Sv_served2(c, w & 1023u)" : "",
-       on(F_SUPER) ? " + $Sv_bump(c, v) + $Sv_tag(c)" : "");
+       on(F_SUPER) ? " + $Sv_bump(c, v) + $Sv_tag(c) + $Sv_label(c) + $nb_dyn(n, w)" : "");
     for (int t = 0; t < 3; t += 2)
         so("static unsigned $sg_%s($%s *c, unsigned v) { $Sv d = {%d, c}; return $sg_dyn(d, v); }\n",
            type_name[t], type_name[t], t);
@@ -231,6 +273,10 @@ void iface_decls(void) {
     interfaces();
     for (int t = 0; t < 3; t++)
         impl_nm(t);
+    if (on(F_SUPER)) {
+        impl_lb(0);
+        impl_lb(2);
+    }
     impl_sv(0);
     impl_sv(2);
     dispatchers();
@@ -314,6 +360,12 @@ void iface_await_head(void) {
             so("$sp_%s(%s, ", type_name[t], recv_name(t));
             return;
         case 7:
+            if (chance(30)) {
+                t = (int)rnd(3);
+                ao("await $nb(%s, ", recv_name(t));
+                so("$nb_%s(%s, ", type_name[t], recv_name(t));
+                return;
+            }
             ao("await $sg(%s, ", recv_name(t));
             so("$sg_%s(%s, ", type_name[t], recv_name(t));
             return;
@@ -326,8 +378,13 @@ void iface_await_head(void) {
         default:
             if (!on(F_DYN_GENERIC))
                 break;
-            ao("await $gen(&d, ");        /* $gen_$Op_dyn */
-            so("$gen_dyn(d, ");
+            if (on(F_SUPER) && chance(50)) {
+                ao("await $nb(&e, ");     /* a dyn $Sv for <C: $Nm>: $nb_$Sv_dyn */
+                so("$nb_dyn(($Nm){e.which, e.self}, ");
+            } else {
+                ao("await $gen(&d, ");    /* $gen_$Op_dyn */
+                so("$gen_dyn(d, ");
+            }
             return;
         }
     }
@@ -337,7 +394,19 @@ void iface_await_head(void) {
  * through e. */
 bool iface_plain_call(int depth, bool await_ok) {
     int t = (int)rnd(3);
-    switch (rnd(4)) {
+    switch (rnd(6)) {
+    case 4:
+        if (!on(F_SELF))
+            return false;
+        ao("%s->near(%s)", recv_name(t), recv_name(t));
+        so("$%s_near(%s, %s)", type_name[t], recv_name(t), recv_name(t));
+        return true;
+    case 5:
+        if (!on(F_SUPER))
+            return false;
+        ao("e.label()");          /* the second super-interface's method */
+        so("$Sv_label(e)");
+        return true;
     case 0:
         ao("%s->tag()", recv_name(t));
         so("$%s_tag(%s)", type_name[t], recv_name(t));
@@ -372,6 +441,11 @@ bool iface_plain_call(int depth, bool await_ok) {
 static void stmt_upcast(int depth) {
     const char *n = new_name("nm");
     indent(depth);
+    if (chance(30)) {         /* to the second super-interface */
+        ao("{ dyn $Lb %s = $Sv_dyn_as_$Lb(e); acc += %s.label(); }\n", n, n);
+        so("{ $Lb %s = {e.which, e.self}; acc += $Lb_label(%s); }\n", n, n);
+        return;
+    }
     ao("{ dyn $Nm %s = $Sv_dyn_as_$Nm(e); acc += await %s.bump(", n, n);
     so("{ $Nm %s = {e.which, e.self}; acc += $Nm_bump(%s, ", n, n);
     expr(1, true);
@@ -380,6 +454,12 @@ static void stmt_upcast(int depth) {
     if (on(F_DEFAULTS)) {
         ao(" + %s.scaled(", n);
         so(" + $Nm_scaled(%s, ", n);
+        expr(1, true);
+        both(")");
+    }
+    if (on(F_DYN_GENERIC)) {
+        ao(" + await $nb(&%s, ", n);      /* $nb_$Nm_dyn */
+        so(" + $nb_dyn(%s, ", n);
         expr(1, true);
         both(")");
     }
