@@ -45,11 +45,13 @@ static const char *const type_name[3] = {"Ka", "Kb", "Kc"};
 /* This program's random choices about the impls. */
 static struct {
     bool scaled_over[3];            /* $Nm.scaled overridden, per type */
+    bool spun_over[3];              /* $Nm.spun: a non-send impl must */
     bool served2_over[3];           /* $Sv.served2 overridden ($Ka, $Kc) */
     bool nm_send[3];                /* the $Nm impl is send */
     bool sv_send_kc;                /* the $Sv impl of $Kc is send */
     unsigned scaled_m;              /* the default bodies' constants */
     unsigned served2_c;
+    unsigned spun_c;
 } P;
 
 static bool has_sv(int t) { return t != 1; }
@@ -86,12 +88,17 @@ static void interfaces(void) {
     const char *me_decl = on(F_SELF) ? "        Self *me = self;\n" : "";
     P.scaled_m = 1 + rnd(9);
     P.served2_c = rnd(100);
+    P.spun_c = rnd(100);
     ao("interface $Nm {\n    unsigned tag(void);\n    async unsigned bump(unsigned v);\n");
     if (on(F_SELF))           /* Self in a signature: static calls only */
         ao("    unsigned near(const Self *other);\n");
     if (on(F_DEFAULTS))
         ao("    unsigned scaled(unsigned v) {\n%s        return v * %uu + %s->tag()%s;\n    }\n",
            me_decl, P.scaled_m, me, on(F_SELF) ? " + self->near(me)" : "");
+    if (on(F_DEFAULTS))       /* spawns self->bump: only a send impl may use it */
+        ao("    async unsigned spun(unsigned v) {\n        ait_task *t = spawn self->bump(v);\n"
+           "        unsigned r = 0;\n        await ait_task_join(t, &r);\n        return r + %uu;\n    }\n",
+           P.spun_c);
     ao("}\n\n");
     if (on(F_SUPER))
         ao("interface $Lb {\n    unsigned label(void);\n}\n\n");
@@ -160,6 +167,15 @@ static void impl_nm(int t) {
     } else if (on(F_DEFAULTS)) {
         default_scaled(t);
     }
+    if (on(F_DEFAULTS) && P.spun_over[t]) {
+        unsigned ks = rnd(100);
+        ao("    async unsigned spun(unsigned v) {\n        return await self->bump(v ^ %uu) + 1u;\n    }\n", ks);
+        so("static unsigned $%s_spun($%s *self, unsigned v) { return $%s_bump(self, v ^ %uu) + 1u; }\n",
+           T, T, T, ks);
+    } else if (on(F_DEFAULTS)) {
+        so("static unsigned $%s_spun($%s *self, unsigned v) { return $%s_bump(self, v) + %uu; }\n",
+           T, T, T, P.spun_c);
+    }
     ao("}\n\n");
 }
 
@@ -216,8 +232,11 @@ static void dispatchers(void) {
     if (on(F_DEFAULTS)) {
         dispatch("Nm", "scaled", true, 3);
         dispatch("Sv", "served2", true, 3);
-        if (on(F_SUPER))
+        dispatch("Nm", "spun", true, 3);
+        if (on(F_SUPER)) {
             dispatch("Sv", "scaled", true, 3);
+            dispatch("Sv", "spun", true, 3);
+        }
     }
 }
 
@@ -266,9 +285,11 @@ static void generics(void) {
 
 void iface_decls(void) {
     for (int t = 0; t < 3; t++)
-        P.scaled_over[t] = chance(50), P.served2_over[t] = chance(50);
+        P.scaled_over[t] = chance(50), P.served2_over[t] = chance(50), P.spun_over[t] = chance(50);
     P.nm_send[0] = P.nm_send[2] = true;
     P.nm_send[1] = chance(50);
+    if (!P.nm_send[1])
+        P.spun_over[1] = true;
     P.sv_send_kc = chance(50);
     interfaces();
     for (int t = 0; t < 3; t++)
@@ -325,7 +346,16 @@ void iface_await_head(void) {
         case 2:
             if (!on(F_DEFAULTS))
                 break;
-            if (chance(50)) {
+            if (chance(40)) {         /* the default that spawns, or its override */
+                if (on(F_SUPER) && chance(50)) {
+                    ao("await e.spun(");
+                    so("$Sv_spun(e, ");
+                } else {
+                    t = (int)rnd(3);
+                    ao("await %s->spun(", recv_name(t));
+                    so("$%s_spun(%s, ", type_name[t], recv_name(t));
+                }
+            } else if (chance(50)) {
                 ao("await e.served2(");
                 so("$Sv_served2(e, ");
             } else {
@@ -491,7 +521,10 @@ static void stmt_send_upcast(int depth) {
     indent(depth + 1);
     both("acc += %s", r);
     if (on(F_BOUNDS) && on(F_DYN_GENERIC)) {
-        ao(" + await $sp(&%s, ", n);     /* $sp_$Nm_send_dyn */
+        /* $sp_$Nm_send_dyn, or $sp_$Sv_send_dyn: a send dyn of an
+         * interface that extends the bound */
+        bool sub = chance(50);
+        ao(" + await $sp(&%s, ", sub ? s : n);
         so(" + $sp_dyn(%s, ", n);
         expr(1, true);
         both(")");
