@@ -9,7 +9,7 @@
 enum {
     F_SPAWN, F_JOIN, F_SELECT, F_DEFER, F_TRY, F_DYN, F_GENERIC, F_LOOPS,
     F_SWITCH, F_COND_AWAIT, F_SPAWN_COND, F_ADDRESS, F_ARRAY, F_BREAK, F_JOIN_STMT,
-    F_SUPER, F_BOUNDS, F_DYN_GENERIC, F_DEFAULTS, F_SELF, F_SEND_UPCAST,
+    F_SUPER, F_BOUNDS, F_DYN_GENERIC, F_DEFAULTS, F_SELF, F_SEND_UPCAST, F_DEFAULT_BODY,
     F_COUNT,
 };
 
@@ -18,6 +18,7 @@ enum {
 void ao(const char *fmt, ...);
 void so(const char *fmt, ...);
 void both(const char *fmt, ...);
+void so_raw(const char *text);              /* text as is, on the sequential side */
 
 unsigned rnd(unsigned n);                   /* in [0, n) */
 bool chance(unsigned percent);
@@ -25,6 +26,7 @@ bool on(int feature);
 const char *new_name(const char *stem);     /* a fresh local name */
 void indent(int depth);
 void expr(int depth, bool await_ok);        /* an unsigned expression */
+char *random_body(int nstmts);
 
 /* gen_iface.c */
 bool iface_on(void);                        /* any interface feature on */

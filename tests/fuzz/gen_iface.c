@@ -34,10 +34,14 @@
  * through $Sv), bounds ($both, $sp), dyn-generic (a dyn passed to a
  * generic), defaults (scaled, served2 and their overrides), self (Self in
  * impl and default bodies, else the type's name or self, and near),
- * send-upcast (send dyn $Sv to send dyn $Nm, and spawning a dyn call). */
+ * send-upcast (send dyn $Sv to send dyn $Nm, and spawning a dyn call),
+ * default-body ($Sv.mixed, a default whose body is random statements as
+ * gen_ait.c writes them, with leaf calls: defer, try, loops, spawn, join,
+ * select, written out on the sequential side for each type). */
 #include "gen_ait.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const type_name[3] = {"Ka", "Kb", "Kc"};
@@ -52,12 +56,13 @@ static struct {
     unsigned scaled_m;              /* the default bodies' constants */
     unsigned served2_c;
     unsigned spun_c;
+    char *mixed;                    /* $Sv.mixed's random body, sequential text */
 } P;
 
 static bool has_sv(int t) { return t != 1; }
 
 bool iface_on(void) {
-    for (int f = F_SUPER; f <= F_SEND_UPCAST; f++)
+    for (int f = F_SUPER; f <= F_DEFAULT_BODY; f++)
         if (on(f))
             return true;
     return false;
@@ -112,6 +117,12 @@ static void interfaces(void) {
         else
             ao("        return w * 3u + 1u;\n");
         ao("    }\n");
+    }
+    if (on(F_DEFAULT_BODY)) { /* random statements, compiled for $Ka and $Kc */
+        ao("    async unsigned mixed(unsigned x) {\n");
+        free(P.mixed);
+        P.mixed = random_body(2 + (int)rnd(3));
+        ao("        return acc + await self->serve(acc & 1023u);\n    }\n");
     }
     ao("}\n\n");
 }
@@ -206,6 +217,11 @@ static void impl_sv(int t) {
     } else if (on(F_DEFAULTS)) {
         default_served2(t);
     }
+    if (on(F_DEFAULT_BODY)) {
+        so("static unsigned $%s_mixed($%s *self, unsigned x) {\n", T, T);
+        so_raw(P.mixed);
+        so("        return acc + $%s_serve(self, acc & 1023u);\n}\n", T);
+    }
     ao("}\n\n");
 }
 
@@ -220,6 +236,8 @@ static void dispatch(const char *iface, const char *m, bool arg, int ntypes) {
 }
 
 static void dispatchers(void) {
+    if (on(F_DEFAULT_BODY))
+        dispatch("Sv", "mixed", true, 3);
     dispatch("Nm", "tag", false, 3);
     dispatch("Nm", "bump", true, 3);
     dispatch("Sv", "serve", true, 3);
@@ -336,6 +354,16 @@ void iface_await_head(void) {
         int t = sv_receiver();
         switch (rnd(10)) {
         case 0:
+            if (on(F_DEFAULT_BODY) && chance(50)) {
+                if (chance(50)) {
+                    ao("await e.mixed(");
+                    so("$Sv_mixed(e, ");
+                } else {
+                    ao("await %s->mixed(", recv_name(t));
+                    so("$%s_mixed(%s, ", type_name[t], recv_name(t));
+                }
+                return;
+            }
             ao("await e.serve(");
             so("$Sv_serve(e, ");
             return;

@@ -17,8 +17,8 @@
 # printed. Exit 0 when every batch passed. GEN_ARGS, after --, go to
 # gen_ait (-- -x FEATURE / +x FEATURE; the names are in gen_ait.c's
 # comment). The interface features (gen_iface.c) are in every program,
-# or with -q in every third one: their declarations double the C that
-# the ASan build compiles, and make test's quick run stays near 30 s.
+# or with -q in every fourth one: their declarations double the C that
+# the ASan build compiles, and make test's quick run stays well under a minute.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
