@@ -15,7 +15,7 @@
  * not). Each impl overrides a default method or not, at random; the
  * sequential side writes out, per type, either the override or the
  * default body compiled for that type, so it models exactly which body
- * runs. Four generics:
+ * runs. The generics:
  *
  *   $both<C: $Op + $Sv>   only $Ka satisfies both bounds: one instance;
  *   $sp<C: $Nm + send>    spawns c->bump(v) and joins it: an instance for
@@ -23,7 +23,8 @@
  *                         a send dyn $Nm passed to it;
  *   $nb<C: $Nm>           called on every type, on a dyn $Sv and a dyn
  *                         $Nm, and from $sg's body (bounds implied);
- *   $sg<C: $Sv>           called on $Ka, $Kc and a dyn $Sv (&e).
+ *   $sg<C: $Sv>           called on $Ka, $Kc and a dyn $Sv (&e);
+ *   $rg<C: $Sv>           the same, with a random body (default-body).
  *
  * The functions p<i>_f<k> get a $Kc *h and a dyn $Sv e (made of $Ka or
  * $Kc); their bodies call the methods statically, through e (dyn calls,
@@ -35,9 +36,10 @@
  * generic), defaults (scaled, served2 and their overrides), self (Self in
  * impl and default bodies, else the type's name or self, and near),
  * send-upcast (send dyn $Sv to send dyn $Nm, and spawning a dyn call),
- * default-body ($Sv.mixed, a default whose body is random statements as
- * gen_ait.c writes them, with leaf calls: defer, try, loops, spawn, join,
- * select, written out on the sequential side for each type). */
+ * default-body ($Sv.mixed, a default, and $rg<C: $Sv>, a generic, whose
+ * bodies are random statements as gen_ait.c writes them, with leaf calls:
+ * defer, try, loops, spawn, join, select; written out on the sequential
+ * side for each type). */
 #include "gen_ait.h"
 
 #include <stdio.h>
@@ -295,6 +297,18 @@ static void generics(void) {
        "    $Nm n = {c.which, c.self}; (void)n;\n"
        "    return w%s%s;\n}\n", on(F_DEFAULTS) ? " + $Sv_served2(c, w & 1023u)" : "",
        on(F_SUPER) ? " + $Sv_bump(c, v) + $Sv_tag(c) + $Sv_label(c) + $nb_dyn(n, w)" : "");
+    if (on(F_DEFAULT_BODY)) {  /* $rg<C: $Sv>: random statements, per instance */
+        ao("async unsigned $rg<C: $Sv>(C *c, unsigned x) {\n");
+        char *body = random_body(2 + (int)rnd(3));
+        ao("        return acc + await c->serve(acc & 1023u);\n}\n\n");
+        so("static unsigned $rg_dyn($Sv c, unsigned x) {\n");
+        so_raw(body);
+        so("        return acc + $Sv_serve(c, acc & 1023u);\n}\n");
+        free(body);
+        for (int t = 0; t < 3; t += 2)
+            so("static unsigned $rg_%s($%s *c, unsigned v) { $Sv d = {%d, c}; return $rg_dyn(d, v); }\n",
+               type_name[t], type_name[t], t);
+    }
     for (int t = 0; t < 3; t += 2)
         so("static unsigned $sg_%s($%s *c, unsigned v) { $Sv d = {%d, c}; return $sg_dyn(d, v); }\n",
            type_name[t], type_name[t], t);
@@ -422,6 +436,16 @@ void iface_await_head(void) {
                 t = (int)rnd(3);
                 ao("await $nb(%s, ", recv_name(t));
                 so("$nb_%s(%s, ", type_name[t], recv_name(t));
+                return;
+            }
+            if (on(F_DEFAULT_BODY) && chance(50)) {
+                if (on(F_DYN_GENERIC) && chance(50)) {
+                    ao("await $rg(&e, ");
+                    so("$rg_dyn(e, ");
+                } else {
+                    ao("await $rg(%s, ", recv_name(t));
+                    so("$rg_%s(%s, ", type_name[t], recv_name(t));
+                }
                 return;
             }
             ao("await $sg(%s, ", recv_name(t));
