@@ -1,6 +1,7 @@
-/* gen_ait.h: what gen_ait.c (statements, expressions, the program) and
- * gen_iface.c (the interface features: super-interfaces, bounds, a dyn
- * passed to a generic, default methods, Self) share. */
+/* gen_ait.h: what gen_ait.c (the program, its files), gen_body.c (random
+ * statements and expressions) and gen_iface.c (the interface features:
+ * super-interfaces, bounds, a dyn passed to a generic, default methods,
+ * Self) share. */
 #ifndef GEN_AIT_H
 #define GEN_AIT_H
 
@@ -18,6 +19,7 @@ enum {
 void ao(const char *fmt, ...);
 void so(const char *fmt, ...);
 void both(const char *fmt, ...);
+const char *seq_prefix(void);               /* "s3_": what $ is on the sequential side */
 void so_raw(const char *text);              /* text as is, on the sequential side */
 
 unsigned rnd(unsigned n);                   /* in [0, n) */
@@ -26,6 +28,12 @@ bool on(int feature);
 const char *new_name(const char *stem);     /* a fresh local name */
 void indent(int depth);
 void expr(int depth, bool await_ok);        /* an unsigned expression */
+
+/* gen_body.c */
+void body_statements(int depth, int nstmts, int awaits, int fn, bool ext_on);
+void end_functions(void);
+
+/* gen_ait.c */
 char *random_body(int nstmts);
 
 /* gen_iface.c */

@@ -45,7 +45,7 @@ for need in build/aitc build/libait.a build/asan/libait.a; do
 done
 W=$(mktemp -d "${TMPDIR:-/tmp}/ait-gen.XXXXXX") || exit 2
 trap 'rm -rf "$W"' EXIT
-cc -std=c11 -O1 -o "$W/gen_ait" tests/fuzz/gen_ait.c tests/fuzz/gen_iface.c || exit 2
+cc -std=c11 -O1 -o "$W/gen_ait" tests/fuzz/gen_ait.c tests/fuzz/gen_body.c tests/fuzz/gen_iface.c || exit 2
 
 # one_batch SEED: 0 when the batch passed; else why in $W/why, log in $W/log
 one_batch() {
