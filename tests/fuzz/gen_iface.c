@@ -36,7 +36,9 @@
  * generic), defaults (scaled, served2 and their overrides), self (Self in
  * impl and default bodies, else the type's name or self, and near),
  * send-upcast (send dyn $Sv to send dyn $Nm, and spawning a dyn call),
- * default-body ($Sv.mixed, a default, and $rg<C: $Sv>, a generic, whose
+ * self-struct (a local of an anonymous struct type holding a Self, in
+ * $Sv's serve, and a C * in $sp), default-body ($Sv.mixed, a default,
+ * and $rg<C: $Sv>, a generic, whose
  * bodies are random statements as gen_ait.c writes them, with leaf calls:
  * defer, try, loops, spawn, join, select; written out on the sequential
  * side for each type). */
@@ -64,7 +66,7 @@ static struct {
 static bool has_sv(int t) { return t != 1; }
 
 bool iface_on(void) {
-    for (int f = F_SUPER; f <= F_DEFAULT_BODY; f++)
+    for (int f = F_SUPER; f <= F_SELF_STRUCT; f++)
         if (on(f))
             return true;
     return false;
@@ -205,11 +207,16 @@ static void impl_sv(int t) {
     unsigned cs = rnd(100), mv = 1 + rnd(9), co = rnd(100);
     ao("impl $Sv for $%s%s {\n", T, send ? " send" : "");
     /* bump is $Nm's: a static call on a $Ka * / $Kc * */
-    ao("    async unsigned serve(unsigned v) {\n        %s *me = self;\n"
-       "        unsigned w = await me->bump(v ^ %uu);\n        return w + me->k * %uu;\n    }\n",
-       self_type(t), cs, mv);
-    so("static unsigned $%s_serve($%s *self, unsigned v) { return $%s_bump(self, v ^ %uu) + self->k * %uu; }\n",
-       T, T, T, cs, mv);
+    ao("    async unsigned serve(unsigned v) {\n        %s *me = self;\n", self_type(t));
+    if (on(F_SELF_STRUCT)) {  /* structs of Self, anonymous and tagged, in the frame */
+        ao("        struct { %s s; unsigned n; } sw = { *self, 2u };\n", self_type(t));
+        ao("        struct sv_pair { %s s; unsigned n; };\n        struct sv_pair sq;\n"
+           "        sq.s = *self;\n        sq.n = 3u;\n", self_type(t));
+    }
+    ao("        unsigned w = await me->bump(v ^ %uu);\n        return w + me->k * %uu%s;\n    }\n",
+       cs, mv, on(F_SELF_STRUCT) ? " + sw.s.k + sw.n + sq.s.k + sq.n" : "");
+    so("static unsigned $%s_serve($%s *self, unsigned v) { return $%s_bump(self, v ^ %uu) + self->k * %uu%s; }\n",
+       T, T, T, cs, mv, on(F_SELF_STRUCT) ? " + self->k + 2u + self->k + 3u" : "");
     if (on(F_DEFAULTS) && P.served2_over[t]) {
         ao("    async unsigned served2(unsigned v) {\n        %s copy = *self;\n"
            "        unsigned w = await copy.serve(v + copy.k);\n        return w * 3u + %uu;\n    }\n",
@@ -274,13 +281,16 @@ static void generics(void) {
         if (on(F_SUPER))
             so(" + $Ka_bump(c, v)%s", on(F_DEFAULTS) ? " + $Ka_scaled(c, v)" : "");
         so("%s; }\n", on(F_SELF) ? " + $Ka_near(c, c)" : "");
-        ao("async unsigned $sp<C: $Nm + send>(C *c, unsigned v) {\n"
+        bool sst = on(F_SELF_STRUCT);   /* an anonymous struct of C *, in the frame */
+        ao("async unsigned $sp<C: $Nm + send>(C *c, unsigned v) {\n%s"
            "    ait_task *t = spawn c->bump(v);\n    unsigned r = 0;\n"
-           "    await ait_task_join(t, &r);\n    return r + c->tag();\n}\n\n");
+           "    await ait_task_join(t, &r);\n    return r + c->tag()%s;\n}\n\n",
+           sst ? "    struct { C *p; unsigned n; } sw = { c, 1u };\n" : "", sst ? " + sw.n" : "");
         for (int t = 0; t < 3; t++)
-            so("static unsigned $sp_%s($%s *c, unsigned v) { return $%s_bump(c, v) + $%s_tag(c); }\n",
-               type_name[t], type_name[t], type_name[t], type_name[t]);
-        so("static unsigned $sp_dyn($Nm c, unsigned v) { return $Nm_bump(c, v) + $Nm_tag(c); }\n");
+            so("static unsigned $sp_%s($%s *c, unsigned v) { return $%s_bump(c, v) + $%s_tag(c)%s; }\n",
+               type_name[t], type_name[t], type_name[t], type_name[t], sst ? " + 1u" : "");
+        so("static unsigned $sp_dyn($Nm c, unsigned v) { return $Nm_bump(c, v) + $Nm_tag(c)%s; }\n",
+           sst ? " + 1u" : "");
     }
     /* $nb<C: $Nm>: called from $sg's instances (a dyn $Sv's too) with
      * the bound implied by $Sv's, and with a dyn $Sv / dyn $Nm */
