@@ -324,9 +324,8 @@ static void frames(Emit *e, Vec *order) {
         Fut *f = order->data[i];
         ArenaMark m = arena_mark();
         e->fut = f;
-        const char *name = xprintf("%s_output", f->cname);   /* also "int (*F_output)(int)" */
-        buf_printf(h, "typedef %s;\n", returns_void(f->func) ? xprintf("ait_unit %s", name)
-                       : decl_str(e, f->func->ret_spec, f->func->ret_decl, name));
+        /* also "int (*F_output)(int)" */
+        buf_printf(h, "typedef %s;\n", output_decl(e, f, xprintf("%s_output", f->cname)));
         emit_item_done(e, m);
     }
     buf_putc(h, '\n');

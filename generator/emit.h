@@ -46,6 +46,10 @@ void emit_receiver(Emit *e, Buf *b, Target *t);
 const char *type_str(Emit *e, DeclSpec *spec, Declarator *d);
 /* "T name" for a declaration with another name. */
 const char *decl_str(Emit *e, DeclSpec *spec, Declarator *d, const char *name);
+/* NAME declared with f's return type as the user wrote it (ait_unit for
+ * void): "F_output" for the typedef, "*ait_out" for where a return
+ * stores, so the C compiler names the user's type. */
+const char *output_decl(Emit *e, Fut *f, const char *name);
 
 /* Parameters after self: ", T1 a1, T2 a2" with fixed names pfx1.. */
 const char *params_str(Emit *e, Func *fn, const char *pfx);

@@ -342,8 +342,10 @@ static void poll_fn(Emit *e, Fut *f) {
     Buf *c = e->c.b;
     const char *n = f->cname;
     Vec *pts = &f->low->points;
-    buf_printf(c, "static inline ait_poll %s_ait_run(%s_frame *ait_f, ait_cx *ait_ctx, %s_output *ait_out, "
-                  "int ait_from%s) {\n", n, n, n, run_params(e, f));
+    /* the output spelled as the user wrote its type (the same type as
+     * F_output): a mismatched return reads in the user's terms */
+    buf_printf(c, "static inline ait_poll %s_ait_run(%s_frame *ait_f, ait_cx *ait_ctx, %s, "
+                  "int ait_from%s) {\n", n, n, output_decl(e, f, "*ait_out"), run_params(e, f));
     if (pts->len)
         buf_puts(c, "    ait_poll ait_r;\n");
     buf_puts(c, "    AIT_RUN_BEGIN(ait_f, ait_out, ait_from, ait_ctx);\n");

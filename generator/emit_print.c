@@ -50,7 +50,7 @@ void emit_item_done(Emit *e, ArenaMark m) {
 }
 
 void out_line_reset(Emit *e, Out *o) {
-    if (!e->opt->line_directives)
+    if (!e->opt->line_directives || !o->map_out)   /* none in force */
         return;
     buf_printf(o->b, "#line %d \"%s\"\n", out_lines(o) + 2, o->name);
     o->map_out = 0;
@@ -119,6 +119,12 @@ const char *decl_str(Emit *e, DeclSpec *spec, Declarator *d, const char *name) {
     char *s = xstrdup(b.data ? b.data : "");
     buf_free(&b);
     return s;
+}
+
+const char *output_decl(Emit *e, Fut *f, const char *name) {
+    if (returns_void(f->func))
+        return xprintf("ait_unit %s", name);
+    return decl_str(e, f->func->ret_spec, f->func->ret_decl, name);
 }
 
 const char *type_str(Emit *e, DeclSpec *spec, Declarator *d) {

@@ -31,13 +31,16 @@ static void expr(Emit *e, Expr *x) { cprint_expr(B(e), x, PREC_COMMA, &e->hooks)
 
 /* Runs each defer that was reached (its flag is armed), disarming it.
  * Outside the poll function (a drop), the locals a defer reads come
- * back from the frame first, under their own names. */
+ * back from the frame first, under their own names. Each copied body
+ * is under the #line of its defer statement (its statements under their
+ * own) wherever it runs; the generated code after it, under its own. */
 void emit_defers(Emit *e, Vec *defers, bool from_frame, int level) {
-    if (!defers)
+    if (!defers || !defers->len)
         return;
     for (int i = 0; i < defers->len; i++) {
         Stmt *d = defers->data[i];
         int n = d->defer_flag;
+        out_line_reset(e, &e->c);
         line(e, level, "if (ait_f->ait_defer%d) {   /* defer */", n);
         line(e, level + 1, "ait_f->ait_defer%d = 0;", n);
         Vec vars = {0};
@@ -46,12 +49,14 @@ void emit_defers(Emit *e, Vec *defers, bool from_frame, int level) {
         for (int k = 0; k < vars.len; k++) {
             Var *v = vars.data[k];
             if (v->in_frame && !v->resident && !v->is_temp)
-                line(e, level + 1, "%s = ait_f->%s;", decl_str(e, v->spec, v->decl, v->name),
-                     v->field);
+                line(e, level + 1, "%s = ait_f->%s; (void)%s;",   /* it may only be written */
+                     decl_str(e, v->spec, v->decl, v->name), v->field, v->name);
         }
-        cprint_stmt(B(e), d->body, level + 1, &e->hooks);
+        out_line_directive(e, &e->c, d->loc);
+        stmt(e, d->body, level + 1);
         line(e, level, "}");
     }
+    out_line_reset(e, &e->c);
 }
 
 /* A block's own defers run at its end, last registered first. */

@@ -773,8 +773,7 @@ static void check_try_width(Resolver *r, Expr *e) {
 }
 
 /* return in an async function: a value exactly when it returns one, and
- * not a string where it returns no pointer (the generated C would say it
- * of an _output type). */
+ * one C can store as its return type (return_type.c). */
 static void check_return(Resolver *r, Stmt *st) {
     Func *fn = r->f->func;
     if (!r->is_async || r->in_defer)
@@ -785,10 +784,9 @@ static void check_return(Resolver *r, Stmt *st) {
                  fn->name);
     else if (!is_void && !st->expr)
         error_at(st->loc, "'return' without a value in async function '%s', which returns %s",
-                 fn->name, spec_name(fn->ret_spec));
-    else if (st->expr && st->expr->kind == E_STRING && int_rank(fn->ret_spec, fn->ret_decl))
-        error_at(st->expr->loc, "returning a string from async function '%s', which returns %s",
-                 fn->name, spec_name(fn->ret_spec));
+                 fn->name, return_type_words(fn));
+    else if (st->expr)
+        check_return_type(fn, st->expr);
 }
 
 static void resolve_expr(Resolver *r, Expr *e) {
@@ -882,7 +880,7 @@ static void resolve_items(Resolver *r, Stmt *st) {
     pop_scope(r);
 }
 
-static void jump_in_defer(Resolver *r, Stmt *st, const char *what) {
+static void forbid_in_defer(Resolver *r, Stmt *st, const char *what) {
     if (r->in_defer)
         error_at(st->loc, "'%s' inside a defer statement is not allowed", what);
 }
@@ -910,14 +908,19 @@ static void resolve_stmt(Resolver *r, Stmt *st) {
     case S_DEFER:
         if (!r->is_async)
             error_at(st->loc, "'defer' outside an async function");
+        forbid_in_defer(r, st, "defer");
         r->in_defer++;
         resolve_stmt(r, st->body);
         r->in_defer--;
         return;
-    case S_RETURN: jump_in_defer(r, st, "return"); check_return(r, st); break;
-    case S_BREAK: jump_in_defer(r, st, "break"); break;
-    case S_CONTINUE: jump_in_defer(r, st, "continue"); break;
-    case S_GOTO: jump_in_defer(r, st, "goto"); break;
+    case S_RETURN:   /* checked once its value is resolved */
+        forbid_in_defer(r, st, "return");
+        resolve_expr(r, st->expr);
+        check_return(r, st);
+        return;
+    case S_BREAK: forbid_in_defer(r, st, "break"); break;
+    case S_CONTINUE: forbid_in_defer(r, st, "continue"); break;
+    case S_GOTO: forbid_in_defer(r, st, "goto"); break;
     default:
         break;
     }

@@ -31,6 +31,13 @@
 #              lines: aitc must exit 1, print each, and write nothing (one
 #              test each; .ait files without expect lines are helpers). An
 #              optional "// aitc-flags: OPTIONS" line passes options.
+#              tests/errors/NAME.ait with "// cc-expect: LINE: TEXT" lines
+#              instead: errors aitc leaves to the C compiler. aitc must
+#              succeed; gcc and clang (strict, plus an optional
+#              "// cc-flags: OPTIONS" line) must each fail with an error at
+#              NAME.ait:LINE whose message contains TEXT, have no error
+#              at any other line (none in the generated .c), and never
+#              mention an _output type (one test each).
 #   cli        tests/cli.sh, which prints "ok NAME" / "not ok NAME: why".
 #   integration  tests/integration.sh (same output): make install into a
 #              temporary prefix, then a small project built against it with
@@ -264,6 +271,10 @@ suite_errors() {
     begin errors
     for src in tests/errors/*.ait; do
         [ -f "$src" ] || continue
+        if grep -q '// cc-expect: ' "$src"; then
+            if errors_cc "$src"; then ok; else bad "$src" "$CC_WHY"; fi
+            continue
+        fi
         grep -q '// expect: ' "$src" || continue
         rm -rf "$out"
         # optional "// aitc-flags: -Werror ..." line: options for this case
@@ -291,6 +302,37 @@ suite_errors() {
         fi
     done
     end
+}
+
+# errors_cc SRC: a "// cc-expect:" case; sets CC_WHY and returns 1 on failure.
+errors_cc() {
+    local src=$1 w=$TMP/errors-cc cc exp line text flags lines
+    rm -rf "$w"; mkdir -p "$w"
+    if ! "$AITC" -o "$w" "$src" >"$w/aitc.log" 2>&1; then
+        CC_WHY="aitc failed: $(head -c 300 "$w/aitc.log")"; return 1
+    fi
+    flags=$(sed -n 's|.*// cc-flags: \(.*\)$|\1|p' "$src")
+    for cc in gcc clang; do
+        # shellcheck disable=SC2086
+        if LC_ALL=C $cc $STRICT $flags -Iruntime/include -I"$w" -c "$w/$(basename "$src" .ait).c" \
+            -o "$w/out.o" >"$w/cc.log" 2>&1; then
+            CC_WHY="$cc compiled it"; return 1
+        fi
+        if grep -q '_output' "$w/cc.log"; then
+            CC_WHY="$cc speaks of an _output type: $(grep -m1 '_output' "$w/cc.log")"; return 1
+        fi
+        while IFS= read -r exp; do
+            line=${exp%%: *} text=${exp#*: }
+            if ! grep -F "$src:$line:" "$w/cc.log" | grep -F ' error: ' | grep -qF -- "$text"; then
+                CC_WHY="$cc: no error at $src:$line with: $text; got: $(grep -m1 ' error: ' "$w/cc.log")"
+                return 1
+            fi
+        done < <(sed -n 's|.*// cc-expect: \(.*[^ ]\) *$|\1|p' "$src")
+        lines=$(sed -n 's|.*// cc-expect: \([0-9]*\): .*|\1|p' "$src" | sort -u | tr '\n' '|')
+        if grep ': error: ' "$w/cc.log" | grep -vE "^$src:(${lines%|}):" >"$w/other.log"; then
+            CC_WHY="$cc: an error at a line not expected: $(head -1 "$w/other.log")"; return 1
+        fi
+    done
 }
 
 # ---- fuzz --------------------------------------------------------------

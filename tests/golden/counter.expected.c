@@ -37,7 +37,7 @@ void Fixed_next_init(Fixed_next_frame *ait_f, Fixed *self) {
     ait_f->self = self;
 }
 
-static inline ait_poll Fixed_next_ait_run(Fixed_next_frame *ait_f, ait_cx *ait_ctx, Fixed_next_output *ait_out, int ait_from, Fixed *self) {
+static inline ait_poll Fixed_next_ait_run(Fixed_next_frame *ait_f, ait_cx *ait_ctx, int *ait_out, int ait_from, Fixed *self) {
     ait_poll ait_r;
     AIT_RUN_BEGIN(ait_f, ait_out, ait_from, ait_ctx);
     switch (ait_from) {
@@ -80,7 +80,7 @@ void Ticker_next_init(Ticker_next_frame *ait_f, Ticker *self) {
     ait_f->self = self;
 }
 
-static inline ait_poll Ticker_next_ait_run(Ticker_next_frame *ait_f, ait_cx *ait_ctx, Ticker_next_output *ait_out, int ait_from, Ticker *self) {
+static inline ait_poll Ticker_next_ait_run(Ticker_next_frame *ait_f, ait_cx *ait_ctx, int *ait_out, int ait_from, Ticker *self) {
     ait_poll ait_r;
     AIT_RUN_BEGIN(ait_f, ait_out, ait_from, ait_ctx);
     switch (ait_from) {
@@ -135,7 +135,7 @@ void Fixed_sum_init(Fixed_sum_frame *ait_f, Fixed *self, int n) {
     ait_f->n = n;
 }
 
-static inline ait_poll Fixed_sum_ait_run(Fixed_sum_frame *ait_f, ait_cx *ait_ctx, Fixed_sum_output *ait_out, int ait_from, Fixed *self, int n) {
+static inline ait_poll Fixed_sum_ait_run(Fixed_sum_frame *ait_f, ait_cx *ait_ctx, int *ait_out, int ait_from, Fixed *self, int n) {
     ait_poll ait_r;
     AIT_RUN_BEGIN(ait_f, ait_out, ait_from, ait_ctx);
     switch (ait_from) {
@@ -193,7 +193,7 @@ void Ticker_sum_init(Ticker_sum_frame *ait_f, Ticker *self, int n) {
     ait_f->n = n;
 }
 
-static inline ait_poll Ticker_sum_ait_run(Ticker_sum_frame *ait_f, ait_cx *ait_ctx, Ticker_sum_output *ait_out, int ait_from, Ticker *self, int n) {
+static inline ait_poll Ticker_sum_ait_run(Ticker_sum_frame *ait_f, ait_cx *ait_ctx, int *ait_out, int ait_from, Ticker *self, int n) {
     ait_poll ait_r;
     AIT_RUN_BEGIN(ait_f, ait_out, ait_from, ait_ctx);
     switch (ait_from) {
@@ -237,8 +237,8 @@ static void drain_Fixed_ait_release(drain_Fixed_frame *ait_f) {
         Fixed_next_drop(&ait_f->ait_aw1);
         if (ait_f->ait_defer1) {   /* defer */
             ait_f->ait_defer1 = 0;
-            int count = ait_f->count;
-            Fixed *c = ait_f->c;
+            int count = ait_f->count; (void)count;
+            Fixed *c = ait_f->c; (void)c;
             printf("drained %d from %s\n", count, Fixed_name(c));
         }
         break;
@@ -258,7 +258,7 @@ void drain_Fixed_init(drain_Fixed_frame *ait_f, Fixed *c) {
     ait_f->c = c;
 }
 
-static inline ait_poll drain_Fixed_ait_run(drain_Fixed_frame *ait_f, ait_cx *ait_ctx, drain_Fixed_output *ait_out, int ait_from, Fixed *c) {
+static inline ait_poll drain_Fixed_ait_run(drain_Fixed_frame *ait_f, ait_cx *ait_ctx, int *ait_out, int ait_from, Fixed *c) {
     ait_poll ait_r;
     AIT_RUN_BEGIN(ait_f, ait_out, ait_from, ait_ctx);
     switch (ait_from) {
@@ -303,8 +303,8 @@ static void drain_Ticker_ait_release(drain_Ticker_frame *ait_f) {
         Ticker_next_drop(&ait_f->ait_aw1);
         if (ait_f->ait_defer1) {   /* defer */
             ait_f->ait_defer1 = 0;
-            int count = ait_f->count;
-            Ticker *c = ait_f->c;
+            int count = ait_f->count; (void)count;
+            Ticker *c = ait_f->c; (void)c;
             printf("drained %d from %s\n", count, Ticker_name(c));
         }
         break;
@@ -324,7 +324,7 @@ void drain_Ticker_init(drain_Ticker_frame *ait_f, Ticker *c) {
     ait_f->c = c;
 }
 
-static inline ait_poll drain_Ticker_ait_run(drain_Ticker_frame *ait_f, ait_cx *ait_ctx, drain_Ticker_output *ait_out, int ait_from, Ticker *c) {
+static inline ait_poll drain_Ticker_ait_run(drain_Ticker_frame *ait_f, ait_cx *ait_ctx, int *ait_out, int ait_from, Ticker *c) {
     ait_poll ait_r;
     AIT_RUN_BEGIN(ait_f, ait_out, ait_from, ait_ctx);
     switch (ait_from) {
@@ -379,7 +379,7 @@ void total_of_init(total_of_frame *ait_f, Counter_dyn c, int n) {
     ait_f->n = n;
 }
 
-static inline ait_poll total_of_ait_run(total_of_frame *ait_f, ait_cx *ait_ctx, total_of_output *ait_out, int ait_from, Counter_dyn c, int n) {
+static inline ait_poll total_of_ait_run(total_of_frame *ait_f, ait_cx *ait_ctx, int *ait_out, int ait_from, Counter_dyn c, int n) {
     ait_poll ait_r;
     AIT_RUN_BEGIN(ait_f, ait_out, ait_from, ait_ctx);
     switch (ait_from) {

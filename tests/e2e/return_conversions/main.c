@@ -1,0 +1,65 @@
+#include <stdio.h>
+#include "t.h"
+
+int main(void) {
+    char *p = (char *)1;
+    null_zero_block_on(NULL, &p);
+    printf("null_zero %d\n", p == NULL);
+    p = (char *)1;
+    null_macro_block_on(NULL, &p);
+    printf("null_macro %d\n", p == NULL);
+    p = (char *)1;
+    null_long_block_on(NULL, &p);
+    printf("null_long %d\n", p == NULL);
+    p = (char *)1;
+    from_cast_zero_block_on(NULL, &p);
+    printf("from_cast_zero %d\n", p == NULL);
+    int i = 0;
+    from_double_block_on(NULL, &i, 3.75);
+    printf("from_double %d\n", i);
+    double d = 0;
+    from_int_block_on(NULL, &d, 4);
+    printf("from_int %.1f\n", d);
+    long l = 0;
+    from_char_block_on(NULL, &l);
+    printf("from_char %ld\n", l);
+    unsigned u = 0;
+    from_negative_block_on(NULL, &u);
+    printf("from_negative %d\n", u == (unsigned)-1);
+    enum color c = RED;
+    from_int_enum_block_on(NULL, &c, 1);
+    printf("from_int_enum %d\n", c == BLUE);
+    _Bool b = 0;
+    bool_from_pointer_block_on(NULL, &b, "x");
+    printf("bool_from_pointer %d\n", b);
+    bool_from_pointer_block_on(NULL, &b, NULL);
+    printf("bool_from_pointer(NULL) %d\n", b);
+    bool sb = false;
+    stdbool_from_pointer_block_on(NULL, &sb, "y");
+    printf("stdbool_from_pointer %d\n", sb);
+    bool_from_double_block_on(NULL, &b, 0.5);
+    printf("bool_from_double %d\n", b);
+    char text[] = "text";
+    void *v = NULL;
+    void_from_chars_block_on(NULL, &v, text);
+    printf("void_from_chars %d\n", v == text);
+    const char *cs = NULL;
+    const_from_chars_block_on(NULL, &cs, text);
+    printf("const_from_chars %s\n", cs);
+    int (*fn)(int) = NULL;
+    fn_from_name_block_on(NULL, &fn);
+    printf("fn_from_name %d\n", fn(21));
+    struct pt pt = {0, 0};
+    same_struct_block_on(NULL, &pt, 1);
+    printf("same_struct %d %d\n", pt.x, pt.y);
+    awaited_struct_block_on(NULL, &pt);
+    printf("awaited_struct %d %d\n", pt.x, pt.y);
+    compound_block_on(NULL, &pt);
+    printf("compound %d %d\n", pt.x, pt.y);
+    size_t z = 0;
+    from_sizeof_block_on(NULL, &z);
+    printf("from_sizeof %d\n", z == sizeof(struct pt));
+    from_awaited_double_block_on(NULL, &i);
+    printf("from_awaited_double %d\n", i);
+    return 0;
+}
