@@ -14,8 +14,11 @@
 # have passed. Seeds are SEED, SEED+1, ... (default: from the clock, so
 # longer runs explore; `make test` passes a fixed one). A failing batch
 # is kept in build/gen-fail/SEED/ and the command that reproduces it is
-# printed. Exit 0 when every batch passed. GEN_ARGS go to gen_ait
-# (-x FEATURE / +x FEATURE).
+# printed. Exit 0 when every batch passed. GEN_ARGS, after --, go to
+# gen_ait (-- -x FEATURE / +x FEATURE; the names are in gen_ait.c's
+# comment). The interface features (gen_iface.c) are in every program,
+# or with -q in every fourth one: their declarations double the C that
+# the ASan build compiles, and make test's quick run stays well under a minute.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
@@ -42,7 +45,7 @@ for need in build/aitc build/libait.a build/asan/libait.a; do
 done
 W=$(mktemp -d "${TMPDIR:-/tmp}/ait-gen.XXXXXX") || exit 2
 trap 'rm -rf "$W"' EXIT
-cc -std=c11 -O1 -o "$W/gen_ait" tests/fuzz/gen_ait.c || exit 2
+cc -std=c11 -O1 -o "$W/gen_ait" tests/fuzz/gen_ait.c tests/fuzz/gen_body.c tests/fuzz/gen_iface.c || exit 2
 
 # one_batch SEED: 0 when the batch passed; else why in $W/why, log in $W/log
 one_batch() {
@@ -94,7 +97,7 @@ while :; do
         failed=$((failed + 1))
         mkdir -p build/gen-fail && rm -rf "build/gen-fail/$s" && cp -r "$W/b" "build/gen-fail/$s"
         echo "gen_run: seed $s: $(cat "$W/why") (kept in build/gen-fail/$s;" \
-             "again: tests/fuzz/gen_run.sh ${quick:+-q }-n $programs -S $s $*)"
+             "again: tests/fuzz/gen_run.sh ${quick:+-q }-n $programs -S $s${*:+ -- $*})"
         sed -n '1,30p' "$W/log" | sed 's/^/    | /'
         [ "$seconds" -gt 0 ] || break
     fi
