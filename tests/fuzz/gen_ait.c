@@ -134,13 +134,10 @@ static const char *const feature_names[] = {
 };
 _Static_assert(sizeof feature_names / sizeof *feature_names == F_COUNT, "a name per feature");
 /* Constructs that find a known aitc bug are off until it is fixed
- * ("join-stmt", a join's value unused, was one):
- * - self-struct: a struct type declared in a body, whose members mention
- *   Self or a generic's type parameter, of a local kept in the frame: an
- *   anonymous one gets its initializer as a compound literal of another
- *   anonymous type (C: incompatible types), a tagged one is not hoisted
- *   out of the body (C: the frame's field has incomplete type). */
-static const char *const known_bad[] = {"self-struct", NULL};
+ * ("join-stmt", a join's value unused, was one; "self-struct", a struct
+ * of Self or a type parameter declared in a body and kept in the frame,
+ * was another). None now. */
+static const char *const known_bad[] = {NULL};
 static bool feature[F_COUNT];
 static bool small;                          /* -small: fewer, shorter functions */
 
