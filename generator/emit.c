@@ -531,11 +531,20 @@ void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c) {
         emit_item_done(&e, m);
     }
     c_items(&e);
+    /* Every vtable before any conversion: a conversion to a transitive
+     * super-interface reads the vtables in between, which the file may
+     * declare after the interface that extends them. */
+    for (int i = 0; i < s->ifaces.len; i++) {
+        Iface *x = s->ifaces.data[i];
+        ArenaMark m = arena_mark();
+        if (x->local)
+            vtable_struct(&e, x);
+        emit_item_done(&e, m);
+    }
     for (int i = 0; i < s->ifaces.len; i++) {
         Iface *x = s->ifaces.data[i];
         ArenaMark m = arena_mark();
         if (x->local) {
-            vtable_struct(&e, x);
             super_conversions(&e, x);
             dyn_plain_inlines(&e, x);
         }

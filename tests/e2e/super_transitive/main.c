@@ -11,5 +11,8 @@ int main(void) {
     E_dyn e = K_as_E(&k);
     printf("from C: A %u, B %u, C %u, D %u\n", A_tag(E_dyn_as_A(e)), B_b(E_dyn_as_B(e)),
            C_c(E_dyn_as_C(e)), D_d(E_dyn_as_D(e)));
+    Early_dyn y = K_as_Early(&k);
+    printf("from Early: A %u, B %u, early %u\n", A_tag(Early_dyn_as_A(y)), B_b(Early_dyn_as_B(y)),
+           Early_early(y));
     return 0;
 }
