@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- the state of the function being generated ---------------------------- */
 
@@ -167,13 +168,18 @@ void expr(int depth, bool await_ok) {
     }
     static const char *const ops[] = {"+", "-", "*", "^", "&", "|"};
     switch (rnd(12)) {
-    case 0: case 1: case 2:
+    case 0: case 1: case 2: {
+        /* The right side of ^ in parentheses: clang's -Wxor-used-as-pow
+         * takes "10u ^ 669u" for a mistyped power. */
+        const char *op = ops[rnd(6)];
+        bool xor = !strcmp(op, "^");
         both("(");
         expr(depth - 1, await_ok);
-        both(" %s ", ops[rnd(6)]);
+        both(" %s %s", op, xor ? "(" : "");
         expr(depth - 1, await_ok);
-        both(")");
+        both(xor ? "))" : ")");
         break;
+    }
     case 3:
         both("(");
         expr(depth - 1, await_ok);
