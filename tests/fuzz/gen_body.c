@@ -171,10 +171,10 @@ void expr(int depth, bool await_ok) {
     case 0: case 1: case 2: {
         /* The right side of ^ in parentheses: clang's -Wxor-used-as-pow
          * takes "10u ^ 669u" for a mistyped power. */
-        const char *op = ops[rnd(6)];
-        bool xor = !strcmp(op, "^");
         both("(");
         expr(depth - 1, await_ok);
+        const char *op = ops[rnd(6)];
+        bool xor = !strcmp(op, "^");
         both(" %s %s", op, xor ? "(" : "");
         expr(depth - 1, await_ok);
         both(xor ? "))" : ")");
