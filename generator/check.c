@@ -355,13 +355,16 @@ static void iface_futs(Sema *s, Iface *x) {
 /* ---- generic instances ---------------------------------------------- */
 
 /* Where a file comes in the unit: its imports in order (each after the
- * files it imports), then the unit's own file. Of two files one of which
- * sees the other, the later one sees both. */
+ * files it imports), then the files it generates, in order too. Of two
+ * files one of which sees the other, the later one sees both. */
 static int file_rank(Sema *s, int file) {
     Unit *u = s->unit;
     for (int i = 0; i < u->imports.len; i++)
         if (((File *)u->imports.data[i])->id == file)
             return i;
+    for (int i = 0; i < u->files.len; i++)
+        if (((File *)u->files.data[i])->id == file)
+            return u->imports.len + i;
     return u->imports.len;
 }
 
@@ -372,13 +375,16 @@ static File *unit_file(Sema *s, int id) {
     for (int i = 0; i < u->imports.len; i++)
         if (((File *)u->imports.data[i])->id == id)
             return u->imports.data[i];
+    for (int i = 0; i < u->files.len; i++)
+        if (((File *)u->files.data[i])->id == id)
+            return u->files.data[i];
     return u->file;
 }
 
 /* name_T1_T2: a generic instantiated for one type per parameter (impl
  * types, I_dyn, I_send_dyn), compiled by the unit of file home. */
 static Fut *new_instance(Sema *s, Func *fn, const char *cname, Vec *types, Vec *dyns, int home) {
-    Fut *f = new_fut(s, FUT_GENERIC, cname, fn, home == s->unit->file->id);
+    Fut *f = new_fut(s, FUT_GENERIC, cname, fn, unit_generates(s->unit, home));
     f->home = home;
     f->body = copy_stmt(fn->body);
     for (int i = 0; i < types->len; i++) {
@@ -537,7 +543,7 @@ static void instance_item(Sema *s, Item *it) {
         dyn |= ok && dyns.data[dyns.len - 1];
     }
     if (ok && dyn)
-        sema_dyn_instance(s, fn, &types, &dyns, s->unit->file->id);
+        sema_dyn_instance(s, fn, &types, &dyns, it->loc.file);
 }
 
 static void func_futs(Sema *s, Item *it, bool local) {
@@ -563,8 +569,11 @@ static void each_item(Sema *s, void (*fn)(Sema *, Item *, bool)) {
         for (int k = 0; k < f->items.len; k++)
             fn(s, f->items.data[k], false);
     }
-    for (int k = 0; k < u->file->items.len; k++)
-        fn(s, u->file->items.data[k], true);
+    for (int i = 0; i < u->files.len; i++) {
+        File *f = u->files.data[i];
+        for (int k = 0; k < f->items.len; k++)
+            fn(s, f->items.data[k], true);
+    }
 }
 
 static void collect_impl_item(Sema *s, Item *it, bool local) {
@@ -592,7 +601,8 @@ bool check_unit(Sema *s, Unit *u) {
     s->unit = u;
     for (int i = 0; i < u->imports.len; i++)   /* idempotent: a file may be in several units */
         tags_hoist(u->imports.data[i]);
-    tags_hoist(u->file);
+    for (int i = 0; i < u->files.len; i++)
+        tags_hoist(u->files.data[i]);
     add_prelude(s);
     each_item(s, collect_item);
     for (int i = 0; i < s->ifaces.len; i++)

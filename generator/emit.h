@@ -21,6 +21,7 @@ typedef struct Emit {
     Sema *s;
     const GenOptions *opt;
     Out h, c;
+    int file;                /* the file whose source is being printed, or -1 */
     Fut *fut;                /* the future being printed: hooks read it */
     Vec keeps;               /* Vec* of Var*: the distinct kept sets of fut's awaits,
                                 saved by fut's F_ait_saveN (N = index + 1) */
@@ -64,8 +65,12 @@ const char *params_str(Emit *e, Func *fn, const char *pfx);
 /* Arguments after self: ", a1, a2" */
 const char *args_str(Func *fn, const char *pfx);
 
-/* emit.c: the unit's header (h) and source (c). */
-void emit_unit(Sema *s, const GenOptions *opt, Buf *h, Buf *c);
+/* emit.c: the unit's header and sources, one GenOutput per file of the
+ * unit (the first holds the header, the others' include it). */
+void emit_unit(Sema *s, const GenOptions *opt, GenOutput *outs);
+/* Is f's code printed into the source being printed (the file that
+ * defines it)? */
+bool emit_here(Emit *e, Fut *f);
 /* emit_fut.c */
 void emit_frame_struct(Emit *e, Fut *f);
 void emit_fut_prototypes(Emit *e, Fut *f);

@@ -34,6 +34,8 @@ void out_line_directive(Emit *e, Out *o, Loc loc) {
  * output streams to its file, the text may go (its lines counted first,
  * for the #line directives). */
 static void out_spill(Emit *e, Out *o) {
+    if (!o->b)   /* no source is being printed */
+        return;
     if (e->opt->line_directives)
         out_lines(o);
     if (buf_spill(o->b))

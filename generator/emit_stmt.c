@@ -332,7 +332,7 @@ static void await_stmt(Emit *e, Stmt *s, int level) {
     const char *g = t->fut->cname;
     declare_temp(e, s, ap->temp, level);
     bool dyn = t->fut->kind == FUT_DYN;
-    bool in_file = t->fut->emit && !dyn && drop_is_empty_when_done(t->fut);
+    bool in_file = emit_here(e, t->fut) && !dyn && drop_is_empty_when_done(t->fut);
     if (in_file || dyn) {   /* from the start with the arguments; a resumption through a call */
         cprint_indent(B(e), level);
         if (dyn)

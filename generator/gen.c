@@ -13,7 +13,23 @@ bool gen_lowered(Fut *f) {
     return f->body && f->kind != FUT_ABSTRACT && f->kind != FUT_EXTERN;
 }
 
+bool unit_generates(Unit *u, int file) {
+    for (int i = 0; i < u->files.len; i++)
+        if (((File *)u->files.data[i])->id == file)
+            return true;
+    return u->file->id == file;
+}
+
 bool generate(Unit *u, const GenOptions *opt, Buf *header, Buf *source) {
+    const char *h = opt->header_name, *c = opt->source_name;
+    size_t n = strlen(h);
+    GenOutput out = {h, c ? c : xprintf("%.*s.c", (int)(n > 2 ? n - 2 : n), h), header, source};
+    return generate_files(u, opt, &out);
+}
+
+bool generate_files(Unit *u, const GenOptions *opt, GenOutput *outs) {
+    if (!u->files.len)
+        vec_push(&u->files, u->file);
     Sema *s = u->sema = xalloc(sizeof *u->sema);
     u->frames = xalloc(sizeof *u->frames);
     bool ok = check_unit(s, u);
@@ -39,6 +55,6 @@ bool generate(Unit *u, const GenOptions *opt, Buf *header, Buf *source) {
             warn_at(f->loc, "large-frame", "the frame of '%s' is about %zu bytes; consider "
                     "boxing a large callee with a dyn call", f->cname, size);
     }
-    emit_unit(s, opt, header, source);
+    emit_unit(s, opt, outs);
     return error_count() == 0;
 }

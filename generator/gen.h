@@ -14,26 +14,46 @@
 
 typedef struct GenOptions {
     bool line_directives;       /* #line back to the .ait source (default on) */
-    const char *header_name;    /* how the .c includes its header: "x.h" */
-    const char *source_name;    /* the .c's own name, for #line resets: "x.c" */
+    const char *header_name;    /* generate(): the header's name, "x.h" */
+    const char *source_name;    /* generate(): the source's, "x.c" (default: from x.h) */
     size_t large_frame;         /* --frame-report warns above this (bytes) */
     bool exact_frames;          /* --frame-report=cc: the warning waits for exact sizes */
 } GenOptions;
 
 /* A compilation: the file being generated and the files it imports
  * (transitively, each once; declarations only, their code is emitted
- * by their own aitc run). header_of(import) names the header to include. */
+ * by their own aitc run). header_of(import) names the header to include.
+ *
+ * Files of one aitc run where one implements an interface another
+ * declares are generated together, as one unit (a group), so that the
+ * inline storage of a dyn call holds the frames of every impl of the
+ * run: files lists them, each after the files it imports; the first
+ * one's header holds the declarations of all, the others' include it. */
 typedef struct Unit {
-    File *file;
-    Vec imports;                /* File* */
+    File *file;                 /* the file generated; of a group, its first */
+    Vec files;                  /* File*: the files generated (file first); when
+                                   empty, file alone */
+    Vec imports;                /* File*: the other files they import */
     Vec import_headers;         /* const char*: "store.h", parallel to imports */
     struct Sema *sema;          /* generate(): the checks' tables */
     struct FrameEstimator *frames;  /* generate(): frame size estimates */
 } Unit;
 
-/* Checks the unit and emits it. Returns false when errors were reported
- * (then header and source are incomplete and must not be written). */
+/* Where the header and source of one generated file go. */
+typedef struct GenOutput {
+    const char *header_name;    /* how the .c includes its header: "x.h" */
+    const char *source_name;    /* the .c's own name, for #line resets: "x.c" */
+    Buf *header, *source;
+} GenOutput;
+
+/* Checks the unit and emits it, one GenOutput per file of u->files.
+ * Returns false when errors were reported (then the outputs are
+ * incomplete and must not be written). */
+bool generate_files(Unit *u, const GenOptions *opt, GenOutput *outs);
+/* The same for a unit of one file, its names taken from opt. */
 bool generate(Unit *u, const GenOptions *opt, Buf *header, Buf *source);
+/* Is file (an id) among the files u generates? */
+bool unit_generates(Unit *u, int file);
 
 /* Is f's body lowered into a state machine? */
 struct Fut;

@@ -611,7 +611,8 @@ static Map *macro_words(Sema *s) {
     if (s->macro_words)
         return s->macro_words;
     s->macro_words = xalloc(sizeof *s->macro_words);
-    file_macro_words(s->unit->file, s->macro_words);
+    for (int i = 0; i < s->unit->files.len; i++)
+        file_macro_words(s->unit->files.data[i], s->macro_words);
     for (int i = 0; i < s->unit->imports.len; i++)
         file_macro_words(s->unit->imports.data[i], s->macro_words);
     return s->macro_words;
