@@ -178,6 +178,8 @@ int frame_report_cc(Vec *inputs, size_t large_frame, FILE *out) {
     for (int i = 0; i < inputs->len && ok; i++) {
         ProbeInput *in = inputs->data[i];
         Buf sizes = {0};
+        if (!in->unit)
+            continue;
         ok = run_probe(dir, in, &sizes);
         if (ok)
             report_exact(in->unit, sizes.data ? sizes.data : "", large_frame ? large_frame : 16384, out);

@@ -67,7 +67,7 @@ void frame_report(Unit *u, FILE *out);
  * compiled into a probe with $CC $CFLAGS. Warns about frames above
  * large_frame bytes. -1 (reported) when the probe cannot be built. */
 typedef struct ProbeInput {
-    Unit *unit;
+    Unit *unit;                 /* NULL: a file generated with another (its header only) */
     const char *header_name;    /* "x.h" */
     const Buf *header;          /* its generated text */
     Vec include_dirs;           /* const char*: where imported headers may be */

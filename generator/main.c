@@ -20,6 +20,7 @@
 
 #include "astdump.h"
 #include "gen.h"
+#include "group.h"
 #include "output.h"
 #include "parse.h"
 #include "util.h"
@@ -75,6 +76,7 @@ typedef struct Loaded {
     Vec import_items;           /* Item*: the import line of each of imports */
     int mark;                   /* find_cycles: 0 new, 1 on the path, 2 done */
     Vec names;                  /* the type names in force after its parse */
+    RunFile run;                /* for group_inputs */
 } Loaded;
 
 static Vec loaded;              /* Loaded* */
@@ -240,7 +242,9 @@ typedef struct Input {
     Vec deps;                   /* Loaded*: its imports, transitively */
     Buf h, c;                   /* streaming to their temporaries, or the whole text */
     Staged *hout, *cout;        /* the temporaries, when streaming */
-    Unit unit;
+    Vec group;                  /* Input*: the files generated with it, first first
+                                   (group.h); empty when alone */
+    Unit unit;                  /* of it alone, or of its group when first */
 } Input;
 
 /* The temporaries of the run (output.h). */
@@ -297,24 +301,79 @@ static bool prepare(Input *in) {
     return true;
 }
 
-static void run_generate(Input *in) {
+/* The files in (with its group) generates, and those they import. */
+static void unit_files(Input *in, Vec *members) {
     Unit *u = &in->unit;
     u->file = in->loaded->file;
-    for (int i = 0; i < in->deps.len; i++) {
-        Loaded *dep = in->deps.data[i];
+    Vec seen = {0}, deps = {0};
+    for (int i = 0; i < members->len; i++) {
+        Input *m = members->data[i];
+        vec_push(&u->files, m->loaded->file);
+        vec_push(&seen, m->loaded);
+    }
+    for (int i = 0; i < members->len; i++)
+        collect_imports(((Input *)members->data[i])->loaded, &deps, &seen);
+    for (int i = 0; i < deps.len; i++) {
+        Loaded *dep = deps.data[i];
         vec_push(&u->imports, dep->file);
         vec_push(&u->import_headers, (void *)header_of(dep->file->path));
     }
-    GenOptions g = opt.gen;
-    g.header_name = path_base(in->hpath);
-    typenames_load(&in->loaded->names);
-    if (streaming() && !open_outputs(in))
+}
+
+/* Generates in alone, or the group in comes first in; the other files
+ * of a group are done with their first. */
+static void run_generate(Input *in) {
+    Vec alone = {0}, *members = in->group.len ? &in->group : &alone;
+    if (members == &alone)
+        vec_push(&alone, in);
+    if (members->data[0] != in)
         return;
-    bool ok = generate(u, &g, &in->h, &in->c);
-    if (ok && streaming())
-        close_outputs(in);
+    unit_files(in, members);
+    GenOutput *outs = xalloc(sizeof *outs * (size_t)members->len);
+    for (int i = 0; i < members->len; i++) {
+        Input *m = members->data[i];
+        if (streaming() && !open_outputs(m))
+            return;
+        outs[i] = (GenOutput){path_base(m->hpath), path_base(m->cpath), &m->h, &m->c};
+    }
+    typenames_load(&in->loaded->names);
+    for (int i = 1; i < members->len; i++) {   /* the type names of every file */
+        Loaded *l = ((Input *)members->data[i])->loaded;
+        for (int k = 0; k < l->names.len; k++)
+            typenames_add(l->names.data[k]);
+    }
+    bool ok = generate_files(&in->unit, &opt.gen, outs);
+    for (int i = 0; ok && streaming() && i < members->len; i++)
+        close_outputs(members->data[i]);
     if (ok && opt.frame_report && !opt.frame_report_cc)
-        frame_report(u, stdout);
+        frame_report(&in->unit, stdout);
+}
+
+/* The groups of the run (group.h): each input's group, in order. */
+static void find_groups(Vec *inputs) {
+    Vec files = {0}, groups = {0};
+    for (int i = 0; i < loaded.len; i++) {
+        Loaded *l = loaded.data[i];
+        Vec seen = {0}, deps = {0};
+        vec_push(&seen, l);
+        collect_imports(l, &deps, &seen);
+        l->run = (RunFile){.file = l->file, .key = l->key};
+        for (int k = 0; k < deps.len; k++)
+            vec_push(&l->run.deps, &((Loaded *)deps.data[k])->run);
+        if (l->file)
+            vec_push(&files, &l->run);
+    }
+    for (int i = 0; i < inputs->len; i++)
+        ((Input *)inputs->data[i])->loaded->run.input = true;
+    group_inputs(&files, &groups);
+    for (int i = 0; i < inputs->len; i++) {
+        Input *in = inputs->data[i];
+        Vec *g = in->loaded->run.group >= 0 ? groups.data[in->loaded->run.group] : NULL;
+        for (int k = 0; g && k < g->len; k++)
+            for (int j = 0; j < inputs->len; j++)
+                if (&((Input *)inputs->data[j])->loaded->run == g->data[k])
+                    vec_push(&in->group, inputs->data[j]);
+    }
 }
 
 /* --frame-report=cc, once every input is generated: the probe sees the
@@ -325,7 +384,7 @@ static void report_cc(Vec *inputs) {
     for (int i = 0; i < inputs->len; i++) {
         Input *in = inputs->data[i];
         ProbeInput *p = xalloc(sizeof *p);
-        p->unit = &in->unit;
+        p->unit = in->group.len && in->group.data[0] != in ? NULL : &in->unit;   /* done by its first */
         p->header_name = path_base(in->hpath);
         p->header = &in->h;
         vec_push(&p->include_dirs, (void *)path_dir(in->hpath));
@@ -348,6 +407,20 @@ static void put_path(Buf *b, const char *p) {
     }
 }
 
+/* What in's outputs are made from, but in itself: its imports, and those
+ * of the files generated with it, and these files. */
+static void dep_files(Input *in, Vec *out) {
+    Vec seen = {0};
+    vec_push(&seen, in->loaded);
+    for (int i = 0; i < in->group.len; i++) {
+        Loaded *m = ((Input *)in->group.data[i])->loaded;
+        if (!vec_contains(&seen, m))
+            vec_push(&seen, m), vec_push(out, m);
+    }
+    for (int i = -1; i < in->group.len; i++)
+        collect_imports(i < 0 ? in->loaded : ((Input *)in->group.data[i])->loaded, out, &seen);
+}
+
 static void put_deps(Buf *b, Input *in) {
     if (opt.dep_target) {
         buf_puts(b, opt.dep_target);    /* as given: make syntax already */
@@ -358,14 +431,16 @@ static void put_deps(Buf *b, Input *in) {
     }
     buf_puts(b, ": ");
     put_path(b, in->path);
-    for (int i = 0; i < in->deps.len; i++) {
+    Vec deps = {0};
+    dep_files(in, &deps);
+    for (int i = 0; i < deps.len; i++) {
         buf_puts(b, " \\\n  ");
-        put_path(b, ((Loaded *)in->deps.data[i])->file->path);
+        put_path(b, ((Loaded *)deps.data[i])->file->path);
     }
     buf_putc(b, '\n');
-    for (int i = 0; i < in->deps.len; i++) {
+    for (int i = 0; i < deps.len; i++) {
         buf_putc(b, '\n');
-        put_path(b, ((Loaded *)in->deps.data[i])->file->path);
+        put_path(b, ((Loaded *)deps.data[i])->file->path);
         buf_puts(b, ":\n");
     }
 }
@@ -555,6 +630,7 @@ int main(int argc, char **argv) {
     if (error_count())
         return finish(1, &inputs);
 
+    find_groups(&inputs);
     if (opt.dump_ast) {
         for (int i = 0; i < inputs.len; i++)
             ast_dump(((Input *)inputs.data[i])->loaded->file, stdout);

@@ -23,7 +23,9 @@
 #   golden     tests/golden/NAME.ait: aitc --no-line output compared with
 #              NAME.expected.h and NAME.expected.c (one test each).
 #   e2e        tests/e2e/NAME/ and samples/NAME/ holding .ait files, main.c
-#              and expected.txt (optional: link.txt, extra link flags; more
+#              and expected.txt (optional: link.txt, extra link flags;
+#              runs.txt, the .ait files of one aitc run per line, when
+#              they are not all generated in one run; more
 #              .c files and headers of its own, compiled in): built
 #              with gcc, clang, and clang with sanitizers, run, stdout compared;
 #              each generated header compiled as C++ (one test each).
@@ -228,6 +230,20 @@ e2e_variant() {
     fi
 }
 
+# All the .ait files of dir in one aitc run, or the runs of its runs.txt.
+e2e_generate() {
+    local dir=$1 w=$2 line files f
+    if [ ! -f "$dir/runs.txt" ]; then
+        "$AITC" -o "$w/gen" "$dir"/*.ait >"$w/aitc.log" 2>&1
+        return
+    fi
+    while read -r line; do
+        files=()
+        for f in $line; do files+=("$dir/$f"); done
+        "$AITC" -o "$w/gen" "${files[@]}" >"$w/aitc.log" 2>&1 || return 1
+    done <"$dir/runs.txt"
+}
+
 e2e_case() {
     local dir=${1%/} name w f h
     name=$dir
@@ -236,7 +252,7 @@ e2e_case() {
     E2E_SRCS=()
     for f in "$dir"/*.ait; do E2E_SRCS+=("$w/gen/$(basename "$f" .ait).c"); done
     for f in "$dir"/*.c; do [ "$(basename "$f")" = main.c ] || E2E_SRCS+=("$f"); done
-    if ! "$AITC" -o "$w/gen" "$dir"/*.ait >"$w/aitc.log" 2>&1; then
+    if ! e2e_generate "$dir" "$w"; then
         bad "$name" "aitc failed" "$w/aitc.log"; return
     fi
     if ! e2e_variant "$dir" gcc gcc "-O2" build/libait.a "$w" ||

@@ -1,0 +1,136 @@
+/* group.c: which inputs of one aitc run are generated together (group.h).
+ * Groups are sets of inputs, merged per impl of an interface declared in
+ * another input, when the merged set closed over the files between its
+ * members holds inputs only. */
+#include <stdlib.h>
+#include <string.h>
+#include "group.h"
+
+/* The file, among x and what it imports, that declares interface name. */
+static RunFile *iface_file(RunFile *x, const char *name) {
+    for (int i = -1; i < x->deps.len; i++) {
+        RunFile *f = i < 0 ? x : x->deps.data[i];
+        for (int k = 0; k < f->file->items.len; k++) {
+            Item *it = f->file->items.data[k];
+            if (it->kind == I_INTERFACE && !strcmp(it->name, name))
+                return f;
+        }
+    }
+    return NULL;
+}
+
+static bool imports_one_of(RunFile *z, Vec *set) {
+    for (int i = 0; i < set->len; i++)
+        if (vec_contains(&z->deps, set->data[i]))
+            return true;
+    return false;
+}
+
+static bool imported_by_one_of(RunFile *z, Vec *set) {
+    for (int i = 0; i < set->len; i++)
+        if (vec_contains(&((RunFile *)set->data[i])->deps, z))
+            return true;
+    return false;
+}
+
+/* Adds to set the groups of the files between its members; false when
+ * one of them is not an input. */
+static bool close_set(Vec *files, Vec *groups, Vec *set) {
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int i = 0; i < files->len; i++) {
+            RunFile *z = files->data[i];
+            if (vec_contains(set, z) || !imported_by_one_of(z, set) || !imports_one_of(z, set))
+                continue;
+            if (!z->input)
+                return false;
+            Vec *other = groups->data[z->group];
+            for (int k = 0; k < other->len; k++)
+                vec_push(set, other->data[k]);
+            changed = true;
+        }
+    }
+    return true;
+}
+
+/* Merges the groups of a and b and what lies between them, if it can. */
+static void merge(Vec *files, Vec *groups, RunFile *a, RunFile *b) {
+    if (a->group == b->group)
+        return;
+    Vec set = {0};
+    Vec *ga = groups->data[a->group], *gb = groups->data[b->group];
+    for (int i = 0; i < ga->len; i++)
+        vec_push(&set, ga->data[i]);
+    for (int i = 0; i < gb->len; i++)
+        vec_push(&set, gb->data[i]);
+    if (!close_set(files, groups, &set))
+        return;
+    Vec *into = groups->data[a->group];
+    for (int i = 0; i < set.len; i++) {
+        RunFile *f = set.data[i];
+        ((Vec *)groups->data[f->group])->len = 0;
+        f->group = a->group;
+    }
+    *into = set;
+}
+
+static int by_key(const void *a, const void *b) {
+    return strcmp((*(RunFile *const *)a)->key, (*(RunFile *const *)b)->key);
+}
+
+/* The members of set, each after the members it imports; of those that
+ * may come next, the first by key. */
+static Vec *generation_order(Vec *set) {
+    Vec *order = xalloc(sizeof *order);
+    qsort(set->data, (size_t)set->len, sizeof *set->data, by_key);
+    while (order->len < set->len) {
+        for (int i = 0; i < set->len; i++) {
+            RunFile *f = set->data[i];
+            bool ready = !vec_contains(order, f);
+            for (int k = 0; k < f->deps.len && ready; k++)
+                ready = !vec_contains(set, f->deps.data[k]) || vec_contains(order, f->deps.data[k]);
+            if (ready) {
+                vec_push(order, f);
+                break;
+            }
+        }
+    }
+    return order;
+}
+
+void group_inputs(Vec *files, Vec *out) {
+    Vec inputs = {0}, groups = {0};
+    for (int i = 0; i < files->len; i++) {
+        RunFile *f = files->data[i];
+        f->group = -1;
+        if (f->input)
+            vec_push(&inputs, f);
+    }
+    qsort(inputs.data, (size_t)inputs.len, sizeof *inputs.data, by_key);
+    for (int i = 0; i < inputs.len; i++) {
+        RunFile *f = inputs.data[i];
+        Vec *alone = xalloc(sizeof *alone);
+        vec_push(alone, f);
+        f->group = groups.len;
+        vec_push(&groups, alone);
+    }
+    for (int i = 0; i < inputs.len; i++) {
+        RunFile *x = inputs.data[i];
+        for (int k = 0; k < x->file->items.len; k++) {
+            Item *it = x->file->items.data[k];
+            RunFile *decl = it->kind == I_IMPL ? iface_file(x, it->iface) : NULL;
+            if (decl && decl != x && decl->input)
+                merge(files, &groups, decl, x);
+        }
+    }
+    for (int i = 0; i < inputs.len; i++)
+        ((RunFile *)inputs.data[i])->group = -1;
+    for (int i = 0; i < groups.len; i++) {
+        Vec *g = groups.data[i];
+        if (g->len < 2)
+            continue;
+        for (int k = 0; k < g->len; k++)
+            ((RunFile *)g->data[k])->group = out->len;
+        vec_push(out, generation_order(g));
+    }
+}
