@@ -11,13 +11,19 @@
 #   ait::ait-tsan    with -fsanitize=thread: they add the flag to the
 #                    targets that link them
 #   ait::aitc        the aitc installed beside this file
-#   ait_generate(TARGET tgt FILES a.ait... [OUT dir] [IMPORT_DIRS dir...]
-#                [FLAGS opt...])
+#   ait_generate(TARGET tgt FILES a.ait... [ONE_RUN] [OUT dir]
+#                [IMPORT_DIRS dir...] [FLAGS opt...])
 #       one aitc run per file into OUT (default: a directory of tgt's own
 #       in the build tree), its .c added to tgt, OUT added to tgt's PUBLIC
 #       include directories, tgt linked (PUBLIC) with ait::ait unless it
-#       links a sanitizer variant already. Imports are tracked through
-#       aitc's depfiles (Ninja and Makefiles generators). To share the
+#       links a sanitizer variant already. With ONE_RUN, one aitc run for
+#       all the files: files that implement an interface another declares
+#       are generated together, so a dyn call holds their impls' frames
+#       inline, and the header of the file declaring the interface holds
+#       the declarations of all (per file, such impls are boxed: their
+#       frame is allocated per dyn call). Imports are tracked through
+#       aitc's depfiles (Ninja and Makefiles generators); a change of
+#       FLAGS or ONE_RUN regenerates everything. To share the
 #       generated code between targets, generate it into a library
 #       (add_library(proto STATIC), ait_generate(TARGET proto ...)) and link
 #       that library from each.
