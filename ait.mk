@@ -91,7 +91,7 @@ AIT_STAMPS := $(foreach f,$(AIT_FILES),$(AIT_OUT)/$(call ait_stem_,$(f)).ait.d)
 ait_file_rules_ = $(call ait_rules_,$(AIT_OUT)/$(2).ait.d,$(1),$(AIT_OUT)/$(2).c $(AIT_OUT)/$(2).h,$(AIT_OUT)/$(2).o,$(ait_one_stamp_))
 $(foreach f,$(AIT_FILES),$(eval $(call ait_file_rules_,$(f),$(call ait_stem_,$(f)))))
 else
-# One aitc run for all of AIT_FILES, in their order: one stamp.
+# One aitc run for all of AIT_FILES (in any order): one stamp.
 AIT_STAMPS := $(ait_one_stamp_)
 $(eval $(call ait_rules_,$(AIT_STAMPS),$(AIT_FILES),$(AIT_SRCS) $(AIT_HDRS),$(AIT_OBJS),$(AIT_OUT)/*.ait.d))
 endif
