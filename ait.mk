@@ -59,6 +59,7 @@ ait_stem_ = $(notdir $(basename $(1)))
 AIT_SRCS := $(foreach f,$(AIT_FILES),$(AIT_OUT)/$(call ait_stem_,$(f)).c)
 AIT_HDRS := $(foreach f,$(AIT_FILES),$(AIT_OUT)/$(call ait_stem_,$(f)).h)
 AIT_OBJS := $(AIT_SRCS:.c=.o)
+
 AIT_LIB    := $(AIT_PREFIX)/lib/libait$(if $(AIT_SANITIZE),-$(AIT_SANITIZE)).a
 AIT_CFLAGS := -I$(AIT_OUT) -I$(AIT_PREFIX)/include
 AIT_LIBS   := $(AIT_LIB) -lpthread
