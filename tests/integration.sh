@@ -107,6 +107,8 @@ edit_poly "$P"
 mk AIT_ONE_RUN=1 >"$LOG" 2>&1 && [ "$(aitc_runs)" = 1 ] && area_is "$P/app" 401 1 &&
     grep -q -- '-o gen/poly.o' "$LOG" && ! grep -Eq -- '-o (main|gen/shape)\.o' "$LOG" && mk_noop AIT_ONE_RUN=1
 result make-one-run-edit $? "not one aitc run recompiling poly.c alone, or stale, or not a no-op after: $(why)"
+(cd "$P" && "$AITC" --check -o gen shape.ait poly.ait && ! "$AITC" --check -o gen poly.ait) >"$LOG" 2>&1
+result make-one-run-ci-check $? "aitc --check: not 0 for both files in one run, or not 1 for poly.ait alone: $(why)"
 rm "$P/gen/poly.h"
 mk AIT_ONE_RUN=1 >"$LOG" 2>&1 && [ -f "$P/gen/poly.h" ] && area_is "$P/app" 401 1 && mk_noop AIT_ONE_RUN=1
 result make-one-run-output-deleted $? "gen/poly.h not regenerated: $(why)"
