@@ -103,7 +103,7 @@ function(ait_generate)
     # Rewritten only when FLAGS or ONE_RUN change: then everything is
     # regenerated (the Makefiles generator does not compare commands, and
     # a group's headers differ from those of one run per file).
-    set(options "${out}/ait-options-${arg_TARGET}.txt")
+    set(options "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/ait-options-${arg_TARGET}.txt")
     file(CONFIGURE OUTPUT "${options}" CONTENT "FLAGS ${flags}\nONE_RUN ${arg_ONE_RUN}\n")
     set(inputs)
     set(sources)
