@@ -45,7 +45,8 @@
 #              temporary prefix, then a small project built against it with
 #              make + ait.mk, CMake + Ninja, CMake + Unix Makefiles and
 #              pkg-config + cc: no-op rebuilds, edits of an imported .ait,
-#              aitc --check as a CI step, and a moved prefix.
+#              aitc --check as a CI step, and a moved prefix; with make
+#              and CMake, one aitc run per file and one for all files.
 #   redis      tests/redis.sh: build/mini-redis (sample 10) driven by the
 #              real redis-cli at 0 and 2 workers; "ok" / "not ok" lines too.
 #   misuse     tests/misuse/NAME.c: a program misusing the runtime, built
