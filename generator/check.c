@@ -610,6 +610,8 @@ static void fut_item(Sema *s, Item *it, bool local) {
 
 bool check_unit(Sema *s, Unit *u) {
     s->unit = u;
+    if (!u->files.len)
+        vec_push(&u->files, u->file);
     for (int i = 0; i < u->imports.len; i++)   /* idempotent: a file may be in several units */
         tags_hoist(u->imports.data[i]);
     for (int i = 0; i < u->files.len; i++)

@@ -28,8 +28,6 @@ bool generate(Unit *u, const GenOptions *opt, Buf *header, Buf *source) {
 }
 
 bool generate_files(Unit *u, const GenOptions *opt, GenOutput *outs) {
-    if (!u->files.len)
-        vec_push(&u->files, u->file);
     Sema *s = u->sema = xalloc(sizeof *u->sema);
     u->frames = xalloc(sizeof *u->frames);
     bool ok = check_unit(s, u);

@@ -3,7 +3,8 @@
  *   aitc [options] FILE.ait...
  *
  * For each input, parses it and the files it imports (transitively, each
- * once), generates its header and source, streaming each to a temporary
+ * once), generates its header and source (together with the inputs it
+ * implements interfaces of, or that implement its: group.h), streaming each to a temporary
  * file beside OUT/FILE.h and OUT/FILE.c, and, when no error was reported
  * for any input, renames the temporaries over them. OUT is the -o
  * directory, or else the input's own directory. Nothing is written when
@@ -29,7 +30,10 @@ static const char usage[] =
     "usage: aitc [options] FILE.ait...\n"
     "\n"
     "Writes OUT/FILE.h and OUT/FILE.c for each input, where OUT is the -o\n"
-    "directory, by default the directory of the input file.\n"
+    "directory, by default the directory of the input file. Inputs where one\n"
+    "implements an interface another declares are generated together: the\n"
+    "first one's header holds the declarations of all (the inline storage of\n"
+    "a dyn call then holds every impl's frame); the others' include it.\n"
     "\n"
     "options:\n"
     "  -o DIR           write the outputs to DIR (created when missing)\n"

@@ -422,3 +422,52 @@ LC_ALL=C $CC -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Werror -Iruntime/includ
 cc_rc=$?
 [ "$(rc)" = 0 ] && [ $cc_rc = 0 ]
 result wshadow-clean $? "aitc $(rc), cc $cc_rc: $(head -c 300 "$T/shadow/cc.err")"
+
+# Groups: inputs of one run where one implements an interface another
+# declares are generated together; the first file's header holds all.
+mkdir -p "$T/grp"
+printf '%%{\ntypedef struct Small { int n; } Small;\n%%}\ninterface Op {\n    async int run(int x);\n}\nimpl Op for Small {\n    async int run(int x) { await ait_yield(); return x + self->n; }\n}\n' >"$T/grp/a.ait"
+printf 'import "a.ait";\n%%{\ntypedef struct Big { int n; } Big;\n%%}\nimpl Op for Big {\n    async int run(int x) {\n        char pad[300];\n        pad[299] = (char)x;\n        await ait_yield();\n        return pad[299] + self->n;\n    }\n}\n' >"$T/grp/b.ait"
+printf 'import "a.ait";\nasync int twice(dyn Op o) { return await o.run(1) + await o.run(2); }\n' >"$T/grp/m.ait"
+printf 'import "m.ait";\n%%{\ntypedef struct Mid { int n; } Mid;\n%%}\nimpl Op for Mid {\n    async int run(int x) { await ait_yield(); return x * self->n; }\n}\n' >"$T/grp/c.ait"
+
+run -o "$T/grp/o1" "$T/grp/a.ait" "$T/grp/b.ait"
+[ "$(rc)" = 0 ] && grep -q 'Big_run_frame Big;' "$T/grp/o1/a.h" && grep -q '^#include "a.h"$' "$T/grp/o1/b.h" &&
+    [ "$(grep -c . "$T/grp/o1/b.h")" -le 5 ] && grep -q 'Big_run_ait_run' "$T/grp/o1/b.c" &&
+    ! grep -q 'Big_run_ait_run' "$T/grp/o1/a.c"
+result group-header-in-first $? "status $(rc), err: $(head -c 300 "$T/err")"
+
+# The order of the inputs does not matter.
+run -o "$T/grp/o2" "$T/grp/b.ait" "$T/grp/a.ait"
+[ "$(rc)" = 0 ] && diff -r "$T/grp/o1" "$T/grp/o2" >"$T/grp/diff"
+result group-input-order $? "$(head -c 300 "$T/grp/diff")"
+
+# Each file of a group depends on every file of the group.
+run -M -o "$T/grp/o1" "$T/grp/a.ait" "$T/grp/b.ait"
+grep -A1 '^[^ ]*a\.c [^ ]*a\.h: [^ ]*a\.ait' "$T/out" | grep -q 'b\.ait' &&
+    grep -A1 '^[^ ]*b\.c [^ ]*b\.h: [^ ]*b\.ait' "$T/out" | grep -q 'a\.ait'
+result group-depfile $? "$(head -c 400 "$T/out")"
+
+# --check: a.h is stale when b.ait's impl changes.
+sed -i 's/pad\[300\]/pad[400]/' "$T/grp/b.ait"
+run --check -o "$T/grp/o1" "$T/grp/a.ait" "$T/grp/b.ait"
+[ "$(rc)" = 1 ] && grep -q "a.h' is stale" "$T/err" && grep -q "pad\[400\]" "$T/out"
+result group-check-stale $? "status $(rc), err: $(head -c 300 "$T/err")"
+
+# An error in one file writes no file of the group.
+printf 'import "a.ait";\nimpl Op for Nope {\n}\n' >"$T/grp/bad.ait"
+run -o "$T/grp/o3" "$T/grp/a.ait" "$T/grp/bad.ait"
+[ "$(rc)" = 1 ] && grep -q "bad.ait:2:" "$T/err" && [ ! -e "$T/grp/o3/a.h" ] && [ ! -e "$T/grp/o3/bad.c" ]
+result group-error-writes-nothing $? "status $(rc), err: $(head -c 300 "$T/err")"
+
+# A file between two files of a group (c imports m, m imports a) joins it
+# when it is an input; when it is not, c is not grouped with a (its impl
+# is boxed, as across runs).
+run -o "$T/grp/o4" "$T/grp/a.ait" "$T/grp/m.ait" "$T/grp/c.ait"
+[ "$(rc)" = 0 ] && grep -q 'Mid_run_frame Mid;' "$T/grp/o4/a.h" &&
+    grep -q '^#include "a.h"$' "$T/grp/o4/m.h" && grep -q 'twice_ait_run' "$T/grp/o4/m.c"
+between_rc=$?
+run -o "$T/grp/o5" "$T/grp/a.ait" "$T/grp/c.ait"
+[ $between_rc = 0 ] && [ "$(rc)" = 0 ] && ! grep -q 'Mid' "$T/grp/o5/a.h" &&
+    grep -q '^#include "m.h"$' "$T/grp/o5/c.h"
+result group-between-files $? "status $(rc), err: $(head -c 300 "$T/err")"
