@@ -306,7 +306,7 @@ static void impl_futs(Sema *s, Impl *im) {
             f->method = k;
             f->self_type = im->type;
             f->send = im->send;
-            f->body = m == decl ? copy_stmt(m->body) : m->body;
+            f->body = copy_stmt(m->body);   /* lowered in place: see func_futs */
             if (m == decl)
                 f->loc = im->item->type_loc;
         } else if (m->body) {   /* a plain method, its own or a default for it */
@@ -566,8 +566,11 @@ static void func_futs(Sema *s, Item *it, bool local) {
     } else if (fn->tparams.len) {
         generic_futs(s, fn, local);
     } else {
+        /* A copy: the lowering rewrites the body in place, and the file
+         * may be imported by another unit of the run, which must see it
+         * as written (not with the hoisted temporaries of this one). */
         Fut *f = new_fut(s, FUT_FREE, fn->name, fn, local);
-        f->body = fn->body;
+        f->body = copy_stmt(fn->body);
     }
 }
 
