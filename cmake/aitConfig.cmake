@@ -11,13 +11,19 @@
 #   ait::ait-tsan    with -fsanitize=thread: they add the flag to the
 #                    targets that link them
 #   ait::aitc        the aitc installed beside this file
-#   ait_generate(TARGET tgt FILES a.ait... [OUT dir] [IMPORT_DIRS dir...]
-#                [FLAGS opt...])
+#   ait_generate(TARGET tgt FILES a.ait... [ONE_RUN] [OUT dir]
+#                [IMPORT_DIRS dir...] [FLAGS opt...])
 #       one aitc run per file into OUT (default: a directory of tgt's own
 #       in the build tree), its .c added to tgt, OUT added to tgt's PUBLIC
 #       include directories, tgt linked (PUBLIC) with ait::ait unless it
-#       links a sanitizer variant already. Imports are tracked through
-#       aitc's depfiles (Ninja and Makefiles generators). To share the
+#       links a sanitizer variant already. With ONE_RUN, one aitc run for
+#       all the files: files that implement an interface another declares
+#       are generated together, so a dyn call holds their impls' frames
+#       inline, and the header of the file declaring the interface holds
+#       the declarations of all (per file, such impls are boxed: their
+#       frame is allocated per dyn call). Imports are tracked through
+#       aitc's depfiles (Ninja and Makefiles generators); a change of
+#       FLAGS or ONE_RUN regenerates everything. To share the
 #       generated code between targets, generate it into a library
 #       (add_library(proto STATIC), ait_generate(TARGET proto ...)) and link
 #       that library from each.
@@ -57,8 +63,30 @@ if(NOT TARGET ait::aitc)
     set_target_properties(ait::aitc PROPERTIES IMPORTED_LOCATION "${_ait_prefix}/bin/aitc")
 endif()
 
+# One aitc run of INPUTS (absolute paths) into OUT, its .c and .h the
+# OUTPUTS, imports tracked through DEPFILE; MT: aitc options naming the
+# depfile's target; OPTIONS: the file that changes with the options.
+function(_ait_run)
+    cmake_parse_arguments(PARSE_ARGV 0 arg "" "OUT;DEPFILE;COMMENT;OPTIONS" "INPUTS;OUTPUTS;FLAGS;MT")
+    # aitc leaves unchanged outputs untouched. Ninja re-reads their
+    # times after the run (restat); make does not, so for make they
+    # are touched, or aitc would run on every build after an edit.
+    set(touch)
+    if(NOT CMAKE_GENERATOR MATCHES "Ninja")
+        set(touch COMMAND "${CMAKE_COMMAND}" -E touch_nocreate ${arg_OUTPUTS})
+    endif()
+    add_custom_command(
+        OUTPUT ${arg_OUTPUTS}
+        COMMAND ait::aitc ${arg_FLAGS} -o "${arg_OUT}" ${arg_MT} -MF "${arg_DEPFILE}" ${arg_INPUTS}
+        ${touch}
+        DEPENDS ${arg_INPUTS} "$<TARGET_FILE:ait::aitc>" "${arg_OPTIONS}"
+        DEPFILE "${arg_DEPFILE}"
+        COMMENT "${arg_COMMENT}"
+        VERBATIM)
+endfunction()
+
 function(ait_generate)
-    cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;OUT" "FILES;IMPORT_DIRS;FLAGS")
+    cmake_parse_arguments(PARSE_ARGV 0 arg "ONE_RUN" "TARGET;OUT" "FILES;IMPORT_DIRS;FLAGS")
     if(NOT arg_TARGET OR NOT arg_FILES)
         message(FATAL_ERROR "ait_generate: TARGET and FILES are required")
     endif()
@@ -72,29 +100,34 @@ function(ait_generate)
         get_filename_component(dir "${dir}" ABSOLUTE)
         list(APPEND flags -I "${dir}")
     endforeach()
+    # Rewritten only when FLAGS or ONE_RUN change: then everything is
+    # regenerated (the Makefiles generator does not compare commands, and
+    # a group's headers differ from those of one run per file).
+    set(options "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/ait-options-${arg_TARGET}.txt")
+    file(CONFIGURE OUTPUT "${options}" CONTENT "FLAGS ${flags}\nONE_RUN ${arg_ONE_RUN}\n")
+    set(inputs)
     set(sources)
+    set(outputs)
     foreach(src IN LISTS arg_FILES)
         get_filename_component(abs "${src}" ABSOLUTE)
         get_filename_component(stem "${src}" NAME_WLE)
-        set(c "${out}/${stem}.c")
-        set(h "${out}/${stem}.h")
-        # aitc leaves unchanged outputs untouched. Ninja re-reads their
-        # times after the run (restat); make does not, so for make they
-        # are touched, or aitc would run on every build after an edit.
-        set(touch)
-        if(NOT CMAKE_GENERATOR MATCHES "Ninja")
-            set(touch COMMAND "${CMAKE_COMMAND}" -E touch_nocreate "${c}" "${h}")
+        list(APPEND inputs "${abs}")
+        list(APPEND sources "${out}/${stem}.c")
+        list(APPEND outputs "${out}/${stem}.c" "${out}/${stem}.h")
+        if(NOT arg_ONE_RUN)
+            _ait_run(OUT "${out}" OPTIONS "${options}" FLAGS ${flags} INPUTS "${abs}"
+                OUTPUTS "${out}/${stem}.c" "${out}/${stem}.h"
+                DEPFILE "${out}/${stem}.ait.d" COMMENT "aitc ${src}")
         endif()
-        add_custom_command(
-            OUTPUT "${c}" "${h}"
-            COMMAND ait::aitc ${flags} -o "${out}" -MF "${out}/${stem}.ait.d" "${abs}"
-            ${touch}
-            DEPENDS "${abs}" "$<TARGET_FILE:ait::aitc>"
-            DEPFILE "${out}/${stem}.ait.d"
-            COMMENT "aitc ${src}"
-            VERBATIM)
-        list(APPEND sources "${c}")
     endforeach()
+    if(arg_ONE_RUN)
+        # One depfile for the run: every file's imports, under the first
+        # output (the one the Makefiles generator gives the command).
+        list(GET sources 0 first)
+        list(JOIN arg_FILES " " names)
+        _ait_run(OUT "${out}" OPTIONS "${options}" FLAGS ${flags} INPUTS ${inputs} OUTPUTS ${outputs}
+            MT -MT "${first}" DEPFILE "${out}/ait-one-run.d" COMMENT "aitc ${names}")
+    endif()
     target_sources(${arg_TARGET} PRIVATE ${sources})
     target_include_directories(${arg_TARGET} PUBLIC "${out}")
     get_target_property(libs ${arg_TARGET} LINK_LIBRARIES)

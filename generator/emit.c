@@ -181,8 +181,8 @@ static void header_top(Emit *e) {
     header_includes(e);
 }
 
-static void extern_c(Buf *h, bool open) {
-    buf_printf(h, "\n#ifdef __cplusplus\n%s\n#endif\n\n", open ? "extern \"C\" {" : "}");
+static void extern_c_open(Buf *h) {
+    buf_puts(h, "\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
 }
 
 /* A file's passthrough C, but the feature-test macros that open it. */
@@ -238,10 +238,14 @@ static void c_items(Emit *e, File *file) {
  * interfaces' types, its structs and C declarations, inside extern "C"
  * (the passthrough is outside: it may include C++-aware headers). */
 static void file_types(Emit *e, File *f, bool first) {
-    if (!first)
-        extern_c(e->h.b, false);
+    bool passthrough = first_passthrough(f);
+    if (passthrough && !first)
+        buf_puts(e->h.b, "#ifdef __cplusplus\n}\n#endif\n\n");
+    if (e->s->unit->files.len > 1)
+        buf_printf(e->h.b, "/* ---- %s ---- */\n", path_base(src_name(f->id)));
     file_passthrough(e, f);
-    extern_c(e->h.b, true);
+    if (passthrough || first)
+        extern_c_open(e->h.b);
     for (int i = 0; i < e->s->ifaces.len; i++) {
         Iface *x = e->s->ifaces.data[i];
         ArenaMark m = arena_mark();
@@ -583,6 +587,8 @@ static void emit_header(Emit *e, Vec *order) {
     header_top(e);
     for (int i = 0; i < s->unit->files.len; i++)
         file_types(e, s->unit->files.data[i], i == 0);
+    if (s->unit->files.len > 1)
+        buf_puts(e->h.b, "/* ---- vtables, frames and functions of the files above ---- */\n");
     /* Every vtable before any conversion: a conversion to a transitive
      * super-interface reads the vtables in between, which the file may
      * declare after the interface that extends them. */

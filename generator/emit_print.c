@@ -137,27 +137,36 @@ const char *decl_str(Emit *e, DeclSpec *spec, Declarator *d, const char *name) {
     return s;
 }
 
-/* f's output declared as NAME: its return type as written, with f's
- * generic parameters and Self substituted ("int (*NAME)(int)"); the
- * typedef F_output is this. */
-const char *written_output_decl(Emit *e, Fut *f, const char *name) {
+/* NAME declared with type spec and f's return declarator, f's generic
+ * parameters and Self substituted. */
+static const char *return_decl(Emit *e, Fut *f, DeclSpec *spec, const char *name) {
     if (returns_void(f->func))
         return xprintf("ait_unit %s", name);
     Fut *was = e->fut;   /* the type hook substitutes for e->fut */
     e->fut = f;
-    const char *s = decl_str(e, f->func->ret_spec, f->func->ret_decl, name);
+    const char *s = decl_str(e, spec, f->func->ret_decl, name);
     e->fut = was;
     return s;
 }
 
+/* f's output declared as NAME: its return type as written ("int
+ * (*NAME)(int)"); the typedef F_output is this. */
+const char *written_output_decl(Emit *e, Fut *f, const char *name) {
+    return return_decl(e, f, f->func->ret_spec, name);
+}
+
 /* The same where the generated code stores or reads the output, so that
- * the C compiler's messages name the user's type; but F_output for a
- * return type that defines a struct, union or enum, which written again
- * would define another type. */
+ * the C compiler's messages name the user's type. A return type that
+ * defines a struct, union or enum would define another type if written
+ * again: it is spelled by its tag ("struct q"), or F_output when it has
+ * none. */
 const char *output_decl(Emit *e, Fut *f, const char *name) {
-    if (f->func->ret_spec->has_body)
+    DeclSpec *spec = f->func->ret_spec;
+    if (spec->has_body && !spec->name)
         return xprintf("%s_output %s", f->cname, name);
-    return written_output_decl(e, f, name);
+    DeclSpec tag = *spec;
+    tag.has_body = false;
+    return return_decl(e, f, &tag, name);
 }
 
 /* A variable declared as NAME (its frame field, a parameter, its local).

@@ -98,10 +98,15 @@ static void assign_init(Emit *e, Var *v, Init *in, int level) {
     buf_puts(B(e), ";\n");
 }
 
+/* The variable of d's first declarator; NULL when it has none ("struct T;"). */
+static Var *first_var(Decl *d) {
+    return d->decls.len ? ((InitDecl *)d->decls.data[0])->var : NULL;
+}
+
 /* A declaration of frame-resident variables becomes the assignments of
  * their initializers; any other is printed as written (returns false). */
 static bool decl_stmt(Emit *e, Decl *d, int level) {
-    Var *first = ((InitDecl *)d->decls.data[0])->var;
+    Var *first = first_var(d);
     if (first && first->holds && !first->resident) {   /* an await's result, as lowered */
         line(e, level, "%s;", var_decl(e, first, first->cname));
         return true;
@@ -461,14 +466,14 @@ static bool starts_with_decl_hook(void *ctx, Stmt *s) {
         return !s->spawn->temp->resident;
     if (s->kind != S_DECL)
         return false;
-    Var *v = ((InitDecl *)s->decl->decls.data[0])->var;
+    Var *v = first_var(s->decl);
     return !v || !v->resident;
 }
 
 /* for (i = 0; ...) of frame-resident variables: "ait_f->i = 0". */
 static bool for_init_hook(void *ctx, Decl *d, Buf *b) {
     (void)b;
-    Var *v = ((InitDecl *)d->decls.data[0])->var;
+    Var *v = first_var(d);
     if (!v || !v->resident)
         return false;
     for_init_assign(ctx, d);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "group.h"
+#include "sema.h"
 
 /* The file, among x and what it imports, that declares interface name. */
 static RunFile *iface_file(RunFile *x, const char *name) {
@@ -53,6 +54,18 @@ static bool close_set(Vec *files, Vec *groups, Vec *set) {
     return true;
 }
 
+/* Do two files of set have the same name ("x.ait" in two folders, or
+ * "x-y.ait" and "x_y.ait")? Their headers, or the names aitc derives from
+ * a file's name, would clash. */
+static bool names_clash(Vec *set) {
+    for (int i = 0; i < set->len; i++)
+        for (int k = 0; k < i; k++)
+            if (!strcmp(sema_file_stem(((RunFile *)set->data[i])->file),
+                        sema_file_stem(((RunFile *)set->data[k])->file)))
+                return true;
+    return false;
+}
+
 /* Merges the groups of a and b and what lies between them, if it can. */
 static void merge(Vec *files, Vec *groups, RunFile *a, RunFile *b) {
     if (a->group == b->group)
@@ -63,7 +76,7 @@ static void merge(Vec *files, Vec *groups, RunFile *a, RunFile *b) {
         vec_push(&set, ga->data[i]);
     for (int i = 0; i < gb->len; i++)
         vec_push(&set, gb->data[i]);
-    if (!close_set(files, groups, &set))
+    if (!close_set(files, groups, &set) || names_clash(&set))
         return;
     Vec *into = groups->data[a->group];
     for (int i = 0; i < set.len; i++) {

@@ -8,7 +8,9 @@
  * every file between its members (imported by one, importing another),
  * since such a file's header needs the group's declarations before its
  * own and the group's need its; when such a file is not an input of the
- * run, the impl is left out (its dyn calls are boxed, as across runs). */
+ * run, or two files of the group would have the same name (x.ait in two
+ * folders), the impl is left out (its dyn calls are boxed, as across
+ * runs). */
 #ifndef AIT_GROUP_H
 #define AIT_GROUP_H
 

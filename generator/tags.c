@@ -39,6 +39,7 @@ typedef struct TagHoister {
     Vec stuck;               /* const char *: tags and typedef names of the body
                                 that stay in it; what mentions them stays too */
     Vec moved;               /* const char *: the new names of moved enumerators */
+    Vec declared;            /* const char *: the new names of moved "struct T;" */
 } TagHoister;
 
 /* One moved name: a tag (kind BT_STRUCT, BT_UNION, BT_ENUM), a typedef
@@ -136,15 +137,30 @@ static const char *declared_name(Declarator *d) {
     return d ? d->name : NULL;
 }
 
+/* Is d "struct T;" (or union): the declaration of a new tag of the block? */
+static bool is_tag_declaration(Decl *d) {
+    DeclSpec *s = d->spec;
+    return !d->decls.len && !s->has_body && !s->storage && s->name &&
+           (s->kind == BT_STRUCT || s->kind == BT_UNION);
+}
+
+/* Is d a definition or declaration ("struct T;") of the tag r renames? */
+static bool declares_tag(Decl *d, const Rename *r) {
+    DeclSpec *sp = d->spec;
+    return (sp->has_body || is_tag_declaration(d)) && (int)sp->kind == r->kind && sp->name &&
+           !strcmp(sp->name, r->old);
+}
+
 /* Does the declaration d declare r's name anew, hiding the moved one: an
- * inner definition of the tag, or a typedef, variable or enumerator of
- * the name (typedef names and ordinary identifiers share a namespace)? */
+ * inner definition or declaration of the tag, or a typedef, variable or
+ * enumerator of the name (typedef names and ordinary identifiers share a
+ * namespace)? */
 static bool redeclares(Decl *d, const Rename *r) {
     if (!d)
         return false;
     DeclSpec *sp = d->spec;
     if (r->kind != BT_NAME && r->kind != R_IDENT)
-        return sp->has_body && (int)sp->kind == r->kind && sp->name && !strcmp(sp->name, r->old);
+        return declares_tag(d, r);
     for (int i = 0; i < d->decls.len; i++) {
         const char *n = declared_name(((InitDecl *)d->decls.data[i])->decl);
         if (n && !strcmp(n, r->old))
@@ -157,10 +173,18 @@ static bool redeclares(Decl *d, const Rename *r) {
 }
 
 /* The statements of a block from index from on, up to a redeclaration
- * (whose own type still refers to the outer name, but for a tag). */
-static void rename_items(Stmt *block, int from, const Rename *r) {
+ * (whose own type still refers to the outer name, but for a tag). In the
+ * block that declared the moved tag (same_scope), "struct T;" names the
+ * same type again: it goes. */
+static void rename_block(Stmt *block, int from, const Rename *r, bool same_scope) {
     for (int i = from; block && i < block->items.len; i++) {
         Stmt *s = block->items.data[i];
+        if (same_scope && s->kind == S_DECL && s->decl && is_tag_declaration(s->decl) &&
+            declares_tag(s->decl, r)) {
+            s->kind = S_NULL;
+            s->decl = NULL;
+            continue;
+        }
         bool hides = s->kind == S_DECL && redeclares(s->decl, r);
         if (!hides || r->kind == BT_NAME || r->kind == R_IDENT)
             rename_stmt(s, r);
@@ -169,10 +193,14 @@ static void rename_items(Stmt *block, int from, const Rename *r) {
     }
 }
 
+static void rename_items(Stmt *block, int from, const Rename *r) {
+    rename_block(block, from, r, true);
+}
+
 static void rename_stmt(Stmt *s, const Rename *r) {
     if (!s)
         return;
-    rename_items(s, 0, r);
+    rename_block(s, 0, r, false);
     if (s->kind == S_FOR && redeclares(s->decl, r))
         { rename_decl(s->decl, r); return; }
     rename_decl(s->decl, r);
@@ -304,8 +332,9 @@ static void rename_enumerators(TagHoister *h, DeclSpec *def, Vec *rs) {
 /* Moves the definition in spec to file scope; spec, used by the local
  * declaration, keeps only the new tag. rs receives the renames. */
 static void move_definition(TagHoister *h, DeclSpec *spec, Vec *rs) {
+    bool declared = spec->name && listed(&h->declared, spec->name);   /* completes it */
     Rename *r = xalloc(sizeof *r);
-    *r = (Rename){spec->kind, spec->name, fresh(h, spec->name)};
+    *r = (Rename){spec->kind, spec->name, declared ? spec->name : fresh(h, spec->name)};
     DeclSpec *def = xalloc(sizeof *def);
     *def = *spec;
     def->storage = 0;
@@ -320,9 +349,31 @@ static void move_definition(TagHoister *h, DeclSpec *spec, Vec *rs) {
     spec->has_body = false;
     memset(&spec->members, 0, sizeof spec->members);
     memset(&spec->enumerators, 0, sizeof spec->enumerators);
-    if (r->old)
+    if (r->old && !declared)
         vec_push(rs, r);
     rename_enumerators(h, def, rs);
+}
+
+/* "struct T;" in block->items[at] moves to file scope under a new name,
+ * which the later statements follow; a definition of T later in the same
+ * block completes that type, so it takes the name too. */
+static void move_declaration(TagHoister *h, Stmt *block, int at, Stmt *st) {
+    DeclSpec *spec = st->decl->spec;
+    h->where = W_FILE;
+    Rename *r = xalloc(sizeof *r);
+    *r = (Rename){spec->kind, spec->name, fresh(h, spec->name)};
+    spec->name = r->new;
+    add_item(h, st->decl);
+    vec_push(&h->declared, (void *)r->new);
+    st->kind = S_NULL;
+    st->decl = NULL;
+    for (int i = at + 1; i < block->items.len; i++) {
+        Stmt *s = block->items.data[i];
+        DeclSpec *def = s->kind == S_DECL && s->decl ? s->decl->spec : NULL;
+        if (def && def->has_body && declares_tag(s->decl, r))
+            def->name = r->new;
+    }
+    rename_items(block, at + 1, r);
 }
 
 /* typedef ... NAME, ...; in block->items[at]: moved whole, the statement
@@ -367,6 +418,10 @@ static Where typedef_where(TagHoister *h, Decl *d) {
  * the block (and the declaration's own declarators) follow it. */
 static void hoist_decl(TagHoister *h, Stmt *block, int at, Stmt *st) {
     Decl *d = st->decl;
+    if (d && block && is_tag_declaration(d)) {
+        move_declaration(h, block, at, st);
+        return;
+    }
     if (!d || (!is_tag_definition(d->spec) && !(d->spec->storage & SC_TYPEDEF)))
         return;
     h->where = type_where(h, d->spec, NULL);
@@ -449,7 +504,7 @@ static void hoist_func(TagHoister *h, Func *fn) {
     h->fn = fn;
     h->tparams = &fn->tparams;
     h->inst = &fn->inst_names;
-    h->stuck.len = h->moved.len = 0;
+    h->stuck.len = h->moved.len = h->declared.len = 0;
     hoist_block(h, fn->body);
 }
 

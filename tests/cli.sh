@@ -471,3 +471,12 @@ run -o "$T/grp/o5" "$T/grp/a.ait" "$T/grp/c.ait"
 [ $between_rc = 0 ] && [ "$(rc)" = 0 ] && ! grep -q 'Mid' "$T/grp/o5/a.h" &&
     grep -q '^#include "m.h"$' "$T/grp/o5/c.h"
 result group-between-files $? "status $(rc), err: $(head -c 300 "$T/err")"
+
+# Two files of the same name (in two folders) are not grouped: their
+# headers would have one name.
+mkdir -p "$T/grp/d1" "$T/grp/d2"
+cp "$T/grp/a.ait" "$T/grp/d1/s.ait"
+sed 's|import "a.ait";|import "../d1/s.ait";|' "$T/grp/b.ait" >"$T/grp/d2/s.ait"
+run "$T/grp/d1/s.ait" "$T/grp/d2/s.ait"
+[ "$(rc)" = 0 ] && ! grep -q 'Big' "$T/grp/d1/s.h" && grep -q 'Big_run_frame' "$T/grp/d2/s.h"
+result group-same-name $? "status $(rc), err: $(head -c 300 "$T/err")"

@@ -6,8 +6,14 @@
 # CMake + Unix Makefiles, pkg-config + cc (and Meson: the build, no-op and
 # import-edit checks of the meson.build shown in docs/integration.md). Each checks the build, the
 # no-op rebuild, the rebuild after editing the imported store.ait, the
-# CI step (aitc --check), and a build after the prefix was moved. Prints
-# "ok NAME" or "not ok NAME: reason" per test; tests/run.sh counts them.
+# CI step (aitc --check), and a build after the prefix was moved. The
+# group project (tests/integration/group: an interface in shape.ait, an
+# impl with a large frame in poly.ait) is built with make and both CMake
+# generators in each mode: one aitc run per file (the impl is not counted
+# in shape.h) and one run for all (AIT_ONE_RUN, ait_generate's ONE_RUN:
+# it is), with the no-op, edit, deleted-output and mode-switch rebuilds.
+# Prints "ok NAME" or "not ok NAME: reason" per test; tests/run.sh counts
+# them.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 # The aitc under test is the installed one; an AITC in the environment
@@ -23,10 +29,17 @@ result() {       # result NAME CONDITION-STATUS REASON
     if [ "$2" -eq 0 ]; then echo "ok $1"; else echo "not ok $1: $3"; fi
 }
 why() { tail -n 15 "$LOG" | tr '\n' '|' | cut -c 1-600; }
-project() { rm -rf "$T/$1"; cp -r tests/integration/project "$T/$1"; }
+project() {         # project NAME [DIR]: a copy of tests/integration/DIR (or project)
+    rm -rf "$T/$1" && cp -r "tests/integration/${2:-project}" "$T/$1" &&
+        { [ -f "$T/$1/Makefile" ] || cp tests/integration/project/Makefile "$T/$1/"; }
+}
 # The edit of the imported file: the program's answer goes from 100 to 1000.
 edit_store() { sed -i 's/key \* self->scale;/key * self->scale * 10;/' "$1/store.ait"; }
 total_is() { [ "$("$1" 2>&1)" = "total $2" ]; }
+# The group project (tests/integration/group): shape.ait declares Shape,
+# poly.ait implements it with a large frame. The edit: area 41 to 401.
+edit_poly() { sed -i 's/scale \* 10 /scale * 100 /' "$1/poly.ait"; }
+area_is() { [ "$("$1" 2>&1)" = "area $2 inline $3" ]; }   # inline: Poly in shape.h's MAX_FRAME
 
 # check_step NAME DIR GENDIR [ABS]: aitc --check is 0 on the current
 # outputs, then 1 with a diff once store.ait changed (the edit is undone
@@ -65,12 +78,14 @@ result install-relocatable $? "an installed file names the prefix: $(grep -rl "$
 P=$T/make
 project make
 mk() { make --no-print-directory -C "$P" AIT_HOME="$PREFIX" "$@"; }
+mk_noop() { mk -q "$@" >"$LOG" 2>&1 && mk "$@" >"$LOG" 2>&1 && ! grep -q aitc "$LOG" && grep -q "up to date" "$LOG"; }
+aitc_runs() { grep -c 'bin/aitc ' "$LOG"; }     # in a make log
 mk >"$LOG" 2>&1 && total_is "$P/app" 100
 result make-build $? "$(why)"
-mk -q >"$LOG" 2>&1 && mk >"$LOG" 2>&1 && ! grep -q aitc "$LOG" && grep -q "up to date" "$LOG"
+mk_noop
 result make-noop $? "make -q is not 0 or make did work: $(why)"
 edit_store "$P"
-mk >"$LOG" 2>&1 && [ "$(grep -c 'aitc .*\.ait$' "$LOG")" = 2 ] && total_is "$P/app" 1000 &&
+mk >"$LOG" 2>&1 && [ "$(aitc_runs)" = 2 ] && total_is "$P/app" 1000 &&
     ! grep -q -- '-o main.o' "$LOG" && mk -q >/dev/null 2>&1
 result make-import-edit $? "not exactly store.ait and app.ait regenerated, or stale: $(why)"
 mk clean >/dev/null 2>&1 && mk gen/app.o >"$LOG" 2>&1
@@ -78,26 +93,80 @@ result make-generated-object-alone $? "make clean; make gen/app.o: $(why)"
 mk >/dev/null 2>&1
 check_step make "$P" gen
 
+# ---- make + ait.mk, AIT_ONE_RUN: the group project ----------------------
+P=$T/make-group
+project make-group group
+mk >"$LOG" 2>&1 && [ "$(aitc_runs)" = 2 ] && area_is "$P/app" 41 0
+result make-group-per-file $? "not one aitc run per file, or poly.ait's impl counted in shape.h: $(why)"
+mk AIT_ONE_RUN=1 >"$LOG" 2>&1 && [ "$(aitc_runs)" = 1 ] && area_is "$P/app" 41 1 &&
+    grep -q Poly_area_FRAME_SIZE "$P/gen/shape.h"
+result make-one-run-build $? "not one aitc run, or shape.h does not count poly.ait's impl: $(why)"
+mk_noop AIT_ONE_RUN=1
+result make-one-run-noop $? "make -q is not 0 or make did work: $(why)"
+edit_poly "$P"
+mk AIT_ONE_RUN=1 >"$LOG" 2>&1 && [ "$(aitc_runs)" = 1 ] && area_is "$P/app" 401 1 &&
+    grep -q -- '-o gen/poly.o' "$LOG" && ! grep -Eq -- '-o (main|gen/shape)\.o' "$LOG" && mk_noop AIT_ONE_RUN=1
+result make-one-run-edit $? "not one aitc run recompiling poly.c alone, or stale, or not a no-op after: $(why)"
+(cd "$P" && "$AITC" --check -o gen shape.ait poly.ait && ! "$AITC" --check -o gen poly.ait) >"$LOG" 2>&1
+result make-one-run-ci-check $? "aitc --check: not 0 for both files in one run, or not 1 for poly.ait alone: $(why)"
+rm "$P/gen/poly.h"
+mk AIT_ONE_RUN=1 >"$LOG" 2>&1 && [ -f "$P/gen/poly.h" ] && area_is "$P/app" 401 1 && mk_noop AIT_ONE_RUN=1
+result make-one-run-output-deleted $? "gen/poly.h not regenerated: $(why)"
+mk >"$LOG" 2>&1 && area_is "$P/app" 401 0 && mk AIT_ONE_RUN=1 >"$LOG" 2>&1 && area_is "$P/app" 401 1
+result make-one-run-switch $? "switching AIT_ONE_RUN off and on did not regenerate: $(why)"
+
 # ---- CMake -------------------------------------------------------------
+cmake_noop() {      # cmake_noop BUILD GENERATOR: a build that does nothing
+    cmake --build "$1" >"$LOG" 2>&1 && ! grep -Eq 'aitc|Building|Linking' "$LOG" &&
+        { [ "$2" != Ninja ] || grep -q 'no work to do' "$LOG"; }
+}
 cmake_case() {      # cmake_case NAME GENERATOR
     local name=$1 g=$2 b=$T/$1/build
     project "$name"
     cmake -S "$T/$name" -B "$b" -G "$g" -DCMAKE_PREFIX_PATH="$PREFIX" >"$LOG" 2>&1 &&
         cmake --build "$b" >>"$LOG" 2>&1 && total_is "$b/app" 100 && total_is "$b/app_again" 100
     result "$name-build" $? "$(why)"
-    cmake --build "$b" >"$LOG" 2>&1 && ! grep -Eq 'aitc|Building|Linking' "$LOG" &&
-        { [ "$g" != Ninja ] || grep -q 'no work to do' "$LOG"; }
+    cmake_noop "$b" "$g"
     result "$name-noop" $? "the no-op build did work: $(why)"
     edit_store "$T/$name"
     cmake --build "$b" >"$LOG" 2>&1 && grep -q 'aitc store.ait' "$LOG" && grep -q 'aitc app.ait' "$LOG" &&
         [ "$(grep -c 'aitc ' "$LOG")" = 2 ] && total_is "$b/app" 1000 && total_is "$b/app_again" 1000 &&
-        cmake --build "$b" >"$LOG" 2>&1 && ! grep -Eq 'aitc|Building|Linking' "$LOG"
+        cmake_noop "$b" "$g"
     result "$name-import-edit" $? "store.ait and app.ait not regenerated once each: $(why)"
     check_step "$name" "$T/$name" "$b/appgen.ait" abs
+}
+# cmake_group_case NAME GENERATOR: the group project, ait_generate's ONE_RUN.
+cmake_group_case() {
+    local name=$1 g=$2 b=$T/$1/build
+    project "$name" group
+    cmake -S "$T/$name" -B "$b" -G "$g" -DCMAKE_PREFIX_PATH="$PREFIX" >"$LOG" 2>&1 &&
+        cmake --build "$b" >>"$LOG" 2>&1 && [ "$(grep -c 'aitc ' "$LOG")" = 2 ] && area_is "$b/app" 41 0
+    result "$name-per-file" $? "not one aitc run per file, or poly.ait's impl counted in shape.h: $(why)"
+    cmake -S "$T/$name" -B "$b" -DONE_RUN=ON >"$LOG" 2>&1 && cmake --build "$b" >>"$LOG" 2>&1 &&
+        [ "$(grep -c 'aitc ' "$LOG")" = 1 ] && grep -q 'aitc shape.ait poly.ait' "$LOG" &&
+        area_is "$b/app" 41 1 && grep -q Poly_area_FRAME_SIZE "$b/app.ait/shape.h"
+    result "$name-one-run-build" $? "not one aitc run, or shape.h does not count poly.ait's impl: $(why)"
+    cmake_noop "$b" "$g"
+    result "$name-one-run-noop" $? "the no-op build did work: $(why)"
+    # Ninja sees that aitc left shape.h and shape.c alone (restat); the
+    # Makefiles generator touches every output, so recompiles them all.
+    edit_poly "$T/$name"
+    cmake --build "$b" >"$LOG" 2>&1 && [ "$(grep -c 'aitc ' "$LOG")" = 1 ] && area_is "$b/app" 401 1 &&
+        { [ "$g" != Ninja ] || ! grep -Eq 'main\.c\.o|shape\.c\.o' "$LOG"; } && cmake_noop "$b" "$g"
+    result "$name-one-run-edit" $? "not one aitc run, or stale, or more recompiled, or not a no-op after: $(why)"
+    rm "$b/app.ait/poly.h"
+    cmake --build "$b" >"$LOG" 2>&1 && [ -f "$b/app.ait/poly.h" ] && area_is "$b/app" 401 1 && cmake_noop "$b" "$g" &&
+        rm -r "$b/app.ait" && cmake --build "$b" >"$LOG" 2>&1 && area_is "$b/app" 401 1 && cmake_noop "$b" "$g"
+    result "$name-one-run-output-deleted" $? "poly.h, or the directory of the outputs, not regenerated: $(why)"
+    cmake -S "$T/$name" -B "$b" -DONE_RUN=OFF >"$LOG" 2>&1 && cmake --build "$b" >>"$LOG" 2>&1 &&
+        area_is "$b/app" 401 0
+    result "$name-one-run-off" $? "turning ONE_RUN off did not regenerate: $(why)"
 }
 if command -v cmake >/dev/null && command -v ninja >/dev/null; then
     cmake_case cmake-ninja Ninja
     cmake_case cmake-make "Unix Makefiles"
+    cmake_group_case cmake-ninja-group Ninja
+    cmake_group_case cmake-make-group "Unix Makefiles"
 else
     result cmake 1 "cmake or ninja is missing (scripts/deps.sh test installs them)"
 fi

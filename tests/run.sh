@@ -45,7 +45,8 @@
 #              temporary prefix, then a small project built against it with
 #              make + ait.mk, CMake + Ninja, CMake + Unix Makefiles and
 #              pkg-config + cc: no-op rebuilds, edits of an imported .ait,
-#              aitc --check as a CI step, and a moved prefix.
+#              aitc --check as a CI step, and a moved prefix; with make
+#              and CMake, one aitc run per file and one for all files.
 #   redis      tests/redis.sh: build/mini-redis (sample 10) driven by the
 #              real redis-cli at 0 and 2 workers; "ok" / "not ok" lines too.
 #   misuse     tests/misuse/NAME.c: a program misusing the runtime, built
@@ -55,7 +56,8 @@
 #              misuse is a defined no-op). One test each.
 #   fuzz       tests/fuzz/fuzz_aitc.c under libFuzzer with ASan/UBSan for
 #              FUZZ_SECONDS (default 10), seeded with every .ait file of the
-#              samples and tests, with the language's dictionary
+#              samples and tests (and, two in one input, generated together,
+#              the first two of each folder holding several), with the language's dictionary
 #              (tests/fuzz/ait.dict), inputs up to 64 KiB from the start (one test: no
 #              crash, no report). FUZZ_LOG=FILE keeps libFuzzer's output.
 #   gen        tests/fuzz/gen_run.sh: random well-formed programs from the
@@ -361,6 +363,10 @@ suite_fuzz() {
     local f
     for f in samples/*/*.ait tests/e2e/*/*.ait tests/errors/*.ait tests/golden/*.ait; do
         cp "$f" "$TMP/corpus/$(echo "$f" | tr / _)"     # names repeat across folders
+    done
+    for f in samples/*/ tests/e2e/*/; do     # files generated together: two in one input
+        set -- "$f"*.ait
+        [ $# -ge 2 ] && { cat "$1"; printf '\n/*file*/\n'; cat "$2"; } >"$TMP/corpus/two_$(echo "$f" | tr / _)"
     done
     # shellcheck disable=SC2086
     if ! clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Igenerator \

@@ -44,7 +44,7 @@ int main(void) {
     printf("sent %d of %d\n", sent, n);
     /* The impls' frames fit the dyn calls' inline storage: one aitc run
      * generated notifier.ait and channels.ait together. */
-    printf("both impls fit inline: %s; blocks allocated: %llu (notify_all's task)\n",
+    printf("both impls fit inline: %s; blocks allocated: %llu (the email's timer)\n",
            EmailNotifier_notify_FRAME_SIZE <= Notifier_notify_MAX_FRAME &&
            SmsNotifier_notify_FRAME_SIZE <= Notifier_notify_MAX_FRAME ? "yes" : "no",
            (unsigned long long)ait_alloc_stats_get().allocs);

@@ -26,5 +26,7 @@ int main(void) {
     printf("clash = %d\n", r);
     discard_block_on(NULL, &r);
     printf("discard = %d\n", r);
+    forward_tag_block_on(NULL, &r);
+    printf("forward_tag = %d\n", r);
     return 0;
 }
