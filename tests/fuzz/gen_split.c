@@ -24,10 +24,11 @@
  * p<i>_c, which it does not see.
  *
  * main.c calls $probe, which awaits $sum_ops over a dyn $Op of each type
- * but the decorator; when the files were generated as one group
- * (gen_run.sh defines GEN_GROUPED), main.c checks that those dyn calls
- * made no allocation, and that the MAX_FRAME of every async method of
- * every interface is at least the frame of each impl's method.
+ * but the decorator (and $sum_sv over a dyn $Sv of $Ka and $Kc); when
+ * the files were generated as one group (gen_run.sh defines
+ * GEN_GROUPED), main.c checks that those dyn calls made no allocation,
+ * and that the MAX_FRAME of every async method of every interface is at
+ * least the frame of each impl's method.
  *
  * Every draw here is made with split on only: with it off, a seed gives
  * the programs it gave before. */
@@ -334,7 +335,7 @@ const char *split_entry_id(void) {
 }
 
 /* $probe: $sum_ops over a dyn $Op of every type but the decorator. */
-static void probe(void) {
+static void probe(bool ext) {
     const char *type[2 + MAX_NEW];
     int which[2 + MAX_NEW], n = 0;
     type[n] = "Ka", which[n++] = 0;
@@ -363,8 +364,33 @@ static void probe(void) {
     }
     both(" };\n");
     int j = (int)rnd((unsigned)n);
-    ao("    unsigned s = await $sum_ops(ops, %du, v);\n    return s + await ops[%d].twice(v);\n}\n", n, j);
-    so("    unsigned s = $sum_ops(ops, %du, v);\n    return s + $Op_twice(ops[%d], v);\n}\n", n, j);
+    ao("    unsigned s = await $sum_ops(ops, %du, v);\n", n);
+    so("    unsigned s = $sum_ops(ops, %du, v);\n", n);
+    if (ext) {                          /* $Sv's impls for $Ka and $Kc */
+        unsigned ka = rnd(100), kc = rnd(100);
+        both("    $Ka sa = {%uu};\n    $Kc sc = {%uu};\n", ka, kc);
+        ao("    dyn $Sv svs[2] = { $Ka_as_$Sv(&sa), $Kc_as_$Sv(&sc) };\n"
+           "    s += await $sum_sv(svs, 2u, v);\n");
+        so("    $Sv svs[2] = { {0, &sa}, {2, &sc} };\n    s += $sum_sv(svs, 2u, v);\n");
+    }
+    ao("    return s + await ops[%d].twice(v);\n}\n", j);
+    so("    return s + $Op_twice(ops[%d], v);\n}\n", j);
+}
+
+/* In p<i>.ait, after the interfaces: dyn calls of $Sv's methods that
+ * allocate nothing (mixed may spawn), the super-interface's bump too. */
+static void sum_sv(void) {
+    const char *more = on(F_DEFAULTS) ? " + await svs[i].served2(v ^ i)" : "";
+    const char *super = on(F_SUPER) ? " + await svs[i].bump(v)" : "";
+    to_file(0);
+    ao("async unsigned $sum_sv(dyn $Sv *svs, unsigned n, unsigned v) {\n    unsigned s = 0;\n"
+       "    for (unsigned i = 0; i < n; i++)\n        s = s * 5u + await svs[i].serve(v + i)%s%s;\n"
+       "    return s;\n}\n\n", more, super);
+    so("static unsigned $sum_sv($Sv *svs, unsigned n, unsigned v) {\n    unsigned s = 0;\n"
+       "    for (unsigned i = 0; i < n; i++)\n        s = s * 5u + $Sv_serve(svs[i], v + i)%s%s;\n"
+       "    return s;\n}\n", on(F_DEFAULTS) ? " + $Sv_served2(svs[i], v ^ i)" : "",
+       on(F_SUPER) ? " + $Sv_bump(svs[i], v)" : "");
+    to_file(Q.nfiles - 1);
 }
 
 static void frame_check(const char *iface, const char *method, const char *type) {
@@ -373,7 +399,9 @@ static void frame_check(const char *iface, const char *method, const char *type)
 }
 
 void split_end(bool ext) {
-    probe();
+    if (ext)
+        sum_sv();
+    probe(ext);
     static const char *const op_types[2] = {"Ka", "Kb"};
     for (int i = 0; i < 2 + Q.nnew; i++) {
         const char *T = i < 2 ? op_types[i] : Q.nt[i - 2].name;
