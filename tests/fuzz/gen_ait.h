@@ -21,6 +21,8 @@ void ao(const char *fmt, ...);
 void so(const char *fmt, ...);
 void both(const char *fmt, ...);
 void mo(const char *fmt, ...);              /* main.c, checks of grouped programs */
+void main_line(const char *fmt, ...);       /* main.c's main, after the program's entry */
+void ref_main_line(const char *fmt, ...);   /* ref.c's */
 void to_file(int k);                        /* ao()'s file: 0 p<i>.ait, 1 p<i>_b.ait, 2 p<i>_c.ait */
 const char *seq_prefix(void);               /* "s3_": what $ is on the sequential side */
 void so_raw(const char *text);              /* text as is, on the sequential side */

@@ -28,7 +28,9 @@
  * the files were generated as one group (gen_run.sh defines
  * GEN_GROUPED), main.c checks that those dyn calls made no allocation,
  * and that the MAX_FRAME of every async method of every interface is at
- * least the frame of each impl's method.
+ * least the frame of each impl's method. One of the files asks for
+ * "%instance $gen(dyn $Op);", which main.c calls with a dyn $Op that it
+ * makes of a new type.
  *
  * Every draw here is made with split on only: with it off, a seed gives
  * the programs it gave before. */
@@ -47,6 +49,7 @@ typedef struct NewType {
 } NewType;
 
 static struct {
+    int prog;                   /* p<prog>_ */
     int nfiles;                 /* 1: split off */
     int impl_file[4][3];        /* SPLIT_OP..SPLIT_SV, per type Ka Kb Kc */
     NewType nt[MAX_NEW];
@@ -71,6 +74,7 @@ void split_begin(int prog, int nfuncs, bool split) {
     Q.nfiles = 1;
     if (!split)
         return;
+    Q.prog = prog;
     Q.nfiles = chance(40) ? 3 : 2;
     for (int t = 0; t < 3; t++) {
         Q.impl_file[SPLIT_OP][t] = (int)rnd(2);
@@ -398,10 +402,38 @@ static void frame_check(const char *iface, const char *method, const char *type)
        iface, method, type, method, type, method);
 }
 
+/* %instance $gen(dyn $Op); in one of the files, for main.c to call with
+ * a dyn $Op of a type of p<i>_b or p<i>_c (the instance is
+ * $gen_$Op_dyn in p<i>.ait, which declares both, else
+ * $gen_$Op_dyn_in_FILE). */
+static void instance_line(void) {
+    static const char *const suffix[3] = {"", "_b", "_c"};
+    int file = (int)rnd((unsigned)Q.nfiles);
+    Q.fn_file = Q.nfiles - 1;
+    int n = visible(false);             /* a plain new type: there is one */
+    unsigned k = rnd(100), v = rnd(1000);
+    to_file(file);
+    ao("%%instance $gen(dyn $Op);\n\n");
+    to_file(Q.nfiles - 1);
+    char name[64];
+    if (file)
+        snprintf(name, sizeof name, "$gen_$Op_dyn_in_p%d%s", Q.prog, suffix[file]);
+    else
+        snprintf(name, sizeof name, "$gen_$Op_dyn");
+    const char *T = Q.nt[n].name;
+    main_line("    { $%s mk = { %uu };\n      $Op_dyn md = $%s_as_$Op(&mk);\n"
+              "      rc = %s_block_on(NULL, &out, &md, %uu);\n"
+              "      printf(\"p%d inst %%d %%u\\n\", rc, out); }\n", T, k, T, name, v, Q.prog);
+    ref_main_line("    { $%s mk = { %uu };\n      $Op md = {%d, &mk};\n"
+                  "      printf(\"p%d inst 0 %%u\\n\", $gen_sdyn(md, %uu)); }\n",
+                  T, k, FIRST_WHICH + n, Q.prog, v);
+}
+
 void split_end(bool ext) {
     if (ext)
         sum_sv();
     probe(ext);
+    instance_line();
     static const char *const op_types[2] = {"Ka", "Kb"};
     for (int i = 0; i < 2 + Q.nnew; i++) {
         const char *T = i < 2 ? op_types[i] : Q.nt[i - 2].name;
