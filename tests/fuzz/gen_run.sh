@@ -21,10 +21,11 @@
 # the ASan build compiles, and make test's quick run stays well under a minute.
 # A program split over several files (gen_ait's split) is generated in one
 # aitc run with all the batch's files, so its files form a group, and main.c
-# is compiled with -DGEN_GROUPED (its checks of inline dyn calls); every
-# fourth seed (SEED % 4 == 3) runs aitc once per file instead (no groups,
-# the impls of other files boxed, no such checks). Each generated header
-# must compile alone.
+# is compiled with -DGEN_GROUPED (its checks of inline dyn calls); for one
+# seed in four aitc runs once per file instead (no groups, the impls of
+# other files boxed, no such checks), for another the third files of the
+# programs in a second run (see aitc_runs). Each generated header must
+# compile alone.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
@@ -54,29 +55,48 @@ trap 'rm -rf "$W"' EXIT
 cc -std=c11 -O1 -o "$W/gen_ait" tests/fuzz/gen_ait.c tests/fuzz/gen_body.c tests/fuzz/gen_iface.c \
     tests/fuzz/gen_split.c || exit 2
 
+# aitc_run DIR FILE...: one aitc run; else why in $W/why, log in $W/log
+aitc_run() {
+    local d=$1
+    shift
+    "$AITC" -o "$d/gen" "$@" >"$W/log" 2>&1 && return
+    echo "aitc rejected a generated program (in the run of $(basename -a "$@" | tr '\n' ' ' | head -c 300))" >"$W/why"
+    return 1
+}
+
+# aitc_runs DIR SEED: the batch's runs of aitc, by SEED % 4. 0 and 2: one
+# run of all the files (a split program's files are one group, and main.c
+# checks it: grouped=-DGEN_GROUPED); 3: a run per file (no groups, the
+# impls of another file boxed); 1: a run without the third files
+# (p<i>_c.ait), then one of those (a group, and a file importing it that
+# adds impls apart, boxed).
+aitc_runs() {
+    local d=$1 f rest=()
+    grouped=
+    case $(($2 % 4)) in
+    3)
+        for f in "$d"/*.ait; do aitc_run "$d" "$f" || return 1; done ;;
+    1)
+        for f in "$d"/*.ait; do case $f in *_c.ait) ;; *) rest+=("$f") ;; esac; done
+        aitc_run "$d" "${rest[@]}" || return 1
+        rest=()
+        for f in "$d"/*_c.ait; do [ -e "$f" ] && rest+=("$f"); done
+        [ ${#rest[@]} -eq 0 ] || aitc_run "$d" "${rest[@]}" ;;
+    *)
+        grouped=-DGEN_GROUPED
+        aitc_run "$d" "$d"/*.ait ;;
+    esac
+}
+
 # one_batch SEED: 0 when the batch passed; else why in $W/why, log in $W/log
 one_batch() {
     local s=$1 d=$W/b
     shift
     rm -rf "$d" && mkdir -p "$d/gen"
     "$W/gen_ait" -n "$programs" ${quick:+-small} "$@" "$s" "$d" 2>"$W/log" || { echo "gen_ait failed" >"$W/why"; return 1; }
-    local srcs=() f h grouped=-DGEN_GROUPED
+    local srcs=() f h grouped=
     for f in "$d"/*.ait; do srcs+=("$d/gen/$(basename "$f" .ait).c"); done
-    if [ $((s % 4)) -ne 3 ]; then
-        # one run: a program's files (split) are generated as one group
-        if ! "$AITC" -o "$d/gen" "$d"/*.ait >"$W/log" 2>&1; then
-            echo "aitc rejected a generated program" >"$W/why"; return 1
-        fi
-    else
-        # every fourth seed, a run per file: no groups, the impls of
-        # another file are boxed, and main.c checks nothing about them
-        grouped=
-        for f in "$d"/*.ait; do
-            if ! "$AITC" -o "$d/gen" "$f" >"$W/log" 2>&1; then
-                echo "aitc rejected $(basename "$f") in a run of its own" >"$W/why"; return 1
-            fi
-        done
-    fi
+    aitc_runs "$d" "$s" || return 1
     # any header may come first, alone
     for h in "$d"/gen/*.h; do
         # shellcheck disable=SC2086
