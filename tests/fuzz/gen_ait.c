@@ -292,6 +292,7 @@ static void gen_program(int prog, int nfuncs) {
     bool ext = iface_on() && (!small || prog % 4 == 1);
     if (ext)
         iface_decls();
+    split_ext(ext);
 
     for (int f = 0; f < nfuncs; f++) {
         split_to_function(f);

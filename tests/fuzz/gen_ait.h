@@ -60,6 +60,7 @@ bool split_on(void);                        /* this program is split */
 int split_nfiles(void);                     /* 1 when it is not */
 int split_impl_file(int iface, int type);   /* the file of impl iface for type (0 Ka, 1 Kb, 2 Kc) */
 void split_impls(void);                     /* more impls of $Op, the sequential dispatchers */
+void split_ext(bool ext);                   /* after the interface features' declarations */
 void split_to_function(int f);              /* to the file of p<i>_f<f> */
 bool split_stmt(int depth);                 /* dyn $Op of other files' types in a body */
 void split_entry(void);                     /* the entry's objects of the new types */

@@ -19,7 +19,9 @@
  * awaits it) lives in p<i>_b or p<i>_c. The functions hold dyn $Op of
  * the types their file sees in arrays across awaits, call p<i>.ait's
  * generic $gen for them, wrap them in a decorator, spawn a send dyn
- * call; the entry and $probe (in the last file) pass dyn $Op of every
+ * call, call p<i>_b.ait's passthrough C, which uses p<i>.ait's generated
+ * C (a dyn call of a plain method, a conversion to a super-interface);
+ * the entry and $probe (in the last file) pass dyn $Op of every
  * type on, so a function of p<i>_b makes dyn calls into the decorator of
  * p<i>_c, which it does not see.
  *
@@ -56,6 +58,7 @@ static struct {
     int nnew;
     int fn_in_b;                /* f<k>, k < fn_in_b, in p<i>_b, the rest in the last file */
     int fn_file;                /* the file of the function being written */
+    bool peek_sv;               /* p<i>_b.ait's passthrough has $peek_sv */
 } Q;
 
 static const char *const plain_names[2] = {"Kd", "Ke"};
@@ -181,11 +184,16 @@ void split_impls(void) {
         else
             plain_impl(&Q.nt[i]);
     }
+    /* passthrough C of p<i>_b.ait using p<i>.ait's generated C: a dyn
+     * call of a plain method */
+    to_file(1);
+    ao("%%{\nstatic inline unsigned $peek($Op_dyn d) { return $Op_id(d) * 3u + 1u; }\n%%}\n\n");
     to_file(0);
     dispatch("apply", true);
     dispatch("twice", true);
     dispatch("id", false);
     so("static unsigned $gen_sdyn($Op d, unsigned v) { return $Op_apply(d, v ^ 5u) + $Op_twice(d, v); }\n");
+    so("static unsigned $peek($Op d) { return $Op_id(d) * 3u + 1u; }\n");
     /* in p<i>.ait: dyn calls into impls of the files that import it */
     ao("async unsigned $sum_ops(dyn $Op *ops, unsigned n, unsigned v) {\n    unsigned s = 0;\n"
        "    for (unsigned i = 0; i < n; i++)\n"
@@ -193,6 +201,18 @@ void split_impls(void) {
     so("static unsigned $sum_ops($Op *ops, unsigned n, unsigned v) {\n    unsigned s = 0;\n"
        "    for (unsigned i = 0; i < n; i++)\n"
        "        s = s * 3u + $Op_apply(ops[i], v + i) + $Op_twice(ops[i], v ^ i);\n    return s;\n}\n");
+}
+
+/* With the interface features, after the interfaces: passthrough C of
+ * p<i>_b.ait converting a dyn $Sv to its super-interface $Nm. */
+void split_ext(bool ext) {
+    if (!split_on() || !ext || !on(F_SUPER))
+        return;
+    Q.peek_sv = true;
+    to_file(1);
+    ao("%%{\nstatic inline unsigned $peek_sv($Sv_dyn e) { return $Nm_tag($Sv_dyn_as_$Nm(e)); }\n%%}\n\n");
+    to_file(0);
+    so("static unsigned $peek_sv($Sv e) { $Nm n = {e.which, e.self}; return $Nm_tag(n); }\n");
 }
 
 /* ---- the functions -------------------------------------------------------------- */
@@ -294,6 +314,15 @@ bool split_stmt(int depth) {
         so("acc += $Op_%s(%s, ", tw ? "twice" : "apply", dw);
         expr(1, true);
         both(");\n");
+    }
+    if (chance(30)) {                   /* p<i>_b.ait's passthrough C */
+        indent(depth + 1);
+        if (Q.peek_sv && chance(50)) {
+            both("acc += $peek_sv(e);\n");
+        } else {
+            int i = (int)rnd(2);
+            both("acc += $peek(%s[%d]);\n", arr, i);
+        }
     }
     if (send && on(F_SPAWN) && chance(40))
         send_spawn(depth + 1, T, which, o);
