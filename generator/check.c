@@ -306,7 +306,7 @@ static void impl_futs(Sema *s, Impl *im) {
             f->method = k;
             f->self_type = im->type;
             f->send = im->send;
-            f->body = m == decl ? copy_stmt(m->body) : m->body;
+            f->body = copy_stmt(m->body);   /* lowered in place: see func_futs */
             if (m == decl)
                 f->loc = im->item->type_loc;
         } else if (m->body) {   /* a plain method, its own or a default for it */
@@ -381,6 +381,20 @@ static File *unit_file(Sema *s, int id) {
     return u->file;
 }
 
+/* The later of file and the files of type's impls of tp's bounds: an
+ * instance for type needs every one of them, not only its first bound's
+ * (impl I for T in a.ait, impl J for T in b.ait importing it: the
+ * instance of g<C: I + J> for T is b.ait's to compile). */
+static int bounds_file(Sema *s, TypeParam *tp, const char *type, int file) {
+    for (int i = 0; i < tp->ifaces.len; i++) {
+        Iface *x = sema_iface(s, tp->ifaces.data[i]);
+        Impl *im = x ? sema_impl_of(x, type) : NULL;
+        if (im)
+            file = later_file(s, file, im->item->loc.file);
+    }
+    return file;
+}
+
 /* name_T1_T2: a generic instantiated for one type per parameter (impl
  * types, I_dyn, I_send_dyn), compiled by the unit of file home. */
 static Fut *new_instance(Sema *s, Func *fn, const char *cname, Vec *types, Vec *dyns, int home) {
@@ -406,11 +420,8 @@ Fut *sema_dyn_instance(Sema *s, Func *fn, Vec *types, Vec *dyns, int home) {
         DynArg *da = dyns->data[i];
         if (da)
             owner = later_file(s, owner, da->iface->item->loc.file);
-        else {
-            Vec *impls = map_get(&s->impls_by_type, types->data[i]);
-            if (impls && impls->len)
-                owner = later_file(s, owner, ((Impl *)impls->data[0])->item->loc.file);
-        }
+        else
+            owner = bounds_file(s, fn->tparams.data[i], types->data[i], owner);
     }
     const char *cname = instance_name(fn, types);
     if (home != owner && home >= 0)
@@ -441,7 +452,7 @@ static void instantiate(Sema *s, Func *fn, Vec *chosen, int k) {
             Impl *im = chosen->data[i];
             vec_push(&types, (void *)im->type);
             vec_push(&dyns, NULL);
-            home = later_file(s, home, im->item->loc.file);
+            home = bounds_file(s, fn->tparams.data[i], im->type, home);
         }
         new_instance(s, fn, instance_name(fn, &types), &types, &dyns, home);
         return;
@@ -555,8 +566,11 @@ static void func_futs(Sema *s, Item *it, bool local) {
     } else if (fn->tparams.len) {
         generic_futs(s, fn, local);
     } else {
+        /* A copy: the lowering rewrites the body in place, and the file
+         * may be imported by another unit of the run, which must see it
+         * as written (not with the hoisted temporaries of this one). */
         Fut *f = new_fut(s, FUT_FREE, fn->name, fn, local);
-        f->body = fn->body;
+        f->body = copy_stmt(fn->body);
     }
 }
 

@@ -234,9 +234,40 @@ static void c_items(Emit *e, File *file) {
     }
 }
 
+static void vtable_struct(Emit *e, Iface *x);
+static void super_conversions(Emit *e, Iface *x);
+static void dyn_plain_inlines(Emit *e, Iface *x);
+static void impl_prototypes(Emit *e, File *f);
+
+/* f's interfaces' vtables, conversions to their super-interfaces and dyn
+ * calls of plain methods, and its impls' plain methods and T_as_I, right
+ * after f's types: in a group, the passthrough C of a later file may use
+ * them, as it could when its header included f's. Every vtable of f before any conversion: a
+ * conversion to a transitive super-interface reads the vtables in
+ * between, which f may declare after the interface that extends them
+ * (an earlier file's are above). */
+static void file_iface_api(Emit *e, File *f) {
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < e->s->ifaces.len; i++) {
+            Iface *x = e->s->ifaces.data[i];
+            if (!x->local || x->item->loc.file != f->id)
+                continue;
+            ArenaMark m = arena_mark();
+            if (pass == 0) {
+                vtable_struct(e, x);
+            } else {
+                super_conversions(e, x);
+                dyn_plain_inlines(e, x);
+            }
+            emit_item_done(e, m);
+        }
+    impl_prototypes(e, f);
+}
+
 /* A file's part of the header before the frames: its passthrough C, its
- * interfaces' types, its structs and C declarations, inside extern "C"
- * (the passthrough is outside: it may include C++-aware headers). */
+ * interfaces' types, its structs and C declarations, then its
+ * interfaces' vtables and inline functions, inside extern "C" (the
+ * passthrough is outside: it may include C++-aware headers). */
 static void file_types(Emit *e, File *f, bool first) {
     bool passthrough = first_passthrough(f);
     if (passthrough && !first)
@@ -254,6 +285,7 @@ static void file_types(Emit *e, File *f, bool first) {
         emit_item_done(e, m);
     }
     c_items(e, f);
+    file_iface_api(e, f);
 }
 
 /* A method's C signature after self: ", const char *a1" */
@@ -468,12 +500,15 @@ static void plain_signature(Emit *e, Buf *b, Fut *p) {
     buf_putc(b, ')');
 }
 
-static void impl_prototypes(Emit *e) {
+/* The plain methods and T_as_I conversions of f's impls. */
+static void impl_prototypes(Emit *e, File *f) {
     Buf *h = e->h.b;
+    bool any = false;
     for (int i = 0; i < e->s->plains.len; i++) {
         Fut *p = e->s->plains.data[i];
-        if (!p->emit || !p->self_type)
+        if (!p->emit || !p->self_type || p->impl->item->loc.file != f->id)
             continue;
+        any = true;
         ArenaMark m = arena_mark();
         e->fut = p;
         plain_signature(e, h, p);
@@ -482,14 +517,16 @@ static void impl_prototypes(Emit *e) {
     }
     for (int i = 0; i < e->s->impls.len; i++) {
         Impl *im = e->s->impls.data[i];
-        if (!im->local)
+        if (!im->local || im->item->loc.file != f->id)
             continue;
         const char *n = im->iface->name, *t = im->type;
         buf_printf(h, "AIT_DECLARE_IMPL(%s, %s)\n", n, t);
         if (im->send)
             buf_printf(h, "AIT_DECLARE_SEND_IMPL(%s, %s)\n", n, t);
+        any = true;
     }
-    buf_putc(h, '\n');
+    if (any)
+        buf_putc(h, '\n');
 }
 
 static void plain_bodies(Emit *e) {
@@ -588,29 +625,9 @@ static void emit_header(Emit *e, Vec *order) {
     for (int i = 0; i < s->unit->files.len; i++)
         file_types(e, s->unit->files.data[i], i == 0);
     if (s->unit->files.len > 1)
-        buf_puts(e->h.b, "/* ---- vtables, frames and functions of the files above ---- */\n");
-    /* Every vtable before any conversion: a conversion to a transitive
-     * super-interface reads the vtables in between, which the file may
-     * declare after the interface that extends them. */
-    for (int i = 0; i < s->ifaces.len; i++) {
-        Iface *x = s->ifaces.data[i];
-        ArenaMark m = arena_mark();
-        if (x->local)
-            vtable_struct(e, x);
-        emit_item_done(e, m);
-    }
-    for (int i = 0; i < s->ifaces.len; i++) {
-        Iface *x = s->ifaces.data[i];
-        ArenaMark m = arena_mark();
-        if (x->local) {
-            super_conversions(e, x);
-            dyn_plain_inlines(e, x);
-        }
-        emit_item_done(e, m);
-    }
+        buf_puts(e->h.b, "/* ---- frames and functions of the files above ---- */\n");
     frames(e, order);
     each_fut(e, order, emit_fut_prototypes);
-    impl_prototypes(e);
     buf_printf(e->h.b, "#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
 }
 

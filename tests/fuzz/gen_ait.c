@@ -32,12 +32,22 @@
  * programs whatever compiler built gen_ait: no two random draws are
  * arguments of one call (their order would be unspecified).
  *
+ * With split (gen_split.c, see its comment), a program spreads over two
+ * or three files of one aitc run: p<i>.ait (interfaces, generics, some
+ * impls), p<i>_b.ait importing it (the other impls, impls of new types
+ * with frames of random sizes, a decorator, functions) and sometimes
+ * p<i>_c.ait importing both; main.c includes the headers in a random
+ * order, calls p<i>_probe too and, when gen_run.sh defines GEN_GROUPED
+ * (the files generated together), checks that dyn calls into the other
+ * files' impls make no allocation and fit every impl's frame in
+ * MAX_FRAME. -small splits every other program.
+ *
  * FEATURE names (all on unless listed in known_bad below): spawn join
  * select defer try dyn generic loops switch cond-await spawn-cond
- * address array break join-stmt, and gen_iface.c's super bounds
- * dyn-generic defaults self send-upcast default-body self-struct. -x
- * turns one off,
- * +x one on. */
+ * address array break join-stmt, gen_iface.c's super bounds
+ * dyn-generic defaults self send-upcast default-body self-struct, and
+ * gen_split.c's split. -x turns one off, +x one on. With split off a
+ * seed gives the programs it gave before split existed. */
 #include "gen_ait.h"
 
 #include <stdarg.h>
@@ -54,7 +64,10 @@ typedef struct Str {
     size_t len, cap;
 } Str;
 
-static Str A, S;                 /* the .ait program, its sequential meaning */
+static Str A[3], S;              /* the .ait program's files, its sequential meaning */
+static int af;                   /* the file ao() writes: 0 p<i>.ait, 1 p<i>_b, 2 p<i>_c */
+static Str MD;                   /* main.c's checks of grouped programs (mo) */
+static Str MC, RC;               /* this program's lines in main.c's and ref.c's main */
 static char pa[16], ps[16];      /* name prefixes: "p3_" and "s3_" */
 
 static void put(Str *s, const char *t, size_t n) {
@@ -86,7 +99,7 @@ static void vout(Str *s, const char *prefix, const char *fmt, va_list ap) {
 void ao(const char *fmt, ...) {       /* the .ait side only */
     va_list ap;
     va_start(ap, fmt);
-    vout(&A, pa, fmt, ap);
+    vout(&A[af], pa, fmt, ap);
     va_end(ap);
 }
 
@@ -100,12 +113,35 @@ void so(const char *fmt, ...) {       /* the sequential side only */
 void both(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vout(&A, pa, fmt, ap);
+    vout(&A[af], pa, fmt, ap);
     va_end(ap);
     va_start(ap, fmt);
     vout(&S, ps, fmt, ap);
     va_end(ap);
 }
+
+void mo(const char *fmt, ...) {       /* main.c, under #ifdef GEN_GROUPED */
+    va_list ap;
+    va_start(ap, fmt);
+    vout(&MD, pa, fmt, ap);
+    va_end(ap);
+}
+
+void main_line(const char *fmt, ...) {  /* main.c's main, after the program's entry */
+    va_list ap;
+    va_start(ap, fmt);
+    vout(&MC, pa, fmt, ap);
+    va_end(ap);
+}
+
+void ref_main_line(const char *fmt, ...) {  /* the same in ref.c */
+    va_list ap;
+    va_start(ap, fmt);
+    vout(&RC, ps, fmt, ap);
+    va_end(ap);
+}
+
+void to_file(int k) { af = k; }
 
 const char *seq_prefix(void) { return ps; }
 
@@ -130,7 +166,7 @@ static const char *const feature_names[] = {
     "spawn", "join", "select", "defer", "try", "dyn", "generic", "loops",
     "switch", "cond-await", "spawn-cond", "address", "array", "break",
     "join-stmt", "super", "bounds", "dyn-generic", "defaults", "self", "send-upcast",
-    "default-body", "self-struct",
+    "default-body", "self-struct", "split",
 };
 _Static_assert(sizeof feature_names / sizeof *feature_names == F_COUNT, "a name per feature");
 /* Constructs that find a known aitc bug are off until it is fixed
@@ -151,6 +187,15 @@ static int feature_index(const char *name) {
     exit(2);
 }
 
+static char *dup_text(const char *t) {
+    char *d = malloc(strlen(t) + 1);
+    if (!d) {
+        perror("gen_ait");
+        exit(2);
+    }
+    return strcpy(d, t);
+}
+
 /* A random body over a parameter x, outside the f<k> (leaf calls only):
  * written on the .ait side, "unsigned acc = x ^ K; statements", and
  * returned as its sequential text, for a default method's copies. */
@@ -159,12 +204,7 @@ char *random_body(int nstmts) {
     int awaits = 4 + (int)rnd(6);
     both("        unsigned acc = x ^ %uu;\n", rnd(1u << 16));
     body_statements(1, nstmts, awaits, -1, false);
-    char *text = malloc(S.len - start + 1);
-    if (!text) {
-        perror("gen_ait");
-        exit(2);
-    }
-    memcpy(text, S.p + start, S.len - start + 1);
+    char *text = dup_text(S.p + start);
     S.len = start;
     S.p[start] = 0;
     return text;
@@ -198,6 +238,15 @@ static void gen_types(void) {
     iface_types();
 }
 
+/* The sequential side of $Op's default twice, and of $gen, for a type
+ * with $type_apply. */
+void op_seq_derived(const char *type) {
+    so("static unsigned $%s_twice($%s *self, unsigned v) { return $%s_apply(self, $%s_apply(self, v)) + 1u; }\n",
+       type, type, type, type);
+    so("static unsigned $gen_%s($%s *c, unsigned v) { return $%s_apply(c, v ^ 5u) + $%s_twice(c, v); }\n",
+       type, type, type, type);
+}
+
 /* The impls' bodies: pure, built from leaves and self->k. */
 static void gen_impl(const char *type, bool send) {
     unsigned m = 1 + rnd(9), c = rnd(100);
@@ -209,25 +258,33 @@ static void gen_impl(const char *type, bool send) {
     so("static unsigned $%s_apply($%s *self, unsigned v) {\n"
        "    unsigned w = $leaf%d(v + self->k);\n    return w * %uu + %uu;\n}\n",
        type, type, leaf, m, c);
-    so("static unsigned $%s_twice($%s *self, unsigned v) { return $%s_apply(self, $%s_apply(self, v)) + 1u; }\n",
-       type, type, type, type);
-    so("static unsigned $gen_%s($%s *c, unsigned v) { return $%s_apply(c, v ^ 5u) + $%s_twice(c, v); }\n",
-       type, type, type, type);
+    op_seq_derived(type);
 }
 
 static void gen_program(int prog, int nfuncs) {
     snprintf(pa, sizeof pa, "p%d_", prog);
     snprintf(ps, sizeof ps, "s%d_", prog);
+    to_file(0);
+    /* -small: every other program, ext's among them (the C of split
+     * programs is larger) */
+    split_begin(prog, nfuncs, on(F_SPLIT) && (!small || prog % 2 == 1));
     gen_types();
     gen_leaves();
     ao("interface $Op {\n    async unsigned apply(unsigned v);\n    unsigned id(void);\n"
        "    async unsigned twice(unsigned v) {\n"
        "        return await self->apply(await self->apply(v)) + 1u;\n    }\n}\n\n");
+    to_file(split_impl_file(SPLIT_OP, 0));
     gen_impl("Ka", true);
+    to_file(split_impl_file(SPLIT_OP, 1));
     gen_impl("Kb", false);
-    so("static unsigned $Op_apply($Op d, unsigned v) { return d.which ? $Kb_apply(d.self, v) : $Ka_apply(d.self, v); }\n");
-    so("static unsigned $Op_twice($Op d, unsigned v) { return d.which ? $Kb_twice(d.self, v) : $Ka_twice(d.self, v); }\n");
-    so("static unsigned $Op_id($Op d) { return d.which ? (($Kb *)d.self)->k : (($Ka *)d.self)->k; }\n");
+    to_file(0);
+    if (split_on()) {
+        split_impls();
+    } else {
+        so("static unsigned $Op_apply($Op d, unsigned v) { return d.which ? $Kb_apply(d.self, v) : $Ka_apply(d.self, v); }\n");
+        so("static unsigned $Op_twice($Op d, unsigned v) { return d.which ? $Kb_twice(d.self, v) : $Ka_twice(d.self, v); }\n");
+        so("static unsigned $Op_id($Op d) { return d.which ? (($Kb *)d.self)->k : (($Ka *)d.self)->k; }\n");
+    }
     ao("async unsigned $gen<C: $Op>(C *c, unsigned v) {\n"
        "    return await c->apply(v ^ 5u) + await c->twice(v);\n}\n\n");
     /* -small (make test's quick run): every fourth program, as their
@@ -235,8 +292,10 @@ static void gen_program(int prog, int nfuncs) {
     bool ext = iface_on() && (!small || prog % 4 == 1);
     if (ext)
         iface_decls();
+    split_ext(ext);
 
     for (int f = 0; f < nfuncs; f++) {
+        split_to_function(f);
         int budget = small ? 6 + (int)rnd(6) : 12 + (int)rnd(12);
         ao("async unsigned $f%d(unsigned x, $Ka *a, $Kb *b, dyn $Op d", f);
         so("static unsigned $f%d(unsigned x, $Ka *a, $Kb *b, $Op d", f);
@@ -252,6 +311,7 @@ static void gen_program(int prog, int nfuncs) {
         both(";\n}\n\n");
     }
     end_functions();
+    to_file(split_nfiles() - 1);
 
     unsigned k1 = rnd(100), k2 = rnd(100);
     ao("async unsigned $entry(unsigned seed) {\n    $Ka ka = {%uu};\n    $Kb kb = {%uu};\n"
@@ -261,13 +321,19 @@ static void gen_program(int prog, int nfuncs) {
     both("    unsigned sum = seed;\n    (void)da;\n");
     if (ext)
         iface_entry();
+    if (split_on())
+        split_entry();
     for (int f = 0; f < nfuncs; f++) {
         const char *d = chance(50) ? "da" : "db";
+        if (split_on())
+            d = split_entry_dyn(d);
         const char *more = ext ? iface_entry_args() : "";
         ao("    sum = sum * 31u + await $f%d(sum, &ka, &kb, %s%s);\n", f, d, more);
         so("    sum = sum * 31u + $f%d(sum, &ka, &kb, %s%s);\n", f, d, more);
     }
-    both("    return sum + $Op_id(db) * 7u;\n}\n");
+    both("    return sum + $Op_id(db) * 7u%s;\n}\n", split_on() ? split_entry_id() : "");
+    if (split_on())
+        split_end(ext);
 }
 
 /* ---- files ------------------------------------------------------------------ */
@@ -314,24 +380,78 @@ int main(int argc, char **argv) {
 #define EMIT(s, ...) (snprintf(line, sizeof line, __VA_ARGS__), put((s), line, strlen(line)))
     EMIT(m, "/* generated by gen_ait %llu */\n#include <stdio.h>\n", seed);
     EMIT(&ref_c, "/* generated by gen_ait %llu: the sequential meaning */\n#include <stdio.h>\n", seed);
-    for (int p = 0; p < count; p++)
-        EMIT(m, "#include \"p%d.h\"\n", p);
+    Str globals = {0}, *gl = &globals;
+    put(gl, "", 0);
+    int *nfiles = calloc((size_t)count, sizeof *nfiles);
+    bool *probe = calloc((size_t)count, sizeof *probe);
+    char **calls = calloc((size_t)count, sizeof *calls), **ref_calls = calloc((size_t)count, sizeof *calls);
+    if (!nfiles || !probe || !calls || !ref_calls) {
+        perror("gen_ait");
+        return 2;
+    }
+    static const char *const suffix[3] = {"", "_b", "_c"};
     for (int p = 0; p < count; p++) {
         rng_state = seed * 0x9E3779B97F4A7C15ull + (unsigned long long)p * 0xBF58476D1CE4E5B9ull + 1;
         for (int w = 0; w < 8; w++)
             rnd(2);
-        A.len = S.len = 0;
-        put(&A, "", 0);
+        for (int k = 0; k < 3; k++) {
+            A[k].len = 0;
+            put(&A[k], "", 0);
+        }
+        S.len = MC.len = RC.len = 0;
         put(&S, "", 0);
+        put(&MC, "", 0);
+        put(&RC, "", 0);
+        to_file(0);
         ao("/* generated by gen_ait %llu, program %d */\n", seed, p);
+        to_file(1);
+        ao("/* generated by gen_ait %llu, program %d, its second file */\n", seed, p);
+        to_file(2);
+        ao("/* generated by gen_ait %llu, program %d, its third file */\n", seed, p);
         gen_program(p, small ? 1 + (int)rnd(2) : 2 + (int)rnd(4));
-        char name[32];
-        snprintf(name, sizeof name, "p%d.ait", p);
-        write_file(dir, name, A.p);
+        nfiles[p] = split_nfiles();
+        probe[p] = split_on();
+        calls[p] = dup_text(MC.p);
+        ref_calls[p] = dup_text(RC.p);
+        for (int k = 0; k < nfiles[p]; k++) {
+            char name[32];
+            snprintf(name, sizeof name, "p%d%s.ait", p, suffix[k]);
+            write_file(dir, name, A[k].p);
+        }
         put(&ref_c, S.p, S.len);
-        EMIT(m, "unsigned p%d_g;\n", p);
+        EMIT(gl, "unsigned p%d_g;\n", p);
+    }
+    /* the headers, in a random order with split: any may come first */
+    int nh = 0;
+    char (*headers)[32] = calloc((size_t)count * 3, sizeof *headers);
+    if (!headers) {
+        perror("gen_ait");
+        return 2;
+    }
+    for (int p = 0; p < count; p++)
+        for (int k = 0; k < nfiles[p]; k++)
+            snprintf(headers[nh++], sizeof *headers, "p%d%s.h", p, suffix[k]);
+    if (on(F_SPLIT)) {
+        rng_state = seed * 0xD6E8FEB86659FD93ull + 7;
+        for (int k = nh - 1; k > 0; k--) {
+            int r = (int)rnd((unsigned)k + 1);
+            char tmp[32];
+            memcpy(tmp, headers[k], sizeof tmp);
+            memcpy(headers[k], headers[r], sizeof tmp);
+            memcpy(headers[r], tmp, sizeof tmp);
+        }
+    }
+    for (int k = 0; k < nh; k++)
+        EMIT(m, "#include \"%s\"\n", headers[k]);
+    put(m, globals.p, globals.len);
+    if (MD.len) {        /* checks that hold when each program's files are one group */
+        EMIT(m, "\n#ifdef GEN_GROUPED\n");
+        put(m, MD.p, MD.len);
+        EMIT(m, "#endif\n");
     }
     EMIT(m, "\nint main(void) {\n    unsigned out;\n    int rc;\n");
+    if (on(F_SPLIT))
+        EMIT(m, "    ait_alloc_stats st;\n    (void)st;\n");
     EMIT(&ref_c, "\nint main(void) {\n");
     for (int p = 0; p < count; p++) {
         unsigned s = (unsigned)(seed * 7 + (unsigned)p);
@@ -339,6 +459,20 @@ int main(int argc, char **argv) {
                 "    printf(\"p%d %%d %%u %%u\\n\", rc, out, p%d_g);\n", p, s, p, p);
         EMIT(&ref_c, "    { unsigned out = s%d_entry(%uu);\n"
                      "      printf(\"p%d 0 %%u %%u\\n\", out, s%d_g); }\n", p, s, p, p);
+        if (!probe[p])
+            continue;
+        /* dyn calls into impls of the program's other files: no
+         * allocation when the files are generated together (the second
+         * call: the first may fill the allocator's caches) */
+        EMIT(m, "    rc = p%d_probe_block_on(NULL, &out, %uu);\n    ait_alloc_stats_reset();\n"
+                "    rc = p%d_probe_block_on(NULL, &out, %uu);\n    st = ait_alloc_stats_get();\n"
+                "    printf(\"p%d probe %%d %%u\\n\", rc, out);\n", p, s, p, s, p);
+        EMIT(m, "#ifdef GEN_GROUPED\n    if (st.allocs)\n"
+                "        printf(\"p%d probe: %%llu allocations\\n\", (unsigned long long)st.allocs);\n"
+                "#endif\n", p);
+        EMIT(&ref_c, "    printf(\"p%d probe 0 %%u\\n\", s%d_probe(%uu));\n", p, p, s);
+        put(m, calls[p], strlen(calls[p]));
+        put(&ref_c, ref_calls[p], strlen(ref_calls[p]));
     }
     EMIT(m, "    return 0;\n}\n");
     EMIT(&ref_c, "    return 0;\n}\n");

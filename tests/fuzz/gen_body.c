@@ -585,6 +585,10 @@ static void stmt(int depth) {
         if (in_fn && ext && iface_stmt(depth))
             return;
         break;
+    case 18:
+        if (split_on() && in_fn && split_stmt(depth))
+            return;
+        break;
     case 16:
         indent(depth);
         both("if ");

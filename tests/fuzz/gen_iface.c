@@ -334,14 +334,19 @@ void iface_decls(void) {
         P.spun_over[1] = true;
     P.sv_send_kc = chance(50);
     interfaces();
-    for (int t = 0; t < 3; t++)
+    for (int t = 0; t < 3; t++) {     /* split: each impl in p<i>.ait or p<i>_b.ait */
+        to_file(split_impl_file(SPLIT_NM, t));
         impl_nm(t);
-    if (on(F_SUPER)) {
-        impl_lb(0);
-        impl_lb(2);
     }
-    impl_sv(0);
-    impl_sv(2);
+    for (int t = 0; on(F_SUPER) && t < 3; t += 2) {
+        to_file(split_impl_file(SPLIT_LB, t));
+        impl_lb(t);
+    }
+    for (int t = 0; t < 3; t += 2) {
+        to_file(split_impl_file(SPLIT_SV, t));
+        impl_sv(t);
+    }
+    to_file(0);
     dispatchers();
     generics();
 }

@@ -19,6 +19,13 @@
 # comment). The interface features (gen_iface.c) are in every program,
 # or with -q in every fourth one: their declarations double the C that
 # the ASan build compiles, and make test's quick run stays well under a minute.
+# A program split over several files (gen_ait's split) is generated in one
+# aitc run with all the batch's files, so its files form a group, and main.c
+# is compiled with -DGEN_GROUPED (its checks of inline dyn calls); for one
+# seed in four aitc runs once per file instead (no groups, the impls of
+# other files boxed, no such checks), for another the third files of the
+# programs in a second run (see aitc_runs). Each generated header must
+# compile alone.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
@@ -45,7 +52,41 @@ for need in build/aitc build/libait.a build/asan/libait.a; do
 done
 W=$(mktemp -d "${TMPDIR:-/tmp}/ait-gen.XXXXXX") || exit 2
 trap 'rm -rf "$W"' EXIT
-cc -std=c11 -O1 -o "$W/gen_ait" tests/fuzz/gen_ait.c tests/fuzz/gen_body.c tests/fuzz/gen_iface.c || exit 2
+cc -std=c11 -O1 -o "$W/gen_ait" tests/fuzz/gen_ait.c tests/fuzz/gen_body.c tests/fuzz/gen_iface.c \
+    tests/fuzz/gen_split.c || exit 2
+
+# aitc_run DIR FILE...: one aitc run; else why in $W/why, log in $W/log
+aitc_run() {
+    local d=$1
+    shift
+    "$AITC" -o "$d/gen" "$@" >"$W/log" 2>&1 && return
+    echo "aitc rejected a generated program (in the run of $(basename -a "$@" | tr '\n' ' ' | head -c 300))" >"$W/why"
+    return 1
+}
+
+# aitc_runs DIR SEED: the batch's runs of aitc, by SEED % 4. 0 and 2: one
+# run of all the files (a split program's files are one group, and main.c
+# checks it: grouped=-DGEN_GROUPED); 3: a run per file (no groups, the
+# impls of another file boxed); 1: a run without the third files
+# (p<i>_c.ait), then one of those (a group, and a file importing it that
+# adds impls apart, boxed).
+aitc_runs() {
+    local d=$1 f rest=()
+    grouped=
+    case $(($2 % 4)) in
+    3)
+        for f in "$d"/*.ait; do aitc_run "$d" "$f" || return 1; done ;;
+    1)
+        for f in "$d"/*.ait; do case $f in *_c.ait) ;; *) rest+=("$f") ;; esac; done
+        aitc_run "$d" "${rest[@]}" || return 1
+        rest=()
+        for f in "$d"/*_c.ait; do [ -e "$f" ] && rest+=("$f"); done
+        [ ${#rest[@]} -eq 0 ] || aitc_run "$d" "${rest[@]}" ;;
+    *)
+        grouped=-DGEN_GROUPED
+        aitc_run "$d" "$d"/*.ait ;;
+    esac
+}
 
 # one_batch SEED: 0 when the batch passed; else why in $W/why, log in $W/log
 one_batch() {
@@ -53,11 +94,17 @@ one_batch() {
     shift
     rm -rf "$d" && mkdir -p "$d/gen"
     "$W/gen_ait" -n "$programs" ${quick:+-small} "$@" "$s" "$d" 2>"$W/log" || { echo "gen_ait failed" >"$W/why"; return 1; }
-    local srcs=()
-    for ((i = 0; i < programs; i++)); do srcs+=("$d/gen/p$i.c"); done
-    if ! "$AITC" -o "$d/gen" "$d"/p*.ait >"$W/log" 2>&1; then
-        echo "aitc rejected a generated program" >"$W/why"; return 1
-    fi
+    local srcs=() f h grouped=
+    for f in "$d"/*.ait; do srcs+=("$d/gen/$(basename "$f" .ait).c"); done
+    aitc_runs "$d" "$s" || return 1
+    # any header may come first, alone
+    for h in "$d"/gen/*.h; do
+        # shellcheck disable=SC2086
+        if ! printf '#include "%s"\n' "$(basename "$h")" |
+            gcc $STRICT -fsyntax-only -Iruntime/include -I"$d/gen" -x c - >"$W/log" 2>&1; then
+            echo "$(basename "$h") does not compile alone" >"$W/why"; return 1
+        fi
+    done
     if ! cc -w -O0 -o "$d/ref" "$d/ref.c" >"$W/log" 2>&1 ||
        ! (cd "$d" && timeout 60 ./ref) >"$d/want.txt" 2>"$W/log"; then
         echo "ref.c (the generator's own meaning) failed" >"$W/why"; return 1
@@ -70,7 +117,7 @@ one_batch() {
         clang-asan) cc=clang flags="$SAN -O1" lib=build/asan/libait.a ;;
         esac
         # shellcheck disable=SC2086
-        if ! $cc $STRICT $flags -Iruntime/include -I"$d/gen" "${srcs[@]}" "$d/main.c" "$lib" \
+        if ! $cc $STRICT $flags $grouped -Iruntime/include -I"$d/gen" "${srcs[@]}" "$d/main.c" "$lib" \
             -lpthread -o "$d/$v" >"$W/log" 2>&1; then
             echo "$v: the generated C does not compile" >"$W/why"; return 1
         fi

@@ -27,6 +27,12 @@ struct Counter_vtable {
 static inline const char * Counter_name(Counter_dyn self) {
     return self.vt->name(self.self);
 }
+const char * Fixed_name(Fixed *self);
+const char * Ticker_name(Ticker *self);
+AIT_DECLARE_IMPL(Counter, Fixed)
+AIT_DECLARE_SEND_IMPL(Counter, Fixed)
+AIT_DECLARE_IMPL(Counter, Ticker)
+
 typedef struct Fixed_next_frame Fixed_next_frame;
 typedef struct Ticker_next_frame Ticker_next_frame;
 typedef struct Counter_next_dyn_frame Counter_next_dyn_frame;
@@ -194,12 +200,6 @@ AIT_DECLARE_SPAWN(drain_Fixed, (, Fixed *c), (, c))
 AIT_DECLARE_FUTURE(drain_Ticker, (, Ticker *c), (, c))
 
 AIT_DECLARE_FUTURE(total_of, (, Counter_dyn c, int n), (, c, n))
-
-const char * Fixed_name(Fixed *self);
-const char * Ticker_name(Ticker *self);
-AIT_DECLARE_IMPL(Counter, Fixed)
-AIT_DECLARE_SEND_IMPL(Counter, Fixed)
-AIT_DECLARE_IMPL(Counter, Ticker)
 
 #ifdef __cplusplus
 }
