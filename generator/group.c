@@ -34,9 +34,9 @@ static bool imported_by_one_of(RunFile *z, Vec *set) {
     return false;
 }
 
-/* Adds to set the groups of the files between its members; false when
- * one of them is not an input. */
-static bool close_set(Vec *files, Vec *groups, Vec *set) {
+/* Adds to set the groups of the files between its members; returns the
+ * first of them that is not an input (set cannot be a group), or NULL. */
+static RunFile *close_set(Vec *files, Vec *groups, Vec *set) {
     for (bool changed = true; changed;) {
         changed = false;
         for (int i = 0; i < files->len; i++) {
@@ -44,30 +44,46 @@ static bool close_set(Vec *files, Vec *groups, Vec *set) {
             if (vec_contains(set, z) || !imported_by_one_of(z, set) || !imports_one_of(z, set))
                 continue;
             if (!z->input)
-                return false;
+                return z;
             Vec *other = groups->data[z->group];
             for (int k = 0; k < other->len; k++)
                 vec_push(set, other->data[k]);
             changed = true;
         }
     }
-    return true;
+    return NULL;
 }
 
-/* Do two files of set have the same name ("x.ait" in two folders, or
- * "x-y.ait" and "x_y.ait")? Their headers, or the names aitc derives from
- * a file's name, would clash. */
-static bool names_clash(Vec *set) {
+/* A file of set with the name of an earlier one ("x.ait" in two folders,
+ * or "x-y.ait" and "x_y.ait"), or NULL; *same gets the earlier one. Their
+ * headers, or the names aitc derives from a file's name, would clash. */
+static RunFile *name_clash(Vec *set, RunFile **same) {
     for (int i = 0; i < set->len; i++)
         for (int k = 0; k < i; k++)
             if (!strcmp(sema_file_stem(((RunFile *)set->data[i])->file),
-                        sema_file_stem(((RunFile *)set->data[k])->file)))
-                return true;
-    return false;
+                        sema_file_stem(((RunFile *)set->data[k])->file))) {
+                *same = set->data[k];
+                return set->data[i];
+            }
+    return NULL;
 }
 
-/* Merges the groups of a and b and what lies between them, if it can. */
-static void merge(Vec *files, Vec *groups, RunFile *a, RunFile *b) {
+/* Why impl (of file b) cannot join the group of a, the file declaring its
+ * interface: a warning, since its dyn calls are then boxed. */
+static void warn_left_out(Item *impl, RunFile *a, RunFile *between, RunFile *clash, RunFile *same) {
+    if (between)
+        warn_at(impl->loc, "ungrouped", "impl of '%s' for '%s' is not generated together with "
+                "'%s': '%s', imported between them, is not an input of this run; dyn calls "
+                "into it are boxed", impl->iface, impl->type, a->file->path, between->file->path);
+    else
+        warn_at(impl->loc, "ungrouped", "impl of '%s' for '%s' is not generated together with "
+                "'%s': its files '%s' and '%s' have the same name; dyn calls into it are "
+                "boxed", impl->iface, impl->type, a->file->path, same->file->path, clash->file->path);
+}
+
+/* Merges the groups of a and b and what lies between them, if it can;
+ * else warns at impl, the item of b that asked for it. */
+static void merge(Vec *files, Vec *groups, RunFile *a, RunFile *b, Item *impl) {
     if (a->group == b->group)
         return;
     Vec set = {0};
@@ -76,8 +92,12 @@ static void merge(Vec *files, Vec *groups, RunFile *a, RunFile *b) {
         vec_push(&set, ga->data[i]);
     for (int i = 0; i < gb->len; i++)
         vec_push(&set, gb->data[i]);
-    if (!close_set(files, groups, &set) || names_clash(&set))
+    RunFile *between = close_set(files, groups, &set), *same = NULL;
+    RunFile *clash = between ? NULL : name_clash(&set, &same);
+    if (between || clash) {
+        warn_left_out(impl, a, between, clash, same);
         return;
+    }
     Vec *into = groups->data[a->group];
     for (int i = 0; i < set.len; i++) {
         RunFile *f = set.data[i];
@@ -133,7 +153,7 @@ void group_inputs(Vec *files, Vec *out) {
             Item *it = x->file->items.data[k];
             RunFile *decl = it->kind == I_IMPL ? iface_file(x, it->iface) : NULL;
             if (decl && decl != x && decl->input)
-                merge(files, &groups, decl, x);
+                merge(files, &groups, decl, x, it);
         }
     }
     for (int i = 0; i < inputs.len; i++)

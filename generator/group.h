@@ -10,7 +10,7 @@
  * own and the group's need its; when such a file is not an input of the
  * run, or two files of the group would have the same name (x.ait in two
  * folders), the impl is left out (its dyn calls are boxed, as across
- * runs). */
+ * runs) and aitc warns at it (-Wungrouped). */
 #ifndef AIT_GROUP_H
 #define AIT_GROUP_H
 

@@ -469,7 +469,8 @@ run -o "$T/grp/o4" "$T/grp/a.ait" "$T/grp/m.ait" "$T/grp/c.ait"
 between_rc=$?
 run -o "$T/grp/o5" "$T/grp/a.ait" "$T/grp/c.ait"
 [ $between_rc = 0 ] && [ "$(rc)" = 0 ] && ! grep -q 'Mid' "$T/grp/o5/a.h" &&
-    grep -q '^#include "m.h"$' "$T/grp/o5/c.h"
+    grep -q '^#include "m.h"$' "$T/grp/o5/c.h" &&
+    grep -q "c.ait:5:6: warning: impl of 'Op' for 'Mid' is not generated together with '[^']*a.ait': '[^']*m.ait', imported between them, is not an input of this run; dyn calls into it are boxed \[-Wungrouped\]" "$T/err"
 result group-between-files $? "status $(rc), err: $(head -c 300 "$T/err")"
 
 # Two files of the same name (in two folders) are not grouped: their
@@ -478,5 +479,6 @@ mkdir -p "$T/grp/d1" "$T/grp/d2"
 cp "$T/grp/a.ait" "$T/grp/d1/s.ait"
 sed 's|import "a.ait";|import "../d1/s.ait";|' "$T/grp/b.ait" >"$T/grp/d2/s.ait"
 run "$T/grp/d1/s.ait" "$T/grp/d2/s.ait"
-[ "$(rc)" = 0 ] && ! grep -q 'Big' "$T/grp/d1/s.h" && grep -q 'Big_run_frame' "$T/grp/d2/s.h"
+[ "$(rc)" = 0 ] && ! grep -q 'Big' "$T/grp/d1/s.h" && grep -q 'Big_run_frame' "$T/grp/d2/s.h" &&
+    grep -q "d2/s.ait:[0-9]*:[0-9]*: warning: .*have the same name" "$T/err"
 result group-same-name $? "status $(rc), err: $(head -c 300 "$T/err")"

@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "group.h"
@@ -51,6 +53,17 @@ static const char *groups_of(int n, RunFile **files) {
     return s;
 }
 
+/* The groups of files, as groups_of, and the diagnostics printed. */
+static const char *groups_and_diags(int n, RunFile **files, char **diags) {
+    size_t len;
+    FILE *f = open_memstream(diags, &len);
+    diag_set_stream(f);
+    const char *s = groups_of(n, files);
+    diag_set_stream(stderr);
+    fclose(f);
+    return s;
+}
+
 static void test_impl_joins_interface(void **state) {
     (void)state;
     RunFile *a = file("a.ait", iface_a, true, NULL);
@@ -78,7 +91,13 @@ static void test_file_between(void **state) {
     RunFile *c = file("c.ait", impl_i, true, m, a, NULL);
     assert_string_equal(groups_of(3, (RunFile *[]){c, m, a}), "a.ait m.ait c.ait");
     m->input = false;
-    assert_string_equal(groups_of(3, (RunFile *[]){c, m, a}), "");
+    char *diags;
+    assert_string_equal(groups_and_diags(3, (RunFile *[]){c, m, a}, &diags), "");
+    assert_non_null(strstr(diags, "c.ait:4:6: warning: impl of 'I' for 'T' is not generated "
+                                  "together with 'a.ait': 'm.ait', imported between them, is "
+                                  "not an input of this run; dyn calls into it are boxed "
+                                  "[-Wungrouped]"));
+    free(diags);
 }
 
 /* b implements I of a and J of c: a and c both come before b, by key. */
@@ -98,7 +117,12 @@ static void test_same_name_not_grouped(void **state) {
     (void)state;
     RunFile *a = file("one/x.ait", iface_a, true, NULL);
     RunFile *b = file("two/x.ait", impl_i, true, a, NULL);
-    assert_string_equal(groups_of(2, (RunFile *[]){a, b}), "");
+    char *diags;
+    assert_string_equal(groups_and_diags(2, (RunFile *[]){a, b}, &diags), "");
+    assert_non_null(strstr(diags, "two/x.ait:4:6: warning: impl of 'I' for 'T' is not generated "
+                                  "together with 'one/x.ait': its files 'one/x.ait' and "
+                                  "'two/x.ait' have the same name"));
+    free(diags);
 }
 
 int main(void) {
